@@ -1,0 +1,163 @@
+"""What every widget has in common: the model base classes, conditions, and validation errors.
+
+A widget is content (heading, paragraph, …) or a question (it has a data key and takes an answer).
+A question reads its own form fields from the submitted form, returns a normalised value or
+raises `Invalid`, and says how its value reads on the check-answers page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .text import LocalizedText, N_
+
+# A submitted form, reduced to the fields of one question: field name -> values.
+Raw = Mapping[str, list[str]]
+
+DataKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,62}$", description="Stable name of the answer in submissions and exports")]
+
+# Longest text any single-line field takes; long text has its own limit.
+MAX_SHORT = 500
+
+
+class Invalid(Exception):
+    """A resident's answer that cannot be taken. `message` is an untranslated msgid with {placeholders}."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+
+class Translator(Protocol):
+    """What widgets need of the page's language: set up by the web layer for each request."""
+
+    lang: str
+
+    def gettext(self, message: str) -> str: ...
+
+    def text(self, value: LocalizedText) -> str: ...
+
+
+class Condition(BaseModel):
+    """Show a widget only when an earlier answer equals / contains a value, or is answered at all."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str = Field(description="Data key of an earlier question")
+    op: Literal["equals", "contains", "answered"] = "equals"
+    value: str | None = None
+
+    @model_validator(mode="after")
+    def _value_needed(self) -> Condition:
+        if self.op != "answered" and self.value is None:
+            raise ValueError(f"a condition with op '{self.op}' needs a value")
+        return self
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        answer = answers.get(self.key)
+        if self.op == "answered":
+            return answer not in (None, "", [], {})
+        if self.op == "equals":
+            return answer == self.value
+        if isinstance(answer, list):
+            return self.value in answer
+        return isinstance(answer, str) and self.value is not None and self.value in answer
+
+
+class Widget(BaseModel):
+    """Base of every widget. Subclasses set `type` as a Literal and a Jinja `template`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str
+    show_if: Condition | None = None
+
+    # The palette name of the type (msgid) and its Jinja template source.
+    title: ClassVar[str] = ""
+    template: ClassVar[str] = ""
+    is_question: ClassVar[bool] = False
+
+    @classmethod
+    def template_name(cls) -> str:
+        return f"widgets/{cls.model_fields['type'].default}.html"
+
+
+class Question(Widget):
+    """A widget that asks for an answer."""
+
+    key: DataKey
+    label: LocalizedText
+    hint: LocalizedText | None = None
+    required: bool = True
+
+    is_question: ClassVar[bool] = True
+    # Whether the label is a <legend> of a fieldset (groups of controls) or a <label for>.
+    is_group: ClassVar[bool] = False
+    # The HTML autocomplete token of the field, for personal data (ACCESSIBILITY.md item 9).
+    autocomplete: ClassVar[str | None] = None
+
+    def fields(self) -> list[str]:
+        """Form field names this question reads."""
+        return [self.key]
+
+    def first_field_id(self) -> str:
+        return field_id(self.fields()[0])
+
+    def is_empty(self, raw: Raw) -> bool:
+        return all(not clean_text(v) for name in self.fields() for v in raw.get(name, []))
+
+    def read(self, raw: Raw) -> Any:
+        """The normalised answer for a submitted form, None when optional and left empty."""
+        if self.is_empty(raw):
+            if self.required:
+                raise Invalid(self.required_message)
+            return None
+        return self.parse(raw)
+
+    required_message: ClassVar[str] = N_("Enter {label}")
+
+    def parse(self, raw: Raw) -> Any:
+        """Validate a non-empty answer. Subclasses override."""
+        return single(raw, self.key)
+
+    def to_raw(self, value: Any) -> dict[str, list[str]]:
+        """The form fields that show a stored answer again (for the 変更 link)."""
+        return {} if value is None else {self.key: [str(value)]}
+
+    def display(self, value: Any, tr: Translator) -> str:
+        """How the answer reads on the check-answers page."""
+        return "" if value is None else str(value)
+
+
+def field_id(name: str) -> str:
+    return "f-" + name
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """NFKC (full-width digits and hyphens become ASCII), control characters dropped, trimmed."""
+    value = unicodedata.normalize("NFKC", value)
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = _CONTROL.sub("", value)
+    if not multiline:
+        value = " ".join(value.split())
+    else:
+        value = "\n".join(line.rstrip() for line in value.split("\n"))
+    return value.strip()
+
+
+def single(raw: Raw, name: str, *, max_length: int = MAX_SHORT, multiline: bool = False) -> str:
+    values = raw.get(name) or [""]
+    text = clean_text(values[0], multiline=multiline)
+    if len(text) > max_length:
+        raise Invalid(N_("{label} must be {max} characters or fewer"), max=max_length)
+    return text
+

@@ -1,0 +1,18 @@
+"""Heading: a title inside a page's content."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from .base import Widget
+from .text import LocalizedText, N_
+
+
+class Heading(Widget):
+    type: Literal["heading"] = "heading"
+    text: LocalizedText
+    # Level 2 or 3: the page's own h1 is its question or title.
+    level: Literal[2, 3] = 2
+
+    title: ClassVar[str] = N_("Heading")
+    template: ClassVar[str] = """<h{{ w.level }} class="heading-{{ w.level }}">{{ w.text|t }}</h{{ w.level }}>"""

@@ -1,0 +1,64 @@
+"""Single choice: large radio buttons, one answer."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .base import Invalid, Question, Raw, Translator, single
+from .text import LocalizedText, N_
+
+
+class Option(BaseModel):
+    """One answer to choose. `value` is what is stored and exported; `label` what residents read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: str = Field(pattern=r"^[A-Za-z0-9_\-]{1,64}$")
+    label: LocalizedText
+
+
+class ChoiceBase(Question):
+    options: list[Option] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_values(self) -> ChoiceBase:
+        values = [o.value for o in self.options]
+        if len(values) != len(set(values)):
+            raise ValueError("option values must be unique")
+        return self
+
+    required_message: ClassVar[str] = N_("Select {label}")
+
+    def option(self, value: str) -> Option | None:
+        return next((o for o in self.options if o.value == value), None)
+
+    def parse(self, raw: Raw) -> Any:
+        value = single(raw, self.key)
+        if self.option(value) is None:
+            raise Invalid(N_("Select one of the choices for {label}"))
+        return value
+
+    def display(self, value: Any, tr: Translator) -> str:
+        option = self.option(value) if isinstance(value, str) else None
+        return tr.text(option.label) if option else ""
+
+
+class SingleChoice(ChoiceBase):
+    type: Literal["single_choice"] = "single_choice"
+
+    title: ClassVar[str] = N_("Single choice")
+    is_group: ClassVar[bool] = True
+    template: ClassVar[str] = """
+{% call m.group(w, error, as_heading) %}
+<div class="choices">
+{% for o in w.options %}
+<div class="choice">
+<input class="choice-input" type="radio" id="{{ w.first_field_id() if loop.first else 'f-' ~ w.key ~ '-' ~ loop.index }}" name="{{ w.key }}" value="{{ o.value }}"
+ {{- ' checked' if o.value in (raw.get(w.key) or []) }}>
+<label class="choice-label" for="{{ w.first_field_id() if loop.first else 'f-' ~ w.key ~ '-' ~ loop.index }}">{{ o.label|t }}</label>
+</div>
+{% endfor %}
+</div>
+{% endcall %}"""

@@ -1,0 +1,99 @@
+"""AppSpec: the whole of one citizen app, and the documented file format of an app (`madoguchi schema`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .base import Question, Widget
+from .catalog import AnyWidget
+from .text import LANGS, Lang, LocalizedText
+
+FORMAT_VERSION = 1
+
+Kind = Literal["form", "notice", "reservation", "consultation"]
+Slug = str
+
+
+class Contact(BaseModel):
+    """Who residents call for help: shown on every page of the app."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    phone: str = Field(default="", pattern=r"^[0-9+\-() ]{0,20}$", description="e.g. 0142-23-3331")
+    department: LocalizedText | None = None
+    hours: LocalizedText | None = None
+    place: LocalizedText | None = None
+
+
+class Lifecycle(BaseModel):
+    """How long submissions are kept and when the app is planned to end."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    retention_days: int | None = Field(default=None, ge=1, le=36500)
+    end_date: dt.date | None = None
+    no_end: bool = False
+
+    @model_validator(mode="after")
+    def _end_date_or_no_end(self) -> Lifecycle:
+        if self.no_end and self.end_date is not None:
+            raise ValueError("give either an end date or no_end, not both")
+        return self
+
+
+class Page(BaseModel):
+    """One page a resident sees: one question, with any content widgets around it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: LocalizedText | None = None
+    widgets: list[AnyWidget] = Field(min_length=1)
+
+    def questions(self) -> list[Question]:
+        return [w for w in self.widgets if isinstance(w, Question)]
+
+
+class AppSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format_version: Literal[1] = FORMAT_VERSION
+    slug: Slug = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", description="The app's address: /a/{slug}")
+    kind: Kind = "form"
+    title: LocalizedText
+    description: LocalizedText | None = None
+    languages: list[Lang] = Field(default_factory=lambda: ["ja", "en"])
+    pages: list[Page] = Field(min_length=1)
+    contact: Contact = Field(default_factory=Contact)
+    lifecycle: Lifecycle = Field(default_factory=Lifecycle)
+    # Shown on the confirmation page: what happens after a resident sends the form.
+    what_next: LocalizedText | None = None
+
+    @model_validator(mode="after")
+    def _languages(self) -> AppSpec:
+        if "ja" not in self.languages:
+            self.languages.insert(0, "ja")
+        self.languages = [lang for lang in LANGS if lang in self.languages]
+        return self
+
+    def questions(self) -> Iterator[Question]:
+        for page in self.pages:
+            yield from page.questions()
+
+    def widgets(self) -> Iterator[tuple[int, Widget]]:
+        for index, page in enumerate(self.pages):
+            for widget in page.widgets:
+                yield index, widget
+
+    def question(self, key: str) -> Question | None:
+        return next((q for q in self.questions() if q.key == key), None)
+
+
+def json_schema() -> dict:
+    schema = AppSpec.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Madoguchi app file"
+    return schema

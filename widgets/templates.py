@@ -1,0 +1,63 @@
+"""The Jinja templates of the widgets, as a loader the web layer adds to its environment.
+
+Templates expect, from the environment: the `t` filter (LocalizedText -> text in the page's
+language, with a `lang` attribute when it falls back), and `_` (gettext). Each widget template is
+rendered with `w` (the widget), `raw` (field name -> submitted values), `error` (a translated
+message or None) and `as_heading` (the question is the page's h1).
+"""
+
+from __future__ import annotations
+
+from jinja2 import DictLoader
+
+MACROS = """
+{%- macro value(raw, name) -%}{{ (raw.get(name) or [''])[0] }}{%- endmacro -%}
+
+{%- macro need(w) -%}
+<span class="need">{{ _('(required)') if w.required else _('(optional)') }}</span>
+{%- endmacro -%}
+
+{%- macro described(w, error) -%}
+{%- set ids = [] -%}
+{%- if w.hint %}{% set _ = ids.append(w.key ~ '-hint') %}{% endif -%}
+{%- if error %}{% set _ = ids.append(w.key ~ '-error') %}{% endif -%}
+{%- if ids %} aria-describedby="{{ ids|join(' ') }}"{% endif %}{% if error %} aria-invalid="true"{% endif -%}
+{%- endmacro -%}
+
+{%- macro hint_and_error(w, error) -%}
+{%- if w.hint %}<p class="hint" id="{{ w.key }}-hint">{{ w.hint|t }}</p>{% endif -%}
+{%- if error %}<p class="error-message" id="{{ w.key }}-error"><span class="visually-hidden">{{ _('Error:') }} </span>{{ error }}</p>{% endif -%}
+{%- endmacro -%}
+
+{%- macro field(w, error, as_heading) -%}
+<div class="field{{ ' field--error' if error }}">
+{%- if as_heading %}<h1 class="question">{% endif -%}
+<label class="label" for="{{ w.first_field_id() }}">{{ w.label|t }} {{ need(w) }}</label>
+{%- if as_heading %}</h1>{% endif -%}
+{{ hint_and_error(w, error) }}
+{{ caller() }}
+</div>
+{%- endmacro -%}
+
+{%- macro group(w, error, as_heading) -%}
+<div class="field{{ ' field--error' if error }}">
+<fieldset class="fieldset"{{ described(w, error) | replace(' aria-invalid="true"', '') }}>
+<legend class="legend">
+{%- if as_heading %}<h1 class="question">{% endif -%}
+{{ w.label|t }} {{ need(w) }}
+{%- if as_heading %}</h1>{% endif -%}
+</legend>
+{{ hint_and_error(w, error) }}
+{{ caller() }}
+</fieldset>
+</div>
+{%- endmacro -%}
+"""
+
+
+def loader(widget_types: list[type]) -> DictLoader:
+    """One template per widget type, named widgets/<type>.html, plus the shared macros."""
+    mapping = {"widgets/_macros.html": MACROS}
+    for cls in widget_types:
+        mapping[cls.template_name()] = '{% import "widgets/_macros.html" as m %}' + cls.template
+    return DictLoader(mapping)
