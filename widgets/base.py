@@ -14,7 +14,7 @@ from typing import Annotated, Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .text import LocalizedText, N_
+from .text import N_, LocalizedText
 
 # A submitted form, reduced to the fields of one question: field name -> values.
 Raw = Mapping[str, list[str]]
@@ -63,6 +63,9 @@ class Condition(BaseModel):
         answer = answers.get(self.key)
         if self.op == "answered":
             return answer not in (None, "", [], {})
+        if isinstance(answer, int | float) and not isinstance(answer, bool):
+            # Numbers and ratings are stored as numbers; a condition's value is text ("2").
+            answer = str(answer)
         if self.op == "equals":
             return answer == self.value
         if isinstance(answer, list):
@@ -110,7 +113,10 @@ class Question(Widget):
         return field_id(self.fields()[0])
 
     def is_empty(self, raw: Raw) -> bool:
-        return all(not clean_text(v) for name in self.fields() for v in raw.get(name, []))
+        try:
+            return all(not clean_text(v) for name in self.fields() for v in values(raw, name))
+        except Invalid:
+            return False  # something that is not text: parse() says it cannot be read
 
     def read(self, raw: Raw) -> Any:
         """The normalised answer for a submitted form, None when optional and left empty."""
@@ -139,7 +145,18 @@ def field_id(name: str) -> str:
     return "f-" + name
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# Control characters, zero-width and bidirectional controls, lone surrogates, non-characters.
+# The zero-width joiner (U+200D) stays: emoji sequences need it.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]"
+)
+# Dashes residents type for a hyphen in numbers (NFKC leaves these alone): hyphen, minus sign,
+# dashes, the katakana long vowel mark that Japanese IMEs give for "-".
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff70\u2043\ufe63", "-"))
+
+# Raw text longer than this many times a field's limit is refused before it is normalised.
+_RAW_SLACK = 4
 
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
@@ -154,10 +171,37 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     return value.strip()
 
 
+def dashes_to_hyphens(value: str) -> str:
+    """Every dash-like character a resident may type for "-" (after NFKC) becomes "-"."""
+    return value.translate(_DASHES)
+
+
+UNREADABLE = N_("{label} could not be read. Enter it again")
+TOO_LONG = N_("{label} must be {max} characters or fewer")
+
+
+def values(raw: Raw, name: str) -> list[str]:
+    """The submitted values of one field; anything that is not text raises Invalid."""
+    got = raw.get(name)
+    if got is None:
+        return []
+    if isinstance(got, str):
+        return [got]
+    if not isinstance(got, list | tuple) or not all(isinstance(v, str) for v in got):
+        raise Invalid(UNREADABLE, field=name)
+    return list(got)
+
+
 def single(raw: Raw, name: str, *, max_length: int = MAX_SHORT, multiline: bool = False) -> str:
-    values = raw.get(name) or [""]
-    text = clean_text(values[0], multiline=multiline)
+    """The one value of a one-value field, cleaned; several values for it are refused."""
+    got = values(raw, name)
+    if len(got) > 1:
+        raise Invalid(UNREADABLE, field=name)
+    value = got[0] if got else ""
+    if len(value) > _RAW_SLACK * max_length + 100:
+        raise Invalid(TOO_LONG, max=max_length, field=name)
+    text = clean_text(value, multiline=multiline)
     if len(text) > max_length:
-        raise Invalid(N_("{label} must be {max} characters or fewer"), max=max_length)
+        raise Invalid(TOO_LONG, max=max_length, field=name)
     return text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from .base import Widget
-from .text import LocalizedText, N_
+from .text import N_, LocalizedText
 
 
 class Heading(Widget):

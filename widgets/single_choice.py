@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .base import Invalid, Question, Raw, Translator, single
-from .text import LocalizedText, N_
+from .text import N_, LocalizedText
 
 
 class Option(BaseModel):
@@ -33,6 +33,10 @@ class ChoiceBase(Question):
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
+
+    def option_values(self) -> list[str]:
+        """The stored values a condition on this question can name."""
+        return [o.value for o in self.options]
 
     def parse(self, raw: Raw) -> Any:
         value = single(raw, self.key)

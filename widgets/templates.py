@@ -3,12 +3,28 @@
 Templates expect, from the environment: the `t` filter (LocalizedText -> text in the page's
 language, with a `lang` attribute when it falls back), and `_` (gettext). Each widget template is
 rendered with `w` (the widget), `raw` (field name -> submitted values), `error` (a translated
-message or None) and `as_heading` (the question is the page's h1).
+message or None) and `as_heading` (the question is the page's h1). Templates that put text into
+an attribute or build formatted text in Python (paragraph, notice, image, rating) also read `lang`,
+the page's language, from the context when it is there (default "ja").
+
+Every `_('…')` string in the templates is listed in TEMPLATE_MSGIDS, for the gettext catalogs.
 """
 
 from __future__ import annotations
 
 from jinja2 import DictLoader
+
+from .text import N_
+
+# The `_('…')` strings of the macros and of every widget template (a test keeps this list whole).
+TEMPLATE_MSGIDS: tuple[str, ...] = (
+    N_("(required)"), N_("(optional)"), N_("Error:"),
+    N_("Choose one"),
+    N_("Yes"), N_("No"),
+    N_("Era"), N_("Year"), N_("Month"), N_("Day"),
+    N_("Reading (in kana)"),
+    N_("Contact"), N_("Phone"), N_("Email"), N_("Opening hours"), N_("Place"),
+)
 
 MACROS = """
 {%- macro value(raw, name) -%}{{ (raw.get(name) or [''])[0] }}{%- endmacro -%}
@@ -17,10 +33,11 @@ MACROS = """
 <span class="need">{{ _('(required)') if w.required else _('(optional)') }}</span>
 {%- endmacro -%}
 
-{%- macro described(w, error) -%}
+{%- macro described(w, error, extra=None) -%}
 {%- set ids = [] -%}
 {%- if w.hint %}{% set _ = ids.append(w.key ~ '-hint') %}{% endif -%}
 {%- if error %}{% set _ = ids.append(w.key ~ '-error') %}{% endif -%}
+{%- if extra %}{% set _ = ids.append(extra) %}{% endif -%}
 {%- if ids %} aria-describedby="{{ ids|join(' ') }}"{% endif %}{% if error %} aria-invalid="true"{% endif -%}
 {%- endmacro -%}
 
