@@ -62,10 +62,11 @@ def to_western(era_: Era | str, year: int, month: int, day: int) -> dt.date:
     """The Gregorian date of a day given in an era; ValueError for a date that does not exist,
     EraError (a ValueError) for one outside the era."""
     found = era_ if isinstance(era_, Era) else era(era_)
-    if year < 1:
+    western = found.start.year + year - 1
+    if year < 1 or western > (found.end.year if found.end else dt.MAXYEAR):
         raise EraError(found, year, month, day)
     try:
-        date = dt.date(found.start.year + year - 1, month, day)
+        date = dt.date(western, month, day)
     except (ValueError, OverflowError) as exc:
         raise ValueError(f"{found.name}{year}年{month}月{day}日 is not a real date") from exc
     if date < found.start or (found.end is not None and date > found.end):

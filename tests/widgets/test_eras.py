@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from widgets.eras import ERAS, EraError, era, format_date, format_era_year, from_western, parse_era_year, to_western
+from widgets.eras import (
+    ERAS,
+    EraError,
+    era,
+    format_date,
+    format_era_year,
+    from_western,
+    parse_era_year,
+    to_western,
+)
 
 DAY = dt.timedelta(days=1)
 
@@ -169,3 +178,10 @@ def test_dates_read_in_both_calendars():
     assert format_date(dt.date(1950, 3, 4), "en") == "4 March 1950 (Shōwa 25)"
     assert format_date(dt.date(1950, 3, 4), "ko") == "1950년 3월 4일"
     assert format_date(dt.date(1950, 3, 4), "zh-Hans") == "1950年3月4日"
+
+
+def test_a_year_far_beyond_the_era_is_an_era_error():
+    with pytest.raises(EraError):
+        to_western("showa", 99999, 1, 1)
+    with pytest.raises(EraError):
+        to_western("reiwa", 99999, 1, 1)

@@ -1,0 +1,77 @@
+"""Number: a count or an amount, such as the number of people; full-width digits and commas accepted."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field, model_validator
+
+from .base import Invalid, Question, Raw, Translator, dashes_to_hyphens, single
+from .text import N_, LocalizedText
+
+# Plain digits, or digits grouped by commas in threes; a decimal part when it is allowed.
+_NUMBER = re.compile(r"^-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?$")
+# Largest magnitude taken, so that every answer is exact as a JSON number.
+LIMIT = 10**15
+
+
+class Number(Question):
+    type: Literal["number"] = "number"
+    min: int | float | None = None
+    max: int | float | None = None
+    unit: LocalizedText | None = Field(default=None, description="Shown after the field, e.g. 人 / people")
+    allow_decimal: bool = False
+
+    title: ClassVar[str] = N_("Number")
+    template: ClassVar[str] = """
+{% call m.field(w, error, as_heading) %}
+<div class="input-with-unit">
+<input class="input input--short" type="text" inputmode="{{ 'decimal' if w.allow_decimal else 'numeric' }}" id="{{ w.first_field_id() }}"
+ name="{{ w.key }}" value="{{ m.value(raw, w.key) }}" size="8" spellcheck="false"{{ m.described(w, error, w.key ~ '-unit' if w.unit) }}>
+{%- if w.unit %}
+<span class="unit" id="{{ w.key }}-unit">{{ w.unit|t }}</span>
+{%- endif %}
+</div>
+{% endcall %}"""
+
+    @model_validator(mode="after")
+    def _range(self) -> Number:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min must not be more than max")
+        return self
+
+    def parse(self, raw: Raw) -> Any:
+        text = dashes_to_hyphens(single(raw, self.key, max_length=40))
+        # A resident may type the unit too: "20人".
+        if self.unit:
+            for unit in sorted(self.unit.root.values(), key=len, reverse=True):
+                if unit and text.endswith(unit):
+                    text = text[: -len(unit)]
+                    break
+        text = text.replace(" ", "")
+        if not _NUMBER.match(text):
+            raise Invalid(N_("Enter {label} as a number"))
+        number = Decimal(text.replace(",", ""))
+        if number != number.to_integral_value() and not self.allow_decimal:
+            raise Invalid(N_("Enter {label} as a whole number"))
+        if abs(number) >= LIMIT:
+            raise Invalid(N_("{label} is too large"))
+        if self.min is not None and number < Decimal(str(self.min)):
+            raise Invalid(N_("{label} must be {min} or more"), min=_plain(self.min))
+        if self.max is not None and number > Decimal(str(self.max)):
+            raise Invalid(N_("{label} must be {max} or less"), max=_plain(self.max))
+        return int(number) if number == number.to_integral_value() else float(number)
+
+    def display(self, value: Any, tr: Translator) -> str:
+        if value is None:
+            return ""
+        text = f"{value:,}"
+        if not self.unit:
+            return text
+        return f"{text}{tr.text(self.unit)}" if tr.lang.startswith("ja") else f"{text} {tr.text(self.unit)}"
+
+
+def _plain(number: int | float) -> str:
+    return f"{number:,}" if isinstance(number, int) or not number.is_integer() else f"{int(number):,}"

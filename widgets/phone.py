@@ -1,0 +1,88 @@
+"""Phone: a Japanese phone number, typed however the resident writes it.
+
+Full-width digits, hyphens of every kind, spaces, brackets and +81 are accepted. The answer is
+kept with hyphens where the resident put separators ("0142-23-3331"); a number typed without any
+is grouped when its kind is known (mobile 090-1234-5678, 0120-123-456, Tokyo 03-1234-5678) and
+left as digits otherwise, since area codes have different lengths.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar, Literal
+
+from .base import Invalid, Question, Raw, clean_text, dashes_to_hyphens, single
+from .text import N_
+
+_ALLOWED = re.compile(r"^\+?[0-9\-() ]+$")
+_GROUPS = re.compile(r"[0-9]+")
+# Numbers whose grouping is known from their first digits: (prefix, length, group sizes).
+_KNOWN = (
+    ("0120", 10, (4, 3, 3)), ("0570", 10, (4, 3, 3)), ("0800", 11, (4, 3, 4)),
+    ("020", 11, (3, 4, 4)), ("050", 11, (3, 4, 4)), ("060", 11, (3, 4, 4)),
+    ("070", 11, (3, 4, 4)), ("080", 11, (3, 4, 4)), ("090", 11, (3, 4, 4)),
+    ("03", 10, (2, 4, 4)), ("06", 10, (2, 4, 4)),
+)
+
+_ELEVEN_DIGITS = ("020", "050", "060", "070", "080", "090")
+
+PHONE_FORMAT = N_("Enter a phone number, like 0142-23-3331")
+
+
+def normalise_phone(text: str) -> str | None:
+    """A Japanese phone number with hyphens, or None when `text` is not one."""
+    text = dashes_to_hyphens(clean_text(text))
+    if not text or not _ALLOWED.match(text) or text.count("+") > 1:
+        return None
+    groups = _GROUPS.findall(text)
+    if text.startswith("+"):
+        # +81 (0)142-23-3331 or +81 142 23 3331: the country code takes the place of the leading 0.
+        if not groups or groups[0] != "81" or len(groups) == 1:
+            return None
+        groups = groups[1:]
+        if groups[0] == "0":
+            groups = groups[1:]
+        if not groups:
+            return None
+        groups[0] = "0" + groups[0].lstrip("0")
+    elif text[0] not in "0(":
+        return None
+    digits = "".join(groups)
+    if not (10 <= len(digits) <= 11) or not digits.startswith("0") or digits.startswith("00"):
+        return None
+    # Mobile, IP and 0800 numbers have 11 digits; every other number has 10.
+    if (len(digits) == 11) != digits.startswith(_ELEVEN_DIGITS):
+        return None
+    if len(groups) > 1:
+        return "-".join(groups)
+    for prefix, length, sizes in _KNOWN:
+        if digits.startswith(prefix) and len(digits) == length:
+            parts, at = [], 0
+            for size in sizes:
+                parts.append(digits[at:at + size])
+                at += size
+            return "-".join(parts)
+    return digits
+
+
+def tel_uri(phone: str) -> str:
+    """A tel: link for a number as written ("0142-23-3331" -> "tel:0142-23-3331")."""
+    return "tel:" + re.sub(r"[^0-9+\-]", "", dashes_to_hyphens(clean_text(phone)).replace(" ", "-"))
+
+
+class Phone(Question):
+    type: Literal["phone"] = "phone"
+
+    title: ClassVar[str] = N_("Phone number")
+    autocomplete: ClassVar[str | None] = "tel"
+    template: ClassVar[str] = """
+{% call m.field(w, error, as_heading) %}
+<input class="input input--medium" type="tel" id="{{ w.first_field_id() }}" name="{{ w.key }}" value="{{ m.value(raw, w.key) }}"
+ size="16" autocomplete="tel" spellcheck="false"{{ m.described(w, error) }}>
+{% endcall %}"""
+
+    def parse(self, raw: Raw) -> Any:
+        phone = normalise_phone(single(raw, self.key, max_length=30))
+        if phone is None:
+            raise Invalid(PHONE_FORMAT)
+        return phone
