@@ -60,7 +60,7 @@ class SingleChoice(ChoiceBase):
 {% for o in w.options %}
 <div class="choice">
 <input class="choice-input" type="radio" id="{{ w.first_field_id() if loop.first else 'f-' ~ w.key ~ '-' ~ loop.index }}" name="{{ w.key }}" value="{{ o.value }}"
- {{- ' checked' if o.value in (raw.get(w.key) or []) }}>
+ {{- ' checked' if o.value in (raw.get(w.key) or []) }}{{ ' aria-invalid="true"'|safe if error }}>
 <label class="choice-label" for="{{ w.first_field_id() if loop.first else 'f-' ~ w.key ~ '-' ~ loop.index }}">{{ o.label|t }}</label>
 </div>
 {% endfor %}

@@ -1,0 +1,42 @@
+"""Consent: one checkbox the resident ticks to agree to a statement (how their data is used)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from .base import Invalid, Question, Raw, Translator, single
+from .text import N_, LocalizedText
+
+
+class Consent(Question):
+    type: Literal["consent"] = "consent"
+    # What the resident agrees to, beside the checkbox: "個人情報の取り扱いに同意します".
+    statement: LocalizedText
+
+    title: ClassVar[str] = N_("Consent")
+    is_group: ClassVar[bool] = True
+    required_message: ClassVar[str] = N_("Tick the box to agree to {label}")
+    template: ClassVar[str] = """
+{% call m.group(w, error, as_heading) %}
+<div class="choices">
+<div class="choice">
+<input class="choice-input" type="checkbox" id="{{ w.first_field_id() }}" name="{{ w.key }}" value="yes"
+ {{- ' checked' if 'yes' in (raw.get(w.key) or []) }}{{ ' aria-invalid="true"'|safe if error }}>
+<label class="choice-label" for="{{ w.first_field_id() }}">{{ w.statement|t }}</label>
+</div>
+</div>
+{% endcall %}"""
+
+    def parse(self, raw: Raw) -> Any:
+        if single(raw, self.key).lower() != "yes":
+            raise Invalid(self.required_message)
+        return True
+
+    def to_raw(self, value: Any) -> dict[str, list[str]]:
+        return {self.key: ["yes"]} if value is True else {}
+
+    def display(self, value: Any, tr: Translator) -> str:
+        return tr.gettext("Agreed") if value is True else ""
+
+
+N_("Agreed")

@@ -1,0 +1,27 @@
+"""Dropdown: a <select>, for long lists only (districts, facilities); radios are easier when few."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from .single_choice import ChoiceBase
+from .text import N_
+
+# Fewer options than this read better as radio buttons: the lint says so.
+DROPDOWN_MIN_OPTIONS = 8
+
+
+class Dropdown(ChoiceBase):
+    type: Literal["dropdown"] = "dropdown"
+
+    title: ClassVar[str] = N_("Dropdown")
+    template: ClassVar[str] = """
+{% call m.field(w, error, as_heading) %}
+{%- set chosen = (raw.get(w.key) or [''])[0] %}
+<select class="select" id="{{ w.first_field_id() }}" name="{{ w.key }}"{{ m.described(w, error) }}>
+<option value="">{{ _('Choose one') }}</option>
+{%- for o in w.options %}
+<option value="{{ o.value }}"{{ ' selected' if o.value == chosen }}>{{ o.label|t }}</option>
+{%- endfor %}
+</select>
+{% endcall %}"""
