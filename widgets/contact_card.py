@@ -1,0 +1,48 @@
+"""Contact card: who to ask, with the phone number as a link a resident can tap to call."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from .base import Widget
+from .phone import tel_uri
+from .text import N_, LocalizedText
+
+
+class ContactCard(Widget):
+    type: Literal["contact_card"] = "contact_card"
+    department: LocalizedText
+    phone: str = Field(default="", pattern=r"^[0-9+\-() ]{0,20}$", description="e.g. 0142-23-3331")
+    email: str = Field(default="", pattern=r"^$|^[A-Za-z0-9.!#$%&*+/=?^_{|}~\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+$")
+    hours: LocalizedText | None = None
+    place: LocalizedText | None = None
+
+    title: ClassVar[str] = N_("Contact card")
+    template: ClassVar[str] = """
+<section class="contact-card">
+<h2 class="contact-card-title">{{ _('Contact') }}</h2>
+<p class="contact-card-department">{{ w.department|t }}</p>
+<dl class="contact-card-details">
+{%- if w.phone %}
+<dt>{{ _('Phone') }}</dt>
+<dd><a class="tel-link" href="{{ w.tel_uri() }}">{{ w.phone }}</a></dd>
+{%- endif %}
+{%- if w.email %}
+<dt>{{ _('Email') }}</dt>
+<dd><a href="mailto:{{ w.email }}">{{ w.email }}</a></dd>
+{%- endif %}
+{%- if w.hours %}
+<dt>{{ _('Opening hours') }}</dt>
+<dd>{{ w.hours|t }}</dd>
+{%- endif %}
+{%- if w.place %}
+<dt>{{ _('Place') }}</dt>
+<dd>{{ w.place|t }}</dd>
+{%- endif %}
+</dl>
+</section>"""
+
+    def tel_uri(self) -> str:
+        return tel_uri(self.phone)

@@ -1,0 +1,39 @@
+"""Notice: a boxed message that stands out, with its level said in words, not by colour alone."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from markupsafe import Markup
+
+from .base import Widget
+from .paragraph import formatted
+from .text import N_, LocalizedText
+
+LEVEL_WORDS: dict[str, str] = {
+    "info": N_("Information"),
+    "warning": N_("Warning"),
+    "emergency": N_("Emergency"),
+}
+
+
+class Notice(Widget):
+    type: Literal["notice"] = "notice"
+    level: Literal["info", "warning", "emergency"] = "info"
+    # Title (a heading) and body (formatted text, as a paragraph).
+    heading: LocalizedText
+    body: LocalizedText | None = None
+
+    title: ClassVar[str] = N_("Notice")
+    template: ClassVar[str] = """
+<section class="notice notice--{{ w.level }}">
+<h2 class="notice-title"><span class="notice-level">{{ _(w.level_word()) }}</span> {{ w.heading|t }}</h2>
+{% if w.body %}{{ w.body_html(lang|default('ja')) }}{% endif %}
+</section>"""
+
+    def level_word(self) -> str:
+        """The level as a msgid ("Warning"), shown in words beside the title."""
+        return LEVEL_WORDS[self.level]
+
+    def body_html(self, lang: str = "ja") -> Markup:
+        return formatted(self.body, lang, "notice-body prose") if self.body else Markup()

@@ -1,0 +1,29 @@
+"""Paragraph: a few short sentences of plain text, with lists, links and furigana (see markup.py)."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from markupsafe import Markup
+
+from . import markup
+from .base import Widget
+from .text import N_, LocalizedText
+
+
+def formatted(text: LocalizedText, lang: str, css_class: str) -> Markup:
+    """`text` in the page's language as safe HTML in a <div>, marked with its language when it falls back."""
+    value, real = text.get(lang)
+    lang_attr = Markup(' lang="{}"').format(real) if real != lang else Markup()
+    return Markup('<div class="{}"{}>\n{}\n</div>').format(css_class, lang_attr, markup.render(value))
+
+
+class Paragraph(Widget):
+    type: Literal["paragraph"] = "paragraph"
+    text: LocalizedText
+
+    title: ClassVar[str] = N_("Paragraph")
+    template: ClassVar[str] = """{{ w.html(lang|default('ja')) }}"""
+
+    def html(self, lang: str = "ja") -> Markup:
+        return formatted(self.text, lang, "prose")
