@@ -1,0 +1,100 @@
+"""`madoguchi`: serve, import, export, schema."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from generated_apps.config import Settings
+from generated_apps.store import PublishRefused, Store
+from widgets import AppSpec, json_schema, lint
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="madoguchi", description="Accessible citizen apps for municipalities.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the server (resident pages at /, staff at /staff)")
+    serve.add_argument("--demo", action="store_true", help="publish the three demo apps first")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    imp = commands.add_parser("import", help="import an app file (JSON) as a draft")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--publish", action="store_true", help="publish it as well")
+
+    exp = commands.add_parser("export", help="print an app's draft as JSON")
+    exp.add_argument("slug")
+
+    commands.add_parser("schema", help="print the JSON Schema of the app file format")
+    commands.add_parser("messages", help="extract interface text and update the catalogs in locales/")
+
+    args = parser.parse_args(argv)
+    if args.command == "schema":
+        print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+        return 0
+    if args.command == "messages":
+        from .messages import update
+
+        for lang, missing in update().items():
+            print(f"{lang}: {len(missing)} untranslated")
+        return 0
+    settings = Settings.from_env()
+    store = Store.open(settings.database_url)
+    if args.command == "serve":
+        return _serve(settings, store, args)
+    if args.command == "import":
+        return _import(store, args.file, args.publish)
+    if args.command == "export":
+        app = store.app(args.slug)
+        if app is None:
+            print(f"No app with the slug {args.slug!r}.", file=sys.stderr)
+            return 1
+        print(json.dumps(app.draft_spec, ensure_ascii=False, indent=2))
+        return 0
+    return 2
+
+
+def _import(store: Store, path: Path, publish: bool) -> int:
+    try:
+        spec = AppSpec.model_validate_json(path.read_bytes())
+    except OSError as error:
+        print(f"Cannot read {path}: {error.strerror}", file=sys.stderr)
+        return 1
+    except ValidationError as error:
+        print(f"{path} is not a valid app file:", file=sys.stderr)
+        for e in error.errors():
+            where = ".".join(str(p) for p in e["loc"])
+            print(f"  {where}: {e['msg']}", file=sys.stderr)
+        return 1
+    for issue in lint(spec):
+        print(f"{issue.level}: {issue.message}", file=sys.stderr)
+    store.save_app(spec, by="cli")
+    print(f"Imported {spec.slug}.")
+    if publish:
+        try:
+            version = store.publish(spec.slug, by="cli")
+        except PublishRefused as refused:
+            print("Not published: " + "; ".join(refused.errors), file=sys.stderr)
+            return 1
+        print(f"Published {spec.slug} as version {version.number}.")
+    return 0
+
+
+def _serve(settings: Settings, store: Store, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .server import create_server, load_demo
+
+    slugs = load_demo(store) if args.demo else []
+    app = create_server(settings, store)
+    base = f"http://{args.host}:{args.port}"
+    print(f"Madoguchi: resident pages at {base}/  ·  staff at {base}/staff")
+    for slug in slugs:
+        print(f"  demo app: {base}/a/{slug}")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0

@@ -1,0 +1,30 @@
+"""The resident side alone, with no NiceGUI: for public replicas (`uvicorn generated_apps.asgi:app --workers N`).
+
+It reads the same environment as the full server and serves only what has been published.
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from .config import Settings
+from .store import Store
+from .web import ResidentSite
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    store = store or Store.open(settings.database_url)
+    site = ResidentSite(store, settings)
+    app = Starlette(routes=site.routes(), exception_handlers=site.exception_handlers())
+    app.state.site = site
+    return app
+
+
+def __getattr__(name: str) -> Starlette:
+    # `generated_apps.asgi:app` builds the app on first use, so importing the module opens no database.
+    if name == "app":
+        global app
+        app = create_app()
+        return app
+    raise AttributeError(name)

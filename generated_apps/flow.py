@@ -1,0 +1,105 @@
+"""The flow engine: pure functions over (spec, answers).
+
+Which pages and questions are visible given the answers so far, the next and previous page,
+where a resident may be, the check-answers list and per-field errors. No I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from widgets import AppSpec, Invalid, Page, Question, Translator, Widget
+
+
+def is_visible(widget: Widget, answers: Mapping[str, Any]) -> bool:
+    return widget.show_if is None or widget.show_if.holds(answers)
+
+
+def visible_widgets(page: Page, answers: Mapping[str, Any]) -> list[Widget]:
+    return [w for w in page.widgets if is_visible(w, answers)]
+
+
+def visible_questions(page: Page, answers: Mapping[str, Any]) -> list[Question]:
+    return [w for w in visible_widgets(page, answers) if isinstance(w, Question)]
+
+
+def flow_pages(spec: AppSpec, answers: Mapping[str, Any]) -> list[int]:
+    """Indexes of the pages a resident goes through with these answers, in order."""
+    return [i for i, page in enumerate(spec.pages) if visible_widgets(page, answers)]
+
+
+def next_page(spec: AppSpec, answers: Mapping[str, Any], index: int) -> int | None:
+    """The page after `index`, or None when the next step is the check-answers page."""
+    return next((i for i in flow_pages(spec, answers) if i > index), None)
+
+
+def previous_page(spec: AppSpec, answers: Mapping[str, Any], index: int) -> int | None:
+    """The page before `index`, or None when it is the start page."""
+    return next((i for i in reversed(flow_pages(spec, answers)) if i < index), None)
+
+
+def first_unanswered(spec: AppSpec, answers: Mapping[str, Any]) -> int | None:
+    """The first page with a visible question not yet answered; None when every one is."""
+    for i in flow_pages(spec, answers):
+        if any(q.key not in answers for q in visible_questions(spec.pages[i], answers)):
+            return i
+    return None
+
+
+def may_visit(spec: AppSpec, answers: Mapping[str, Any], index: int) -> bool:
+    """A resident may open a page they have reached, never skip past an unanswered one."""
+    if not 0 <= index < len(spec.pages) or index not in flow_pages(spec, answers):
+        return False
+    gap = first_unanswered(spec, answers)
+    return gap is None or index <= gap
+
+
+def is_complete(spec: AppSpec, answers: Mapping[str, Any]) -> bool:
+    return first_unanswered(spec, answers) is None
+
+
+def submitted_answers(spec: AppSpec, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the answers to questions still visible: a hidden follow-up is not sent."""
+    kept: dict[str, Any] = {}
+    for page in spec.pages:
+        for question in visible_questions(page, answers):
+            if question.key in answers:
+                kept[question.key] = answers[question.key]
+    return kept
+
+
+@dataclass(frozen=True)
+class FieldError:
+    question: Question
+    message: str  # untranslated msgid
+    params: dict[str, Any]
+
+
+def read_page(page: Page, form: Any, answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
+    """Validate a submitted page. `form` has getlist(name). Returns new answers and errors."""
+    updates: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for question in visible_questions(page, answers):
+        raw = {name: [v for v in form.getlist(name) if isinstance(v, str)] for name in question.fields()}
+        try:
+            updates[question.key] = question.read(raw)
+        except Invalid as invalid:
+            errors.append(FieldError(question, invalid.message, invalid.params))
+    return updates, errors
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    page: int
+    question: Question
+    answer: str
+
+
+def check_rows(spec: AppSpec, answers: Mapping[str, Any], tr: Translator) -> list[CheckRow]:
+    rows = []
+    for i in flow_pages(spec, answers):
+        for question in visible_questions(spec.pages[i], answers):
+            rows.append(CheckRow(i, question, question.display(answers.get(question.key), tr)))
+    return rows

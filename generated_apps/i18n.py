@@ -1,0 +1,75 @@
+"""Interface text through Babel gettext catalogs in locales/, and the per-request translator.
+
+Catalogs are read from the .po files at start-up, so a fresh checkout needs no compile step.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import gettext as stdlib_gettext
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from markupsafe import Markup, escape
+
+from widgets import LocalizedText
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+# Languages of the resident pages' interface; the first is the default.
+UI_LANGS = ("ja", "en")
+LANG_NAMES = {"ja": "日本語", "en": "English"}
+
+
+@cache
+def translations(lang: str) -> stdlib_gettext.NullTranslations:
+    po = LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po.exists():
+        return stdlib_gettext.NullTranslations()
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=lang.replace("-", "_"))
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+class Translator:
+    """The page's language: interface text from the catalogs, app content from LocalizedText."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang if lang in UI_LANGS else UI_LANGS[0]
+        self._t = translations(self.lang)
+
+    def gettext(self, message: str) -> str:
+        return self._t.gettext(message)
+
+    def format(self, message: str, **params: object) -> str:
+        return self.gettext(message).format(**params)
+
+    def text(self, value: LocalizedText) -> str:
+        return value.text(self.lang)
+
+    def markup(self, value: LocalizedText) -> Markup:
+        """The text, marked with its own language when it falls back to another one."""
+        text, lang = value.get(self.lang)
+        if lang == self.lang:
+            return escape(text)
+        return Markup('<span lang="{}">{}</span>').format(lang, text)
+
+
+current: contextvars.ContextVar[Translator] = contextvars.ContextVar("translator")
+
+
+def gettext(message: str) -> str:
+    return current.get().gettext(message)
+
+
+def localized(value: LocalizedText | None) -> Markup:
+    if value is None:
+        return Markup("")
+    return current.get().markup(value)

@@ -1,0 +1,80 @@
+"""The tables. Only generated_apps touches them; the schema itself is made by the Alembic migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class App(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=63, unique=True, index=True)
+    kind: str = Field(max_length=20)
+    draft_spec: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    revision: int = 1
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    updated_by: str | None = Field(default=None, max_length=100)
+    retired_at: dt.datetime | None = None
+    retire_message: str | None = None
+
+
+class AppVersion(SQLModel, table=True):
+    __tablename__ = "app_version"
+    __table_args__ = (UniqueConstraint("app_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    app_id: int = Field(foreign_key="app.id", index=True)
+    number: int
+    spec: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    spec_hash: str = Field(max_length=64)
+    published_by: str = Field(max_length=100)
+    published_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Draft(SQLModel, table=True):
+    """A resident's answers in progress, found by the random id in their cookie."""
+
+    id: str = Field(primary_key=True, max_length=64)
+    app_id: int = Field(foreign_key="app.id", index=True)
+    version_id: int = Field(foreign_key="app_version.id")
+    answers: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime = Field(index=True)
+    access_point: str | None = Field(default=None, max_length=20)
+    submission_id: int | None = Field(default=None, foreign_key="submission.id")
+
+
+class Submission(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    app_id: int = Field(foreign_key="app.id", index=True)
+    version_id: int = Field(foreign_key="app_version.id")
+    reference: str = Field(max_length=20, unique=True)
+    answers: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    lang: str = Field(default="ja", max_length=12)
+    created_at: dt.datetime = Field(default_factory=utcnow, index=True)
+    # One submission per draft, enforced by the database: a double submit finds the first one.
+    draft_id: str | None = Field(default=None, max_length=64, unique=True)
+    access_point: str | None = Field(default=None, max_length=20)
+    status: str = Field(default="received", max_length=20)
+    entered_by: str | None = Field(default=None, max_length=100)
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=100)
+    action: str = Field(max_length=50)
+    app_id: int | None = Field(default=None, foreign_key="app.id", index=True)
+    target: str | None = Field(default=None, max_length=200)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

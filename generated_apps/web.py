@@ -1,0 +1,422 @@
+"""The resident routes: plain HTML from Jinja2, POST then redirect, no JavaScript needed.
+
+Each view reads the request, asks the store and the flow engine, and renders one template.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MultiDict
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from widgets import WIDGET_TYPES, AppSpec, Question, field_id
+from widgets.templates import loader as widget_loader
+
+from . import flow, i18n
+from .config import Settings
+from .forms import CSRF_COOKIE, HONEYPOT, BadForm, csrf_ok, csrf_token, new_csrf_cookie, read_form
+from .models import Draft
+from .store import LiveApp, Store
+
+HERE = Path(__file__).parent
+CSS_PATH = HERE / "static" / "madoguchi.css"
+LANG_COOKIE = "mdg_lang"
+YEAR = 365 * 24 * 3600
+
+
+def draft_cookie(app_id: int) -> str:
+    return f"mdg_draft_{app_id}"
+
+
+class _Blank(string.Formatter):
+    """str.format that leaves an unknown {placeholder} empty instead of failing."""
+
+    def get_value(self, key: Any, args: Any, kwargs: Mapping[str, Any]) -> Any:
+        return kwargs.get(key, "") if isinstance(key, str) else super().get_value(key, args, kwargs)
+
+
+_formatter = _Blank()
+
+
+@dataclass
+class WidgetView:
+    widget: Any
+    raw: Mapping[str, list[str]]
+    error: str | None
+    as_heading: bool
+
+    @property
+    def template(self) -> str:
+        return self.widget.template_name()
+
+
+@dataclass
+class ErrorLink:
+    field_id: str
+    text: str
+
+
+class ResidentSite:
+    """The resident side of Madoguchi: its routes, its templates and its store."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.secret = settings.secret_key()
+        self.css = CSS_PATH.read_bytes()
+        self.css_gzip = gzip.compress(self.css, compresslevel=9, mtime=0)  # compressed once, served many times
+        self.css_version = hashlib.sha256(self.css).hexdigest()[:10]
+        self.env = Environment(
+            loader=ChoiceLoader([FileSystemLoader(HERE / "templates"), widget_loader(list(WIDGET_TYPES))]),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True, lstrip_blocks=True,
+        )
+        self.env.globals["_"] = i18n.gettext
+        self.env.filters["t"] = i18n.localized
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/", self.index, methods=["GET"]),
+            Route("/static/madoguchi.css", self.stylesheet, methods=["GET"]),
+            Route("/lang/{lang}", self.set_language, methods=["GET"]),
+            Route("/a/{slug}", self.start, methods=["GET"]),
+            Route("/a/{slug}/p/{number:int}", self.question, methods=["GET"]),
+            Route("/a/{slug}/p/{number:int}", self.answer, methods=["POST"]),
+            Route("/a/{slug}/check", self.check, methods=["GET"]),
+            Route("/a/{slug}/submit", self.submit, methods=["POST"]),
+            Route("/a/{slug}/done", self.done, methods=["GET"]),
+            Route("/a/{slug}/restart", self.restart, methods=["POST"]),
+        ]
+
+    # --- rendering ------------------------------------------------------------------------------
+
+    def translator(self, request: Request) -> i18n.Translator:
+        return i18n.Translator(request.cookies.get(LANG_COOKIE, i18n.UI_LANGS[0]))
+
+    def render(self, request: Request, template: str, status: int = 200, *, spec: AppSpec | None = None,
+               **context: Any) -> HTMLResponse:
+        tr = self.translator(request)
+        token = i18n.current.set(tr)
+        try:
+            csrf_cookie = request.cookies.get(CSRF_COOKIE)
+            fresh_cookie = None
+            if not csrf_cookie or len(csrf_cookie) > 100:
+                csrf_cookie = fresh_cookie = new_csrf_cookie()
+            html = self.env.get_template(template).render(
+                lang=tr.lang, langs=i18n.UI_LANGS, lang_names=i18n.LANG_NAMES, here=_here(request),
+                css=f"/static/madoguchi.css?v={self.css_version}", spec=spec,
+                help=self.help_block(spec), csrf=csrf_token(self.secret, csrf_cookie), honeypot=HONEYPOT,
+                **context,
+            )
+        finally:
+            i18n.current.reset(token)
+        response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+        if fresh_cookie:
+            self._cookie(response, request, CSRF_COOKIE, fresh_cookie, max_age=None)
+        return response
+
+    def help_block(self, spec: AppSpec | None) -> dict[str, Any]:
+        """Who to call: the app's own contact, else the site's general help line."""
+        contact = spec.contact if spec is not None else None
+        phone = (contact.phone if contact and contact.phone else self.settings.help_phone)
+        return {
+            "phone": phone,
+            "tel": "".join(ch for ch in phone if ch.isdigit() or ch == "+"),
+            "department": contact.department if contact else None,
+            "hours": contact.hours if contact and contact.hours else None,
+            "place": contact.place if contact and contact.place else None,
+        }
+
+    def _cookie(self, response: Response, request: Request, name: str, value: str, max_age: int | None) -> None:
+        response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax",
+                            secure=request.url.scheme == "https", path="/")
+
+    def not_found(self, request: Request, spec: AppSpec | None = None) -> HTMLResponse:
+        return self.render(request, "not_found.html", 404, spec=spec)
+
+    def retired(self, request: Request, live: LiveApp) -> HTMLResponse:
+        return self.render(request, "retired.html", 410, spec=live.spec, message=live.retire_message)
+
+    def error_page(self, request: Request, status: int, spec: AppSpec | None = None) -> HTMLResponse:
+        return self.render(request, "problem.html", status, spec=spec, code=status)
+
+    # --- finding the app and the resident's draft -----------------------------------------------
+
+    def _app(self, request: Request) -> LiveApp | Response:
+        slug = request.path_params["slug"]
+        live = self.store.live_app(slug) if len(slug) <= 63 else None
+        if live is None or live.version_id is None:
+            return self.not_found(request)
+        if live.status() == "retired":
+            return self.retired(request, live)
+        return live
+
+    def _draft(self, request: Request, live: LiveApp) -> Draft | None:
+        return self.store.draft(request.cookies.get(draft_cookie(live.app_id)), live.app_id)
+
+    def _url(self, live: LiveApp, tail: str = "") -> str:
+        return f"/a/{quote(live.slug)}{tail}"
+
+    def _page_url(self, live: LiveApp, index: int | None) -> str:
+        return self._url(live, "/check" if index is None else f"/p/{index + 1}")
+
+    # --- views ----------------------------------------------------------------------------------
+
+    def index(self, request: Request) -> Response:
+        apps = [a for a in self.store.live_apps() if a.status() == "live"]
+        return self.render(request, "index.html", apps=apps)
+
+    async def stylesheet(self, request: Request) -> Response:
+        headers = {"Cache-Control": f"public, max-age={YEAR}, immutable", "Vary": "Accept-Encoding"}
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            return Response(self.css_gzip, media_type="text/css", headers={**headers, "Content-Encoding": "gzip"})
+        return Response(self.css, media_type="text/css", headers=headers)
+
+    async def set_language(self, request: Request) -> Response:
+        lang = request.path_params["lang"]
+        target = _local_path(request.query_params.get("next", "/"))
+        response = RedirectResponse(target, status_code=303)
+        if lang in i18n.UI_LANGS:
+            self._cookie(response, request, LANG_COOKIE, lang, max_age=YEAR)
+        return response
+
+    def start(self, request: Request) -> Response:
+        live = self._app(request)
+        if isinstance(live, Response):
+            return live
+        via = request.query_params.get("via", "")[:20] or None
+        first = flow.flow_pages(live.spec, {})
+        start_url = self._page_url(live, first[0] if first else None) + (f"?via={quote(via)}" if via else "")
+        has_questions = any(True for _ in live.spec.questions())
+        return self.render(request, "start.html", spec=live.spec, app=live, start_url=start_url,
+                           has_questions=has_questions, back_url="/",
+                           expired=request.query_params.get("expired") == "1")
+
+    def question(self, request: Request) -> Response:
+        live = self._app(request)
+        if isinstance(live, Response):
+            return live
+        draft = self._draft(request, live)
+        if draft is not None and draft.submission_id is not None:
+            return RedirectResponse(self._url(live, "/done"), status_code=303)
+        spec = self.store.version_spec(draft.version_id) if draft else live.spec
+        answers = draft.answers if draft else {}
+        index = request.path_params["number"] - 1
+        if not flow.may_visit(spec, answers, index):
+            if not 0 <= index < len(spec.pages):
+                return self.not_found(request, spec)
+            return RedirectResponse(self._page_url(live, flow.first_unanswered(spec, answers)), status_code=303)
+        raws = {q.key: q.to_raw(answers[q.key]) for q in spec.pages[index].questions() if q.key in answers}
+        return self._question_page(request, live, spec, index, answers, raws, errors={})
+
+    def _question_page(self, request: Request, live: LiveApp, spec: AppSpec, index: int, answers: Mapping[str, Any],
+                       raws: Mapping[str, Mapping[str, list[str]]], errors: Mapping[str, str], status: int = 200,
+                       notice: str | None = None, version_id: int | None = None) -> HTMLResponse:
+        page = spec.pages[index]
+        visible = flow.visible_widgets(page, answers)
+        questions = [w for w in visible if isinstance(w, Question)]
+        one_question = len(questions) == 1
+        views = [WidgetView(w, raws.get(w.key, {}) if isinstance(w, Question) else {},
+                            errors.get(w.key) if isinstance(w, Question) else None,
+                            as_heading=one_question and isinstance(w, Question))
+                 for w in visible]
+        error_links = [ErrorLink(field_id(q.fields()[0]) if not q.is_group else q.first_field_id(), errors[q.key])
+                       for q in questions if q.key in errors]
+        change = request.query_params.get("change") == "1"
+        previous = flow.previous_page(spec, answers, index)
+        back_url = self._url(live, "/check") if change else (
+            self._page_url(live, previous) if previous is not None else self._url(live))
+        if one_question:
+            title_text = i18n.Translator(self.translator(request).lang).text(questions[0].label)
+        elif page.title is not None:
+            title_text = self.translator(request).text(page.title)
+        else:
+            title_text = self.translator(request).text(spec.title)
+        action = self._page_url(live, index) + ("?change=1" if change else "")
+        via = request.query_params.get("via", "")[:20]
+        return self.render(
+            request, "question.html", status, spec=spec, app=live, page=page, views=views,
+            one_question=one_question, page_title=title_text, error_links=error_links, action=action,
+            back_url=back_url, notice=notice, via=via, version_id=version_id or live.version_id,
+            step=flow.flow_pages(spec, answers).index(index) + 1 if index in flow.flow_pages(spec, answers) else None,
+            steps=len(flow.flow_pages(spec, answers)),
+        )
+
+    async def answer(self, request: Request) -> Response:
+        try:
+            form = await read_form(request)
+        except BadForm as bad:
+            return await run_in_threadpool(self.error_page, request, bad.status)
+        return await run_in_threadpool(self._answer, request, form)
+
+    def _answer(self, request: Request, form: MultiDict) -> Response:
+        live = self._app(request)
+        if isinstance(live, Response):
+            return live
+        draft = self._draft(request, live)
+        if draft is not None and draft.submission_id is not None:
+            return RedirectResponse(self._url(live, "/done"), status_code=303)
+        index = request.path_params["number"] - 1
+        if draft is None:
+            version_id = _int(form.get("v"))
+            if version_id is None or self.store.version_app_id(version_id) != live.app_id:
+                version_id = live.version_id
+            spec, answers = self.store.version_spec(version_id), {}
+        else:
+            version_id, spec, answers = draft.version_id, self.store.version_spec(draft.version_id), dict(draft.answers)
+        if not 0 <= index < len(spec.pages):
+            return self.not_found(request, spec)
+        if not flow.may_visit(spec, answers, index):
+            # An expired or unknown draft, or a page further on than the resident has reached.
+            if draft is None and request.cookies.get(draft_cookie(live.app_id)):
+                return RedirectResponse(self._url(live, "?expired=1"), status_code=303)
+            return RedirectResponse(self._page_url(live, flow.first_unanswered(spec, answers)), status_code=303)
+        page = spec.pages[index]
+        raws = {q.key: {name: form.getlist(name) for name in q.fields()} for q in page.questions()}
+        tr = self.translator(request)
+        if not csrf_ok(self.secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
+            notice = tr.gettext("For your security, please press Continue again. Your answers on this page are kept.")
+            return self._question_page(request, live, spec, index, answers, raws, {}, 400, notice, version_id)
+        if form.get(HONEYPOT):
+            return RedirectResponse(self._page_url(live, index), status_code=303)
+        updates, field_errors = flow.read_page(page, form, answers)
+        if field_errors:
+            messages = {e.question.key: _formatter.format(tr.gettext(e.message), label=tr.text(e.question.label),
+                                                          **e.params) for e in field_errors}
+            return self._question_page(request, live, spec, index, answers, raws, messages, 422, None, version_id)
+        answers.update(updates)
+        response = RedirectResponse("", status_code=303)
+        if draft is None:
+            via = (form.get("via") or "")[:20] or None
+            draft = self.store.create_draft(live.app_id, version_id, answers, access_point=via)
+            self._cookie(response, request, draft_cookie(live.app_id), draft.id, max_age=30 * 24 * 3600)
+        else:
+            self.store.save_answers(draft.id, answers)
+        if request.query_params.get("change") == "1" and flow.is_complete(spec, answers):
+            target = self._url(live, "/check")
+        else:
+            target = self._page_url(live, flow.next_page(spec, answers, index))
+        response.headers["location"] = target
+        return response
+
+    def check(self, request: Request) -> Response:
+        live = self._app(request)
+        if isinstance(live, Response):
+            return live
+        draft = self._draft(request, live)
+        if draft is None:
+            return RedirectResponse(self._url(live), status_code=303)
+        if draft.submission_id is not None:
+            return RedirectResponse(self._url(live, "/done"), status_code=303)
+        return self._check_page(request, live, draft)
+
+    def _check_page(self, request: Request, live: LiveApp, draft: Draft, status: int = 200,
+                    notice: str | None = None) -> Response:
+        spec = self.store.version_spec(draft.version_id)
+        if not flow.is_complete(spec, draft.answers):
+            return RedirectResponse(self._page_url(live, flow.first_unanswered(spec, draft.answers)), status_code=303)
+        tr = self.translator(request)
+        rows = flow.check_rows(spec, draft.answers, tr)
+        pages = flow.flow_pages(spec, draft.answers)
+        return self.render(request, "check.html", status, spec=spec, app=live, rows=rows, notice=notice,
+                           back_url=self._page_url(live, pages[-1]) if pages else self._url(live),
+                           change_url=lambda row: self._page_url(live, row.page) + "?change=1",
+                           submit_url=self._url(live, "/submit"))
+
+    async def submit(self, request: Request) -> Response:
+        try:
+            form = await read_form(request)
+        except BadForm as bad:
+            return await run_in_threadpool(self.error_page, request, bad.status)
+        return await run_in_threadpool(self._submit, request, form)
+
+    def _submit(self, request: Request, form: MultiDict) -> Response:
+        live = self._app(request)
+        if isinstance(live, Response):
+            return live
+        draft = self._draft(request, live)
+        if draft is None:
+            return RedirectResponse(self._url(live, "?expired=1"), status_code=303)
+        if draft.submission_id is not None:
+            return RedirectResponse(self._url(live, "/done"), status_code=303)
+        if not csrf_ok(self.secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
+            notice = self.translator(request).gettext(
+                "For your security, please press Send again. Your answers are kept.")
+            return self._check_page(request, live, draft, 400, notice)
+        if form.get(HONEYPOT):
+            return RedirectResponse(self._url(live, "/check"), status_code=303)
+        spec = self.store.version_spec(draft.version_id)
+        if not flow.is_complete(spec, draft.answers):
+            return RedirectResponse(self._page_url(live, flow.first_unanswered(spec, draft.answers)), status_code=303)
+        lang = self.translator(request).lang
+        self.store.submit(draft, flow.submitted_answers(spec, draft.answers), lang)
+        return RedirectResponse(self._url(live, "/done"), status_code=303)
+
+    def done(self, request: Request) -> Response:
+        live = self._app(request)
+        if isinstance(live, Response):
+            return live
+        draft = self._draft(request, live)
+        if draft is None or draft.submission_id is None:
+            return RedirectResponse(self._url(live), status_code=303)
+        submission = self.store.submission(draft.submission_id)
+        spec = self.store.version_spec(draft.version_id)
+        return self.render(request, "done.html", spec=spec, app=live, reference=submission.reference,
+                           restart_url=self._url(live, "/restart"), back_url=self._url(live))
+
+    async def restart(self, request: Request) -> Response:
+        """Start the form again from the beginning (after sending it): forget the draft cookie."""
+        try:
+            form = await read_form(request)
+        except BadForm as bad:
+            return await run_in_threadpool(self.error_page, request, bad.status)
+        live = await run_in_threadpool(self._app, request)
+        if isinstance(live, Response):
+            return live
+        response = RedirectResponse(self._url(live), status_code=303)
+        if csrf_ok(self.secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
+            response.delete_cookie(draft_cookie(live.app_id), path="/")
+        return response
+
+    # --- errors ---------------------------------------------------------------------------------
+
+    def exception_handlers(self) -> dict[Any, Any]:
+        async def http_error(request: Request, exc: HTTPException) -> Response:
+            if exc.status_code == 404:
+                return await run_in_threadpool(self.not_found, request)
+            return await run_in_threadpool(self.error_page, request, exc.status_code)
+
+        async def server_error(request: Request, exc: Exception) -> Response:
+            return await run_in_threadpool(self.error_page, request, 500)
+
+        return {HTTPException: http_error, Exception: server_error}
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+
+
+def _here(request: Request) -> str:
+    path = request.url.path
+    return path + (f"?{request.url.query}" if request.url.query else "")
+
+
+def _local_path(target: str) -> str:
+    """Only a path on this site: never an open redirect."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target

@@ -1,0 +1,282 @@
+"""The resident's path over HTTP: start → every question → check → change → submit → confirmation,
+and every way it can go wrong. Real SQLite file, real ASGI app, no mocks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from starlette.testclient import TestClient
+
+from generated_apps.asgi import create_app
+from generated_apps.forms import MAX_BODY
+from generated_apps.refnum import parse_reference
+from tests.htmlpage import form_fields, parse
+from widgets import AppSpec
+
+
+@pytest.fixture
+def app_store(store, example_spec):
+    spec = AppSpec.model_validate(example_spec)
+    store.save_app(spec, by="tanaka")
+    store.publish(spec.slug, by="tanaka")
+    return store
+
+
+@pytest.fixture
+def client(settings, app_store):
+    with TestClient(create_app(settings, app_store), follow_redirects=False, raise_server_exceptions=False) as c:
+        yield c
+
+
+def get(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code, response.text[:500])
+    return parse(response.text)
+
+
+def post(client, url, data, status=303, with_csrf_from=None):
+    page = get(client, with_csrf_from or url)
+    fields = {"csrf": form_fields(page)["csrf"], **({"v": form_fields(page)["v"]} if "v" in form_fields(page) else {})}
+    fields.update(data)
+    response = client.post(url, data=fields)
+    assert response.status_code == status, (url, response.status_code, response.text[:800])
+    return response
+
+
+def h1(page) -> str:
+    headings = page.find_all("h1")
+    assert len(headings) == 1, [h.text for h in headings]
+    return headings[0].text
+
+
+def test_a_resident_goes_from_start_to_a_reference_number(client, app_store):
+    start = get(client, "/a/library-survey")
+    assert h1(start) == "図書館アンケート"
+    assert start.find("a", cls="button").attrs["href"] == "/a/library-survey/p/1"
+    assert "mdg_draft_" not in str(client.cookies)  # a GET never makes a draft
+
+    page = get(client, "/a/library-survey/p/1")
+    assert "この1年に図書館を使いましたか" in h1(page) and "必須" in h1(page)
+    assert page.find("title").text.startswith("この1年に図書館を使いましたか")
+    response = post(client, "/a/library-survey/p/1", {"visited": "yes"})
+    assert response.headers["location"] == "/a/library-survey/p/2"  # the follow-up, since the answer was yes
+
+    post(client, "/a/library-survey/p/2", {"book": "坊っちゃん"})
+    response = post(client, "/a/library-survey/p/3", {"town": "  大町  "})
+    assert response.headers["location"] == "/a/library-survey/check"
+
+    check = get(client, "/a/library-survey/check")
+    answers = [(dt.text, dd.text) for dt, dd in zip(check.find_all("dt"), check.find_all("dd", cls="answer-value"))]
+    assert answers == [("この1年に図書館を使いましたか", "はい"), ("借りた本の題名", "坊っちゃん"), ("お住まいの町名", "大町")]
+
+    # Change an answer: the page comes back pre-filled, and then returns to the check page.
+    change = [a.attrs["href"] for a in check.find_all("a", cls="change-link")]
+    assert change == ["/a/library-survey/p/1?change=1", "/a/library-survey/p/2?change=1", "/a/library-survey/p/3?change=1"]
+    again = get(client, change[1])
+    assert again.find("input", name="book").attrs["value"] == "坊っちゃん"
+    assert again.find("a", cls="back").attrs["href"] == "/a/library-survey/check"
+    response = post(client, change[1], {"book": "吾輩は猫である"})
+    assert response.headers["location"] == "/a/library-survey/check"
+
+    response = post(client, "/a/library-survey/submit", {}, with_csrf_from="/a/library-survey/check")
+    assert response.headers["location"] == "/a/library-survey/done"
+    done = get(client, "/a/library-survey/done")
+    reference = done.find("p", cls="reference").text
+    assert re.fullmatch(r"\d{4}-\d{4}", reference) and parse_reference(reference) == reference
+
+    [submission] = app_store.submissions(app_store.live_app("library-survey").app_id)
+    assert submission.reference == reference
+    assert submission.answers == {"visited": "yes", "book": "吾輩は猫である", "town": "大町"}
+
+
+def test_a_hidden_follow_up_is_skipped_and_its_old_answer_not_sent(client, app_store):
+    post(client, "/a/library-survey/p/1", {"visited": "yes"})
+    post(client, "/a/library-survey/p/2", {"book": "坊っちゃん"})
+    response = post(client, "/a/library-survey/p/1?change=1", {"visited": "no"})
+    assert response.headers["location"] == "/a/library-survey/p/3"  # not complete yet: the next question
+    post(client, "/a/library-survey/p/3", {"town": ""})
+    check = get(client, "/a/library-survey/check")
+    assert [dt.text for dt in check.find_all("dt")] == ["この1年に図書館を使いましたか", "お住まいの町名"]
+    post(client, "/a/library-survey/submit", {}, with_csrf_from="/a/library-survey/check")
+    [submission] = app_store.submissions(app_store.live_app("library-survey").app_id)
+    assert submission.answers == {"visited": "no", "town": None}
+
+
+def test_submitting_twice_gives_one_submission_and_the_same_reference(client, app_store):
+    post(client, "/a/library-survey/p/1", {"visited": "no"})
+    post(client, "/a/library-survey/p/3", {"town": "大町"})
+    page = get(client, "/a/library-survey/check")
+    token = form_fields(page)["csrf"]
+    first = client.post("/a/library-survey/submit", data={"csrf": token})
+    second = client.post("/a/library-survey/submit", data={"csrf": token})  # a double click, or back and resubmit
+    assert first.status_code == second.status_code == 303
+    assert second.headers["location"] == "/a/library-survey/done"
+    assert len(app_store.submissions(app_store.live_app("library-survey").app_id)) == 1
+    # After sending, the question pages lead to the confirmation rather than to a second submission.
+    assert client.get("/a/library-survey/p/1").headers["location"] == "/a/library-survey/done"
+
+
+def test_an_empty_answer_comes_back_with_the_error_pattern(client):
+    response = post(client, "/a/library-survey/p/1", {}, status=422)
+    page = parse(response.text)
+    assert page.find("title").text.startswith("エラー:")
+    summary = page.find("div", cls="error-summary")
+    link = summary.find("a")
+    assert link.attrs["href"] == "#f-visited" and "選んでください" in link.text
+    assert page.find("p", cls="error-message").attrs["id"] == "visited-error"
+    fieldset = page.find("fieldset")
+    assert "visited-error" in fieldset.attrs["aria-describedby"]
+    assert page.find("input", id="f-visited") is not None
+
+
+def test_a_wrong_answer_keeps_what_was_typed_and_says_why_in_english(client):
+    client.get("/lang/en?next=/a/library-survey")
+    post(client, "/a/library-survey/p/1", {"visited": "yes"})
+    long = "本" * 101
+    response = post(client, "/a/library-survey/p/2", {"book": long}, status=422)
+    page = parse(response.text)
+    assert page.find("html").attrs["lang"] == "en"
+    assert page.find("title").text.startswith("Error:")
+    assert page.find("input", name="book").attrs["value"] == long
+    assert "100" in page.find("p", cls="error-message").text
+    assert page.find("input", name="book").attrs["aria-invalid"] == "true"
+
+
+@pytest.mark.parametrize("payload", [
+    "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "'; DROP TABLE submission; --",
+    "=HYPERLINK(\"http://evil\")", "\x00\x01\x1f", "🙂" * 50, "ｆｕｌｌ－ｗｉｄｔｈ　１２３",
+])
+def test_hostile_text_is_stored_as_text_and_shown_escaped(client, app_store, payload):
+    post(client, "/a/library-survey/p/1", {"visited": "no"})
+    post(client, "/a/library-survey/p/3", {"town": payload})
+    response = client.get("/a/library-survey/check")
+    assert response.status_code == 200
+    assert "<script>alert(1)" not in response.text and "<img src=x" not in response.text
+    app_id = app_store.live_app("library-survey").app_id
+    stored = app_store.draft(client.cookies.get(f"mdg_draft_{app_id}"), app_id).answers["town"]
+    assert stored is None or "\x00" not in stored
+    if "ｆｕｌｌ" in payload:
+        assert stored == "full-width 123"  # NFKC
+
+
+def test_a_wrong_csrf_token_keeps_the_answers_and_asks_again(client):
+    get(client, "/a/library-survey/p/1")
+    response = client.post("/a/library-survey/p/1", data={"csrf": "forged", "visited": "yes"})
+    assert response.status_code == 400
+    page = parse(response.text)
+    assert page.find("div", cls="notice") is not None
+    assert page.find("input", name="visited", value="yes").attrs.get("checked") is not None
+    assert "mdg_draft_" not in str(client.cookies)
+    # The fresh token on that page works.
+    response = client.post("/a/library-survey/p/1", data={"csrf": form_fields(page)["csrf"], "visited": "yes"})
+    assert response.status_code == 303
+
+
+def test_a_form_without_the_csrf_cookie_is_refused_politely(settings, app_store):
+    with TestClient(create_app(settings, app_store), follow_redirects=False) as fresh:
+        response = fresh.post("/a/library-survey/p/1", data={"visited": "yes", "csrf": "x"})
+        assert response.status_code == 400 and "もう一度" in response.text
+
+
+def test_a_tampered_or_expired_draft_cookie_sends_the_resident_to_the_start_with_a_message(client, app_store):
+    post(client, "/a/library-survey/p/1", {"visited": "no"})
+    app_id = app_store.live_app("library-survey").app_id
+    client.cookies.set(f"mdg_draft_{app_id}", "tampered" * 3)
+    token = form_fields(get(client, "/a/library-survey/p/1"))["csrf"]
+    response = client.post("/a/library-survey/p/3", data={"csrf": token, "town": "大町"})
+    assert response.status_code == 303 and response.headers["location"] == "/a/library-survey?expired=1"
+    page = get(client, response.headers["location"])
+    assert "見つかりません" in page.find("div", cls="notice").text
+
+
+def test_unknown_fields_are_ignored(client, app_store):
+    post(client, "/a/library-survey/p/1", {"visited": "yes", "unknown": "x", "zzz": "<b>"})
+    app_id = app_store.live_app("library-survey").app_id
+    assert app_store.draft(client.cookies.get(f"mdg_draft_{app_id}"), app_id).answers == {"visited": "yes"}
+
+
+def test_a_field_sent_twice_is_refused_with_a_message_not_guessed(client):
+    response = post(client, "/a/library-survey/p/1", {"visited": ["yes", "no"]}, status=422)
+    assert parse(response.text).find("p", cls="error-message") is not None
+
+
+def test_a_honeypot_filled_in_by_a_bot_stores_nothing(client, app_store):
+    post(client, "/a/library-survey/p/1", {"visited": "yes", "website": "http://spam"})
+    assert "mdg_draft_" not in str(client.cookies)
+
+
+def test_pages_that_do_not_exist_get_the_friendly_404(client):
+    for url in ["/a/nothing-here", "/a/library-survey/p/99", "/a/library-survey/p/0", "/a/" + "x" * 300,
+                "/a/..%2F..%2Fetc%2Fpasswd", "/no/such/page"]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        page = parse(response.text)
+        assert "ページが見つかりません" in h1(page)
+        assert page.find("a", href="tel:0142233331") is not None
+
+
+def test_a_post_to_a_page_that_does_not_exist(client):
+    get(client, "/a/library-survey/p/1")
+    assert client.post("/a/library-survey/p/42", data={"visited": "yes"}).status_code == 404
+    assert client.post("/a/nothing/p/1", data={}).status_code == 404
+    assert client.post("/a/library-survey/check", data={}).status_code in (404, 405)
+
+
+def test_skipping_ahead_is_sent_back_to_the_first_unanswered_question(client):
+    response = client.get("/a/library-survey/p/3")
+    assert response.status_code == 303 and response.headers["location"] == "/a/library-survey/p/1"
+    assert client.get("/a/library-survey/check").headers["location"] == "/a/library-survey"
+
+
+def test_oversized_and_malformed_bodies_get_a_friendly_page(client):
+    get(client, "/a/library-survey/p/1")
+    response = client.post("/a/library-survey/p/1", content=b"visited=" + b"a" * (MAX_BODY + 10),
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413 and "長すぎ" in response.text
+    response = client.post("/a/library-survey/p/1", content=b"\xff\xfe\xfd=\xc3\x28",
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code in (400, 422)
+    response = client.post("/a/library-survey/p/1", content=b'{"visited": "yes"}', headers={"content-type": "application/json"})
+    assert response.status_code == 415
+
+
+def test_a_retired_app_shows_the_ended_page_with_the_phone_number_on_every_url(client, app_store):
+    app_store.retire("library-survey", by="admin", message="この調査は終了しました。")
+    for url in ["/a/library-survey", "/a/library-survey/p/1", "/a/library-survey/check", "/a/library-survey/done"]:
+        response = client.get(url)
+        assert response.status_code == 410, url
+        page = parse(response.text)
+        assert "終了" in h1(page)
+        assert page.find("a", href="tel:0142233331") is not None
+
+
+def test_every_page_has_the_help_block_a_back_link_and_the_language_switch(client):
+    post(client, "/a/library-survey/p/1", {"visited": "no"})
+    for url in ["/a/library-survey", "/a/library-survey/p/1", "/a/library-survey/p/3"]:
+        page = get(client, url)
+        assert page.find("aside", cls="help").find("a", href="tel:0142233331") is not None
+        assert page.find("a", cls="back") is not None
+        assert page.find("a", hreflang="en").attrs["href"].startswith("/lang/en?next=")
+
+
+def test_the_language_switch_only_goes_back_to_this_site(client):
+    for target in ["https://evil.example/", "//evil.example/", "/\\evil", "javascript:alert(1)"]:
+        response = client.get("/lang/en", params={"next": target})
+        assert response.status_code == 303 and response.headers["location"] == "/"
+    response = client.get("/lang/en", params={"next": "/a/library-survey"})
+    assert response.headers["location"] == "/a/library-survey"
+    assert h1(get(client, "/a/library-survey")) == "Library survey"
+
+
+def test_the_stylesheet_is_small_and_cached(client):
+    page = get(client, "/a/library-survey")
+    href = page.find("link", rel="stylesheet").attrs["href"]
+    response = client.get(href)
+    assert response.status_code == 200 and "immutable" in response.headers["cache-control"]
+    assert len(response.content) < 12_000
+
+
+def test_the_portal_lists_live_apps(client):
+    page = get(client, "/")
+    assert [a.attrs["href"] for a in page.find_all("a", cls="app-link")] == ["/a/library-survey"]

@@ -1,0 +1,142 @@
+"""The store, on a real SQLite file and on the PostgreSQL server the scale path uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from generated_apps.models import Draft, utcnow
+from generated_apps.refnum import parse_reference
+from generated_apps.store import PublishRefused, Store
+from widgets import AppSpec
+
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_store():
+    """A store in a schema of its own on the local PostgreSQL, or a skip that says why."""
+    try:
+        admin = create_engine(POSTGRES, connect_args={"connect_timeout": 3})
+        schema = "mdg_test_" + secrets.token_hex(4)
+        with admin.begin() as c:
+            c.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as error:  # noqa: BLE001 - any failure to reach the server means: skip, saying why
+        pytest.skip(f"no PostgreSQL reachable at 127.0.0.1:5432 (database 'test', user 'postgres'): {error}")
+    store = Store.open(f"{POSTGRES}?options=-csearch_path%3D{schema}")
+    return store, admin, schema
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, store):
+    if request.param == "sqlite":
+        yield store
+        return
+    pg, admin, schema = _postgres_store()
+    yield pg
+    pg.engine.dispose()
+    with admin.begin() as c:
+        c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+def test_the_schema_comes_from_the_alembic_migration(any_store):
+    with any_store.engine.connect() as c:
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+
+
+def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(store):
+    with store.engine.connect() as c:
+        assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert c.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert c.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+
+
+def test_publishing_freezes_the_draft_into_numbered_versions(any_store, example_spec):
+    spec = AppSpec.model_validate(example_spec)
+    any_store.save_app(spec, by="tanaka")
+    assert any_store.live_app(spec.slug).status() == "draft"
+    first = any_store.publish(spec.slug, by="tanaka")
+    assert first.number == 1 and len(first.spec_hash) == 64
+
+    example_spec["title"]["ja"] = "図書館アンケート（改訂）"
+    any_store.save_app(AppSpec.model_validate(example_spec), by="sato")
+    live = any_store.live_app(spec.slug)
+    assert live.version_number == 1 and live.spec.title.text("ja") == "図書館アンケート"  # residents see v1
+
+    second = any_store.publish(spec.slug, by="sato")
+    assert second.number == 2 and second.spec_hash != first.spec_hash
+    assert any_store.live_app(spec.slug).spec.title.text("ja") == "図書館アンケート（改訂）"
+    actions = [e.action for e in any_store.audit_events(live.app_id)]
+    assert actions == ["app.create", "app.publish", "app.update", "app.publish"]
+
+
+def test_publishing_is_refused_while_the_lint_finds_errors(any_store, example_spec):
+    example_spec["pages"][2]["widgets"][0]["key"] = "visited"  # the same data key twice
+    any_store.save_app(AppSpec.model_validate(example_spec), by="tanaka")
+    with pytest.raises(PublishRefused) as refused:
+        any_store.publish("library-survey", by="tanaka")
+    assert any("visited" in e for e in refused.value.errors)
+    assert any_store.live_app("library-survey").version_id is None
+
+
+def test_a_retired_app_says_so_from_the_moment_it_is_retired(any_store, example_spec):
+    spec = AppSpec.model_validate(example_spec)
+    any_store.save_app(spec, by="tanaka")
+    any_store.publish(spec.slug, by="tanaka")
+    any_store.retire(spec.slug, by="admin", at=utcnow() + dt.timedelta(hours=1))
+    live = any_store.live_app(spec.slug)
+    assert live.status() == "live"
+    assert live.status(now=utcnow() + dt.timedelta(hours=2)) == "retired"
+
+
+def _published(store, example_spec):
+    spec = AppSpec.model_validate(example_spec)
+    store.save_app(spec, by="tanaka")
+    store.publish(spec.slug, by="tanaka")
+    return store.live_app(spec.slug)
+
+
+def test_a_draft_is_pinned_to_its_version_and_found_only_with_its_id(any_store, example_spec):
+    live = _published(any_store, example_spec)
+    draft = any_store.create_draft(live.app_id, live.version_id, {"visited": "yes"})
+    assert len(draft.id) >= 40
+    any_store.save_answers(draft.id, {"visited": "no"})
+    found = any_store.draft(draft.id, live.app_id)
+    assert found.answers == {"visited": "no"} and found.version_id == live.version_id
+    assert any_store.draft("not-a-real-id", live.app_id) is None
+    assert any_store.draft(draft.id + "x" * 100, live.app_id) is None
+    assert any_store.draft(draft.id, live.app_id + 1) is None
+
+
+def test_an_expired_draft_is_not_found(any_store, example_spec):
+    live = _published(any_store, example_spec)
+    draft = any_store.create_draft(live.app_id, live.version_id, {})
+    with any_store.session() as s:
+        row = s.get(Draft, draft.id)
+        row.expires_at = utcnow() - dt.timedelta(seconds=1)
+        s.add(row)
+        s.commit()
+    assert any_store.draft(draft.id, live.app_id) is None
+
+
+def test_submitting_a_draft_twice_gives_one_submission_and_one_reference(any_store, example_spec):
+    live = _published(any_store, example_spec)
+    draft = any_store.create_draft(live.app_id, live.version_id, {"visited": "no", "town": None})
+    first = any_store.submit(draft, {"visited": "no", "town": None}, "ja")
+    second = any_store.submit(draft, {"visited": "no", "town": None}, "ja")
+    assert first.reference == second.reference and parse_reference(first.reference) == first.reference
+    assert len(any_store.submissions(live.app_id)) == 1
+    assert any_store.draft(draft.id, live.app_id).submission_id == first.id
+
+
+def test_simultaneous_submits_of_one_draft_store_it_once(any_store, example_spec):
+    live = _published(any_store, example_spec)
+    draft = any_store.create_draft(live.app_id, live.version_id, {"visited": "no", "town": None})
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        refs = list(pool.map(lambda _: any_store.submit(draft, {"visited": "no"}, "ja").reference, range(16)))
+    assert len(set(refs)) == 1
+    assert len(any_store.submissions(live.app_id)) == 1
