@@ -8,6 +8,10 @@ from .base import Invalid, Question, Raw, Translator, single
 from .text import N_, LocalizedText
 
 
+# How a ticked box reads on the check-answers page.
+AGREED = N_("Agreed")
+
+
 class Consent(Question):
     type: Literal["consent"] = "consent"
     # What the resident agrees to, beside the checkbox: "個人情報の取り扱いに同意します".
@@ -36,7 +40,4 @@ class Consent(Question):
         return {self.key: ["yes"]} if value is True else {}
 
     def display(self, value: Any, tr: Translator) -> str:
-        return tr.gettext("Agreed") if value is True else ""
-
-
-N_("Agreed")
+        return tr.gettext(AGREED) if value is True else ""

@@ -182,6 +182,7 @@ def test_a_form_without_the_csrf_cookie_is_refused_politely(settings, app_store)
 def test_a_tampered_or_expired_draft_cookie_sends_the_resident_to_the_start_with_a_message(client, app_store):
     post(client, "/a/library-survey/p/1", {"visited": "no"})
     app_id = app_store.live_app("library-survey").app_id
+    client.cookies.clear()
     client.cookies.set(f"mdg_draft_{app_id}", "tampered" * 3)
     token = form_fields(get(client, "/a/library-survey/p/1"))["csrf"]
     response = client.post("/a/library-survey/p/3", data={"csrf": token, "town": "大町"})
