@@ -35,6 +35,8 @@ HERE = Path(__file__).parent
 CSS_PATH = HERE / "static" / "madoguchi.css"
 LANG_COOKIE = "mdg_lang"
 YEAR = 365 * 24 * 3600
+# Pages with a form: they carry a CSRF token, and set the browser's random CSRF cookie when it has none.
+FORM_TEMPLATES = {"question.html", "check.html", "done.html"}
 
 
 def draft_cookie(app_id: int) -> str:
@@ -113,7 +115,8 @@ class ResidentSite:
         try:
             csrf_cookie = request.cookies.get(CSRF_COOKIE)
             fresh_cookie = None
-            if not csrf_cookie or len(csrf_cookie) > 100:
+            csrf_cookie = csrf_cookie or ""
+            if template in FORM_TEMPLATES and (not csrf_cookie or len(csrf_cookie) > 100):
                 csrf_cookie = fresh_cookie = new_csrf_cookie()
             html = self.env.get_template(template).render(
                 lang=tr.lang, langs=i18n.UI_LANGS, lang_names=i18n.LANG_NAMES, here=_here(request),

@@ -7,7 +7,6 @@ from typing import Any, ClassVar, Literal
 from .base import Invalid, Question, Raw, Translator, single
 from .text import N_, LocalizedText
 
-
 # How a ticked box reads on the check-answers page.
 AGREED = N_("Agreed")
 

@@ -22,7 +22,7 @@ _BULLET = re.compile(r"^(?:[-*][ \u3000]+|[・•][ \u3000]*)(?P<item>\S.*)$")
 # "1. item" with a space; after a full-width "．" or "）" the space may be left out ("3．三番目").
 _NUMBERED = re.compile(r"^(?P<n>[0-9０-９]{1,3})(?:[.．)）][ \u3000]+|[．）](?=[^\d\s]))(?P<item>\S.*)$")
 _INLINE = re.compile(
-    r"\[(?P<text>[^\[\]\n]+)\]\((?P<url>[^()\s]*)\)"
+    r"\[(?P<text>[^\[\]\n]+)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))*)\)"  # one level of (…) inside an address
     r"|\*\*(?P<strong>[^*\n]+)\*\*"
     r"|\{(?P<base>[^{}|\n]+)\|(?P<ruby>[^{}|\n]+)\}"
 )
