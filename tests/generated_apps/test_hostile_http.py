@@ -1,0 +1,117 @@
+"""Hostile input sent to every question page of every demo app: never a 500, never a payload
+rendered unescaped, and the other answers on the page are kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from generated_apps.asgi import create_app
+from generated_apps.flow import flow_pages, next_page
+from tests.htmlpage import form_fields, parse
+from widgets import AppSpec, Question
+
+DEMO = Path(__file__).resolve().parents[2] / "demo"
+SPECS = [AppSpec.model_validate_json((DEMO / name).read_bytes()) for name in ("shimin-survey.json", "facility-application.json")]
+
+PAYLOADS = [
+    "", "   ", "\u3000\t\n", "x" * 100_000, "\x00\x01\x07\x1b[31m", "<script>alert('x')</script>",
+    "\"><svg onload=alert(1)>", "'; DROP TABLE submission; --", "=1+2", "@SUM(A1)", "../../etc/passwd",
+    "１２３－４５６７", "🙂👨‍👩‍👧", "\ud7ff\ufffd", "０１４２－２３－３３３１", "昭和六十四年", "-1", "1e309", "NaN",
+]
+MARKERS = ("<script>alert('x')", "<svg onload")
+
+
+def valid_answer(question: Question):
+    """A plausible answer to any widget type, turned into its form fields by the widget itself."""
+    samples = {
+        "short_text": "テスト", "long_text": "テスト\nです", "email": "taro@example.jp", "phone": "0142-23-3331",
+        "postal_code": "052-0021", "yes_no": "yes", "consent": True, "rating": 3,
+        "name": {"name": "伊達 太郎", "reading": "ダテ タロウ"},
+    }
+    if question.type in samples:
+        return samples[question.type]
+    if question.type == "number":
+        return question.min if question.min is not None else 1
+    if question.type == "date":
+        return (dt.date.today() + dt.timedelta(days=10)).isoformat() if question.future_only else "1950-03-04"
+    if question.type == "multiple_choice":
+        return [o.value for o in question.options[: max(1, question.min_selections or 1)]]
+    return question.options[0].value  # single choice, dropdown
+
+
+def shown(html, name: str, value: str) -> bool:
+    """Whether the re-rendered page still shows `value` in the field `name`."""
+    for element in html.find_all(name=name):
+        if element.tag == "textarea" and element.text.strip() == " ".join(value.split()):
+            return True
+        if element.tag == "select" and any(o.attrs.get("value") == value and "selected" in o.attrs
+                                           for o in element.find_all("option")):
+            return True
+        if element.tag == "input":
+            if element.attrs.get("type") in ("radio", "checkbox"):
+                if element.attrs.get("value") == value and "checked" in element.attrs:
+                    return True
+            elif element.attrs.get("value") == value:
+                return True
+    return False
+
+
+@pytest.fixture
+def client(settings, store):
+    for spec in SPECS:
+        store.save_app(spec, by="test")
+        store.publish(spec.slug, by="test")
+    with TestClient(create_app(settings, store), follow_redirects=False, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.slug)
+def test_every_field_of_every_page_takes_hostile_input_politely(client, spec):
+    answers: dict = {}
+    index = flow_pages(spec, answers)[0]
+    while index is not None:
+        url = f"/a/{spec.slug}/p/{index + 1}"
+        page = client.get(url)
+        assert page.status_code == 200, url
+        token = form_fields(parse(page.text))["csrf"]
+        questions = spec.pages[index].questions()
+        fields = [name for q in questions for name in q.fields()]
+        for payload in PAYLOADS if fields else []:
+            for target in fields:
+                data = {"csrf": token}
+                for q in questions:
+                    data.update({k: v[0] for k, v in q.to_raw(valid_answer(q)).items()})
+                data[target] = payload
+                response = client.post(url, data=data)
+                assert response.status_code in (303, 422), (url, target, payload[:20], response.status_code)
+                assert not any(marker in response.text for marker in MARKERS)
+                if response.status_code == 422:
+                    html = parse(response.text)
+                    assert html.find("title").text.startswith("エラー:")
+                    assert html.find("div", cls="error-summary") is not None
+                    for name, value in data.items():  # every other value is kept
+                        if name not in ("csrf", target) and isinstance(value, str) and value:
+                            assert shown(html, name, value), (url, name, value)
+                    assert "Traceback" not in response.text
+            # Wrong types: several values, a missing field.
+            response = client.post(url, data={"csrf": token, fields[0]: ["a", "b", "c"]})
+            assert response.status_code in (303, 422)
+            response = client.post(url, data={"csrf": token})
+            assert response.status_code in (303, 422)
+        # Move on with valid answers.
+        data = {"csrf": token}
+        for q in questions:
+            data.update(q.to_raw(valid_answer(q)))
+            answers[q.key] = valid_answer(q)
+        response = client.post(url, data=data)
+        assert response.status_code == 303, (url, response.text[:2000])
+        index = next_page(spec, answers, index)
+    check = client.get(f"/a/{spec.slug}/check")
+    assert check.status_code == 200
+    token = form_fields(parse(check.text))["csrf"]
+    assert client.post(f"/a/{spec.slug}/submit", data={"csrf": token}).headers["location"].endswith("/done")
