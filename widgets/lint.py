@@ -1,0 +1,216 @@
+"""The app lint: what must be fixed before an app is published (errors) and what should be (warnings).
+
+Each issue names where it is (page and widget index, from 0, and the question's data key) and
+says what is wrong as a msgid with parameters, so the builder can show it in the staff's language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from . import markup
+from .base import Question, Widget
+from .dropdown import DROPDOWN_MIN_OPTIONS, Dropdown
+from .image import Image
+from .multiple_choice import MultipleChoice
+from .notice import Notice
+from .paragraph import Paragraph
+from .spec import AppSpec
+from .text import N_, LocalizedText
+
+# Longest sentence, in characters, that older residents read comfortably.
+SENTENCE_LIMIT = 60
+_SENTENCE_END = re.compile(r"[。．！？!?\n]|\.(?=\s|$)")
+# Fields whose text is formatted (markup.py): counted and checked as the resident reads them.
+_FORMATTED = {(Paragraph, "text"), (Notice, "body")}
+
+
+@dataclass(frozen=True)
+class LintIssue:
+    level: Literal["error", "warning"]
+    code: str  # stable name of the check: "duplicate-key", "long-sentence", …
+    msgid: str  # English message with {placeholders}, for gettext
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    page: int | None = None  # index in spec.pages, from 0
+    widget: int | None = None  # index in the page's widgets, from 0
+    key: str | None = None  # the question's data key
+
+    @property
+    def message(self) -> str:
+        return self.msgid.format(**self.params)
+
+    def __str__(self) -> str:
+        where = "" if self.page is None else f"page {self.page + 1}" + ("" if self.widget is None else f", widget {self.widget + 1}")
+        return f"{self.level}: {self.message}" + (f" ({where})" if where else "")
+
+
+def lint(spec: AppSpec) -> list[LintIssue]:
+    """Every issue of `spec`, errors first, each group in page order."""
+    issues: list[LintIssue] = []
+    for check in (_blank_texts, _keys, _conditions, _links, _questions_per_page, _dropdowns,
+                  _long_sentences, _translations, _contact):
+        issues.extend(check(spec))
+    return sorted(issues, key=lambda i: (i.level != "error", -1 if i.page is None else i.page, i.widget or 0))
+
+
+@dataclass(frozen=True)
+class _Text:
+    path: str  # "label", "options[2].label"
+    text: LocalizedText
+    required: bool
+    formatted: bool
+    page: int | None = None
+    widget: int | None = None
+    owner: Widget | None = None
+
+
+def _texts(spec: AppSpec) -> Iterator[_Text]:
+    """Every piece of text in the app, where it is, and whether the app needs it."""
+    for path, text, required, formatted in _walk(spec, "", skip={"pages"}):
+        yield _Text(path, text, required, formatted)
+    for p, page in enumerate(spec.pages):
+        if page.title is not None:
+            yield _Text("title", page.title, False, False, p)
+        for w, widget in enumerate(page.widgets):
+            for path, text, required, formatted in _walk(widget, ""):
+                yield _Text(path, text, required, formatted, p, w, widget)
+
+
+def _walk(model: BaseModel, prefix: str, skip: set[str] = frozenset()) -> Iterator[tuple[str, LocalizedText, bool, bool]]:  # type: ignore[assignment]
+    for name, info in type(model).model_fields.items():
+        if name in skip:
+            continue
+        formatted = (type(model), name) in _FORMATTED
+        yield from _walk_value(getattr(model, name), prefix + name, info.is_required(), formatted)
+
+
+def _walk_value(value: Any, path: str, required: bool, formatted: bool) -> Iterator[tuple[str, LocalizedText, bool, bool]]:
+    if isinstance(value, LocalizedText):
+        yield path, value, required, formatted
+    elif isinstance(value, BaseModel):
+        yield from _walk(value, path + ".")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk_value(item, f"{path}[{index}]", True, formatted)
+
+
+def _key_of(widget: Widget | None) -> str | None:
+    return widget.key if isinstance(widget, Question) else None
+
+
+def _blank_texts(spec: AppSpec) -> Iterator[LintIssue]:
+    for t in _texts(spec):
+        # An optional text left wholly empty is as good as none; one with only English is not.
+        if not t.text.is_blank() or not (t.required or len(t.text.root) > 1):
+            continue
+        where = {"page": t.page, "widget": t.widget, "key": _key_of(t.owner)}
+        if isinstance(t.owner, Question) and t.path == "label":
+            yield LintIssue("error", "blank-label", N_("The question has no label in Japanese"), **where)
+        elif isinstance(t.owner, Image) and t.path == "alt":
+            yield LintIssue("error", "blank-alt", N_("The image has no alternative text: say in Japanese what it shows"), **where)
+        else:
+            yield LintIssue("error", "blank-text", N_("Japanese text is missing: {field}"), {"field": t.path}, **where)
+
+
+def _keys(spec: AppSpec) -> Iterator[LintIssue]:
+    first_page: dict[str, int] = {}
+    for p, page in enumerate(spec.pages):
+        for w, widget in enumerate(page.widgets):
+            if not isinstance(widget, Question):
+                continue
+            if widget.key in first_page:
+                yield LintIssue("error", "duplicate-key", N_("The data key {key} is used twice (first on page {first_page})"),
+                                {"key": widget.key, "first_page": first_page[widget.key] + 1}, p, w, widget.key)
+            else:
+                first_page[widget.key] = p
+
+
+def _conditions(spec: AppSpec) -> Iterator[LintIssue]:
+    asked: dict[str, tuple[int, Question]] = {}
+    for q_page, question in ((p, q) for p, page in enumerate(spec.pages) for q in page.questions()):
+        asked.setdefault(question.key, (q_page, question))
+    for p, page in enumerate(spec.pages):
+        for w, widget in enumerate(page.widgets):
+            condition = widget.show_if
+            if condition is None:
+                continue
+            where = {"page": p, "widget": w, "key": _key_of(widget)}
+            params = {"key": condition.key, "value": condition.value}
+            if condition.key not in asked:
+                yield LintIssue("error", "condition-unknown-key", N_("The condition names {key}, which no question asks"), params, **where)
+                continue
+            asked_on, question = asked[condition.key]
+            if asked_on >= p:
+                yield LintIssue("error", "condition-not-earlier",
+                                N_("The condition names {key}, which is not asked on an earlier page"), params, **where)
+            if condition.op == "answered":
+                continue
+            if isinstance(question, MultipleChoice) and condition.op == "equals":
+                yield LintIssue("warning", "condition-equals-list",
+                                N_("{key} takes several answers: use 'contains' in the condition"), params, **where)
+            choices = getattr(question, "option_values", None)
+            if choices is not None and condition.value not in choices():
+                yield LintIssue("warning", "condition-value-not-an-option",
+                                N_("The condition value {value} is not one of the answers to {key}"), params, **where)
+
+
+def _links(spec: AppSpec) -> Iterator[LintIssue]:
+    for t in _texts(spec):
+        if not t.formatted:
+            continue
+        for url in sorted({url for text in t.text.root.values() for url in markup.links(text)}):
+            if not markup.is_safe_url(url):
+                yield LintIssue("error", "unsafe-link", N_("The link to {url} is not allowed: use an https://, tel: or mailto: address"),
+                                {"url": url}, t.page, t.widget, _key_of(t.owner))
+
+
+def _questions_per_page(spec: AppSpec) -> Iterator[LintIssue]:
+    for p, page in enumerate(spec.pages):
+        questions = page.questions()
+        if len(questions) > 1:
+            yield LintIssue("warning", "several-questions", N_("This page asks {count} questions: ask one question per page"),
+                            {"count": len(questions)}, p, None, questions[1].key)
+
+
+def _dropdowns(spec: AppSpec) -> Iterator[LintIssue]:
+    for p, page in enumerate(spec.pages):
+        for w, widget in enumerate(page.widgets):
+            if isinstance(widget, Dropdown) and len(widget.options) < DROPDOWN_MIN_OPTIONS:
+                yield LintIssue("warning", "short-dropdown",
+                                N_("A dropdown with {count} options is harder to use than radio buttons: use a single choice"),
+                                {"count": len(widget.options), "min": DROPDOWN_MIN_OPTIONS}, p, w, widget.key)
+
+
+def _long_sentences(spec: AppSpec) -> Iterator[LintIssue]:
+    for t in _texts(spec):
+        text = markup.plain_text(t.text.root["ja"]) if t.formatted else t.text.root["ja"]
+        for sentence in _SENTENCE_END.split(text):
+            sentence = sentence.strip()
+            if len(sentence) > SENTENCE_LIMIT:
+                yield LintIssue("warning", "long-sentence",
+                                N_("A sentence of {length} characters is hard to read: keep sentences under {limit} ({start}…)"),
+                                {"length": len(sentence), "limit": SENTENCE_LIMIT, "start": sentence[:15], "field": t.path},
+                                t.page, t.widget, _key_of(t.owner))
+
+
+def _translations(spec: AppSpec) -> Iterator[LintIssue]:
+    missing: dict[tuple[int | None, int | None, str], list[_Text]] = {}
+    for t in _texts(spec):
+        if t.text.is_blank():
+            continue
+        for lang in spec.languages:
+            if lang != "ja" and lang not in t.text.root:
+                missing.setdefault((t.page, t.widget, lang), []).append(t)
+    for (page, widget, lang), texts in missing.items():
+        yield LintIssue("warning", "missing-translation", N_("Text in {lang} is missing: {fields}"),
+                        {"lang": lang, "fields": ", ".join(t.path for t in texts)}, page, widget, _key_of(texts[0].owner))
+
+
+def _contact(spec: AppSpec) -> Iterator[LintIssue]:
+    if not spec.contact.phone.strip():
+        yield LintIssue("warning", "no-contact-phone", N_("The app has no contact phone number: residents need one on every page"))
