@@ -1,0 +1,141 @@
+"""Shared helpers for the widget tests: a Jinja environment as the web layer builds one, a translator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html.parser import HTMLParser
+from typing import Any
+
+import jinja2
+import pytest
+
+from widgets import WIDGET_TYPES, LocalizedText, Widget, loader, widget_adapter
+
+# Enough of the Japanese catalog to read the check-answers texts in tests.
+JA = {"Yes": "はい", "No": "いいえ", "Agreed": "同意する", "Satisfied": "満足", "Very satisfied": "とても満足"}
+
+
+class FakeTranslator:
+    def __init__(self, lang: str = "ja") -> None:
+        self.lang = lang
+
+    def gettext(self, message: str) -> str:
+        return JA.get(message, message) if self.lang == "ja" else message
+
+    def text(self, value: LocalizedText) -> str:
+        return value.text(self.lang)
+
+
+@pytest.fixture
+def ja() -> FakeTranslator:
+    return FakeTranslator("ja")
+
+
+@pytest.fixture
+def en() -> FakeTranslator:
+    return FakeTranslator("en")
+
+
+@pytest.fixture(scope="session")
+def env() -> jinja2.Environment:
+    environment = jinja2.Environment(loader=loader(list(WIDGET_TYPES)), autoescape=True, undefined=jinja2.StrictUndefined)
+    environment.filters["t"] = lambda value: value.text("ja")
+    environment.globals["_"] = lambda message: message
+    return environment
+
+
+@pytest.fixture
+def render(env: jinja2.Environment) -> Callable[..., str]:
+    def render(widget: Widget | dict, raw: dict | None = None, error: str | None = None, as_heading: bool = True, **context: Any) -> str:
+        if isinstance(widget, dict):
+            widget = widget_adapter.validate_python(widget)
+        template = env.get_template(widget.template_name())
+        return template.render(w=widget, raw=raw or {}, error=error, as_heading=as_heading, **context)
+
+    return render
+
+
+class Page(HTMLParser):
+    """The elements of a rendered fragment: tag, attributes and the text inside each."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[dict[str, Any]] = []
+        self._open: list[dict[str, Any]] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = {"tag": tag, "attrs": dict(attrs), "text": ""}
+        self.elements.append(element)
+        if tag not in {"input", "img", "br", "meta", "link"}:
+            self._open.append(element)
+
+    def handle_endtag(self, tag: str) -> None:
+        for index in range(len(self._open) - 1, -1, -1):
+            if self._open[index]["tag"] == tag:
+                del self._open[index:]
+                break
+
+    def handle_data(self, data: str) -> None:
+        for element in self._open:
+            # As browsers do, a newline straight after <textarea> is not part of its value.
+            skip = element["tag"] == "textarea" and not element["text"] and data.startswith("\n")
+            element["text"] += data[1:] if skip else data
+
+    def find_all(self, tag: str, **attrs: str) -> list[dict[str, Any]]:
+        return [e for e in self.elements if e["tag"] == tag and all(e["attrs"].get(k) == v for k, v in attrs.items())]
+
+    def by_id(self, element_id: str) -> dict[str, Any] | None:
+        return next((e for e in self.elements if e["attrs"].get("id") == element_id), None)
+
+    def controls(self) -> list[dict[str, Any]]:
+        return [e for e in self.elements if e["tag"] in {"input", "select", "textarea"}]
+
+
+@pytest.fixture
+def parse() -> Callable[[str], Page]:
+    return Page
+
+
+OPTIONS = [{"value": "a", "label": {"ja": "はい、あります", "en": "Yes"}}, {"value": "b", "label": "いいえ"},
+           {"value": "c", "label": "わからない"}]
+
+# One widget of every registered type, as staff would write it in an app file.
+SAMPLES: dict[str, dict[str, Any]] = {
+    "heading": {"type": "heading", "text": "申込の前に"},
+    "paragraph": {"type": "paragraph", "text": "申込は無料です。\n\n- 窓口\n- [市のホームページ](https://www.city.date.hokkaido.jp/)"},
+    "notice": {"type": "notice", "level": "warning", "heading": "断水のお知らせ", "body": "3月4日 9時から断水します。"},
+    "image": {"type": "image", "src": "/static/map.png", "alt": "有珠山の火山防災マップ", "width": 800, "height": 600},
+    "contact_card": {"type": "contact_card", "department": "総務課", "phone": "0142-23-3331", "hours": "平日 8:45〜17:30"},
+    "short_text": {"type": "short_text", "key": "purpose", "label": "利用目的"},
+    "long_text": {"type": "long_text", "key": "comment", "label": "ご意見", "hint": "自由にお書きください"},
+    "number": {"type": "number", "key": "people", "label": "人数", "unit": {"ja": "人", "en": "people"}, "min": 1, "max": 200},
+    "email": {"type": "email", "key": "email", "label": "メールアドレス"},
+    "phone": {"type": "phone", "key": "phone", "label": "電話番号"},
+    "postal_code": {"type": "postal_code", "key": "postal", "label": "郵便番号"},
+    "name": {"type": "name", "key": "applicant", "label": "お名前", "reading": "optional"},
+    "date": {"type": "date", "key": "birthday", "label": "生年月日", "purpose": "birth", "past_only": True},
+    "single_choice": {"type": "single_choice", "key": "age", "label": "年代", "options": OPTIONS},
+    "multiple_choice": {"type": "multiple_choice", "key": "used", "label": "利用したもの", "options": OPTIONS},
+    "yes_no": {"type": "yes_no", "key": "trouble", "label": "困ったことはありましたか"},
+    "dropdown": {"type": "dropdown", "key": "district", "label": "お住まいの地区",
+                 "options": [{"value": f"d{n}", "label": f"地区{n}"} for n in range(1, 10)]},
+    "consent": {"type": "consent", "key": "agree", "label": "個人情報の取り扱い", "statement": "同意します"},
+    "rating": {"type": "rating", "key": "satisfaction", "label": "満足度"},
+}
+QUESTION_TYPES = [name for name, sample in SAMPLES.items() if "key" in sample]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`sample` runs a test for a widget of every type, `question` for every question type."""
+    if "sample" in metafunc.fixturenames:
+        metafunc.parametrize("sample", [widget_adapter.validate_python(s) for s in SAMPLES.values()], ids=list(SAMPLES))
+    if "question" in metafunc.fixturenames:
+        metafunc.parametrize("question", [widget_adapter.validate_python(SAMPLES[t]) for t in QUESTION_TYPES], ids=QUESTION_TYPES)
+
+
+
+@pytest.fixture
+def registered_samples() -> dict[str, dict[str, Any]]:
+    return SAMPLES
