@@ -22,7 +22,7 @@ class ContactCard(Widget):
     title: ClassVar[str] = N_("Contact card")
     template: ClassVar[str] = """
 <section class="contact-card">
-<h2 class="contact-card-title">{{ _('Contact') }}</h2>
+<h2 class="contact-card-title heading-3">{{ _('Contact') }}</h2>
 <p class="contact-card-department">{{ w.department|t }}</p>
 <dl class="contact-card-details">
 {%- if w.phone %}

@@ -55,9 +55,9 @@ class DateQuestion(Question):
     template: ClassVar[str] = """
 {% call m.group(w, error, as_heading) %}
 {%- set era = w.era_in(raw) -%}
-<div class="date-input">
-<div class="date-input-item">
-<label class="label label--small" for="f-{{ w.key }}-era">{{ _('Era') }}</label>
+<div class="inline-fields date-input">
+<div class="inline-field inline-field--era">
+<label class="label" for="f-{{ w.key }}-era">{{ _('Era') }}</label>
 <select class="select" id="f-{{ w.key }}-era" name="{{ w.key }}-era"{{ ' aria-invalid="true"'|safe if error }}>
 {%- for value, words in w.era_choices().items() %}
 <option value="{{ value }}"{{ ' selected' if value == era }}>{{ _(words) }}</option>
@@ -65,9 +65,9 @@ class DateQuestion(Question):
 </select>
 </div>
 {%- for part, words, size in (('year', 'Year', 5), ('month', 'Month', 2), ('day', 'Day', 2)) %}
-<div class="date-input-item">
-<label class="label label--small" for="f-{{ w.key }}-{{ part }}">{{ _(words) }}</label>
-<input class="input input--{{ 'year' if part == 'year' else 'short' }}" type="text" inputmode="numeric" id="f-{{ w.key }}-{{ part }}"
+<div class="inline-field">
+<label class="label" for="f-{{ w.key }}-{{ part }}">{{ _(words) }}</label>
+<input class="input {{ 'input--short' if part == 'year' else 'input--tiny' }}" type="text" inputmode="numeric" id="f-{{ w.key }}-{{ part }}"
  name="{{ w.key }}-{{ part }}" value="{{ m.value(raw, w.key ~ '-' ~ part) }}" size="{{ size }}" spellcheck="false"
  {%- if w.purpose == 'birth' %} autocomplete="bday-{{ part }}"{% endif %}{{ ' aria-invalid="true"'|safe if error }}>
 </div>

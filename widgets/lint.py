@@ -71,7 +71,7 @@ class _Text:
 
 def _texts(spec: AppSpec) -> Iterator[_Text]:
     """Every piece of text in the app, where it is, and whether the app needs it."""
-    for path, text, required, formatted in _walk(spec, "", skip={"pages"}):
+    for path, text, required, formatted in _walk(spec, "", skip=frozenset({"pages"})):
         yield _Text(path, text, required, formatted)
     for p, page in enumerate(spec.pages):
         if page.title is not None:
@@ -81,7 +81,7 @@ def _texts(spec: AppSpec) -> Iterator[_Text]:
                 yield _Text(path, text, required, formatted, p, w, widget)
 
 
-def _walk(model: BaseModel, prefix: str, skip: set[str] = frozenset()) -> Iterator[tuple[str, LocalizedText, bool, bool]]:  # type: ignore[assignment]
+def _walk(model: BaseModel, prefix: str, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, LocalizedText, bool, bool]]:
     for name, info in type(model).model_fields.items():
         if name in skip:
             continue

@@ -27,7 +27,7 @@ class Notice(Widget):
     title: ClassVar[str] = N_("Notice")
     template: ClassVar[str] = """
 <section class="notice notice--{{ w.level }}">
-<h2 class="notice-title"><span class="notice-level">{{ _(w.level_word()) }}</span> {{ w.heading|t }}</h2>
+<h2 class="notice-title"><span class="notice-level">{{ _(w.level_word()) }}</span><br>{{ w.heading|t }}</h2>
 {% if w.body %}{{ w.body_html(lang|default('ja')) }}{% endif %}
 </section>"""
 

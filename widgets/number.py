@@ -27,7 +27,7 @@ class Number(Question):
     title: ClassVar[str] = N_("Number")
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
-<div class="input-with-unit">
+<div class="inline-fields input-with-unit">
 <input class="input input--short" type="text" inputmode="{{ 'decimal' if w.allow_decimal else 'numeric' }}" id="{{ w.first_field_id() }}"
  name="{{ w.key }}" value="{{ m.value(raw, w.key) }}" size="8" spellcheck="false"{{ m.described(w, error, w.key ~ '-unit' if w.unit) }}>
 {%- if w.unit %}

@@ -28,7 +28,7 @@ class Rating(Question):
     title: ClassVar[str] = N_("Rating")
     is_group: ClassVar[bool] = True
     required_message: ClassVar[str] = N_("Select {label}")
-    # The best first, as residents read from the top.
+    # The best first, as residents read from the top; number and words in one span (the label is a flex box).
     template: ClassVar[str] = """
 {% call m.group(w, error, as_heading) %}
 <div class="choices choices--rating">
@@ -37,8 +37,8 @@ class Rating(Question):
 <div class="choice">
 <input class="choice-input" type="radio" id="{{ id }}" name="{{ w.key }}" value="{{ n }}"
  {{- ' checked' if n|string in (raw.get(w.key) or []) }}{{ ' aria-invalid="true"'|safe if error }}>
-<label class="choice-label" for="{{ id }}"><span class="rating-number">{{ n }}</span>
- {% if w.labels %}{{ w.labels[n - 1]|t }}{% else %}{{ _(w.default_label(n)) }}{% endif %}</label>
+<label class="choice-label" for="{{ id }}"><span><span class="rating-number">{{ n }}</span>
+ {% if w.labels %}{{ w.labels[n - 1]|t }}{% else %}{{ _(w.default_label(n)) }}{% endif %}</span></label>
 </div>
 {%- endfor %}
 </div>

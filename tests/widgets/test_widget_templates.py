@@ -174,6 +174,8 @@ def test_template_strings_are_all_listed_for_the_catalogs():
     sources = MACROS + "".join(cls.template for cls in WIDGET_TYPES)
     literal = set(re.findall(r"_\('([^']+)'\)", sources))
     assert literal <= set(TEMPLATE_MSGIDS)
+    # …and each listed string is still used, as a literal or as a word a template passes to _().
+    assert [m for m in TEMPLATE_MSGIDS if f"'{m}'" not in sources] == []
 
 
 def test_paragraph_html_is_markup_not_a_string_to_escape(registered_samples):
