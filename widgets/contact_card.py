@@ -27,11 +27,11 @@ class ContactCard(Widget):
 <dl class="contact-card-details">
 {%- if w.phone %}
 <dt>{{ _('Phone') }}</dt>
-<dd><a class="tel-link" href="{{ w.tel_uri() }}">{{ w.phone }}</a></dd>
+<dd><a class="tel-link link-block" href="{{ w.tel_uri() }}">{{ w.phone }}</a></dd>
 {%- endif %}
 {%- if w.email %}
 <dt>{{ _('Email') }}</dt>
-<dd><a href="mailto:{{ w.email }}">{{ w.email }}</a></dd>
+<dd><a class="link-block" href="mailto:{{ w.email }}">{{ w.email }}</a></dd>
 {%- endif %}
 {%- if w.hours %}
 <dt>{{ _('Opening hours') }}</dt>
