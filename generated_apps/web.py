@@ -5,6 +5,7 @@ Each view reads the request, asks the store and the flow engine, and renders one
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import string
@@ -22,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from widgets import WIDGET_TYPES, AppSpec, Question, field_id
+from widgets import WIDGET_TYPES, AppSpec, Question, field_id, format_date
 from widgets.templates import loader as widget_loader
 
 from . import flow, i18n
@@ -227,7 +228,10 @@ class ResidentSite:
 
     def _question_page(self, request: Request, live: LiveApp, spec: AppSpec, index: int, answers: Mapping[str, Any],
                        raws: Mapping[str, Mapping[str, list[str]]], errors: Mapping[str, str], status: int = 200,
-                       notice: str | None = None, version_id: int | None = None) -> HTMLResponse:
+                       notice: str | None = None, version_id: int | None = None,
+                       targets: Mapping[str, str] | None = None) -> HTMLResponse:
+        """`errors` is question key -> message; `targets` the form field each error summary link goes to."""
+        targets = targets or {}
         page = spec.pages[index]
         visible = flow.visible_widgets(page, answers)
         questions = [w for w in visible if isinstance(w, Question)]
@@ -236,7 +240,7 @@ class ResidentSite:
                             errors.get(w.key) if isinstance(w, Question) else None,
                             as_heading=one_question and isinstance(w, Question))
                  for w in visible]
-        error_links = [ErrorLink(field_id(q.fields()[0]) if not q.is_group else q.first_field_id(), errors[q.key])
+        error_links = [ErrorLink(field_id(targets[q.key]) if q.key in targets else q.first_field_id(), errors[q.key])
                        for q in questions if q.key in errors]
         change = request.query_params.get("change") == "1"
         previous = flow.previous_page(spec, answers, index)
@@ -297,9 +301,10 @@ class ResidentSite:
             return RedirectResponse(self._page_url(live, index), status_code=303)
         updates, field_errors = flow.read_page(page, form, answers)
         if field_errors:
-            messages = {e.question.key: _formatter.format(tr.gettext(e.message), label=tr.text(e.question.label),
-                                                          **e.params) for e in field_errors}
-            return self._question_page(request, live, spec, index, answers, raws, messages, 422, None, version_id)
+            messages = {e.question.key: error_message(tr, e) for e in field_errors}
+            targets = {e.question.key: e.params["field"] for e in field_errors if isinstance(e.params.get("field"), str)}
+            return self._question_page(request, live, spec, index, answers, raws, messages, 422, None, version_id,
+                                       targets)
         answers.update(updates)
         response = RedirectResponse("", status_code=303)
         if draft is None:
@@ -406,6 +411,13 @@ class ResidentSite:
             return await run_in_threadpool(self.error_page, request, 500)
 
         return {HTTPException: http_error, Exception: server_error}
+
+
+def error_message(tr: i18n.Translator, error: flow.FieldError) -> str:
+    """A widget's message in the resident's language, with the question's label and readable dates."""
+    params = {k: format_date(v, tr.lang) if isinstance(v, dt.date) else v for k, v in error.params.items()}
+    params["label"] = tr.text(error.question.label)
+    return _formatter.format(tr.gettext(error.message), **params)
 
 
 def _int(value: Any) -> int | None:

@@ -281,3 +281,26 @@ def test_the_stylesheet_is_small_and_cached(client):
 def test_the_portal_lists_live_apps(client):
     page = get(client, "/")
     assert [a.attrs["href"] for a in page.find_all("a", cls="app-link")] == ["/a/library-survey"]
+
+
+def test_an_error_in_one_part_of_a_date_links_to_that_part(settings, store):
+    spec = AppSpec.model_validate({
+        "slug": "birthday", "title": "誕生日", "contact": {"phone": "0142-23-3331"},
+        "pages": [{"widgets": [{"type": "date", "key": "born", "label": "生年月日", "purpose": "birth",
+                                "min_date": "1900-01-01"}]}],
+    })
+    store.save_app(spec, by="test")
+    store.publish("birthday", by="test")
+    with TestClient(create_app(settings, store), follow_redirects=False) as client:
+        token = form_fields(get(client, "/a/birthday/p/1"))["csrf"]
+        data = {"csrf": token, "born-era": "showa", "born-year": "25", "born-month": "13", "born-day": "4"}
+        page = parse(client.post("/a/birthday/p/1", data=data).text)
+        assert page.find("div", cls="error-summary").find("a").attrs["href"] == "#f-born-month"
+        assert page.find("input", name="born-year").attrs["value"] == "25"  # the rest is kept
+        data.update({"born-era": "western", "born-year": "1899", "born-month": "12"})
+        message = parse(client.post("/a/birthday/p/1", data=data).text).find("p", cls="error-message").text
+        assert "（1900年）1月1日以降" in message  # a readable date, not 1900-01-01
+        data.update({"born-era": "showa", "born-year": "64", "born-month": "1", "born-day": "7"})
+        assert client.post("/a/birthday/p/1", data=data).status_code == 303
+        check = parse(client.get("/a/birthday/check").text)
+        assert check.find("dd", cls="answer-value").text == "昭和64年（1989年）1月7日"
