@@ -44,6 +44,6 @@ def format_reference(digits: str) -> str:
 def parse_reference(text: str) -> str | None:
     """A typed reference number (full-width digits, spaces and hyphens allowed), or None when it is wrong."""
     digits = re.sub(r"[\s\-‐‑–—−ー]", "", unicodedata.normalize("NFKC", text))
-    if not re.fullmatch(r"\d{%d}" % DIGITS, digits) or check_digit(digits) != 0:
+    if not re.fullmatch(rf"\d{{{DIGITS}}}", digits) or check_digit(digits) != 0:
         return None
     return format_reference(digits)

@@ -4,7 +4,6 @@ rendered unescaped, and the other answers on the page are kept."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest

@@ -67,7 +67,7 @@ def test_a_resident_goes_from_start_to_a_reference_number(client, app_store):
     assert response.headers["location"] == "/a/library-survey/check"
 
     check = get(client, "/a/library-survey/check")
-    answers = [(dt.text, dd.text) for dt, dd in zip(check.find_all("dt"), check.find_all("dd", cls="answer-value"))]
+    answers = [(dt.text, dd.text) for dt, dd in zip(check.find_all("dt"), check.find_all("dd", cls="answer-value"), strict=True)]
     assert answers == [("この1年に図書館を使いましたか", "はい"), ("借りた本の題名", "坊っちゃん"), ("お住まいの町名", "大町")]
 
     # Change an answer: the page comes back pre-filled, and then returns to the check page.
