@@ -246,20 +246,16 @@ class ResidentSite:
         previous = flow.previous_page(spec, answers, index)
         back_url = self._url(live, "/check") if change else (
             self._page_url(live, previous) if previous is not None else self._url(live))
-        if one_question:
-            title_text = i18n.Translator(self.translator(request).lang).text(questions[0].label)
-        elif page.title is not None:
-            title_text = self.translator(request).text(page.title)
-        else:
-            title_text = self.translator(request).text(spec.title)
+        tr = self.translator(request)
+        title = questions[0].label if one_question else (page.title or spec.title)
         action = self._page_url(live, index) + ("?change=1" if change else "")
-        via = request.query_params.get("via", "")[:20]
+        pages = flow.flow_pages(spec, answers)
         return self.render(
             request, "question.html", status, spec=spec, app=live, page=page, views=views,
-            one_question=one_question, page_title=title_text, error_links=error_links, action=action,
-            back_url=back_url, notice=notice, via=via, version_id=version_id or live.version_id,
-            step=flow.flow_pages(spec, answers).index(index) + 1 if index in flow.flow_pages(spec, answers) else None,
-            steps=len(flow.flow_pages(spec, answers)),
+            one_question=one_question, page_title=tr.text(title), error_links=error_links, action=action,
+            back_url=back_url, notice=notice, via=request.query_params.get("via", "")[:20],
+            version_id=version_id or live.version_id,
+            step=pages.index(index) + 1 if index in pages else None, steps=len(pages),
         )
 
     async def answer(self, request: Request) -> Response:
