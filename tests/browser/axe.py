@@ -4,7 +4,7 @@ axe is asynchronous JavaScript, and in a context with JavaScript disabled Chromi
 promise jobs for it (measured here: axe.run never settles). So the page is copied: the DOM of the
 no-JS page, serialised, is served at the same URL to a page in a second, JS-enabled context with the
 same viewport and cookies (the document request is fulfilled from the copy; its stylesheets and
-images load from the real server). Two things keep the copy faithful to what the resident sees:
+images load from the real server). The DOM is the parsed HTML as the server sent it, as no script ran. Two things keep the copy faithful to what the resident sees:
 - `<noscript>` wrappers are removed, so their content is rendered as in the no-JS page;
 - the copy is served with `Content-Security-Policy: script-src 'none'`, so the page's own scripts
   do not run (axe itself is injected through the DevTools protocol, which that policy does not stop).
@@ -56,28 +56,44 @@ def axe_source() -> str:
     return path.read_text(encoding="utf-8")
 
 
-def run_axe(page: Any) -> list[dict]:
-    """axe's violations on the page as the no-JS resident sees it (see the module docstring)."""
-    url = page.url
-    html = NOSCRIPT_TAG.sub("", page.content())
-    context = page.context.browser.new_context(
-        java_script_enabled=True, viewport=page.viewport_size, locale="ja-JP",
-    )
-    try:
-        context.add_cookies(page.context.cookies())
-        copy = context.new_page()
-        copy.route(lambda u: u == url, lambda route: route.fulfill(
-            status=200, body=html,
-            headers={"content-type": "text/html; charset=utf-8", "content-security-policy": "script-src 'none'"},
-        ))
-        copy.goto(url, wait_until="load")
-        copy.evaluate(axe_source())
-        result = copy.evaluate(RUN_AXE, [TAGS, MUST_RUN])
-    finally:
-        context.close()
-    not_run = [rule for rule in MUST_RUN if rule not in result["ran"]]
-    assert not not_run, f"axe did not run {not_run}: the configuration is wrong"
-    return result["violations"]
+class AxeRunner:
+    """One JS-enabled page, kept for the whole session, into which each checked page is copied."""
+
+    def __init__(self, browser: Any) -> None:
+        self.context = browser.new_context(java_script_enabled=True, locale="ja-JP")
+        # Injected before any page script could run; scripts added this way are not subject to CSP.
+        self.context.add_init_script(axe_source())
+        self.copy = self.context.new_page()
+        self._url = ""
+        self._html = ""
+        self.copy.route(lambda u: u == self._url, self._serve_copy)
+
+    def _serve_copy(self, route: Any) -> None:
+        route.fulfill(status=200, body=self._html, headers={
+            "content-type": "text/html; charset=utf-8", "content-security-policy": "script-src 'none'",
+        })
+
+    def violations(self, page: Any) -> list[dict]:
+        """axe's violations on the page as the no-JS resident sees it (see the module docstring)."""
+        self._url = page.url
+        self._html = NOSCRIPT_TAG.sub("", page.content())
+        self.context.clear_cookies()
+        self.context.add_cookies(page.context.cookies())
+        self.copy.set_viewport_size(page.viewport_size)
+        self.copy.goto(self._url, wait_until="load")
+        result = self.copy.evaluate(RUN_AXE, [TAGS, MUST_RUN])
+        not_run = [rule for rule in MUST_RUN if rule not in result["ran"]]
+        assert not not_run, f"axe did not run {not_run}: the configuration is wrong"
+        return result["violations"]
+
+    def assert_none(self, page: Any, where: str = "") -> None:
+        violations = self.violations(page)
+        assert not violations, (
+            f"axe found {len(violations)} violation(s) on {where or page.url}:\n{describe(violations)}"
+        )
+
+    def close(self) -> None:
+        self.context.close()
 
 
 def describe(violations: list[dict]) -> str:
@@ -90,8 +106,3 @@ def describe(violations: list[dict]) -> str:
             if node.get("summary"):
                 lines.append("       " + node["summary"].replace("\n", "\n       "))
     return "\n".join(lines)
-
-
-def assert_no_violations(page: Any, where: str = "") -> None:
-    violations = run_axe(page)
-    assert not violations, f"axe found {len(violations)} violation(s) on {where or page.url}:\n{describe(violations)}"

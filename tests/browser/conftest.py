@@ -141,6 +141,16 @@ def browser() -> Iterator[object]:
             browser.close()
 
 
+@pytest.fixture(scope="session")
+def axe(browser):
+    """axe-core, run as ACCESSIBILITY.md says on a JS-enabled copy of a page (see tests/browser/axe.py)."""
+    from .axe import AxeRunner
+
+    runner = AxeRunner(browser)
+    yield runner
+    runner.close()
+
+
 @pytest.fixture
 def resident_context(browser, base_url):
     """A factory of resident browser contexts: JavaScript off, Japanese, a phone-sized viewport."""

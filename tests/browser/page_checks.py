@@ -35,14 +35,15 @@ MEASURE = """([minText, minBody, minTarget, minButton]) => {
     return el.getClientRects().length === 0;
   };
 
-  // (1) font sizes of every visible text node; body text at least minBody.
+  // (1) font sizes of every visible text node; body text at least minBody. (With JavaScript off,
+  // <noscript> content is real, visible content, so it is measured too.)
   const BODY = new Set(['P', 'LI', 'DD', 'DT', 'TD', 'TH', 'LABEL', 'LEGEND', 'BLOCKQUOTE', 'FIGCAPTION']);
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const reported = new Set();
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (!node.data.trim()) continue;
     const el = node.parentElement;
-    if (!el || reported.has(el) || el.closest('rt, rp, script, style, noscript, template')) continue;
+    if (!el || reported.has(el) || el.closest('rt, rp, script, style, template')) continue;
     if (hidden(el)) continue;
     const size = parseFloat(getComputedStyle(el).fontSize);
     const block = el.closest('p, li, dd, dt, td, th, label, legend, blockquote, figcaption, h1, h2, h3, h4, h5, h6, button, a, div');

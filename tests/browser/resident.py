@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
+# A date typed as 西暦 year, month, day: a date of birth, or any date when a future one was refused.
+PAST_DATE = dt.date(1950, 3, 4)
+DATE_PART = re.compile(r"(?:bday-|-)(year|month|day)$")
+DATE_LABEL = {"年": "year", "月": "month", "日": "day"}
+
 # Plausible answers, chosen by what a field says it is (autocomplete, type, name, label).
 ANSWERS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"bday-year|-year$|^年$"), "1950"),
-    (re.compile(r"bday-month|-month$|^月$"), "3"),
-    (re.compile(r"bday-day|-day$|^日$"), "4"),
     (re.compile(r"email|メール"), "hanako.date@example.jp"),
     (re.compile(r"\btel\b|phone|電話"), "0142-23-3331"),
     (re.compile(r"postal|zip|郵便"), "052-0021"),
@@ -32,7 +35,21 @@ FIELD_INFO = """(e) => ({
 })"""
 
 
-def answer_for(info: dict[str, Any]) -> str:
+def future_date() -> dt.date:
+    return dt.date.today() + dt.timedelta(days=21)
+
+
+def date_part(info: dict[str, Any], label: str) -> str | None:
+    for key in (info["autocomplete"], info["name"], info["id"]):
+        found = DATE_PART.search(key.lower())
+        if found:
+            return found.group(1)
+    return DATE_LABEL.get(label)
+
+
+def answer_for(info: dict[str, Any], past_dates: bool = False) -> str:
+    """What a resident would type into this field. Dates of birth (bday-*) are in 1950; other dates
+    three weeks ahead, unless `past_dates` (the form refused a future one)."""
     if info["tag"] == "textarea":
         return LONG_TEXT_ANSWER
     if info["type"] == "email":
@@ -43,6 +60,11 @@ def answer_for(info: dict[str, Any]) -> str:
         return "3"
     # The label is stripped of its "(required)" marker before it is matched, so that 必須 does not count.
     label = re.sub(r"[（(].*?[)）]", "", info["label"]).strip()
+    part = date_part(info, label)
+    if part:
+        birth = info["autocomplete"].startswith("bday")
+        date = PAST_DATE if birth or past_dates else future_date()
+        return str(getattr(date, part))
     for key in (info["autocomplete"], info["name"], info["id"], label, info["inputmode"]):
         for pattern, value in ANSWERS:
             if key and pattern.search(key.lower()):
@@ -54,8 +76,11 @@ def question_form(page: Any) -> Any:
     return page.locator("main form[method=post], main form[method=POST]").first
 
 
-def fill_in(page: Any) -> list[str]:
-    """Answer every visible control of the page's form; returns what was done, for messages."""
+def fill_in(page: Any, *, past_dates: bool = False, again: bool = False) -> list[str]:
+    """Answer every visible control of the page's form; returns what was done, for messages.
+
+    Fields that already hold a value are left alone, unless `again` (the answers were refused).
+    """
     done: list[str] = []
     seen_groups: set[str] = set()
     controls = question_form(page).locator("input, select, textarea")
@@ -73,14 +98,14 @@ def fill_in(page: Any) -> list[str]:
                 continue
             seen_groups.add(info["name"])
             group = question_form(page).locator(f"input[name='{info['name']}']")
-            if any(group.nth(j).is_checked() for j in range(group.count())):
+            if not again and any(group.nth(j).is_checked() for j in range(group.count())):
                 continue
             control.check()
             done.append(f"{info['type']} {info['name']}: first choice")
         elif info["tag"] == "select":
             done.append(f"select {info['name']}: {_choose(control, info)}")
-        elif not info["value"]:
-            value = answer_for(info)
+        elif again or not info["value"]:
+            value = answer_for(info, past_dates)
             control.fill(value)
             done.append(f"{info['tag']} {info['name']}: {value}")
     return done
@@ -93,7 +118,7 @@ def _choose(select: Any, info: dict[str, Any]) -> str:
             if "西暦" in option["text"] or option["value"] in {"western", "seireki", "ad"}:
                 select.select_option(value=option["value"])
                 return option["text"]
-    if info["value"]:
+    if info["value"] and not info["name"].endswith("-era"):
         return "kept " + info["value"]
     first = next((o for o in options if o["value"]), None)
     assert first is not None, f"select {info['name']} has nothing to choose"

@@ -1,4 +1,4 @@
-"""A resident answers the demo survey on a small phone with JavaScript off, from start to reference number.
+"""A resident answers the demo forms on a small phone with JavaScript off, from start to reference number.
 
 Every page on the way must pass axe (configured as ACCESSIBILITY.md says) and our own checks.
 """
@@ -10,8 +10,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .axe import describe, run_axe
-from .demo import SURVEY
+from .axe import describe
+from .demo import FACILITY, SURVEY
 from .page_checks import script_problems
 from .resident import fill_in, press_continue, question_form
 
@@ -27,8 +27,9 @@ class Journey:
     everything the page author needs to fix; a broken flow still fails at once.
     """
 
-    def __init__(self, page):
+    def __init__(self, page, axe):
         self.page = page
+        self.axe = axe
         self.titles: dict[str, str] = {}
         self.findings: list[str] = []
 
@@ -42,7 +43,7 @@ class Journey:
         problems = script_problems(page)
         if problems:
             self.findings.append(f"{where} ({page.url}), our checks:\n" + "\n".join(f"- {p}" for p in problems))
-        violations = run_axe(page)
+        violations = self.axe.violations(page)
         if violations:
             self.findings.append(f"{where} ({page.url}), axe:\n{describe(violations)}")
         self.titles.setdefault(self.path, page.title())
@@ -97,30 +98,41 @@ def assert_error_pattern(page, response) -> None:
             assert info["invalid"], f"#{target_id} has no aria-invalid=\"true\""
 
 
-@pytest.mark.parametrize("width", [320, 390])
-def test_resident_completes_the_survey_without_javascript(resident_context, width):
-    page = resident_context(width).new_page()
-    journey = Journey(page)
+def answer_the_page(page, where: str) -> None:
+    """Fill in and send one question page; a refused date is tried once more in the past."""
+    done = fill_in(page)
+    response = press_continue(page)
+    if response.status == 422 and page.locator("main form input[name$='-year']").count():
+        done += fill_in(page, past_dates=True, again=True)
+        response = press_continue(page)
+    summary = page.locator(".error-summary")
+    assert response.status == 303, f"{where}: answers {done} were refused ({response.status}): " + (
+        summary.first.inner_text() if summary.count() else "")
 
-    # Given the survey's start page
-    response = page.goto(f"/a/{SURVEY}")
+
+def complete(page, axe, slug: str) -> None:
+    """The whole journey through one demo form, from its start page to the reference number."""
+    journey = Journey(page, axe)
+
+    # Given the app's start page
+    response = page.goto(f"/a/{slug}")
     assert response.status == 200
     journey.arrive("the start page")
 
     # When I press start
-    start = page.locator(f"main a[href$='/a/{SURVEY}/p/1']")
+    start = page.locator(f"main a[href$='/a/{slug}/p/1']")
     if start.count() == 0:
         start = page.locator("main .button, main button[type=submit]")
     with page.expect_navigation(wait_until="load"):
         start.first.click()
-    assert journey.path == f"/a/{SURVEY}/p/1"
+    assert journey.path == f"/a/{slug}/p/1"
 
     # Then I answer one question per page, once sending a required one empty first
     error_tested = False
     for _ in range(MAX_PAGES):
         if journey.path.endswith("/check"):
             break
-        assert re.fullmatch(rf"/a/{SURVEY}/p/\d+", journey.path), f"unexpected page {page.url}"
+        assert re.fullmatch(rf"/a/{slug}/p/\d+", journey.path), f"unexpected page {page.url}"
         where = f"question page {journey.path}"
         journey.arrive(where)
         assert page.locator("main form input[name=csrf]").count() == 1, f"{where}: no csrf field"
@@ -129,13 +141,10 @@ def test_resident_completes_the_survey_without_javascript(resident_context, widt
             assert_error_pattern(page, response)
             journey.arrive(f"the error page of {journey.path}")
             error_tested = True
-        done = fill_in(page)
-        response = press_continue(page)
-        assert response.status == 303, f"{where}: answers {done} were refused ({response.status}): " + (
-            page.locator(".error-summary").first.inner_text() if page.locator(".error-summary").count() else "")
+        answer_the_page(page, where)
     else:
         pytest.fail(f"no check page after {MAX_PAGES} question pages")
-    assert error_tested, "no required question in the survey: the error pattern went untested"
+    assert error_tested, f"no required question in {slug}: the error pattern went untested"
 
     # And I see my answers, each with a 変更 link
     journey.arrive("the check page")
@@ -143,7 +152,7 @@ def test_resident_completes_the_survey_without_javascript(resident_context, widt
     assert change_links.count() >= 1, "no 変更 links on the check page"
     for i in range(change_links.count()):
         href = change_links.nth(i).get_attribute("href")
-        assert re.fullmatch(rf"/a/{SURVEY}/p/\d+\?change=1", href), f"変更 link to {href}"
+        assert re.fullmatch(rf"/a/{slug}/p/\d+\?change=1", href), f"変更 link to {href}"
 
     # When I change one answer, the question comes back filled in, and sending it takes me back
     with page.expect_navigation(wait_until="load"):
@@ -156,17 +165,28 @@ def test_resident_completes_the_survey_without_javascript(resident_context, widt
     assert filled, "the 変更 link's page came back empty"
     response = press_continue(page)
     assert response.status == 303
-    assert journey.path == f"/a/{SURVEY}/check", f"after a change I landed on {page.url}, not the check page"
+    assert journey.path == f"/a/{slug}/check", f"after a change I landed on {page.url}, not the check page"
 
     # And I send my answers
-    send = page.locator(f"main form[action$='/a/{SURVEY}/submit'] button, main form[action$='/submit'] button")
+    send = page.locator(f"main form[action$='/a/{slug}/submit'] button")
     assert send.count() >= 1, "no send button on the check page"
     with page.expect_navigation(wait_until="load"):
         send.first.click()
 
     # Then I get a reference number that I can read aloud
-    assert journey.path == f"/a/{SURVEY}/done", f"after sending I landed on {page.url}"
+    assert journey.path == f"/a/{slug}/done", f"after sending I landed on {page.url}"
     journey.arrive("the confirmation page")
     assert re.search(r"\d{4}-\d{4}", page.locator("main").inner_text()), "no reference number like 4821-0937"
     journey.assert_titles_unique()
     journey.assert_no_findings()
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_resident_completes_the_survey_without_javascript(resident_context, axe, width):
+    complete(resident_context(width).new_page(), axe, SURVEY)
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_resident_applies_for_a_facility_without_javascript(resident_context, axe, width):
+    """Dates (era select, 年/月/日), a number, a name with its reading, phone, email and postal code."""
+    complete(resident_context(width).new_page(), axe, FACILITY)
