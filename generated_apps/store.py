@@ -7,6 +7,7 @@ import hashlib
 import json
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,10 @@ from .refnum import new_reference
 
 # A resident's draft lives long after they stop typing (ACCESSIBILITY.md item 15 asks for 20 hours).
 DRAFT_LIFETIME = dt.timedelta(days=7)
+# How long a replica may serve an app's live version before looking again. Publishing in this
+# process is seen at once; in another replica within this many seconds. Retirement times are
+# compared with the clock at each request, so a scheduled retirement is always on time.
+LIVE_CACHE_SECONDS = 2.0
 
 
 class PublishRefused(Exception):
@@ -59,6 +64,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._specs: dict[int, AppSpec] = {}  # published versions never change, so caching them is safe
+        self._live: dict[str, tuple[float, LiveApp | None]] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -89,6 +95,7 @@ class Store:
             s.flush()
             s.add(AuditEvent(actor=by, action=action, app_id=app.id, target=app.slug))
             s.commit()
+            self._live.pop(app.slug, None)
             return app
 
     def app(self, slug: str) -> App | None:
@@ -117,6 +124,7 @@ class Store:
             s.add(AuditEvent(actor=by, action="app.publish", app_id=app.id, target=app.slug,
                              detail={"version": version.number, "hash": version.spec_hash}))
             s.commit()
+            self._live.pop(app.slug, None)
             return version
 
     def retire(self, slug: str, by: str, message: str | None = None, at: dt.datetime | None = None) -> None:
@@ -126,9 +134,27 @@ class Store:
             s.add(app)
             s.add(AuditEvent(actor=by, action="app.retire", app_id=app.id, target=slug))
             s.commit()
+            self._live.pop(app.slug, None)
+
+    def cached_live_app(self, slug: str) -> tuple[bool, LiveApp | None]:
+        """(found in the cache, the app) without touching the database."""
+        entry = self._live.get(slug)
+        if entry is None or entry[0] < time.monotonic():
+            return False, None
+        return True, entry[1]
 
     def live_app(self, slug: str) -> LiveApp | None:
         """The app at `slug` with its newest published version (None when there is no such app)."""
+        hit, live = self.cached_live_app(slug)
+        if hit:
+            return live
+        live = self._load_live_app(slug)
+        if len(self._live) > 10_000:  # slugs come from URLs: never let strangers grow this without bound
+            self._live.clear()
+        self._live[slug] = (time.monotonic() + LIVE_CACHE_SECONDS, live)
+        return live
+
+    def _load_live_app(self, slug: str) -> LiveApp | None:
         with self.engine.connect() as c:
             row = c.execute(
                 select(App.id, App.slug, App.retired_at, App.retire_message, AppVersion.id, AppVersion.number)

@@ -38,6 +38,7 @@ LANG_COOKIE = "mdg_lang"
 YEAR = 365 * 24 * 3600
 # Pages with a form: they carry a CSRF token, and set the browser's random CSRF cookie when it has none.
 FORM_TEMPLATES = {"question.html", "check.html", "done.html"}
+CSRF_SLOT = "\x00csrf\x00"  # where a page's CSRF token goes; filled in per response
 
 
 def draft_cookie(app_id: int) -> str:
@@ -89,6 +90,7 @@ class ResidentSite:
         )
         self.env.globals["_"] = i18n.gettext
         self.env.filters["t"] = i18n.localized
+        self._pages: dict[tuple, list[bytes]] = {}  # rendered pages, split where the CSRF token goes
 
     def routes(self) -> list[Route]:
         return [
@@ -110,24 +112,36 @@ class ResidentSite:
         return i18n.Translator(request.cookies.get(LANG_COOKIE, i18n.UI_LANGS[0]))
 
     def render(self, request: Request, template: str, status: int = 200, *, spec: AppSpec | None = None,
-               **context: Any) -> HTMLResponse:
+               cache_key: tuple | None = None, **context: Any) -> HTMLResponse:
+        """Render a page. With `cache_key`, the page (all but its CSRF token) is rendered once and kept:
+        only for pages that depend on nothing but the key, such as a blank question of a published version."""
         tr = self.translator(request)
-        token = i18n.current.set(tr)
-        try:
-            csrf_cookie = request.cookies.get(CSRF_COOKIE)
-            fresh_cookie = None
-            csrf_cookie = csrf_cookie or ""
-            if template in FORM_TEMPLATES and (not csrf_cookie or len(csrf_cookie) > 100):
-                csrf_cookie = fresh_cookie = new_csrf_cookie()
-            html = self.env.get_template(template).render(
-                lang=tr.lang, langs=i18n.UI_LANGS, lang_names=i18n.LANG_NAMES, here=_here(request),
-                css=f"/static/madoguchi.css?v={self.css_version}", spec=spec,
-                help=self.help_block(spec), csrf=csrf_token(self.secret, csrf_cookie), honeypot=HONEYPOT,
-                **context,
-            )
-        finally:
-            i18n.current.reset(token)
-        response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+        parts = self._pages.get(cache_key) if cache_key else None
+        if parts is None:
+            token = i18n.current.set(tr)
+            try:
+                html = self.env.get_template(template).render(
+                    lang=tr.lang, langs=i18n.UI_LANGS, lang_names=i18n.LANG_NAMES, here=_here(request),
+                    css=f"/static/madoguchi.css?v={self.css_version}", spec=spec,
+                    help=self.help_block(spec), csrf=CSRF_SLOT, honeypot=HONEYPOT, **context,
+                )
+            finally:
+                i18n.current.reset(token)
+            parts = [part.encode() for part in html.split(CSRF_SLOT)]
+            if cache_key:
+                if len(self._pages) > 2000:
+                    self._pages.clear()
+                self._pages[cache_key] = parts
+        return self._respond(request, template, parts, status)
+
+    def _respond(self, request: Request, template: str, parts: list[bytes], status: int = 200) -> HTMLResponse:
+        """The page with this browser's CSRF token filled in (and its CSRF cookie, the first time)."""
+        csrf_cookie = request.cookies.get(CSRF_COOKIE) or ""
+        fresh_cookie = None
+        if template in FORM_TEMPLATES and (not csrf_cookie or len(csrf_cookie) > 100):
+            csrf_cookie = fresh_cookie = new_csrf_cookie()
+        body = csrf_token(self.secret, csrf_cookie).encode().join(parts) if len(parts) > 1 else parts[0]
+        response = HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
         if fresh_cookie:
             self._cookie(response, request, CSRF_COOKIE, fresh_cookie, max_age=None)
         return response
@@ -145,8 +159,13 @@ class ResidentSite:
         }
 
     def _cookie(self, response: Response, request: Request, name: str, value: str, max_age: int | None) -> None:
-        response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax",
-                            secure=request.url.scheme == "https", path="/")
+        # Written out by hand: our names and values are plain tokens, and http.cookies is slow on a hot path.
+        cookie = f"{name}={value}; HttpOnly; Path=/; SameSite=lax"
+        if max_age is not None:
+            cookie += f"; Max-Age={max_age}"
+        if request.scope.get("scheme") == "https":
+            cookie += "; Secure"
+        response.raw_headers.append((b"set-cookie", cookie.encode("latin-1")))
 
     def not_found(self, request: Request, spec: AppSpec | None = None) -> HTMLResponse:
         return self.render(request, "not_found.html", 404, spec=spec)
@@ -209,7 +228,22 @@ class ResidentSite:
                            has_questions=has_questions, back_url="/",
                            expired=request.query_params.get("expired") == "1")
 
-    def question(self, request: Request) -> Response:
+    async def question(self, request: Request) -> Response:
+        # The common case, a resident arriving from a poster: no draft yet, the app already known.
+        # Served from memory without a thread or a database query.
+        hit, live = self.store.cached_live_app(request.path_params["slug"])
+        if hit and live is not None and live.status() == "live" and not request.scope["query_string"] \
+                and draft_cookie(live.app_id) not in request.cookies:
+            index = request.path_params["number"] - 1
+            key = ("question", live.version_id, index, self.translator(request).lang)
+            parts = self._pages.get(key)
+            if parts is not None:
+                return self._respond(request, "question.html", parts)
+            if flow.may_visit(live.spec, {}, index):
+                return self._question_page(request, live, live.spec, index, {}, {}, {}, cache_key=key)
+        return await run_in_threadpool(self._question, request)
+
+    def _question(self, request: Request) -> Response:
         live = self._app(request)
         if isinstance(live, Response):
             return live
@@ -229,7 +263,7 @@ class ResidentSite:
     def _question_page(self, request: Request, live: LiveApp, spec: AppSpec, index: int, answers: Mapping[str, Any],
                        raws: Mapping[str, Mapping[str, list[str]]], errors: Mapping[str, str], status: int = 200,
                        notice: str | None = None, version_id: int | None = None,
-                       targets: Mapping[str, str] | None = None) -> HTMLResponse:
+                       targets: Mapping[str, str] | None = None, cache_key: tuple | None = None) -> HTMLResponse:
         """`errors` is question key -> message; `targets` the form field each error summary link goes to."""
         targets = targets or {}
         page = spec.pages[index]
@@ -255,7 +289,7 @@ class ResidentSite:
             one_question=one_question, page_title=tr.text(title), error_links=error_links, action=action,
             back_url=back_url, notice=notice, via=request.query_params.get("via", "")[:20],
             version_id=version_id or live.version_id,
-            step=pages.index(index) + 1 if index in pages else None, steps=len(pages),
+            step=pages.index(index) + 1 if index in pages else None, steps=len(pages), cache_key=cache_key,
         )
 
     async def answer(self, request: Request) -> Response:
