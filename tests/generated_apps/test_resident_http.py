@@ -304,3 +304,27 @@ def test_an_error_in_one_part_of_a_date_links_to_that_part(settings, store):
         assert client.post("/a/birthday/p/1", data=data).status_code == 303
         check = parse(client.get("/a/birthday/check").text)
         assert check.find("dd", cls="answer-value").text == "昭和64年（1989年）1月7日"
+
+
+def test_a_new_version_is_served_at_once_and_each_browser_gets_its_own_token(settings, app_store, example_spec):
+    app = create_app(settings, app_store)
+    with TestClient(app) as first, TestClient(app) as second:
+        page = get(first, "/a/library-survey/p/1")
+        assert "この1年に図書館を使いましたか" in h1(page)
+        token_first = form_fields(page)["csrf"]
+        token_second = form_fields(get(second, "/a/library-survey/p/1"))["csrf"]
+        assert token_first != token_second  # the page is shared, the token is not
+        assert form_fields(get(first, "/a/library-survey/p/1"))["csrf"] == token_first
+        post(second, "/a/library-survey/p/1", {"visited": "no"})  # the second resident starts on version 1
+        example_spec["pages"][0]["widgets"][1]["label"]["ja"] = "この1年に市立図書館を使いましたか"
+        example_spec["pages"][2]["widgets"][0]["label"]["ja"] = "お住まいの地区"
+        app_store.save_app(AppSpec.model_validate(example_spec), by="sato")
+        app_store.publish("library-survey", by="sato")
+        assert "市立図書館" in h1(get(first, "/a/library-survey/p/1"))
+        # A resident who started on version 1 stays on it to the end, and so does their submission.
+        assert "お住まいの町名" in h1(get(second, "/a/library-survey/p/3"))
+        post(second, "/a/library-survey/p/3", {"town": "大町"})
+        post(second, "/a/library-survey/submit", {}, with_csrf_from="/a/library-survey/check")
+        [submission] = app_store.submissions(app_store.live_app("library-survey").app_id)
+        assert app_store.version_app_id(submission.version_id) is not None
+        assert submission.version_id != app_store.live_app("library-survey").version_id
