@@ -308,7 +308,7 @@ def test_an_error_in_one_part_of_a_date_links_to_that_part(settings, store):
 
 def test_a_new_version_is_served_at_once_and_each_browser_gets_its_own_token(settings, app_store, example_spec):
     app = create_app(settings, app_store)
-    with TestClient(app) as first, TestClient(app) as second:
+    with TestClient(app, follow_redirects=False) as first, TestClient(app, follow_redirects=False) as second:
         page = get(first, "/a/library-survey/p/1")
         assert "この1年に図書館を使いましたか" in h1(page)
         token_first = form_fields(page)["csrf"]
