@@ -9,7 +9,7 @@ import datetime as dt
 import gzip
 import hashlib
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,11 +99,11 @@ class ResidentSite:
             Route("/lang/{lang}", self.set_language, methods=["GET"]),
             Route("/a/{slug}", self.start, methods=["GET"]),
             Route("/a/{slug}/p/{number:int}", self.question, methods=["GET"]),
-            Route("/a/{slug}/p/{number:int}", self.answer, methods=["POST"]),
+            Route("/a/{slug}/p/{number:int}", self._form_view(self._answer), methods=["POST"]),
             Route("/a/{slug}/check", self.check, methods=["GET"]),
-            Route("/a/{slug}/submit", self.submit, methods=["POST"]),
+            Route("/a/{slug}/submit", self._form_view(self._submit), methods=["POST"]),
             Route("/a/{slug}/done", self.done, methods=["GET"]),
-            Route("/a/{slug}/restart", self.restart, methods=["POST"]),
+            Route("/a/{slug}/restart", self._form_view(self._restart), methods=["POST"]),
         ]
 
     # --- rendering ------------------------------------------------------------------------------
@@ -292,13 +292,6 @@ class ResidentSite:
             step=pages.index(index) + 1 if index in pages else None, steps=len(pages), cache_key=cache_key,
         )
 
-    async def answer(self, request: Request) -> Response:
-        try:
-            form = await read_form(request)
-        except BadForm as bad:
-            return await run_in_threadpool(self.error_page, request, bad.status)
-        return await run_in_threadpool(self._answer, request, form)
-
     def _answer(self, request: Request, form: MultiDict) -> Response:
         live = self._app(request)
         if isinstance(live, Response):
@@ -374,13 +367,6 @@ class ResidentSite:
                            change_url=lambda row: self._page_url(live, row.page) + "?change=1",
                            submit_url=self._url(live, "/submit"))
 
-    async def submit(self, request: Request) -> Response:
-        try:
-            form = await read_form(request)
-        except BadForm as bad:
-            return await run_in_threadpool(self.error_page, request, bad.status)
-        return await run_in_threadpool(self._submit, request, form)
-
     def _submit(self, request: Request, form: MultiDict) -> Response:
         live = self._app(request)
         if isinstance(live, Response):
@@ -415,19 +401,27 @@ class ResidentSite:
         return self.render(request, "done.html", spec=spec, app=live, reference=submission.reference,
                            restart_url=self._url(live, "/restart"), back_url=self._url(live))
 
-    async def restart(self, request: Request) -> Response:
+    def _restart(self, request: Request, form: MultiDict) -> Response:
         """Start the form again from the beginning (after sending it): forget the draft cookie."""
-        try:
-            form = await read_form(request)
-        except BadForm as bad:
-            return await run_in_threadpool(self.error_page, request, bad.status)
-        live = await run_in_threadpool(self._app, request)
+        live = self._app(request)
         if isinstance(live, Response):
             return live
         response = RedirectResponse(self._url(live), status_code=303)
         if csrf_ok(self.secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
             response.delete_cookie(draft_cookie(live.app_id), path="/")
         return response
+
+    def _form_view(self, handler: Callable[[Request, MultiDict], Response]) -> Callable:
+        """A POST endpoint: read the form safely, then run `handler` (it uses the database) in a thread."""
+
+        async def endpoint(request: Request) -> Response:
+            try:
+                form = await read_form(request)
+            except BadForm as bad:
+                return await run_in_threadpool(self.error_page, request, bad.status)
+            return await run_in_threadpool(handler, request, form)
+
+        return endpoint
 
     # --- errors ---------------------------------------------------------------------------------
 

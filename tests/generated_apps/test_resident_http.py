@@ -328,3 +328,15 @@ def test_a_new_version_is_served_at_once_and_each_browser_gets_its_own_token(set
         [submission] = app_store.submissions(app_store.live_app("library-survey").app_id)
         assert app_store.version_app_id(submission.version_id) is not None
         assert submission.version_id != app_store.live_app("library-survey").version_id
+
+
+def test_after_sending_a_resident_can_start_the_form_again_blank(client, app_store):
+    post(client, "/a/library-survey/p/1", {"visited": "no"})
+    post(client, "/a/library-survey/p/3", {"town": "大町"})
+    post(client, "/a/library-survey/submit", {}, with_csrf_from="/a/library-survey/check")
+    response = post(client, "/a/library-survey/restart", {}, with_csrf_from="/a/library-survey/done")
+    assert response.headers["location"] == "/a/library-survey"
+    page = get(client, "/a/library-survey/p/1")
+    assert page.find("input", name="visited", value="no").attrs.get("checked") is None
+    post(client, "/a/library-survey/p/1", {"visited": "yes"})
+    assert len(app_store.submissions(app_store.live_app("library-survey").app_id)) == 1
