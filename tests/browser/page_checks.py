@@ -13,8 +13,9 @@ MIN_BODY_TEXT_PX = 20  # (1) body text
 MIN_TARGET_PX = 44     # (7) every tap target
 MIN_BUTTON_HEIGHT_PX = 56  # (7) primary buttons
 
-MEASURE = """([minText, minBody, minTarget, minButton]) => {
-  const problems = [];
+# Shared by every check script: a short description of an element for messages, and whether a
+# person can see it at all.
+HELPERS = """
   const describe = (el) => {
     let s = el.tagName.toLowerCase();
     if (el.id) s += '#' + el.id;
@@ -35,6 +36,11 @@ MEASURE = """([minText, minBody, minTarget, minButton]) => {
     return el.getClientRects().length === 0;
   };
 
+"""
+
+MEASURE = """([minText, minBody, minTarget, minButton]) => {
+  const problems = [];
+""" + HELPERS + """
   // (1) font sizes of every visible text node; body text at least minBody. (With JavaScript off,
   // <noscript> content is real, visible content, so it is measured too.)
   const BODY = new Set(['P', 'LI', 'DD', 'DT', 'TD', 'TH', 'LABEL', 'LEGEND', 'BLOCKQUOTE', 'FIGCAPTION']);
