@@ -19,3 +19,17 @@ def slug(name: str) -> str:
 SURVEY = slug("shimin-survey")
 FACILITY = slug("facility-application")
 NOTICE = slug("notice-usu")
+
+_FILES = {"shimin-survey": SURVEY, "facility-application": FACILITY, "notice-usu": NOTICE}
+
+
+def spec(slug_: str) -> dict:
+    """The demo app's spec as JSON, by its slug."""
+    name = next(name for name, s in _FILES.items() if s == slug_)
+    return json.loads((DEMO_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def widgets_on_page(slug_: str, number: int) -> list[dict]:
+    """The widgets of page `number` (1-based, as in /a/{slug}/p/{number}) of a demo app."""
+    pages = spec(slug_)["pages"]
+    return pages[number - 1]["widgets"] if 1 <= number <= len(pages) else []

@@ -1,6 +1,9 @@
 """A resident answers the demo forms on a small phone with JavaScript off, from start to reference number.
 
-Every page on the way must pass axe (configured as ACCESSIBILITY.md says) and our own checks.
+Every page on the way must pass axe (configured as ACCESSIBILITY.md says) and our own checks; at
+320 px the deeper ones too (200 % text, line length at 1280 px, focus indicators; style_checks.py),
+and across the journey: the same help block in the same place (17), personal-data fields with their
+autocomplete token and type (9), `<html lang>` (18).
 """
 
 from __future__ import annotations
@@ -11,13 +14,26 @@ from urllib.parse import urlparse
 import pytest
 
 from .axe import describe
-from .demo import FACILITY, SURVEY
+from .demo import FACILITY, SURVEY, widgets_on_page
 from .page_checks import script_problems
 from .resident import fill_in, press_continue, question_form
+from .style_checks import deep_problems, help_block, page_problems, screenshot_focused
 
 pytestmark = pytest.mark.browser
 
 MAX_PAGES = 40  # a guard against a flow that never reaches the check page
+DEEP_WIDTH = 320  # the width at which the checks that change the page for a moment run
+
+# (9) widget type -> the autocomplete token and the input type of its field.
+PERSONAL_DATA = {
+    "name": ("name", "text"),
+    "phone": ("tel", "tel"),
+    "email": ("email", "email"),
+    "postal_code": ("postal-code", "text"),
+}
+# (5) the kinds of element whose focus indicator a journey must have checked.
+FOCUS_KINDS = {"field", "choice", "link", "button"}
+FIELD_SELECTOR = "main input.input[type=text], main input.input[type=tel], main input.input[type=email]"
 
 
 class Journey:
@@ -27,11 +43,18 @@ class Journey:
     everything the page author needs to fix; a broken flow still fails at once.
     """
 
-    def __init__(self, page, axe):
+    def __init__(self, page, axe, slug: str, screenshot_dir=None):
         self.page = page
         self.axe = axe
+        self.slug = slug
+        self.deep = page.viewport_size["width"] == DEEP_WIDTH
+        self.screenshot_dir = screenshot_dir if self.deep else None
+        self.screenshot = None
         self.titles: dict[str, str] = {}
         self.findings: list[str] = []
+        self.help_blocks: dict[str, dict | None] = {}
+        self.focus_kinds: set[str] = set()
+        self.personal_data_checked: set[str] = set()
 
     @property
     def path(self) -> str:
@@ -40,7 +63,18 @@ class Journey:
     def arrive(self, where: str) -> None:
         page = self.page
         assert page.locator("a[href^='/lang/']").count() >= 1, f"{where}: no language switch links"
-        problems = script_problems(page)
+        problems = script_problems(page) + page_problems(page) + self.personal_data_problems()
+        lang = page.locator("html").get_attribute("lang")
+        if lang != "ja":
+            problems.append(f"(18) <html lang={lang!r}>, not 'ja', on a page in Japanese")
+        if self.deep:
+            deep, kinds = deep_problems(page)
+            self.focus_kinds.update(kinds)
+            problems += deep
+            if self.screenshot_dir is not None and self.screenshot is None and page.locator(FIELD_SELECTOR).count():
+                self.screenshot = screenshot_focused(page, FIELD_SELECTOR, self.screenshot_dir / "focused-field.png")
+                print(f"(6) a focused text field, for review: {self.screenshot}")
+        self.help_blocks[f"{where} ({self.path})"] = help_block(page)
         if problems:
             self.findings.append(f"{where} ({page.url}), our checks:\n" + "\n".join(f"- {p}" for p in problems))
         violations = self.axe.violations(page)
@@ -48,7 +82,52 @@ class Journey:
             self.findings.append(f"{where} ({page.url}), axe:\n{describe(violations)}")
         self.titles.setdefault(self.path, page.title())
 
+    def personal_data_problems(self) -> list[str]:
+        """(9) each personal-data question's field has its autocomplete token and input type."""
+        found = re.fullmatch(rf"/a/{re.escape(self.slug)}/p/(\d+)", self.path)
+        if not found:
+            return []
+        problems = []
+        for widget in widgets_on_page(self.slug, int(found.group(1))):
+            if widget["type"] not in PERSONAL_DATA:
+                continue
+            token, kind = PERSONAL_DATA[widget["type"]]
+            field = question_form(self.page).locator(f"input[name='{widget['key']}']")
+            if field.count() != 1:
+                problems.append(f"(9) {field.count()} inputs named {widget['key']!r} for the {widget['type']} question")
+                continue
+            attrs = field.evaluate("(e) => [e.getAttribute('autocomplete'), e.getAttribute('type')]")
+            if attrs != [token, kind]:
+                problems.append(f"(9) the {widget['type']} field {widget['key']!r} has autocomplete={attrs[0]!r} "
+                                f"type={attrs[1]!r}, not autocomplete={token!r} type={kind!r}")
+            self.personal_data_checked.add(widget["type"])
+        return problems
+
+    def help_block_findings(self) -> list[str]:
+        """(17) the same help block, saying the same, in the same place on every page of the journey."""
+        findings = []
+        for where, block in self.help_blocks.items():
+            if block is None:
+                findings.append(f"(17) {where}: no aside.help")
+            elif not (block["after_main"] and block["last"]):
+                findings.append(f"(17) {where}: the help block is not right after <main> and last in its parent "
+                                f"({block['path']})")
+        blocks = [(where, b) for where, b in self.help_blocks.items() if b is not None]
+        if blocks:
+            first_where, first = blocks[0]
+            for key in ("path", "text", "tel"):
+                differ = [f"{where}: {b[key]!r}" for where, b in blocks if b[key] != first[key]]
+                if differ:
+                    findings.append(f"(17) the help block's {key} differs from {first_where} ({first[key]!r}) on: "
+                                    + "; ".join(differ))
+        return findings
+
     def assert_no_findings(self) -> None:
+        self.findings += self.help_block_findings()
+        if self.deep:
+            missing = FOCUS_KINDS - self.focus_kinds
+            if missing:
+                self.findings.append(f"(5) no focus indicator checked on any {sorted(missing)} of this journey")
         width = self.page.viewport_size["width"]
         assert not self.findings, f"accessibility findings at {width}px:\n" + "\n".join(self.findings)
 
@@ -110,9 +189,9 @@ def answer_the_page(page, where: str) -> None:
         summary.first.inner_text() if summary.count() else "")
 
 
-def complete(page, axe, slug: str) -> None:
+def complete(page, axe, slug: str, screenshot_dir=None) -> Journey:
     """The whole journey through one demo form, from its start page to the reference number."""
-    journey = Journey(page, axe)
+    journey = Journey(page, axe, slug, screenshot_dir)
 
     # Given the app's start page
     response = page.goto(f"/a/{slug}")
@@ -179,6 +258,7 @@ def complete(page, axe, slug: str) -> None:
     assert re.search(r"\d{4}-\d{4}", page.locator("main").inner_text()), "no reference number like 4821-0937"
     journey.assert_titles_unique()
     journey.assert_no_findings()
+    return journey
 
 
 @pytest.mark.parametrize("width", [320, 390])
@@ -187,6 +267,10 @@ def test_resident_completes_the_survey_without_javascript(resident_context, axe,
 
 
 @pytest.mark.parametrize("width", [320, 390])
-def test_resident_applies_for_a_facility_without_javascript(resident_context, axe, width):
+def test_resident_applies_for_a_facility_without_javascript(resident_context, axe, width, tmp_path):
     """Dates (era select, 年/月/日), a number, a name with its reading, phone, email and postal code."""
-    complete(resident_context(width).new_page(), axe, FACILITY)
+    journey = complete(resident_context(width).new_page(), axe, FACILITY, screenshot_dir=tmp_path)
+    assert journey.personal_data_checked == set(PERSONAL_DATA), (
+        f"(9) the journey met only {sorted(journey.personal_data_checked)} of {sorted(PERSONAL_DATA)}")
+    if journey.deep:
+        assert journey.screenshot is not None and journey.screenshot.stat().st_size > 0, "(6) no focus screenshot"
