@@ -19,5 +19,6 @@ def mount(app: FastAPI, store: Store, settings: Settings) -> None:
         for live in store.live_apps():
             ui.link(f"{live.spec.title} — /a/{live.slug}", f"/a/{live.slug}", new_tab=True)
 
+    # The session cookie stays on /staff: residents' pages never see it.
     ui.run_with(app, mount_path="/staff", title="Madoguchi staff", storage_secret=settings.secret_key().decode(),
-                show_welcome_message=False)
+                session_middleware_kwargs={"path": "/staff"}, show_welcome_message=False)
