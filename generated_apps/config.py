@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,14 +26,21 @@ class Settings:
         return cls(data_dir=data_dir, database_url=url, public_url=public, help_phone=help_phone)
 
     def secret_key(self) -> bytes:
-        """A random key made on first run, kept in the data dir readable only by us."""
+        """MADOGUCHI_SECRET_KEY (the same on every replica), else a random key made on first run and
+        kept in the data dir, readable only by us. Written whole before it appears, so that workers
+        starting together never read half a key."""
+        if os.environ.get("MADOGUCHI_SECRET_KEY"):
+            return os.environ["MADOGUCHI_SECRET_KEY"].encode()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         path = self.data_dir / "secret.key"
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_bytes().strip()
-        key = secrets.token_hex(32).encode()
-        with os.fdopen(fd, "wb") as f:
-            f.write(key)
-        return key
+        if not path.exists():
+            fd, temporary = tempfile.mkstemp(dir=self.data_dir, prefix=".secret-")  # mode 0600
+            with os.fdopen(fd, "wb") as f:
+                f.write(secrets.token_hex(32).encode())
+            try:
+                os.link(temporary, path)  # fails if another worker was first: then theirs is the key
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(temporary)
+        return path.read_bytes().strip()

@@ -10,24 +10,45 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from widgets import AppSpec, Invalid, Page, Question, Translator, Widget
+from widgets import AppSpec, Invalid, Question, Translator, Widget
 
 
 def is_visible(widget: Widget, answers: Mapping[str, Any]) -> bool:
     return widget.show_if is None or widget.show_if.holds(answers)
 
 
-def visible_widgets(page: Page, answers: Mapping[str, Any]) -> list[Widget]:
-    return [w for w in page.widgets if is_visible(w, answers)]
+def effective_answers(spec: AppSpec, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers to questions that are visible now, in page order.
+
+    A condition is judged only by answers that count themselves: when a resident changes an answer
+    so that a follow-up is hidden, the follow-up's old answer no longer opens questions further on.
+    """
+    kept: dict[str, Any] = {}
+    for page in spec.pages:
+        for widget in page.widgets:
+            if isinstance(widget, Question) and widget.key in answers and is_visible(widget, kept):
+                kept[widget.key] = answers[widget.key]
+    return kept
 
 
-def visible_questions(page: Page, answers: Mapping[str, Any]) -> list[Question]:
-    return [w for w in visible_widgets(page, answers) if isinstance(w, Question)]
+def visible_widgets(spec: AppSpec, answers: Mapping[str, Any], index: int) -> list[Widget]:
+    effective = effective_answers(spec, answers)
+    return [w for w in spec.pages[index].widgets if is_visible(w, effective)]
+
+
+def visible_questions(spec: AppSpec, answers: Mapping[str, Any], index: int) -> list[Question]:
+    return [w for w in visible_widgets(spec, answers, index) if isinstance(w, Question)]
 
 
 def flow_pages(spec: AppSpec, answers: Mapping[str, Any]) -> list[int]:
     """Indexes of the pages a resident goes through with these answers, in order."""
-    return [i for i, page in enumerate(spec.pages) if visible_widgets(page, answers)]
+    effective = effective_answers(spec, answers)
+    return [i for i, page in enumerate(spec.pages) if any(is_visible(w, effective) for w in page.widgets)]
+
+
+def question_pages(spec: AppSpec, answers: Mapping[str, Any]) -> list[int]:
+    """The pages of the flow that ask something (for "Question 2 of 5")."""
+    return [i for i in flow_pages(spec, answers) if visible_questions(spec, answers, i)]
 
 
 def next_page(spec: AppSpec, answers: Mapping[str, Any], index: int) -> int | None:
@@ -42,8 +63,9 @@ def previous_page(spec: AppSpec, answers: Mapping[str, Any], index: int) -> int 
 
 def first_unanswered(spec: AppSpec, answers: Mapping[str, Any]) -> int | None:
     """The first page with a visible question not yet answered; None when every one is."""
+    effective = effective_answers(spec, answers)
     for i in flow_pages(spec, answers):
-        if any(q.key not in answers for q in visible_questions(spec.pages[i], answers)):
+        if any(q.key not in effective for q in visible_questions(spec, answers, i)):
             return i
     return None
 
@@ -62,12 +84,7 @@ def is_complete(spec: AppSpec, answers: Mapping[str, Any]) -> bool:
 
 def submitted_answers(spec: AppSpec, answers: Mapping[str, Any]) -> dict[str, Any]:
     """Only the answers to questions still visible: a hidden follow-up is not sent."""
-    kept: dict[str, Any] = {}
-    for page in spec.pages:
-        for question in visible_questions(page, answers):
-            if question.key in answers:
-                kept[question.key] = answers[question.key]
-    return kept
+    return effective_answers(spec, answers)
 
 
 @dataclass(frozen=True)
@@ -77,11 +94,11 @@ class FieldError:
     params: dict[str, Any]
 
 
-def read_page(page: Page, form: Any, answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
+def read_page(spec: AppSpec, index: int, form: Any, answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
     """Validate a submitted page. `form` has getlist(name). Returns new answers and errors."""
     updates: dict[str, Any] = {}
     errors: list[FieldError] = []
-    for question in visible_questions(page, answers):
+    for question in visible_questions(spec, answers, index):
         raw = {name: [v for v in form.getlist(name) if isinstance(v, str)] for name in question.fields()}
         try:
             updates[question.key] = question.read(raw)
@@ -98,8 +115,9 @@ class CheckRow:
 
 
 def check_rows(spec: AppSpec, answers: Mapping[str, Any], tr: Translator) -> list[CheckRow]:
+    effective = effective_answers(spec, answers)
     rows = []
     for i in flow_pages(spec, answers):
-        for question in visible_questions(spec.pages[i], answers):
-            rows.append(CheckRow(i, question, question.display(answers.get(question.key), tr)))
+        for question in visible_questions(spec, answers, i):
+            rows.append(CheckRow(i, question, question.display(effective.get(question.key), tr)))
     return rows

@@ -13,7 +13,7 @@ from starlette.requests import Request
 MAX_BODY = 256 * 1024  # bytes; the longest answer is a few thousand characters
 MAX_FIELDS = 300
 CSRF_COOKIE = "mdg_csrf"
-HONEYPOT = "website"
+HONEYPOT = "hp-website"  # a hyphen: never a data key, so no question can be named like it
 
 
 class BadForm(Exception):

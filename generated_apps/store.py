@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
 import threading
 import time
@@ -28,6 +29,7 @@ DRAFT_LIFETIME = dt.timedelta(days=7)
 # process is seen at once; in another replica within this many seconds. Retirement times are
 # compared with the clock at each request, so a scheduled retirement is always on time.
 LIVE_CACHE_SECONDS = 2.0
+DRAFT_ID = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
 
 class PublishRefused(Exception):
@@ -120,6 +122,8 @@ class Store:
                 spec_hash=spec_hash(spec), published_by=by,
             )
             s.add(version)
+            app.retired_at = app.retire_message = None  # publishing a retired app re-opens it
+            s.add(app)
             s.flush()
             s.add(AuditEvent(actor=by, action="app.publish", app_id=app.id, target=app.slug,
                              detail={"version": version.number, "hash": version.spec_hash}))
@@ -182,10 +186,6 @@ class Store:
                 self._specs[version_id] = spec
         return spec
 
-    def version_app_id(self, version_id: int) -> int | None:
-        with self.session() as s:
-            version = s.get(AppVersion, version_id)
-            return version.app_id if version else None
 
     def live_apps(self) -> list[LiveApp]:
         """Every app with a published version, retired ones included, in slug order."""
@@ -198,7 +198,7 @@ class Store:
 
     def draft(self, draft_id: str | None, app_id: int) -> Draft | None:
         """The resident's draft for this app, if the id is real and not expired."""
-        if not draft_id or len(draft_id) > 64:
+        if not draft_id or not DRAFT_ID.fullmatch(draft_id):
             return None
         with self.session() as s:
             draft = s.get(Draft, draft_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
+import re
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -38,6 +39,11 @@ LANG_COOKIE = "mdg_lang"
 YEAR = 365 * 24 * 3600
 # Pages with a form: they carry a CSRF token, and set the browser's random CSRF cookie when it has none.
 FORM_TEMPLATES = {"question.html", "check.html", "done.html"}
+# Every resident page: never cached (answers are personal), never framed by another site.
+PAGE_HEADERS = {"Cache-Control": "no-store", "Content-Security-Policy": "frame-ancestors 'self'",
+                "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
+SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+VIA = re.compile(r"[A-Za-z0-9_-]{1,20}")
 CSRF_SLOT = "\x00csrf\x00"  # where a page's CSRF token goes; filled in per response
 
 
@@ -141,7 +147,7 @@ class ResidentSite:
         if template in FORM_TEMPLATES and (not csrf_cookie or len(csrf_cookie) > 100):
             csrf_cookie = fresh_cookie = new_csrf_cookie()
         body = csrf_token(self.secret, csrf_cookie).encode().join(parts) if len(parts) > 1 else parts[0]
-        response = HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+        response = HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
         if fresh_cookie:
             self._cookie(response, request, CSRF_COOKIE, fresh_cookie, max_age=None)
         return response
@@ -178,14 +184,29 @@ class ResidentSite:
 
     # --- finding the app and the resident's draft -----------------------------------------------
 
-    def _app(self, request: Request) -> LiveApp | Response:
+    def _app(self, request: Request, *, retired_ok: bool = False) -> LiveApp | Response:
         slug = request.path_params["slug"]
-        live = self.store.live_app(slug) if len(slug) <= 63 else None
+        live = self.store.live_app(slug) if SLUG.fullmatch(slug) else None
         if live is None or live.version_id is None:
             return self.not_found(request)
-        if live.status() == "retired":
+        if live.status() == "retired" and not retired_ok:
             return self.retired(request, live)
         return live
+
+    def _flow(self, request: Request) -> tuple[LiveApp, Draft | None] | Response:
+        """The app and the resident's draft, for the pages of the form itself.
+
+        A notice has no form; a draft already sent leads to its confirmation.
+        """
+        live = self._app(request)
+        if isinstance(live, Response):
+            return live
+        if not any(True for _ in live.spec.questions()):
+            return RedirectResponse(self._url(live), status_code=303)
+        draft = self._draft(request, live)
+        if draft is not None and draft.submission_id is not None:
+            return RedirectResponse(self._url(live, "/done"), status_code=303)
+        return live, draft
 
     def _draft(self, request: Request, live: LiveApp) -> Draft | None:
         return self.store.draft(request.cookies.get(draft_cookie(live.app_id)), live.app_id)
@@ -220,9 +241,9 @@ class ResidentSite:
         live = self._app(request)
         if isinstance(live, Response):
             return live
-        via = request.query_params.get("via", "")[:20] or None
+        via = _via(request.query_params.get("via"))
         first = flow.flow_pages(live.spec, {})
-        start_url = self._page_url(live, first[0] if first else None) + (f"?via={quote(via)}" if via else "")
+        start_url = self._page_url(live, first[0] if first else None) + (f"?via={via}" if via else "")
         has_questions = any(True for _ in live.spec.questions())
         return self.render(request, "start.html", spec=live.spec, app=live, start_url=start_url,
                            has_questions=has_questions, back_url="/",
@@ -239,17 +260,16 @@ class ResidentSite:
             parts = self._pages.get(key)
             if parts is not None:
                 return self._respond(request, "question.html", parts)
-            if flow.may_visit(live.spec, {}, index):
-                return self._question_page(request, live, live.spec, index, {}, {}, {}, cache_key=key)
+            # Only pages that pass these checks enter the cache, so a page found there passed them too.
+            if flow.may_visit(live.spec, {}, index) and any(True for _ in live.spec.questions()):
+                return self._question_page(request, live, live.spec, index, {}, cache_key=key)
         return await run_in_threadpool(self._question, request)
 
     def _question(self, request: Request) -> Response:
-        live = self._app(request)
-        if isinstance(live, Response):
-            return live
-        draft = self._draft(request, live)
-        if draft is not None and draft.submission_id is not None:
-            return RedirectResponse(self._url(live, "/done"), status_code=303)
+        found = self._flow(request)
+        if isinstance(found, Response):
+            return found
+        live, draft = found
         spec = self.store.version_spec(draft.version_id) if draft else live.spec
         answers = draft.answers if draft else {}
         index = request.path_params["number"] - 1
@@ -258,16 +278,18 @@ class ResidentSite:
                 return self.not_found(request, spec)
             return RedirectResponse(self._page_url(live, flow.first_unanswered(spec, answers)), status_code=303)
         raws = {q.key: q.to_raw(answers[q.key]) for q in spec.pages[index].questions() if q.key in answers}
-        return self._question_page(request, live, spec, index, answers, raws, errors={})
+        return self._question_page(request, live, spec, index, answers, raws=raws)
 
     def _question_page(self, request: Request, live: LiveApp, spec: AppSpec, index: int, answers: Mapping[str, Any],
-                       raws: Mapping[str, Mapping[str, list[str]]], errors: Mapping[str, str], status: int = 200,
-                       notice: str | None = None, version_id: int | None = None,
-                       targets: Mapping[str, str] | None = None, cache_key: tuple | None = None) -> HTMLResponse:
-        """`errors` is question key -> message; `targets` the form field each error summary link goes to."""
-        targets = targets or {}
+                       *, raws: Mapping[str, Mapping[str, list[str]]] | None = None,
+                       errors: Mapping[str, str] | None = None, targets: Mapping[str, str] | None = None,
+                       status: int = 200, notice: str | None = None, via: str | None = None,
+                       cache_key: tuple | None = None) -> HTMLResponse:
+        """One page of the form. `errors` is question key -> message; `targets` the form field each
+        error summary link goes to; `raws` what the resident typed, by question key."""
+        raws, errors, targets = raws or {}, errors or {}, targets or {}
         page = spec.pages[index]
-        visible = flow.visible_widgets(page, answers)
+        visible = flow.visible_widgets(spec, answers, index)
         questions = [w for w in visible if isinstance(w, Question)]
         one_question = len(questions) == 1
         views = [WidgetView(w, raws.get(w.key, {}) if isinstance(w, Question) else {},
@@ -280,33 +302,26 @@ class ResidentSite:
         previous = flow.previous_page(spec, answers, index)
         back_url = self._url(live, "/check") if change else (
             self._page_url(live, previous) if previous is not None else self._url(live))
-        tr = self.translator(request)
-        title = questions[0].label if one_question else (page.title or spec.title)
         action = self._page_url(live, index) + ("?change=1" if change else "")
-        pages = flow.flow_pages(spec, answers)
+        asking = flow.question_pages(spec, answers)
         return self.render(
             request, "question.html", status, spec=spec, app=live, page=page, views=views,
-            one_question=one_question, page_title=tr.text(title), error_links=error_links, action=action,
-            back_url=back_url, notice=notice, via=request.query_params.get("via", "")[:20],
-            version_id=version_id or live.version_id,
-            step=pages.index(index) + 1 if index in pages else None, steps=len(pages), cache_key=cache_key,
+            one_question=one_question, heading=questions[0].label if one_question else (page.title or spec.title),
+            error_links=error_links, action=action, back_url=back_url, notice=notice,
+            via=via if via is not None else _via(request.query_params.get("via")),
+            step=asking.index(index) + 1 if index in asking else None, steps=len(asking), cache_key=cache_key,
         )
 
     def _answer(self, request: Request, form: MultiDict) -> Response:
-        live = self._app(request)
-        if isinstance(live, Response):
-            return live
-        draft = self._draft(request, live)
-        if draft is not None and draft.submission_id is not None:
-            return RedirectResponse(self._url(live, "/done"), status_code=303)
+        found = self._flow(request)
+        if isinstance(found, Response):
+            return found
+        live, draft = found
         index = request.path_params["number"] - 1
-        if draft is None:
-            version_id = _int(form.get("v"))
-            if version_id is None or self.store.version_app_id(version_id) != live.app_id:
-                version_id = live.version_id
-            spec, answers = self.store.version_spec(version_id), {}
-        else:
-            version_id, spec, answers = draft.version_id, self.store.version_spec(draft.version_id), dict(draft.answers)
+        # A new draft starts on the version live now, never on one a form names: an old version
+        # may lack a question added since (a consent, say).
+        spec = self.store.version_spec(draft.version_id) if draft else live.spec
+        answers = dict(draft.answers) if draft else {}
         if not 0 <= index < len(spec.pages):
             return self.not_found(request, spec)
         if not flow.may_visit(spec, answers, index):
@@ -314,44 +329,44 @@ class ResidentSite:
             if draft is None and request.cookies.get(draft_cookie(live.app_id)):
                 return RedirectResponse(self._url(live, "?expired=1"), status_code=303)
             return RedirectResponse(self._page_url(live, flow.first_unanswered(spec, answers)), status_code=303)
-        page = spec.pages[index]
-        raws = {q.key: {name: form.getlist(name) for name in q.fields()} for q in page.questions()}
+        raws = {q.key: {name: form.getlist(name) for name in q.fields()} for q in spec.pages[index].questions()}
+        via = _via(form.get("via"))
         tr = self.translator(request)
         if not csrf_ok(self.secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
             notice = tr.gettext("For your security, please press Continue again. Your answers on this page are kept.")
-            return self._question_page(request, live, spec, index, answers, raws, {}, 400, notice, version_id)
+            return self._question_page(request, live, spec, index, answers, raws=raws, status=400, notice=notice,
+                                       via=via)
         if form.get(HONEYPOT):
             return RedirectResponse(self._page_url(live, index), status_code=303)
-        updates, field_errors = flow.read_page(page, form, answers)
+        updates, field_errors = flow.read_page(spec, index, form, answers)
         if field_errors:
             messages = {e.question.key: error_message(tr, e) for e in field_errors}
             targets = {e.question.key: e.params["field"] for e in field_errors if isinstance(e.params.get("field"), str)}
-            return self._question_page(request, live, spec, index, answers, raws, messages, 422, None, version_id,
-                                       targets)
+            return self._question_page(request, live, spec, index, answers, raws=raws, errors=messages,
+                                       targets=targets, status=422, via=via)
         answers.update(updates)
         response = RedirectResponse("", status_code=303)
         if draft is None:
-            via = (form.get("via") or "")[:20] or None
-            draft = self.store.create_draft(live.app_id, version_id, answers, access_point=via)
+            draft = self.store.create_draft(live.app_id, live.version_id, answers, access_point=via or None)
             self._cookie(response, request, draft_cookie(live.app_id), draft.id, max_age=30 * 24 * 3600)
         else:
             self.store.save_answers(draft.id, answers)
-        if request.query_params.get("change") == "1" and flow.is_complete(spec, answers):
-            target = self._url(live, "/check")
+        if request.query_params.get("change") == "1":
+            # Back to the check page, unless the change opened a question not yet answered.
+            gap = flow.first_unanswered(spec, answers)
+            target = self._url(live, "/check") if gap is None else self._page_url(live, gap) + "?change=1"
         else:
             target = self._page_url(live, flow.next_page(spec, answers, index))
         response.headers["location"] = target
         return response
 
     def check(self, request: Request) -> Response:
-        live = self._app(request)
-        if isinstance(live, Response):
-            return live
-        draft = self._draft(request, live)
+        found = self._flow(request)
+        if isinstance(found, Response):
+            return found
+        live, draft = found
         if draft is None:
             return RedirectResponse(self._url(live), status_code=303)
-        if draft.submission_id is not None:
-            return RedirectResponse(self._url(live, "/done"), status_code=303)
         return self._check_page(request, live, draft)
 
     def _check_page(self, request: Request, live: LiveApp, draft: Draft, status: int = 200,
@@ -368,14 +383,12 @@ class ResidentSite:
                            submit_url=self._url(live, "/submit"))
 
     def _submit(self, request: Request, form: MultiDict) -> Response:
-        live = self._app(request)
-        if isinstance(live, Response):
-            return live
-        draft = self._draft(request, live)
+        found = self._flow(request)
+        if isinstance(found, Response):
+            return found
+        live, draft = found
         if draft is None:
             return RedirectResponse(self._url(live, "?expired=1"), status_code=303)
-        if draft.submission_id is not None:
-            return RedirectResponse(self._url(live, "/done"), status_code=303)
         if not csrf_ok(self.secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
             notice = self.translator(request).gettext(
                 "For your security, please press Send again. Your answers are kept.")
@@ -390,12 +403,14 @@ class ResidentSite:
         return RedirectResponse(self._url(live, "/done"), status_code=303)
 
     def done(self, request: Request) -> Response:
-        live = self._app(request)
+        # A resident who sent the form can see their reference number again, even once the app is retired.
+        live = self._app(request, retired_ok=True)
         if isinstance(live, Response):
             return live
         draft = self._draft(request, live)
         if draft is None or draft.submission_id is None:
-            return RedirectResponse(self._url(live), status_code=303)
+            return self.retired(request, live) if live.status() == "retired" else \
+                RedirectResponse(self._url(live), status_code=303)
         submission = self.store.submission(draft.submission_id)
         spec = self.store.version_spec(draft.version_id)
         return self.render(request, "done.html", spec=spec, app=live, reference=submission.reference,
@@ -444,8 +459,9 @@ def error_message(tr: i18n.Translator, error: flow.FieldError) -> str:
     return _formatter.format(tr.gettext(error.message), **params)
 
 
-def _int(value: Any) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+def _via(value: Any) -> str:
+    """The access point a resident came through (a QR code's short code), or "" when it is not one."""
+    return value if isinstance(value, str) and VIA.fullmatch(value) else ""
 
 
 def _here(request: Request) -> str:

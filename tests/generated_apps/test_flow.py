@@ -53,11 +53,11 @@ def test_answers_to_questions_that_became_hidden_are_not_sent(example_spec):
 
 def test_reading_a_page_gives_answers_or_errors_per_field(example_spec):
     spec = spec_of(example_spec)
-    updates, errors = flow.read_page(spec.pages[0], MultiDict([("visited", "yes")]), {})
+    updates, errors = flow.read_page(spec, 0, MultiDict([("visited", "yes")]), {})
     assert updates == {"visited": "yes"} and errors == []
-    updates, errors = flow.read_page(spec.pages[0], MultiDict([]), {})
+    updates, errors = flow.read_page(spec, 0, MultiDict([]), {})
     assert updates == {} and [e.question.key for e in errors] == ["visited"]
-    updates, errors = flow.read_page(spec.pages[0], MultiDict([("visited", "maybe")]), {})
+    updates, errors = flow.read_page(spec, 0, MultiDict([("visited", "maybe")]), {})
     assert [e.question.key for e in errors] == ["visited"]
 
 
@@ -68,3 +68,19 @@ def test_the_check_list_has_one_row_per_visible_answer_in_the_residents_language
     assert [(r.page, r.question.key, r.answer) for r in rows] == [(0, "visited", "Yes"), (1, "book", "坊っちゃん"), (2, "town", "")]
     rows = flow.check_rows(spec, {"visited": "no", "town": "大町"}, Translator("ja"))
     assert [(r.question.key, r.answer) for r in rows] == [("visited", "いいえ"), ("town", "大町")]
+
+
+def test_a_follow_up_of_a_hidden_follow_up_is_hidden_too():
+    yes_no = [{"value": "yes", "label": "はい"}, {"value": "no", "label": "いいえ"}]
+    spec = AppSpec.model_validate({"slug": "chain", "title": "連鎖", "pages": [
+        {"widgets": [{"type": "single_choice", "key": "a", "label": "A", "options": yes_no}]},
+        {"widgets": [{"type": "single_choice", "key": "b", "label": "B", "options": yes_no,
+                      "show_if": {"key": "a", "op": "equals", "value": "yes"}}]},
+        {"widgets": [{"type": "short_text", "key": "c", "label": "C",
+                      "show_if": {"key": "b", "op": "equals", "value": "yes"}}]},
+    ]})
+    answers = {"a": "no", "b": "yes", "c": "hello"}  # a was changed to no after b and c were answered
+    assert flow.flow_pages(spec, answers) == [0]
+    assert flow.submitted_answers(spec, answers) == {"a": "no"}
+    assert [r.question.key for r in flow.check_rows(spec, answers, Translator("ja"))] == ["a"]
+    assert flow.is_complete(spec, answers)

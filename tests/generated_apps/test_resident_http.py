@@ -94,8 +94,10 @@ def test_a_hidden_follow_up_is_skipped_and_its_old_answer_not_sent(client, app_s
     post(client, "/a/library-survey/p/1", {"visited": "yes"})
     post(client, "/a/library-survey/p/2", {"book": "坊っちゃん"})
     response = post(client, "/a/library-survey/p/1?change=1", {"visited": "no"})
-    assert response.headers["location"] == "/a/library-survey/p/3"  # not complete yet: the next question
-    post(client, "/a/library-survey/p/3", {"town": ""})
+    # Not complete yet: the next unanswered question, and from there straight back to the check page.
+    assert response.headers["location"] == "/a/library-survey/p/3?change=1"
+    response = post(client, "/a/library-survey/p/3?change=1", {"town": ""})
+    assert response.headers["location"] == "/a/library-survey/check"
     check = get(client, "/a/library-survey/check")
     assert [dt.text for dt in check.find_all("dt")] == ["この1年に図書館を使いましたか", "お住まいの町名"]
     post(client, "/a/library-survey/submit", {}, with_csrf_from="/a/library-survey/check")
@@ -203,7 +205,7 @@ def test_a_field_sent_twice_is_refused_with_a_message_not_guessed(client):
 
 
 def test_a_honeypot_filled_in_by_a_bot_stores_nothing(client, app_store):
-    post(client, "/a/library-survey/p/1", {"visited": "yes", "website": "http://spam"})
+    post(client, "/a/library-survey/p/1", {"visited": "yes", "hp-website": "http://spam"})
     assert "mdg_draft_" not in str(client.cookies)
 
 
@@ -316,6 +318,7 @@ def test_a_new_version_is_served_at_once_and_each_browser_gets_its_own_token(set
         assert token_first != token_second  # the page is shared, the token is not
         assert form_fields(get(first, "/a/library-survey/p/1"))["csrf"] == token_first
         post(second, "/a/library-survey/p/1", {"visited": "no"})  # the second resident starts on version 1
+        first_version = app_store.live_app("library-survey").version_id
         example_spec["pages"][0]["widgets"][1]["label"]["ja"] = "この1年に市立図書館を使いましたか"
         example_spec["pages"][2]["widgets"][0]["label"]["ja"] = "お住まいの地区"
         app_store.save_app(AppSpec.model_validate(example_spec), by="sato")
@@ -326,8 +329,7 @@ def test_a_new_version_is_served_at_once_and_each_browser_gets_its_own_token(set
         post(second, "/a/library-survey/p/3", {"town": "大町"})
         post(second, "/a/library-survey/submit", {}, with_csrf_from="/a/library-survey/check")
         [submission] = app_store.submissions(app_store.live_app("library-survey").app_id)
-        assert app_store.version_app_id(submission.version_id) is not None
-        assert submission.version_id != app_store.live_app("library-survey").version_id
+        assert submission.version_id == first_version != app_store.live_app("library-survey").version_id
 
 
 def test_after_sending_a_resident_can_start_the_form_again_blank(client, app_store):
@@ -340,3 +342,48 @@ def test_after_sending_a_resident_can_start_the_form_again_blank(client, app_sto
     assert page.find("input", name="visited", value="no").attrs.get("checked") is None
     post(client, "/a/library-survey/p/1", {"visited": "yes"})
     assert len(app_store.submissions(app_store.live_app("library-survey").app_id)) == 1
+
+
+def test_a_notice_has_no_form_to_send(settings, store):
+    spec = AppSpec.model_validate({"slug": "water", "kind": "notice", "title": "断水のお知らせ",
+                                   "pages": [{"widgets": [{"type": "paragraph", "text": "12月1日に断水します。"}]}]})
+    store.save_app(spec, by="test")
+    store.publish("water", by="test")
+    with TestClient(create_app(settings, store), follow_redirects=False) as client:
+        assert "12月1日に断水します。" in client.get("/a/water").text
+        for url in ["/a/water/p/1", "/a/water/check"]:
+            assert client.get(url).headers["location"] == "/a/water"
+        assert client.post("/a/water/submit", data={}).headers["location"] == "/a/water"
+    assert store.submissions(store.live_app("water").app_id) == []
+
+
+def test_after_retirement_a_resident_still_sees_their_reference_number(client, app_store):
+    post(client, "/a/library-survey/p/1", {"visited": "no"})
+    post(client, "/a/library-survey/p/3", {"town": "大町"})
+    post(client, "/a/library-survey/submit", {}, with_csrf_from="/a/library-survey/check")
+    reference = get(client, "/a/library-survey/done").find("p", cls="reference").text
+    app_store.retire("library-survey", by="admin")
+    assert get(client, "/a/library-survey/done").find("p", cls="reference").text == reference
+    client.cookies.clear()
+    assert client.get("/a/library-survey/done").status_code == 410
+
+
+def test_strange_slugs_cookies_and_access_points_are_turned_away_quietly(client, app_store):
+    for url in ["/a/ab%00c", "/a/Library-Survey", "/a/-x-", "/a/library-survey%0d%0aSet-Cookie:x=1"]:
+        assert client.get(url).status_code == 404, url
+    app_id = app_store.live_app("library-survey").app_id
+    client.cookies.set(f"mdg_draft_{app_id}", "a\x00b")
+    assert client.get("/a/library-survey/p/1").status_code == 200
+    client.cookies.clear()
+    page = get(client, "/a/library-survey?via=<script>x</script>")
+    assert page.find("a", cls="button").attrs["href"] == "/a/library-survey/p/1"
+    page = get(client, "/a/library-survey?via=HK7M2Q")
+    assert page.find("a", cls="button").attrs["href"] == "/a/library-survey/p/1?via=HK7M2Q"
+
+
+def test_resident_pages_are_never_cached_nor_framed_by_another_site(client):
+    for url in ["/", "/a/library-survey", "/a/library-survey/p/1", "/a/nothing"]:
+        headers = client.get(url).headers
+        assert headers["cache-control"] == "no-store"
+        assert headers["content-security-policy"] == "frame-ancestors 'self'"
+        assert headers["x-content-type-options"] == "nosniff"

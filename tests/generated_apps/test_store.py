@@ -140,3 +140,17 @@ def test_simultaneous_submits_of_one_draft_store_it_once(any_store, example_spec
         refs = list(pool.map(lambda _: any_store.submit(draft, {"visited": "no"}, "ja").reference, range(16)))
     assert len(set(refs)) == 1
     assert len(any_store.submissions(live.app_id)) == 1
+
+
+def test_publishing_a_retired_app_reopens_it(any_store, example_spec):
+    live = _published(any_store, example_spec)
+    any_store.retire(live.slug, by="admin", message="終了しました")
+    assert any_store.live_app(live.slug).status() == "retired"
+    any_store.publish(live.slug, by="admin")
+    assert any_store.live_app(live.slug).status() == "live"
+
+
+def test_a_draft_id_that_is_not_ours_is_not_looked_up(any_store, example_spec):
+    live = _published(any_store, example_spec)
+    for bad in ["a\x00b", "x" * 43 + "\x00", "'; DROP TABLE draft; --", "é" * 43]:
+        assert any_store.draft(bad, live.app_id) is None
