@@ -67,6 +67,7 @@ class WidgetView:
     raw: Mapping[str, list[str]]
     error: str | None
     as_heading: bool
+    error_field: str | None = None  # the form field the error is about, where a question has several
 
     @property
     def template(self) -> str:
@@ -294,7 +295,8 @@ class ResidentSite:
         one_question = len(questions) == 1
         views = [WidgetView(w, raws.get(w.key, {}) if isinstance(w, Question) else {},
                             errors.get(w.key) if isinstance(w, Question) else None,
-                            as_heading=one_question and isinstance(w, Question))
+                            as_heading=one_question and isinstance(w, Question),
+                            error_field=targets.get(w.key) if isinstance(w, Question) else None)
                  for w in visible]
         error_links = [ErrorLink(field_id(targets[q.key]) if q.key in targets else q.first_field_id(), errors[q.key])
                        for q in questions if q.key in errors]

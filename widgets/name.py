@@ -37,14 +37,14 @@ class Name(Question):
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
 <input class="input" type="text" id="{{ w.first_field_id() }}" name="{{ w.key }}" value="{{ m.value(raw, w.key) }}"
- size="20" autocomplete="name" spellcheck="false"{{ m.described(w, error) }}>
+ size="20" autocomplete="name" spellcheck="false"{{ m.described(w, None if error_field|default(none) == w.reading_field() else error) }}>
 {% endcall %}
 {%- if w.reading != 'none' %}
 <div class="field field--reading{{ ' field--error' if error }}">
 <label class="label label--secondary" for="{{ w.reading_field_id() }}">{{ _('Reading (in kana)') }}
  <span class="need">{{ _('(required)') if w.reading == 'required' else _('(optional)') }}</span></label>
 <input class="input" type="text" id="{{ w.reading_field_id() }}" name="{{ w.reading_field() }}"
- value="{{ m.value(raw, w.reading_field()) }}" size="20" spellcheck="false"{{ m.described(w, error) }}>
+ value="{{ m.value(raw, w.reading_field()) }}" size="20" spellcheck="false"{{ m.described(w, error if error_field|default(none) == w.reading_field() else None) }}>
 </div>
 {%- endif %}"""
 

@@ -20,7 +20,7 @@ class ShortText(Question):
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
 <input class="input" type="text" id="{{ w.first_field_id() }}" name="{{ w.key }}" value="{{ m.value(raw, w.key) }}"
- size="{{ w.width }}" maxlength="{{ w.max_length }}" spellcheck="false"{{ m.described(w, error) }}>
+ size="{{ w.width }}" spellcheck="false"{{ m.described(w, error) }}>
 {% endcall %}"""
 
     def parse(self, raw: Raw) -> Any:

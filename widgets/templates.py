@@ -3,7 +3,8 @@
 Templates expect, from the environment: the `t` filter (LocalizedText -> text in the page's
 language, with a `lang` attribute when it falls back), and `_` (gettext). Each widget template is
 rendered with `w` (the widget), `raw` (field name -> submitted values), `error` (a translated
-message or None) and `as_heading` (the question is the page's h1). Templates that put text into
+message or None), `error_field` (the form field the error is about, when the widget knows) and
+`as_heading` (the question is the page's h1). Templates that put text into
 an attribute or build formatted text in Python (paragraph, notice, image, rating) also read `lang`,
 the page's language, from the context when it is there (default "ja").
 

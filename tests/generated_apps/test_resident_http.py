@@ -387,3 +387,20 @@ def test_resident_pages_are_never_cached_nor_framed_by_another_site(client):
         assert headers["cache-control"] == "no-store"
         assert headers["content-security-policy"] == "frame-ancestors 'self'"
         assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_wrong_reading_marks_only_the_reading_field(settings, store):
+    spec = AppSpec.model_validate({"slug": "names", "title": "お名前", "pages": [
+        {"widgets": [{"type": "name", "key": "applicant", "label": "お名前", "reading": "required"}]}]})
+    store.save_app(spec, by="test")
+    store.publish("names", by="test")
+    with TestClient(create_app(settings, store), follow_redirects=False) as client:
+        token = form_fields(get(client, "/a/names/p/1"))["csrf"]
+        response = client.post("/a/names/p/1", data={"csrf": token, "applicant": "伊達 花子", "applicant-reading": "date"})
+        page = parse(response.text)
+        assert response.status_code == 422
+        assert page.find("input", name="applicant-reading").attrs.get("aria-invalid") == "true"
+        assert "aria-invalid" not in page.find("input", name="applicant").attrs
+        assert page.find("input", name="applicant").attrs["value"] == "伊達 花子"
+        link = page.find("div", cls="error-summary").find("a").attrs["href"]
+        assert link == "#" + page.find("input", name="applicant-reading").attrs["id"]
