@@ -57,14 +57,15 @@ async def worker(host: str, port: int, request: bytes, deadline: float, counts: 
         writer.close()
 
 
-async def load(url: str, connections: int, seconds: float) -> dict[str, float]:
+async def load(url: str, connections: int, seconds: float, cookie: str = "") -> dict[str, float]:
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     address = ipaddress.ip_address(socket.gethostbyname(host))
     if not address.is_loopback:
         raise SystemExit(f"{host} is not a loopback address: this tool loads only this machine")
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    request = f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept-Encoding: identity\r\n\r\n".encode()
+    cookie_line = f"Cookie: {cookie}\r\n" if cookie else ""
+    request = f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept-Encoding: identity\r\n{cookie_line}\r\n".encode()
     counts = {"requests": 0, "errors": 0, "non_2xx": 0}
     started = time.monotonic()
     deadline = started + seconds
@@ -78,8 +79,9 @@ def main() -> int:
     parser.add_argument("url")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--cookie", default="", help="a Cookie header to send with every request")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(load(args.url, args.connections, min(args.seconds, 120.0)))))
+    print(json.dumps(asyncio.run(load(args.url, args.connections, min(args.seconds, 120.0), args.cookie))))
     return 0
 
 

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MultiDict
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from widgets import WIDGET_TYPES, AppSpec, Question, field_id, format_date
@@ -59,6 +59,18 @@ class _Blank(string.Formatter):
 
 
 _formatter = _Blank()
+
+
+class Page(Response):
+    """A resident page: HTML with the same headers every time, encoded once rather than per response."""
+
+    media_type = "text/html; charset=utf-8"
+    _headers = [(k.lower().encode("latin-1"), v.encode("latin-1"))
+                for k, v in {**PAGE_HEADERS, "Content-Type": "text/html; charset=utf-8"}.items()]
+
+    def __init__(self, body: bytes, status_code: int = 200) -> None:
+        self.status_code, self.body, self.background = status_code, body, None
+        self.raw_headers = [(b"content-length", str(len(body)).encode()), *self._headers]
 
 
 @dataclass
@@ -101,11 +113,12 @@ class ResidentSite:
 
     def routes(self) -> list[Route]:
         return [
+            # The page residents open most often comes first: routes are tried in order.
+            Route("/a/{slug}/p/{number:int}", self.question, methods=["GET"]),
             Route("/", self.index, methods=["GET"]),
             Route("/static/madoguchi.css", self.stylesheet, methods=["GET"]),
             Route("/lang/{lang}", self.set_language, methods=["GET"]),
             Route("/a/{slug}", self.start, methods=["GET"]),
-            Route("/a/{slug}/p/{number:int}", self.question, methods=["GET"]),
             Route("/a/{slug}/p/{number:int}", self._form_view(self._answer), methods=["POST"]),
             Route("/a/{slug}/check", self.check, methods=["GET"]),
             Route("/a/{slug}/submit", self._form_view(self._submit), methods=["POST"]),
@@ -119,7 +132,7 @@ class ResidentSite:
         return i18n.Translator(request.cookies.get(LANG_COOKIE, i18n.UI_LANGS[0]))
 
     def render(self, request: Request, template: str, status: int = 200, *, spec: AppSpec | None = None,
-               cache_key: tuple | None = None, **context: Any) -> HTMLResponse:
+               cache_key: tuple | None = None, **context: Any) -> Response:
         """Render a page. With `cache_key`, the page (all but its CSRF token) is rendered once and kept:
         only for pages that depend on nothing but the key, such as a blank question of a published version."""
         tr = self.translator(request)
@@ -141,14 +154,14 @@ class ResidentSite:
                 self._pages[cache_key] = parts
         return self._respond(request, template, parts, status)
 
-    def _respond(self, request: Request, template: str, parts: list[bytes], status: int = 200) -> HTMLResponse:
+    def _respond(self, request: Request, template: str, parts: list[bytes], status: int = 200) -> Response:
         """The page with this browser's CSRF token filled in (and its CSRF cookie, the first time)."""
         csrf_cookie = request.cookies.get(CSRF_COOKIE) or ""
         fresh_cookie = None
         if template in FORM_TEMPLATES and (not csrf_cookie or len(csrf_cookie) > 100):
             csrf_cookie = fresh_cookie = new_csrf_cookie()
         body = csrf_token(self.secret, csrf_cookie).encode().join(parts) if len(parts) > 1 else parts[0]
-        response = HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
+        response = Page(body, status)
         if fresh_cookie:
             self._cookie(response, request, CSRF_COOKIE, fresh_cookie, max_age=None)
         return response
@@ -174,13 +187,13 @@ class ResidentSite:
             cookie += "; Secure"
         response.raw_headers.append((b"set-cookie", cookie.encode("latin-1")))
 
-    def not_found(self, request: Request, spec: AppSpec | None = None) -> HTMLResponse:
+    def not_found(self, request: Request, spec: AppSpec | None = None) -> Response:
         return self.render(request, "not_found.html", 404, spec=spec)
 
-    def retired(self, request: Request, live: LiveApp) -> HTMLResponse:
+    def retired(self, request: Request, live: LiveApp) -> Response:
         return self.render(request, "retired.html", 410, spec=live.spec, message=live.retire_message)
 
-    def error_page(self, request: Request, status: int, spec: AppSpec | None = None) -> HTMLResponse:
+    def error_page(self, request: Request, status: int, spec: AppSpec | None = None) -> Response:
         return self.render(request, "problem.html", status, spec=spec, code=status)
 
     # --- finding the app and the resident's draft -----------------------------------------------
@@ -285,7 +298,7 @@ class ResidentSite:
                        *, raws: Mapping[str, Mapping[str, list[str]]] | None = None,
                        errors: Mapping[str, str] | None = None, targets: Mapping[str, str] | None = None,
                        status: int = 200, notice: str | None = None, via: str | None = None,
-                       cache_key: tuple | None = None) -> HTMLResponse:
+                       cache_key: tuple | None = None) -> Response:
         """One page of the form. `errors` is question key -> message; `targets` the form field each
         error summary link goes to; `raws` what the resident typed, by question key."""
         raws, errors, targets = raws or {}, errors or {}, targets or {}
