@@ -20,7 +20,7 @@ class Email(Question):
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
 <input class="input" type="email" id="{{ w.first_field_id() }}" name="{{ w.key }}" value="{{ m.value(raw, w.key) }}"
- size="30" autocomplete="email" autocapitalize="none" spellcheck="false"{{ m.described(w, error) }}>
+ size="30" autocomplete="{{ w.autocomplete }}" autocapitalize="none" spellcheck="false"{{ m.described(w, error) }}>
 {% endcall %}"""
 
     def parse(self, raw: Raw) -> Any:

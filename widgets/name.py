@@ -37,7 +37,7 @@ class Name(Question):
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
 <input class="input" type="text" id="{{ w.first_field_id() }}" name="{{ w.key }}" value="{{ m.value(raw, w.key) }}"
- size="20" autocomplete="name" spellcheck="false"{{ m.described(w, None if error_field|default(none) == w.reading_field() else error) }}>
+ size="20" autocomplete="{{ w.autocomplete }}" spellcheck="false"{{ m.described(w, None if error_field|default(none) == w.reading_field() else error) }}>
 {% endcall %}
 {%- if w.reading != 'none' %}
 <div class="field field--reading{{ ' field--error' if error }}">

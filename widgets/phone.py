@@ -78,7 +78,7 @@ class Phone(Question):
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
 <input class="input input--medium" type="tel" id="{{ w.first_field_id() }}" name="{{ w.key }}" value="{{ m.value(raw, w.key) }}"
- size="16" autocomplete="tel" spellcheck="false"{{ m.described(w, error) }}>
+ size="16" autocomplete="{{ w.autocomplete }}" spellcheck="false"{{ m.described(w, error) }}>
 {% endcall %}"""
 
     def parse(self, raw: Raw) -> Any:
