@@ -24,6 +24,7 @@ METHODS = [
     ("widgets/**.py", "python"),
     ("generated_apps/**.py", "python"),
     ("generated_apps/templates/**.html", "jinja2"),
+    ("builder/**.py", "python"),
 ]
 
 

@@ -22,6 +22,7 @@ class App(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
     updated_by: str | None = Field(default=None, max_length=100)
+    created_by: str | None = Field(default=None, max_length=100)
     retired_at: dt.datetime | None = None
     retire_message: str | None = None
 
@@ -78,3 +79,19 @@ class AuditEvent(SQLModel, table=True):
     app_id: int | None = Field(default=None, foreign_key="app.id", index=True)
     target: str | None = Field(default=None, max_length=200)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class StaffUser(SQLModel, table=True):
+    """A member of staff who signs in to the builder. Never deleted: the audit log keeps the name."""
+
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    display_name: str = Field(max_length=100)
+    password_hash: str = Field(max_length=200)  # Argon2id, made by the builder
+    role: str = Field(default="staff", max_length=20)  # staff | admin
+    active: bool = True
+    must_change_password: bool = False
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    last_sign_in_at: dt.datetime | None = None

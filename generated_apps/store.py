@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from widgets import AppSpec, lint
 
 from .db import make_engine, migrate
-from .models import App, AppVersion, AuditEvent, Draft, Submission, utcnow
+from .models import App, AppVersion, AuditEvent, Draft, StaffUser, Submission, utcnow
 from .refnum import new_reference
 
 # A resident's draft lives long after they stop typing (ACCESSIBILITY.md item 15 asks for 20 hours).
@@ -36,6 +36,52 @@ class PublishRefused(Exception):
     def __init__(self, errors: list[str]) -> None:
         super().__init__("; ".join(errors))
         self.errors = errors
+
+
+class EditConflict(Exception):
+    """Someone else saved the app since this editor loaded it (optimistic revision check)."""
+
+    def __init__(self, revision: int, updated_by: str | None, updated_at: dt.datetime) -> None:
+        super().__init__(f"the app is at revision {revision}")
+        self.revision, self.updated_by, self.updated_at = revision, updated_by, updated_at
+
+
+class SlugTaken(Exception):
+    def __init__(self, slug: str) -> None:
+        super().__init__(slug)
+        self.slug = slug
+
+
+# An app's status, derived at each request from its versions and times, never stored.
+STATUSES = ("draft", "scheduled", "live", "live_with_changes", "retired")
+
+
+@dataclass(frozen=True)
+class AppSummary:
+    """One row of the builder's dashboard."""
+
+    id: int
+    slug: str
+    kind: str
+    spec: dict[str, Any]
+    status: str
+    revision: int
+    updated_at: dt.datetime
+    updated_by: str | None
+    submissions: int
+    live_version: int | None
+
+
+def derive_status(app: App, latest: AppVersion | None, now: dt.datetime | None = None) -> str:
+    now = now or utcnow()
+    if app.retired_at is not None and app.retired_at <= now:
+        return "retired"
+    if latest is None:
+        return "draft"
+    if latest.published_at > now:
+        return "scheduled"
+    draft_hash = spec_hash(AppSpec.model_validate(app.draft_spec))
+    return "live" if draft_hash == latest.spec_hash else "live_with_changes"
 
 
 @dataclass(frozen=True)
@@ -99,6 +145,90 @@ class Store:
             s.commit()
             self._live.pop(app.slug, None)
             return app
+
+    def create_app(self, spec: AppSpec, by: str) -> App:
+        """A new app whose draft is `spec`; SlugTaken when another app has that address."""
+        with self.session() as s:
+            app = App(slug=spec.slug, kind=spec.kind, draft_spec=spec.model_dump(mode="json", exclude_none=True),
+                      updated_by=by, created_by=by)
+            s.add(app)
+            try:
+                s.flush()
+            except IntegrityError:
+                raise SlugTaken(spec.slug) from None
+            s.add(AuditEvent(actor=by, action="app.create", app_id=app.id, target=app.slug))
+            s.commit()
+            return app
+
+    def save_draft(self, app_id: int, spec: AppSpec, *, revision: int, by: str) -> App:
+        """Replace the draft if nobody saved since `revision` (one conditional UPDATE): the saved app.
+
+        EditConflict when someone else saved first; SlugTaken when the new address belongs to another app.
+        """
+        data = spec.model_dump(mode="json", exclude_none=True)
+        with self.session() as s:
+            try:
+                result = s.exec(
+                    update(App)
+                    .where(App.id == app_id, App.revision == revision)
+                    .values(draft_spec=data, slug=spec.slug, kind=spec.kind, revision=revision + 1,
+                            updated_at=utcnow(), updated_by=by)
+                )
+                s.flush()
+            except IntegrityError:
+                raise SlugTaken(spec.slug) from None
+            if result.rowcount != 1:
+                s.rollback()
+                app = s.get(App, app_id)
+                if app is None:
+                    raise LookupError(app_id)
+                raise EditConflict(app.revision, app.updated_by, app.updated_at)
+            app = s.get(App, app_id)
+            s.add(AuditEvent(actor=by, action="app.edit", app_id=app_id, target=spec.slug,
+                             detail={"revision": revision + 1}))
+            s.commit()
+            s.refresh(app)
+        self._live.clear()  # the slug may have changed: forget every cached lookup
+        return app
+
+    def app_by_id(self, app_id: int) -> App | None:
+        with self.session() as s:
+            return s.get(App, app_id)
+
+    def slug_free(self, slug: str, except_app: int | None = None) -> bool:
+        with self.session() as s:
+            found = s.exec(select(App.id).where(App.slug == slug)).first()
+        return found is None or found == except_app
+
+    def free_slug(self, base: str) -> str:
+        """`base`, or `base-2`, `base-3`, … whichever no app has yet."""
+        with self.session() as s:
+            taken = set(s.exec(select(App.slug).where(App.slug.startswith(base))))
+        if base not in taken:
+            return base
+        n = 2
+        while f"{base[:55]}-{n}" in taken:
+            n += 1
+        return f"{base[:55]}-{n}"
+
+    def app_summaries(self) -> list[AppSummary]:
+        """Every app with its derived status and submissions count, most recently changed first."""
+        now = utcnow()
+        with self.session() as s:
+            apps = list(s.exec(select(App).order_by(App.updated_at.desc(), App.id.desc())))
+            counts = dict(s.exec(select(Submission.app_id, func.count()).group_by(Submission.app_id)).all())
+            newest = (select(AppVersion.app_id, func.max(AppVersion.number).label("number"))
+                      .group_by(AppVersion.app_id).subquery())
+            latest = {v.app_id: v for v in s.exec(
+                select(AppVersion).join(newest, (AppVersion.app_id == newest.c.app_id)
+                                        & (AppVersion.number == newest.c.number)))}
+        return [
+            AppSummary(id=a.id, slug=a.slug, kind=a.kind, spec=a.draft_spec,
+                       status=derive_status(a, latest.get(a.id), now), revision=a.revision,
+                       updated_at=a.updated_at, updated_by=a.updated_by, submissions=counts.get(a.id, 0),
+                       live_version=latest[a.id].number if a.id in latest else None)
+            for a in apps
+        ]
 
     def app(self, slug: str) -> App | None:
         with self.session() as s:
@@ -257,6 +387,51 @@ class Store:
     def submissions(self, app_id: int) -> list[Submission]:
         with self.session() as s:
             return list(s.exec(select(Submission).where(Submission.app_id == app_id).order_by(Submission.id)))
+
+    # --- staff ----------------------------------------------------------------------------------
+
+    def create_staff_user(self, username: str, display_name: str, password_hash: str, role: str, *,
+                          by: str, must_change_password: bool = False) -> StaffUser:
+        user = StaffUser(username=username, display_name=display_name, password_hash=password_hash, role=role,
+                         must_change_password=must_change_password)
+        with self.session() as s:
+            s.add(user)
+            try:
+                s.flush()
+            except IntegrityError:
+                raise ValueError(f"the user name {username!r} is taken") from None
+            s.add(AuditEvent(actor=by, action="user.create", target=username, detail={"role": role}))
+            s.commit()
+        return user
+
+    def staff_user(self, username: str) -> StaffUser | None:
+        with self.session() as s:
+            return s.exec(select(StaffUser).where(StaffUser.username == username)).first()
+
+    def staff_user_by_id(self, user_id: int) -> StaffUser | None:
+        with self.session() as s:
+            return s.get(StaffUser, user_id)
+
+    def staff_count(self) -> int:
+        with self.session() as s:
+            return s.exec(select(func.count()).select_from(StaffUser)).one()
+
+    def record_sign_in(self, user_id: int, password_hash: str | None = None) -> None:
+        """Note the time; store a re-hashed password when the hashing parameters changed."""
+        with self.session() as s:
+            user = s.get(StaffUser, user_id)
+            user.last_sign_in_at = utcnow()
+            if password_hash:
+                user.password_hash = password_hash
+            s.add(user)
+            s.add(AuditEvent(actor=user.username, action="auth.sign_in", target=user.username))
+            s.commit()
+
+    def audit(self, actor: str, action: str, *, target: str | None = None, app_id: int | None = None,
+              detail: dict[str, Any] | None = None) -> None:
+        with self.session() as s:
+            s.add(AuditEvent(actor=actor, action=action, target=target, app_id=app_id, detail=detail or {}))
+            s.commit()
 
     def audit_events(self, app_id: int | None = None) -> list[AuditEvent]:
         with self.session() as s:

@@ -7,12 +7,14 @@ import secrets
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
+from generated_apps.db import MIGRATIONS
 from generated_apps.models import Draft, utcnow
 from generated_apps.refnum import parse_reference
-from generated_apps.store import PublishRefused, Store
-from widgets import AppSpec
+from generated_apps.store import EditConflict, PublishRefused, SlugTaken, Store
+from widgets import AppSpec, LocalizedText
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -43,9 +45,10 @@ def any_store(request, store):
     admin.dispose()
 
 
-def test_the_schema_comes_from_the_alembic_migration(any_store):
+def test_the_schema_comes_from_the_alembic_migrations(any_store):
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     with any_store.engine.connect() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == head == "0002"
 
 
 def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(store):
@@ -154,3 +157,86 @@ def test_a_draft_id_that_is_not_ours_is_not_looked_up(any_store, example_spec):
     live = _published(any_store, example_spec)
     for bad in ["a\x00b", "x" * 43 + "\x00", "'; DROP TABLE draft; --", "é" * 43]:
         assert any_store.draft(bad, live.app_id) is None
+
+
+# --- the builder's side: drafts saved with a revision check, the dashboard, staff accounts ---------
+
+
+def test_saving_a_draft_needs_the_revision_it_was_loaded_at(any_store, example_spec):
+    example_spec = AppSpec.model_validate(example_spec)
+    app = any_store.create_app(example_spec, by="sato")
+    edited = example_spec.model_copy(update={"description": LocalizedText({"ja": "改訂"})})
+    saved = any_store.save_draft(app.id, edited, revision=app.revision, by="sato")
+    assert saved.revision == app.revision + 1
+    # A second editor still holding the old revision is refused, and told who saved first.
+    with pytest.raises(EditConflict) as conflict:
+        any_store.save_draft(app.id, example_spec, revision=app.revision, by="suzuki")
+    assert (conflict.value.revision, conflict.value.updated_by) == (saved.revision, "sato")
+    assert any_store.app_by_id(app.id).draft_spec["description"] == {"ja": "改訂"}
+
+
+def test_an_address_belongs_to_one_app(any_store, example_spec):
+    example_spec = AppSpec.model_validate(example_spec)
+    first = any_store.create_app(example_spec, by="sato")
+    with pytest.raises(SlugTaken):
+        any_store.create_app(example_spec, by="sato")
+    other = any_store.create_app(example_spec.model_copy(update={"slug": "other"}), by="sato")
+    with pytest.raises(SlugTaken):
+        any_store.save_draft(other.id, example_spec, revision=other.revision, by="sato")
+    assert any_store.app_by_id(other.id).slug == "other"
+    assert any_store.free_slug(example_spec.slug) == f"{example_spec.slug}-2"
+    assert any_store.slug_free(example_spec.slug, except_app=first.id)
+    assert not any_store.slug_free(example_spec.slug, except_app=other.id)
+
+
+def test_renaming_an_app_moves_its_address(any_store, example_spec):
+    example_spec = AppSpec.model_validate(example_spec)
+    app = any_store.create_app(example_spec, by="sato")
+    any_store.publish(example_spec.slug, by="admin")
+    assert any_store.live_app(example_spec.slug) is not None
+    any_store.save_draft(app.id, example_spec.model_copy(update={"slug": "renamed"}), revision=app.revision, by="sato")
+    assert any_store.live_app(example_spec.slug) is None
+    assert any_store.app("renamed").id == app.id
+
+
+def test_the_dashboard_status_is_derived_from_versions_and_the_draft(any_store, example_spec):
+    example_spec = AppSpec.model_validate(example_spec)
+    app = any_store.create_app(example_spec, by="sato")
+
+    def status():
+        return {s.slug: s.status for s in any_store.app_summaries()}[example_spec.slug]
+
+    assert status() == "draft"
+    any_store.publish(example_spec.slug, by="admin")
+    assert status() == "live"
+    current = any_store.app_by_id(app.id)
+    any_store.save_draft(app.id, example_spec.model_copy(update={"description": LocalizedText({"ja": "改訂"})}),
+                         revision=current.revision, by="sato")
+    assert status() == "live_with_changes"
+    any_store.retire(example_spec.slug, by="admin", at=utcnow() + dt.timedelta(days=1))
+    assert status() == "live_with_changes"  # a retirement still to come changes nothing yet
+    any_store.retire(example_spec.slug, by="admin")
+    assert status() == "retired"
+
+
+def test_the_dashboard_counts_submissions_and_names_who_changed_what(any_store, example_spec):
+    example_spec = AppSpec.model_validate(example_spec)
+    any_store.create_app(example_spec, by="sato")
+    any_store.publish(example_spec.slug, by="admin")
+    live = any_store.live_app(example_spec.slug)
+    for _ in range(3):
+        draft = any_store.create_draft(live.app_id, live.version_id, {})
+        any_store.submit(draft, {}, "ja")
+    [summary] = any_store.app_summaries()
+    assert (summary.submissions, summary.updated_by, summary.live_version) == (3, "sato", 1)
+
+
+def test_staff_accounts_have_unique_names(any_store):
+    assert any_store.staff_count() == 0
+    user = any_store.create_staff_user("sato", "佐藤 花子", "$argon2id$x", "admin", by="setup")
+    with pytest.raises(ValueError):
+        any_store.create_staff_user("sato", "別人", "$argon2id$y", "staff", by="setup")
+    assert any_store.staff_count() == 1
+    any_store.record_sign_in(user.id)
+    assert any_store.staff_user("sato").last_sign_in_at is not None
+    assert [e.action for e in any_store.audit_events()] == ["user.create", "auth.sign_in"]
