@@ -7,11 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from generated_apps.config import Settings
 from generated_apps.store import PublishRefused, Store
-from widgets import AppSpec, json_schema, lint
+from widgets import json_schema, lint
+
+from .app_files import read_app_file
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
 
     exp = commands.add_parser("export", help="print an app's draft as JSON")
     exp.add_argument("slug")
+
+    admin = commands.add_parser("create-admin", help="create an admin account for the builder")
+    admin.add_argument("username")
+    admin.add_argument("--name", help="the name shown in the builder and the audit log (default: the user name)")
+    admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
     commands.add_parser("schema", help="print the JSON Schema of the app file format")
     commands.add_parser("messages", help="extract interface text and update the catalogs in locales/")
@@ -49,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(settings, store, args)
     if args.command == "import":
         return _import(store, args.file, args.publish)
+    if args.command == "create-admin":
+        return _create_admin(store, args)
     if args.command == "export":
         app = store.app(args.slug)
         if app is None:
@@ -61,15 +68,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def _import(store: Store, path: Path, publish: bool) -> int:
     try:
-        spec = AppSpec.model_validate_json(path.read_bytes())
+        data = path.read_bytes()
     except OSError as error:
         print(f"Cannot read {path}: {error.strerror}", file=sys.stderr)
         return 1
-    except ValidationError as error:
+    spec, problems = read_app_file(data)
+    if spec is None:
         print(f"{path} is not a valid app file:", file=sys.stderr)
-        for e in error.errors():
-            where = ".".join(str(p) for p in e["loc"])
-            print(f"  {where}: {e['msg']}", file=sys.stderr)
+        for problem in problems:
+            where = f"{problem.where}: " if problem.where else ""
+            print(f"  {where}{problem.message.format(**problem.params)}", file=sys.stderr)
         return 1
     for issue in lint(spec):
         print(f"{issue.level}: {issue.message}", file=sys.stderr)
@@ -82,6 +90,32 @@ def _import(store: Store, path: Path, publish: bool) -> int:
             print("Not published: " + "; ".join(refused.errors), file=sys.stderr)
             return 1
         print(f"Published {spec.slug} as version {version.number}.")
+    return 0
+
+
+def _create_admin(store: Store, args: argparse.Namespace) -> int:
+    from .auth import hash_password, password_problem
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        import getpass
+
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            print("The two passwords differ. Nothing was created.", file=sys.stderr)
+            return 1
+    problem = password_problem(password, args.username)
+    if problem:
+        print(problem + ". Nothing was created.", file=sys.stderr)
+        return 1
+    try:
+        store.create_staff_user(args.username, args.name or args.username, hash_password(password), "admin",
+                                by="cli")
+    except ValueError:
+        print(f"There is already a user called {args.username!r}. Nothing was created.", file=sys.stderr)
+        return 1
+    print(f"Created the admin {args.username!r}.")
     return 0
 
 

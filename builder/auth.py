@@ -1,0 +1,135 @@
+"""Staff sign-in: Argon2 password hashes, throttled failures, and a generous but finite session.
+
+The session lives in NiceGUI's per-browser user storage (a signed cookie names it); every page and
+every action asks `session_user()` again, on the server, so a signed-out or deactivated account
+stops at its next click.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+import time
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from nicegui import app
+
+from generated_apps.models import StaffUser, utcnow
+from generated_apps.store import Store
+
+ROLES = ("staff", "admin")
+# A working day and then some: long enough never to interrupt a day's editing, short enough that a
+# browser left signed in at a shared counter does not stay signed in for good.
+SESSION_LIFETIME = dt.timedelta(hours=12)
+MIN_PASSWORD = 10
+# Failures allowed before each further try must wait; the wait doubles with each failure.
+FREE_FAILURES = 3
+MAX_WAIT_SECONDS = 300
+
+_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
+# Verifying against this costs what verifying a real hash costs, so a wrong user name takes as long.
+_DUMMY_HASH = _hasher.hash("madoguchi: no such user")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """An English msgid saying why a new password is refused, or None when it will do."""
+    if len(password) < MIN_PASSWORD:
+        return "Use at least 10 characters for the password"
+    if username and password.lower() == username.lower():
+        return "The password must not be the user name"
+    return None
+
+
+class Throttle:
+    """Failed sign-ins per user name and per client address, kept in memory (the builder runs once).
+
+    After FREE_FAILURES failures each further try must wait 2, 4, 8 … seconds (at most five minutes).
+    """
+
+    def __init__(self) -> None:
+        self._failures: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    def wait_seconds(self, *keys: str) -> int:
+        now = time.monotonic()
+        waits = [0]
+        for key in keys:
+            count, last = self._failures.get(key, (0, 0.0))
+            if count >= FREE_FAILURES:
+                wait = min(2 ** (count - FREE_FAILURES + 1), MAX_WAIT_SECONDS)
+                waits.append(math.ceil(last + wait - now))
+        return max(waits)
+
+    def failed(self, *keys: str) -> None:
+        with self._lock:
+            if len(self._failures) > 100_000:
+                self._failures.clear()
+            for key in keys:
+                count, _ = self._failures.get(key, (0, 0.0))
+                self._failures[key] = (count + 1, time.monotonic())
+
+    def succeeded(self, *keys: str) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: StaffUser | None = None
+    wait_seconds: int = 0  # > 0: refused without checking, try again after this many seconds
+
+
+def check_sign_in(store: Store, throttle: Throttle, username: str, password: str, client: str) -> SignIn:
+    """Check a user name and password; every failure is recorded in the audit log and throttled."""
+    username = username.strip()
+    keys = (f"user:{username.lower()}", f"client:{client}")
+    wait = throttle.wait_seconds(*keys)
+    if wait > 0:
+        store.audit(username or "?", "auth.throttled", target=username[:200], detail={"client": client})
+        return SignIn(wait_seconds=wait)
+    user = store.staff_user(username) if username else None
+    ok = False
+    try:
+        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok or not user.active:
+        throttle.failed(*keys)
+        store.audit(username[:100] or "?", "auth.failed", target=username[:200], detail={"client": client})
+        return SignIn()
+    throttle.succeeded(*keys)
+    rehash = hash_password(password) if _hasher.check_needs_rehash(user.password_hash) else None
+    store.record_sign_in(user.id, rehash)
+    return SignIn(user=user)
+
+
+def start_session(user: StaffUser) -> None:
+    app.storage.user.update(user_id=user.id, signed_in_at=utcnow().timestamp())
+
+
+def end_session() -> None:
+    for key in ("user_id", "signed_in_at"):
+        app.storage.user.pop(key, None)
+
+
+def session_user(store: Store) -> StaffUser | None:
+    """The signed-in, active member of staff of this browser, or None (never signed in, expired, deactivated)."""
+    try:
+        storage = app.storage.user
+    except (RuntimeError, AssertionError):
+        return None
+    user_id, since = storage.get("user_id"), storage.get("signed_in_at")
+    if not isinstance(user_id, int) or not isinstance(since, int | float):
+        return None
+    if utcnow().timestamp() - since > SESSION_LIFETIME.total_seconds():
+        return None
+    user = store.staff_user_by_id(user_id)
+    return user if user is not None and user.active else None
