@@ -19,7 +19,10 @@ from .text import N_, LocalizedText
 # A submitted form, reduced to the fields of one question: field name -> values.
 Raw = Mapping[str, list[str]]
 
-DataKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,62}$", description="Stable name of the answer in submissions and exports")]
+DataKey = Annotated[str, Field(
+    pattern=r"^[a-z][a-z0-9_]{0,62}$", title=N_("Data name"),
+    description=N_("Stable name of the answer in submissions and exports: lower-case letters a-z, digits and _, starting with a letter"),
+)]
 
 # Longest text any single-line field takes; long text has its own limit.
 MAX_SHORT = 500
@@ -49,7 +52,7 @@ class Condition(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(description="Data key of an earlier question")
+    key: str = Field(title=N_("Question"), description=N_("Data key of an earlier question"))
     op: Literal["equals", "contains", "answered"] = "equals"
     value: str | None = None
 
@@ -79,7 +82,7 @@ class Widget(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: str
-    show_if: Condition | None = None
+    show_if: Condition | None = Field(default=None, title=N_("Show only when"))
 
     # The palette name of the type (msgid) and its Jinja template source.
     title: ClassVar[str] = ""
@@ -95,9 +98,9 @@ class Question(Widget):
     """A widget that asks for an answer."""
 
     key: DataKey
-    label: LocalizedText
-    hint: LocalizedText | None = None
-    required: bool = True
+    label: LocalizedText = Field(title=N_("Question"))
+    hint: LocalizedText | None = Field(default=None, title=N_("Hint"), json_schema_extra={"long": True})
+    required: bool = Field(default=True, title=N_("Answer required"))
 
     is_question: ClassVar[bool] = True
     # Whether the label is a <legend> of a fieldset (groups of controls) or a <label for>.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
+from pydantic import Field
+
 from .base import Invalid, Question, Raw, Translator, single
 from .text import N_, LocalizedText
 
@@ -14,7 +16,7 @@ AGREED = N_("Agreed")
 class Consent(Question):
     type: Literal["consent"] = "consent"
     # What the resident agrees to, beside the checkbox: "個人情報の取り扱いに同意します".
-    statement: LocalizedText
+    statement: LocalizedText = Field(title=N_("Statement to agree to"), json_schema_extra={"long": True})
 
     title: ClassVar[str] = N_("Consent")
     is_group: ClassVar[bool] = True

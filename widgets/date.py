@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import Any, ClassVar, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from . import eras
 from .base import Invalid, Question, Raw, Translator, clean_text, single, values
@@ -44,11 +44,11 @@ def today() -> dt.date:
 class DateQuestion(Question):
     type: Literal["date"] = "date"
     # A date of birth: the era select starts at 昭和 and the fields get bday-* autocomplete.
-    purpose: Literal["birth", "other"] = "other"
-    past_only: bool = False
-    future_only: bool = False
-    min_date: dt.date | None = None
-    max_date: dt.date | None = None
+    purpose: Literal["birth", "other"] = Field(default="other", title=N_("Kind of date"))
+    past_only: bool = Field(default=False, title=N_("Only today or earlier"))
+    future_only: bool = Field(default=False, title=N_("Only today or later"))
+    min_date: dt.date | None = Field(default=None, title=N_("Earliest date"))
+    max_date: dt.date | None = Field(default=None, title=N_("Latest date"))
 
     title: ClassVar[str] = N_("Date")
     is_group: ClassVar[bool] = True

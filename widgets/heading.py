@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
+from pydantic import Field
+
 from .base import Widget
 from .text import N_, LocalizedText
 
@@ -12,7 +14,7 @@ class Heading(Widget):
     type: Literal["heading"] = "heading"
     text: LocalizedText
     # Level 2 or 3: the page's own h1 is its question or title.
-    level: Literal[2, 3] = 2
+    level: Literal[2, 3] = Field(default=2, title=N_("Heading level"))
 
     title: ClassVar[str] = N_("Heading")
     template: ClassVar[str] = """<h{{ w.level }} class="heading-{{ w.level }}">{{ w.text|t }}</h{{ w.level }}>"""

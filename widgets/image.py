@@ -15,13 +15,14 @@ IMAGE_SRC = r"^(?:https://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?/[^\s\"'<>\\`]*|/[A-Za-
 
 class Image(Widget):
     type: Literal["image"] = "image"
-    src: str = Field(pattern=IMAGE_SRC, max_length=2000, description="https:// address or a path on this site, e.g. /static/map.png")
+    src: str = Field(pattern=IMAGE_SRC, max_length=2000, title=N_("Image address"),
+                     description=N_("https:// address or a path on this site, e.g. /static/map.png"))
     # Required: what the image shows, for people who cannot see it (the lint refuses a blank one).
-    alt: LocalizedText
-    caption: LocalizedText | None = None
+    alt: LocalizedText = Field(title=N_("What the image shows"))
+    caption: LocalizedText | None = Field(default=None, title=N_("Caption"))
     # The image's size in pixels, so that the page does not jump while it loads; CSS scales it to fit.
-    width: int | None = Field(default=None, ge=1, le=10000)
-    height: int | None = Field(default=None, ge=1, le=10000)
+    width: int | None = Field(default=None, ge=1, le=10000, title=N_("Width in pixels"))
+    height: int | None = Field(default=None, ge=1, le=10000, title=N_("Height in pixels"))
 
     @field_validator("src")
     @classmethod

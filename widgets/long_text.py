@@ -12,8 +12,8 @@ from .text import N_
 
 class LongText(Question):
     type: Literal["long_text"] = "long_text"
-    max_length: int = Field(default=2000, ge=1, le=10000)
-    rows: int = Field(default=6, ge=3, le=20)
+    max_length: int = Field(default=2000, ge=1, le=10000, title=N_("Most characters"))
+    rows: int = Field(default=6, ge=3, le=20, title=N_("Rows shown"))
 
     title: ClassVar[str] = N_("Long text")
     template: ClassVar[str] = """

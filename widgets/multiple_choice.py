@@ -13,8 +13,8 @@ from .text import N_
 
 class MultipleChoice(ChoiceBase):
     type: Literal["multiple_choice"] = "multiple_choice"
-    min_selections: int = Field(default=1, ge=1)
-    max_selections: int | None = Field(default=None, ge=1)
+    min_selections: int = Field(default=1, ge=1, title=N_("Fewest choices"))
+    max_selections: int | None = Field(default=None, ge=1, title=N_("Most choices"))
 
     title: ClassVar[str] = N_("Multiple choice")
     is_group: ClassVar[bool] = True

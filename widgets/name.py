@@ -29,8 +29,8 @@ def to_katakana(text: str) -> str | None:
 
 class Name(Question):
     type: Literal["name"] = "name"
-    reading: Literal["none", "optional", "required"] = "none"
-    max_length: int = Field(default=100, ge=1, le=500)
+    reading: Literal["none", "optional", "required"] = Field(default="none", title=N_("Reading in kana"))
+    max_length: int = Field(default=100, ge=1, le=500, title=N_("Most characters"))
 
     title: ClassVar[str] = N_("Name")
     autocomplete: ClassVar[str | None] = "name"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from markupsafe import Markup
+from pydantic import Field
 
 from .base import Widget
 from .paragraph import formatted
@@ -19,10 +20,10 @@ LEVEL_WORDS: dict[str, str] = {
 
 class Notice(Widget):
     type: Literal["notice"] = "notice"
-    level: Literal["info", "warning", "emergency"] = "info"
+    level: Literal["info", "warning", "emergency"] = Field(default="info", title=N_("Level"))
     # Title (a heading) and body (formatted text, as a paragraph).
-    heading: LocalizedText
-    body: LocalizedText | None = None
+    heading: LocalizedText = Field(title=N_("Heading"))
+    body: LocalizedText | None = Field(default=None, title=N_("Text"), json_schema_extra={"long": True})
 
     title: ClassVar[str] = N_("Notice")
     template: ClassVar[str] = """

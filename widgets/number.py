@@ -19,10 +19,10 @@ LIMIT = 10**15
 
 class Number(Question):
     type: Literal["number"] = "number"
-    min: int | float | None = None
-    max: int | float | None = None
-    unit: LocalizedText | None = Field(default=None, description="Shown after the field, e.g. 人 / people")
-    allow_decimal: bool = False
+    min: int | float | None = Field(default=None, title=N_("Smallest number"))
+    max: int | float | None = Field(default=None, title=N_("Largest number"))
+    unit: LocalizedText | None = Field(default=None, title=N_("Unit"), description=N_("Shown after the field, e.g. 人 / people"))
+    allow_decimal: bool = Field(default=False, title=N_("Allow decimals"))
 
     title: ClassVar[str] = N_("Number")
     template: ClassVar[str] = """

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from markupsafe import Markup
+from pydantic import Field
 
 from . import markup
 from .base import Widget
@@ -20,7 +21,7 @@ def formatted(text: LocalizedText, lang: str, css_class: str) -> Markup:
 
 class Paragraph(Widget):
     type: Literal["paragraph"] = "paragraph"
-    text: LocalizedText
+    text: LocalizedText = Field(title=N_("Text"), json_schema_extra={"long": True})
 
     title: ClassVar[str] = N_("Paragraph")
     template: ClassVar[str] = """{{ w.html(lang|default('ja')) }}"""

@@ -23,7 +23,7 @@ SCALE = range(1, 6)
 class Rating(Question):
     type: Literal["rating"] = "rating"
     # Words for 1 … 5, lowest first; the defaults speak of satisfaction.
-    labels: list[LocalizedText] | None = Field(default=None, min_length=5, max_length=5)
+    labels: list[LocalizedText] | None = Field(default=None, min_length=5, max_length=5, title=N_("Words for 1 to 5"))
 
     title: ClassVar[str] = N_("Rating")
     is_group: ClassVar[bool] = True

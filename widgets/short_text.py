@@ -12,9 +12,9 @@ from .text import N_
 
 class ShortText(Question):
     type: Literal["short_text"] = "short_text"
-    max_length: int = Field(default=100, ge=1, le=500)
+    max_length: int = Field(default=100, ge=1, le=500, title=N_("Most characters"))
     # Width hint in characters; the field never overflows a narrow screen.
-    width: int = Field(default=20, ge=2, le=40)
+    width: int = Field(default=20, ge=2, le=40, title=N_("Field width in characters"))
 
     title: ClassVar[str] = N_("Short text")
     template: ClassVar[str] = """

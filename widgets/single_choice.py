@@ -15,12 +15,13 @@ class Option(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    value: str = Field(pattern=r"^[A-Za-z0-9_\-]{1,64}$")
-    label: LocalizedText
+    value: str = Field(pattern=r"^[A-Za-z0-9_\-]{1,64}$", title=N_("Stored value"),
+                       description=N_("Saved and exported: letters, digits, _ and -"))
+    label: LocalizedText = Field(title=N_("Choice text"))
 
 
 class ChoiceBase(Question):
-    options: list[Option] = Field(min_length=1)
+    options: list[Option] = Field(min_length=1, title=N_("Choices"))
 
     @model_validator(mode="after")
     def _unique_values(self) -> ChoiceBase:

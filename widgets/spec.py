@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .base import Question, Widget
 from .catalog import AnyWidget
-from .text import LANGS, Lang, LocalizedText
+from .text import LANGS, N_, Lang, LocalizedText
 
 FORMAT_VERSION = 1
 
@@ -23,10 +23,10 @@ class Contact(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    phone: str = Field(default="", pattern=r"^[0-9+\-() ]{0,20}$", description="e.g. 0142-23-3331")
-    department: LocalizedText | None = None
-    hours: LocalizedText | None = None
-    place: LocalizedText | None = None
+    phone: str = Field(default="", pattern=r"^[0-9+\-() ]{0,20}$", title=N_("Phone number"), description=N_("e.g. 0142-23-3331"))
+    department: LocalizedText | None = Field(default=None, title=N_("Department"))
+    hours: LocalizedText | None = Field(default=None, title=N_("Opening hours"))
+    place: LocalizedText | None = Field(default=None, title=N_("Place"))
 
 
 class Lifecycle(BaseModel):
@@ -34,9 +34,9 @@ class Lifecycle(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    retention_days: int | None = Field(default=None, ge=1, le=36500)
-    end_date: dt.date | None = None
-    no_end: bool = False
+    retention_days: int | None = Field(default=None, ge=1, le=36500, title=N_("Keep submissions for (days)"))
+    end_date: dt.date | None = Field(default=None, title=N_("Planned end date"))
+    no_end: bool = Field(default=False, title=N_("No planned end"))
 
     @model_validator(mode="after")
     def _end_date_or_no_end(self) -> Lifecycle:
@@ -61,16 +61,17 @@ class AppSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     format_version: Literal[1] = FORMAT_VERSION
-    slug: Slug = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", description="The app's address: /a/{slug}")
-    kind: Kind = "form"
-    title: LocalizedText
-    description: LocalizedText | None = None
-    languages: list[Lang] = Field(default_factory=lambda: ["ja", "en"])
+    slug: Slug = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", title=N_("Address (slug)"),
+                       description=N_("The app's address: /a/{slug}. Lower-case letters a-z, digits and -"))
+    kind: Kind = Field(default="form", title=N_("Kind of app"))
+    title: LocalizedText = Field(title=N_("Title"))
+    description: LocalizedText | None = Field(default=None, title=N_("Description"), json_schema_extra={"long": True})
+    languages: list[Lang] = Field(default_factory=lambda: ["ja", "en"], title=N_("Languages"))
     pages: list[Page] = Field(min_length=1)
-    contact: Contact = Field(default_factory=Contact)
-    lifecycle: Lifecycle = Field(default_factory=Lifecycle)
+    contact: Contact = Field(default_factory=Contact, title=N_("Help contact"))
+    lifecycle: Lifecycle = Field(default_factory=Lifecycle, title=N_("Lifecycle"))
     # Shown on the confirmation page: what happens after a resident sends the form.
-    what_next: LocalizedText | None = None
+    what_next: LocalizedText | None = Field(default=None, title=N_("What happens next"), json_schema_extra={"long": True})
 
     @model_validator(mode="after")
     def _languages(self) -> AppSpec:
