@@ -39,5 +39,5 @@ def read_app_file(data: bytes) -> tuple[AppSpec | None, list[Problem]]:
     try:
         return AppSpec.model_validate(raw), []
     except ValidationError as error:
-        return None, [Problem("{message}", {"message": e["msg"]}, ".".join(str(p) for p in e["loc"]))
+        return None, [Problem("{detail}", {"detail": e["msg"]}, ".".join(str(p) for p in e["loc"]))
                       for e in error.errors()[:50]]

@@ -133,8 +133,10 @@ class Editing:
     def delete_widget(self, page: int, index: int) -> list[Dependent]:
         """Delete a widget; returns the widgets whose conditions named it (their conditions are removed)."""
         widgets = self.spec["pages"][page]["widgets"]
-        if len(widgets) == 1:
-            raise EditRefused("A page needs at least one widget. Delete the page instead")
+        if len(widgets) == 1:  # the page's only widget: the page goes with it
+            if len(self.spec["pages"]) == 1:
+                raise EditRefused("An app needs at least one widget. Add another widget first")
+            return self.delete_page(page)
         key = widgets[index].get("key")
         dependents = self.dependents(key) if key else []
 

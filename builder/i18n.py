@@ -21,7 +21,7 @@ def staff_lang() -> str:
     return lang if lang in BUILDER_LANGS and lang in UI_LANGS else "ja"
 
 
-def _(message: str, **params: object) -> str:
+def _(message: str, /, **params: object) -> str:
     """`message` (an English msgid) in the staff member's language, with {placeholders} filled."""
     text = Translator(staff_lang()).gettext(message)
     return text.format(**params) if params else text

@@ -1,24 +1,389 @@
-"""The staff GUI, NiceGUI mounted under /staff. A placeholder until the builder issue."""
+"""The staff GUI: NiceGUI pages mounted under /staff. Every page and action asks who is signed in.
+
+`register` adds the pages to NiceGUI's (process-global) app; `mount` also composes NiceGUI into the
+server. The tests call `register` inside NiceGUI's user simulation.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-from nicegui import ui
+import datetime as dt
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from nicegui import app as nicegui_app
+from nicegui import run, ui
 
 from generated_apps.config import Settings
-from generated_apps.store import Store
+from generated_apps.models import StaffUser
+from generated_apps.preview import PreviewSite
+from generated_apps.store import SlugTaken, Store
+from widgets import AppSpec, LocalizedText
+
+from . import auth, editor
+from .editor import labelled, text_in
+from .i18n import BUILDER_LANGS, _, staff_lang
+from .templates_gallery import templates
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+KINDS = ("form", "notice", "reservation", "consultation")
+KIND_NAMES = {"form": "Form or survey", "notice": "Notice", "reservation": "Reservation",
+              "consultation": "Consultation"}
+STATUS_NAMES = {"draft": "Draft", "scheduled": "Scheduled", "live": "Live",
+                "live_with_changes": "Live, with changes not yet published", "retired": "Retired"}
+STATUS_COLOURS = {"draft": "grey-8", "scheduled": "blue-9", "live": "green-9", "live_with_changes": "orange-10",
+                  "retired": "red-10"}
 
 
-def mount(app: FastAPI, store: Store, settings: Settings) -> None:
-    """Compose NiceGUI into `app`. NiceGUI's app is process-global: call this once per process."""
+def local_time(at: dt.datetime) -> str:
+    return at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
 
-    @ui.page("/")
-    def dashboard() -> None:
-        ui.label("Madoguchi 窓口 — staff").classes("text-h4")
-        ui.label("The visual builder arrives here. Published apps:")
-        for live in store.live_apps():
-            ui.link(f"{live.spec.title} — /a/{live.slug}", f"/a/{live.slug}", new_tab=True)
 
+def prefixed(request: Request, path: str) -> str:
+    """A path inside the staff GUI as the browser must ask for it (NiceGUI is mounted under a prefix)."""
+    return request.scope.get("root_path", "") + path
+
+
+def register(store: Store, settings: Settings, *, mount_path: str = "/staff") -> None:
+    throttle = auth.Throttle()
+    ui.add_css(STAFF_CSS + editor.EDITOR_CSS, shared=True)
+    preview = PreviewSite(store, settings, prefix=f"{mount_path}/preview")
+
+    def guard(request: Request) -> StaffUser | Response:
+        """The signed-in member of staff, or where to send the browser instead."""
+        if store.staff_count() == 0:
+            return RedirectResponse(prefixed(request, "/setup"), status_code=303)
+        user = auth.session_user(store)
+        if user is None:
+            target = request.url.path[len(request.scope.get("root_path", "")):] or "/"
+            return RedirectResponse(prefixed(request, f"/signin?next={quote(target)}"), status_code=303)
+        return user
+
+    # --- signing in -------------------------------------------------------------------------------
+
+    @ui.page("/setup", title="Madoguchi")
+    def setup(request: Request):
+        if store.staff_count() > 0:  # the setup page exists only while there is no account at all
+            return RedirectResponse(prefixed(request, "/"), status_code=303)
+        with narrow_main():
+            ui.label(_("Create the first admin account")).classes("text-h4").props('role="heading" aria-level="1"')
+            ui.label(_("No account exists yet. The account you create now can add the others."))
+            username = ui.input(_("User name")).props("outlined autocomplete=username")
+            name = ui.input(_("Your name, as colleagues will see it")).props("outlined autocomplete=name")
+            password = ui.input(_("Password (at least 10 characters)"), password=True,
+                                password_toggle_button=True).props("outlined autocomplete=new-password")
+            again = ui.input(_("Password again"), password=True).props("outlined autocomplete=new-password")
+            error = ui.label().classes("text-negative text-body1").props('role="alert"')
+
+            async def create() -> None:
+                error.text = ""
+                if not username.value.strip() or not name.value.strip():
+                    error.text = _("Enter a user name and your name")
+                    return
+                problem = auth.password_problem(password.value, username.value)
+                if problem or password.value != again.value:
+                    error.text = _(problem or "The two passwords differ")
+                    return
+                if store.staff_count() > 0:
+                    error.text = _("An account was created meanwhile. Sign in instead")
+                    return
+                hashed = await run.io_bound(auth.hash_password, password.value)
+                user = store.create_staff_user(username.value.strip(), name.value.strip(), hashed, "admin",
+                                               by="setup")
+                store.record_sign_in(user.id)
+                auth.start_session(user)
+                ui.navigate.to("/")
+
+            ui.button(_("Create account and sign in"), on_click=create).props("unelevated size=lg")
+
+    @ui.page("/signin", title="Madoguchi")
+    def signin(request: Request, next: str = "/"):  # noqa: A002 - the query parameter's name
+        if store.staff_count() == 0:
+            return RedirectResponse(prefixed(request, "/setup"), status_code=303)
+        target = next if next.startswith("/") and not next.startswith("//") else "/"
+        if auth.session_user(store) is not None:
+            return RedirectResponse(prefixed(request, target), status_code=303)
+        client = request.client.host if request.client else "?"
+        with narrow_main():
+            ui.label(_("Sign in to Madoguchi")).classes("text-h4").props('role="heading" aria-level="1"')
+            username = ui.input(_("User name")).props("outlined autocomplete=username")
+            password = ui.input(_("Password"), password=True).props("outlined autocomplete=current-password")
+            error = ui.label().classes("text-negative text-body1").props('role="alert"')
+
+            async def attempt() -> None:
+                result = await run.io_bound(auth.check_sign_in, store, throttle, username.value or "",
+                                            password.value or "", client)
+                if result.wait_seconds:
+                    error.text = _("Too many failed tries. Wait {seconds} seconds, then try again",
+                                   seconds=result.wait_seconds)
+                elif result.user is None:
+                    error.text = _("The user name or the password is not right")
+                    password.value = ""
+                else:
+                    auth.start_session(result.user)
+                    ui.navigate.to(target)
+
+            password.on("keydown.enter", attempt)
+            ui.button(_("Sign in"), on_click=attempt).props("unelevated size=lg")
+
+    @ui.page("/signout", title="Madoguchi")
+    def signout(request: Request):
+        user = auth.session_user(store)
+        if user is not None:
+            store.audit(user.username, "auth.sign_out", target=user.username)
+        auth.end_session()
+        return RedirectResponse(prefixed(request, "/signin"), status_code=303)
+
+    # --- the dashboard ----------------------------------------------------------------------------
+
+    @ui.page("/", title="Madoguchi")
+    def dashboard(request: Request):
+        user = guard(request)
+        if isinstance(user, Response):
+            return user
+        with frame(user, _("Apps")):
+            dashboard_body(store, user)
+
+    @ui.page("/new", title="Madoguchi")
+    def new_app(request: Request):
+        user = guard(request)
+        if isinstance(user, Response):
+            return user
+        with frame(user, _("New app")):
+            gallery(store, user, mount_path)
+
+    @ui.page("/apps/{app_id}", title="Madoguchi")
+    def edit_app(request: Request, app_id: int):
+        user = guard(request)
+        if isinstance(user, Response):
+            return user
+        found = store.app_by_id(app_id)
+        with frame(user, None, wide=True):
+            if found is None:
+                ui.label(_("There is no such app. It may have been deleted.")).classes("text-h5")
+                ui.link(_("Back to the apps"), "/")
+                return
+            editor.Editor(store, found, user, preview_base=f"{mount_path}/preview/{app_id}",
+                          current_user=lambda: auth.session_user(store),
+                          sign_in_again=lambda u, p: _sign_in_again(store, throttle, request, u, p)).build()
+
+    # --- the preview: resident pages of the draft -------------------------------------------------
+
+    @nicegui_app.api_route("/preview/{app_id}/{lang}/{path:path}", methods=["GET", "POST"])
+    async def preview_page(request: Request, app_id: int, lang: str, path: str = "") -> Response:
+        if auth.session_user(store) is None:
+            return Response(_("Sign in again to see the preview."), status_code=401, media_type="text/plain")
+        found = store.app_by_id(app_id)
+        if found is None:
+            return Response(status_code=404)
+        return await preview.respond(request, app_id, AppSpec.model_validate(found.draft_spec), lang, path)
+
+    @nicegui_app.get("/template-preview/{name}/{lang}/{path:path}")
+    async def template_preview(request: Request, name: str, lang: str, path: str = "") -> Response:
+        if auth.session_user(store) is None:
+            return Response(status_code=401)
+        chosen = {t.name: (i, t) for i, t in enumerate(templates())}.get(name)
+        if chosen is None:
+            return Response(status_code=404)
+        index, template = chosen
+        return await preview.respond(request, -1 - index, template.spec, lang, path)
+
+
+def _sign_in_again(store: Store, throttle: auth.Throttle, request: Request, username: str,
+                   password: str) -> StaffUser | str:
+    """For a session that ran out mid-edit: the user, or a message saying why not."""
+    client = request.client.host if request.client else "?"
+    result = auth.check_sign_in(store, throttle, username, password, client)
+    if result.wait_seconds:
+        return _("Too many failed tries. Wait {seconds} seconds, then try again", seconds=result.wait_seconds)
+    if result.user is None:
+        return _("The user name or the password is not right")
+    auth.start_session(result.user)
+    return result.user
+
+
+# --- page frame ------------------------------------------------------------------------------------
+
+
+def narrow_main() -> ui.element:
+    return ui.element("main").classes("w-full max-w-md mx-auto q-pa-lg column q-gutter-md").props(
+        f'lang="{staff_lang()}"')
+
+
+class frame:
+    """The header every signed-in page shares, and the page's <main>."""
+
+    def __init__(self, user: StaffUser, heading: str | None, *, wide: bool = False) -> None:
+        self.user, self.heading, self.wide = user, heading, wide
+
+    def __enter__(self) -> ui.element:
+        with ui.header().classes("items-center q-px-md q-py-sm bg-blue-10").props(f'lang="{staff_lang()}"'):
+            ui.link("Madoguchi 窓口", "/").classes("text-h6 text-white no-underline")
+            with labelled(ui.element("nav"), _("Main")).classes("row q-gutter-md q-ml-lg"):
+                ui.link(_("Apps"), "/").classes("text-white")
+                ui.link(_("New app"), "/new").classes("text-white")
+            ui.space()
+            ui.label(self.user.display_name).classes("text-white")
+            lang = staff_lang()
+            other = next(code for code in BUILDER_LANGS if code != lang)
+            ui.button("English" if other == "en" else "日本語", on_click=lambda: _switch_language(other)).props(
+                f'flat color=white lang="{other}"')
+            ui.link(_("Sign out"), "/signout").classes("text-white")
+        self.main = ui.element("main").classes("w-full q-pa-md" if self.wide else "w-full max-w-screen-xl mx-auto q-pa-md")
+        self.main.props(f'lang="{staff_lang()}"')
+        self.main.__enter__()
+        if self.heading:
+            ui.label(self.heading).classes("text-h4 q-mb-md").props('role="heading" aria-level="1"')
+        return self.main
+
+    def __exit__(self, *exc: object) -> None:
+        self.main.__exit__(*exc)
+
+
+def _switch_language(lang: str) -> None:
+    nicegui_app.storage.user["lang"] = lang
+    ui.navigate.reload()
+
+
+# --- dashboard -------------------------------------------------------------------------------------
+
+
+def dashboard_body(store: Store, user: StaffUser) -> None:
+    state = {"search": "", "kind": None, "status": None}
+
+    with ui.row().classes("items-end q-gutter-md q-mb-md"):
+        ui.input(_("Search by title or address"), on_change=lambda e: (state.update(search=e.value), table.refresh())
+                 ).props("outlined clearable debounce=200").classes("w-72")
+        ui.select({None: _("All kinds"), **{k: _(v) for k, v in KIND_NAMES.items()}}, value=None, label=_("Kind"),
+                  on_change=lambda e: (state.update(kind=e.value), table.refresh())).props("outlined").classes("w-56")
+        ui.select({None: _("All statuses"), **{k: _(v) for k, v in STATUS_NAMES.items()}}, value=None,
+                  label=_("Status"), on_change=lambda e: (state.update(status=e.value), table.refresh())
+                  ).props("outlined").classes("w-72")
+        ui.space()
+        ui.button(_("New app"), icon="add", on_click=lambda: ui.navigate.to("/new")).props("unelevated size=lg")
+
+    def duplicate(app_id: int) -> None:
+        if auth.session_user(store) is None:
+            ui.notify(_("Your session has ended. Sign in again"), type="warning")
+            return
+        original = store.app_by_id(app_id)
+        spec = AppSpec.model_validate(original.draft_spec)
+        title = {lang: text + _(" (copy)") for lang, text in spec.title.root.items()}
+        copy = spec.model_copy(update={"slug": store.free_slug(_short(spec.slug, "-copy")),
+                                       "title": LocalizedText(title)})
+        created = store.create_app(copy, by=user.username)
+        ui.navigate.to(f"/apps/{created.id}")
+
+    @ui.refreshable
+    def table() -> None:
+        rows = [s for s in store.app_summaries() if _matches(s, state)]
+        lang = staff_lang()
+        if not rows:
+            ui.label(_("No app matches. Change the search or the filters, or make a new app.")).classes("text-body1")
+            return
+        with ui.element("table").classes("mdg-table w-full"):
+            with ui.element("thead"), ui.element("tr"):
+                for heading in (_("App"), _("Kind"), _("Status"), _("Last change"), _("Submissions"), _("Actions")):
+                    text_in("th", heading).props('scope="col"').classes("text-left q-pa-sm")
+            with ui.element("tbody"):
+                for s in rows:
+                    title = LocalizedText.model_validate(s.spec.get("title", {"ja": ""})).text(lang) or s.slug
+                    with ui.element("tr").classes("mdg-row"):
+                        with ui.element("td").classes("q-pa-sm"):
+                            ui.link(title, f"/apps/{s.id}").classes("text-body1 text-weight-medium")
+                            ui.label(f"/a/{s.slug}").classes("text-caption text-grey-8")
+                        text_in("td", _(KIND_NAMES.get(s.kind, s.kind))).classes("q-pa-sm")
+                        with ui.element("td").classes("q-pa-sm"):
+                            ui.badge(_(STATUS_NAMES[s.status]), color=STATUS_COLOURS[s.status]).classes("text-body2")
+                        text_in("td", f"{local_time(s.updated_at)} · {s.updated_by or '—'}").classes("q-pa-sm")
+                        text_in("td", str(s.submissions)).classes("q-pa-sm text-right")
+                        with ui.element("td").classes("q-pa-sm"), ui.row().classes("q-gutter-sm no-wrap"):
+                            labelled(ui.button(_("Edit"), on_click=lambda s=s: ui.navigate.to(f"/apps/{s.id}")).props(
+                                "outline"), _("Edit {title}", title=title))
+                            labelled(ui.button(_("Duplicate"), on_click=lambda s=s: duplicate(s.id)).props("outline"),
+                                     _("Duplicate {title}", title=title)).mark(f"duplicate-{s.slug}")
+
+    table()
+
+
+def _matches(summary, state: dict) -> bool:
+    if state["kind"] and summary.kind != state["kind"]:
+        return False
+    if state["status"] and summary.status != state["status"]:
+        return False
+    needle = (state["search"] or "").strip().lower()
+    if not needle:
+        return True
+    haystack = [summary.slug, *summary.spec.get("title", {}).values()]
+    return any(needle in str(text).lower() for text in haystack)
+
+
+def _short(slug: str, suffix: str) -> str:
+    return slug[: 55 - len(suffix)].rstrip("-") + suffix
+
+
+# --- new app: the templates gallery ----------------------------------------------------------------
+
+
+def gallery(store: Store, user: StaffUser, mount_path: str) -> None:
+    lang = staff_lang()
+    ui.label(_("Start from a template: each is a complete app in Japanese and English that you can change. "
+               "Nothing is visible to residents until an admin publishes it.")).classes("text-body1 q-mb-md")
+
+    def create(spec: AppSpec) -> None:
+        if auth.session_user(store) is None:
+            ui.notify(_("Your session has ended. Sign in again"), type="warning")
+            return
+        try:
+            created = store.create_app(spec.model_copy(update={"slug": store.free_slug(spec.slug)}),
+                                       by=user.username)
+        except SlugTaken:  # taken between the check and the insert: try the next free address
+            created = store.create_app(spec.model_copy(update={"slug": store.free_slug(spec.slug)}),
+                                       by=user.username)
+        ui.navigate.to(f"/apps/{created.id}")
+
+    with ui.element("ul").classes("row q-gutter-lg mdg-gallery").props('role="list"'):
+        for template in templates():
+            title = template.spec.title.text(lang)
+            with ui.element("li").classes("mdg-card-item"), ui.card().classes("w-80"):
+                card_preview = ui.element("iframe").props('loading=lazy tabindex="-1"').classes("mdg-card-preview")
+                card_preview.props["src"] = f"{mount_path}/template-preview/{template.name}/{lang}/"
+                card_preview.props["title"] = _("Preview of {title}", title=title)
+                with ui.row().classes("items-center no-wrap"):
+                    ui.icon(template.icon, size="md").props('aria-hidden="true"')
+                    ui.label(title).classes("text-h6").props('role="heading" aria-level="2"')
+                ui.label(template.blurb.text(lang)).classes("text-body2")
+                labelled(ui.button(_("Use this template"), on_click=lambda t=template: create(t.spec)).props(
+                    "unelevated"), _("Use the template {title}", title=title)).mark(f"use-{template.name}")
+        with ui.element("li").classes("mdg-card-item"), ui.card().classes("w-80"):
+            ui.label(_("Blank app")).classes("text-h6").props('role="heading" aria-level="2"')
+            ui.label(_("One page with one question. Add the rest from the palette.")).classes("text-body2")
+            ui.button(_("Start a blank app"), on_click=lambda: create(blank_app(store))).props("unelevated").mark(
+                "use-blank")
+
+
+def blank_app(store: Store) -> AppSpec:
+    return AppSpec.model_validate({
+        "slug": store.free_slug("new-app"), "kind": "form", "title": {"ja": ""},
+        "pages": [{"widgets": [{"type": "short_text", "key": "answer_1", "label": {"ja": ""}}]}],
+    })
+
+
+STAFF_CSS = """
+.mdg-table { border-collapse: collapse; }
+.mdg-table th { border-bottom: 2px solid #424242; font-size: 1rem; }
+.mdg-table td { border-bottom: 1px solid #bdbdbd; vertical-align: top; }
+.mdg-gallery { list-style: none; padding: 0; }
+.mdg-card-preview { width: 100%; height: 220px; border: 1px solid #9e9e9e; pointer-events: none; }
+a:focus-visible, button:focus-visible, [tabindex]:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
+"""
+
+
+def mount(fastapi_app, store: Store, settings: Settings) -> None:
+    """Compose NiceGUI into `fastapi_app`. NiceGUI's app is process-global: call this once per process."""
+    register(store, settings, mount_path="/staff")
     # The session cookie stays on /staff: residents' pages never see it.
-    ui.run_with(app, mount_path="/staff", title="Madoguchi staff", storage_secret=settings.secret_key().decode(),
-                session_middleware_kwargs={"path": "/staff"}, show_welcome_message=False)
+    ui.run_with(fastapi_app, mount_path="/staff", title="Madoguchi", language="ja",
+                storage_secret=settings.secret_key().decode(),
+                session_middleware_kwargs={"path": "/staff", "same_site": "strict"}, show_welcome_message=False)

@@ -1,0 +1,594 @@
+"""The editor page: palette, canvas of pages and widgets, property panel, checklist and live preview.
+
+Every edit goes through `Editing` (builder/editing.py), is saved at once with the revision the
+editor last saw, and reloads the preview. Nothing waits for a "save" button, so nothing can be
+left unsaved; a save refused because someone else saved first is shown, never overwritten.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import run, ui
+
+from generated_apps.i18n import UI_LANGS
+from generated_apps.models import App, StaffUser
+from generated_apps.store import EditConflict, SlugTaken, Store, derive_status
+from widgets import REGISTRY, WIDGET_TYPES, AppSpec, LocalizedText, lint
+from widgets.spec import Page
+
+from .app_files import MAX_APP_FILE, read_app_file
+from .editing import Editing, EditRefused
+from .i18n import _, staff_lang
+from .properties import PropertyPanel, question_refs
+
+# Palette icons (Material names). A widget type missing here still works, with a generic icon.
+ICONS = {
+    "heading": "title", "paragraph": "notes", "notice": "campaign", "image": "image", "contact_card": "call",
+    "short_text": "short_text", "long_text": "subject", "number": "pin", "email": "alternate_email",
+    "phone": "phone", "postal_code": "markunread_mailbox", "name": "badge", "date": "event",
+    "single_choice": "radio_button_checked", "multiple_choice": "check_box", "yes_no": "thumbs_up_down",
+    "dropdown": "arrow_drop_down_circle", "consent": "verified", "rating": "star",
+}
+PREVIEW_WIDTHS = {"360": "360px", "390": "390px", "desktop": "100%"}
+
+
+def labelled(element: ui.element, label: str) -> ui.element:
+    """Give `element` an accessible name. Never put text into a props string: it may hold quotes."""
+    element.props["aria-label"] = label
+    return element
+
+
+def text_in(tag: str, text: str) -> ui.element:
+    """An HTML element (li, td, th) holding plain text."""
+    with ui.element(tag) as element:
+        ui.label(text)
+    return element
+
+
+def widget_summary(widget: dict[str, Any], lang: str) -> str:
+    """A line that says which widget this is: its label or text, in the staff member's language."""
+    for name in ("label", "text", "heading", "alt"):
+        value = widget.get(name)
+        if isinstance(value, dict):
+            text = LocalizedText.model_validate(value).text(lang).strip()
+            if text:
+                return text[:80]
+    return _("(no text yet)")
+
+
+def type_title(widget_type: str) -> str:
+    cls = REGISTRY.get(widget_type)
+    return _(cls.title) if cls is not None and cls.title else widget_type
+
+
+class Editor:
+    def __init__(self, store: Store, app: App, user: StaffUser, *, preview_base: str,
+                 current_user: Callable[[], StaffUser | None],
+                 sign_in_again: Callable[[str, str], StaffUser | str]) -> None:
+        self.store, self.app_id, self.user = store, app.id, user
+        self.editing = Editing(app.draft_spec, app.revision)
+        self.preview_base = preview_base
+        self.current_user, self.sign_in_again = current_user, sign_in_again
+        self.selected: tuple[str, int, int] = ("widget", 0, 0)  # ("widget", page, index) | ("page", page, 0) | ("settings", 0, 0)
+        self.dragging: tuple[str, Any, Any] | None = None
+        self.preview_lang = "ja"
+        self.preview_width = "360"
+        self.unsaved = False
+        self._saving = asyncio.Lock()
+        self.lang = staff_lang()
+
+    # --- layout -----------------------------------------------------------------------------------
+
+    def build(self) -> None:
+        # Dialogs and messages are made inside this element: the button that started an edit may be gone
+        # by then (the canvas is redrawn after every edit).
+        self.host = ui.element("div")
+        with ui.row().classes("w-full items-center q-gutter-sm no-wrap"):
+            self.heading = ui.label().classes("text-h5").props('role="heading" aria-level="1"')
+            self.status = ui.badge().classes("text-body2")
+            ui.space()
+            self.save_state = ui.label().classes("text-body2").props('aria-live="polite" role="status"')
+            self.undo_button = ui.button(_("Undo"), icon="undo", on_click=self.undo).props(
+                'outline aria-keyshortcuts="Control+Z"').mark("undo")
+            self.redo_button = ui.button(_("Redo"), icon="redo", on_click=self.redo).props(
+                'outline aria-keyshortcuts="Control+Y"').mark("redo")
+            ui.button(_("App settings"), icon="settings", on_click=self.select_settings).props("outline")
+            ui.button(_("Export"), icon="download", on_click=self.export).props("outline")
+            ui.button(_("Import"), icon="upload", on_click=self.open_import).props("outline")
+        ui.keyboard(on_key=self._key, ignore=["input", "select", "button", "textarea"])
+        with ui.row().classes("w-full no-wrap items-start q-gutter-md q-mt-sm"):
+            with labelled(ui.element("section"), _("Widgets to add")).classes("mdg-palette"):
+                ui.label(_("Add a widget")).classes("text-h6").props('role="heading" aria-level="2"')
+                self.palette()
+            with labelled(ui.element("section"), _("Pages")).classes("col mdg-canvas"):
+                ui.label(_("Pages")).classes("text-h6").props('role="heading" aria-level="2"')
+                self.canvas()
+            with labelled(ui.element("section"), _("Properties and checklist")).classes("mdg-side"):
+                self.checklist()
+                self.properties()
+            with labelled(ui.element("section"), _("Preview")).classes("mdg-preview-column"):
+                self.preview_controls()
+        self.import_dialog = self._import_dialog()
+        self.refresh_all()
+
+    def refresh_all(self) -> None:
+        self.canvas.refresh()
+        self.checklist.refresh()
+        self.properties.refresh()
+        self.refresh_header()
+        self.reload_preview()
+
+    def refresh_header(self) -> None:
+        spec = self.editing.spec
+        title = LocalizedText.model_validate(spec["title"]).text(self.lang) or spec["slug"]
+        self.heading.text = _("Editing: {title}", title=title)
+        found = self.store.app_by_id(self.app_id)
+        latest = self.store.latest_version(self.app_id) if found else None
+        status = derive_status(found, latest) if found else "draft"
+        words = {"draft": _("Draft: residents cannot see this app"),
+                 "scheduled": _("Scheduled: not yet visible to residents"),
+                 "live": _("Live: residents see the published version, which matches this draft"),
+                 "live_with_changes": _("Live: your changes are not visible to residents until an admin publishes"),
+                 "retired": _("Retired: residents see the service-ended page")}
+        self.status.text = words[status]
+        self.status.props(f"color={ {'draft': 'grey-8', 'live': 'green-9', 'retired': 'red-10'}.get(status, 'orange-10') }")
+        self.undo_button.enabled = bool(self.editing.undo_stack)
+        self.redo_button.enabled = bool(self.editing.redo_stack)
+
+    def palette(self) -> None:
+        with ui.column().classes("q-gutter-xs"):
+            for cls in WIDGET_TYPES:
+                widget_type = cls.model_fields["type"].default
+                button = ui.button(type_title(widget_type), icon=ICONS.get(widget_type, "widgets"),
+                                   on_click=lambda t=widget_type: self.add_widget(t)).props(
+                    'flat align=left no-caps draggable="true"').classes("w-full mdg-palette-item")
+                labelled(button, _("Add {widget}", widget=type_title(widget_type)))
+                button.on("dragstart", lambda t=widget_type: self._drag(("new", t, None)))
+                button.mark(f"add-{widget_type}")
+
+    @ui.refreshable
+    def canvas(self) -> None:
+        pages = self.editing.spec["pages"]
+        for p, page in enumerate(pages):
+            page_title = LocalizedText.model_validate(page["title"]).text(self.lang) if page.get("title") else ""
+            selected_page = self.selected[0] == "page" and self.selected[1] == p
+            with ui.card().classes("w-full q-mb-md mdg-page" + (" mdg-selected" if selected_page else "")):
+                with ui.row().classes("w-full items-center no-wrap"):
+                    name = _("Page {number}", number=p + 1) + (f": {page_title}" if page_title else "")
+                    ui.button(name, on_click=lambda p=p: self.select(("page", p, 0))).props(
+                        "flat no-caps").classes("text-subtitle1 text-weight-bold")
+                    ui.space()
+                    self._icon_button("arrow_upward", _("Move page {number} up", number=p + 1),
+                                      lambda p=p: self.edit(lambda: self._moved_page(p, -1)), p > 0)
+                    self._icon_button("arrow_downward", _("Move page {number} down", number=p + 1),
+                                      lambda p=p: self.edit(lambda: self._moved_page(p, 1)), p < len(pages) - 1)
+                    self._icon_button("content_copy", _("Duplicate page {number}", number=p + 1),
+                                      lambda p=p: self.edit(lambda: self._select_page(self.editing.duplicate_page(p))),
+                                      marker=f"duplicate-page-{p}")
+                    self._icon_button("delete", _("Delete page {number}", number=p + 1),
+                                      lambda p=p: self.confirm_delete_page(p), len(pages) > 1, f"delete-page-{p}")
+                with ui.element("ol").classes("mdg-widgets q-pl-none"):
+                    for i, widget in enumerate(page["widgets"]):
+                        self.widget_row(p, i, widget, len(page["widgets"]))
+                drop = ui.element("div").classes("mdg-drop-end").props(f'data-page="{p}"')
+                with drop:
+                    ui.label(_("Drop here to add at the end of page {number}", number=p + 1)).classes(
+                        "text-caption text-grey-8")
+                drop.on("dragover.prevent", lambda: None)
+                drop.on("drop.prevent", lambda p=p: self.drop(p, len(self.editing.spec["pages"][p]["widgets"])))
+        ui.button(_("Add a page"), icon="note_add", on_click=lambda: self.edit(
+            lambda: self._select_widget(self.editing.add_page(), 0))).props("outline").mark("add-page")
+
+    def widget_row(self, p: int, i: int, widget: dict[str, Any], count: int) -> None:
+        selected = self.selected == ("widget", p, i)
+        pages = len(self.editing.spec["pages"])
+        summary = widget_summary(widget, self.lang)
+        row = ui.element("li").classes("mdg-widget row items-center no-wrap q-pa-xs" +
+                                       (" mdg-selected" if selected else "")).props(
+            f'draggable="true" data-page="{p}" data-index="{i}"')
+        row.on("dragstart", lambda p=p, i=i: self._drag(("widget", p, i)))
+        row.on("dragover.prevent", lambda: None)
+        row.on("drop.prevent", lambda p=p, i=i: self.drop(p, i))
+        with row:
+            ui.icon(ICONS.get(widget["type"], "widgets")).props('aria-hidden="true"').classes("q-mr-sm")
+            label = f"{type_title(widget['type'])}: {summary}"
+            ui.button(label, on_click=lambda p=p, i=i: self.select(("widget", p, i))).props(
+                f'flat no-caps align=left aria-pressed="{str(selected).lower()}"').classes(
+                "col mdg-widget-name").mark(f"widget-{p}-{i}")
+            if widget.get("show_if"):
+                labelled(ui.icon("call_split").props('role="img"'), _("Shown only when a condition holds"))
+            self._icon_button("arrow_upward", _("Move up: {widget}", widget=summary),
+                              lambda p=p, i=i: self.edit(lambda: self._select_widget(*self.editing.move_widget_by(p, i, -1))),
+                              p > 0 or i > 0, f"up-{p}-{i}")
+            self._icon_button("arrow_downward", _("Move down: {widget}", widget=summary),
+                              lambda p=p, i=i: self.edit(lambda: self._select_widget(*self.editing.move_widget_by(p, i, 1))),
+                              p < pages - 1 or i < count - 1, f"down-{p}-{i}")
+            with labelled(ui.button(icon="more_vert").props("flat round"), _("More actions: {widget}", widget=summary)):
+                with ui.menu():
+                    ui.menu_item(_("Duplicate"), on_click=lambda p=p, i=i: self.edit(
+                        lambda: self._select_widget(p, self.editing.duplicate_widget(p, i)))).mark(f"duplicate-{p}-{i}")
+                    for target in range(pages):
+                        if target != p:
+                            ui.menu_item(_("Move to page {number}", number=target + 1),
+                                         on_click=lambda p=p, i=i, t=target: self.edit(lambda: self._select_widget(
+                                             *self.editing.move_widget(p, i, t, len(self.editing.spec["pages"][t]["widgets"]))))
+                                         ).mark(f"move-{p}-{i}-to-{target}")
+                    ui.menu_item(_("Delete"), on_click=lambda p=p, i=i: self.confirm_delete_widget(p, i)).mark(
+                        f"delete-{p}-{i}")
+
+    def _icon_button(self, icon: str, label: str, action: Callable[[], Any], enabled: bool = True,
+                     marker: str = "") -> None:
+        button = labelled(ui.button(icon=icon, on_click=action).props("flat round"), label)
+        if marker:
+            button.mark(marker)
+        button.tooltip(label)
+        button.enabled = enabled
+
+    @ui.refreshable
+    def checklist(self) -> None:
+        issues = lint(self.editing.app_spec())
+        errors = [i for i in issues if i.level == "error"]
+        warnings = [i for i in issues if i.level != "error"]
+        with ui.card().classes("w-full q-mb-md mdg-checklist"):
+            ui.label(_("Checklist")).classes("text-h6").props('role="heading" aria-level="2"')
+            if not issues:
+                ui.label(_("No problems found. The app is ready to publish.")).classes("text-positive")
+            ui.label(_("{errors} to fix before publishing, {warnings} to consider",
+                       errors=len(errors), warnings=len(warnings))).classes("text-body2").props('role="status"')
+            with ui.element("ul").classes("q-pl-none mdg-issues"):
+                for issue in issues:
+                    with ui.element("li").classes("row no-wrap items-start q-mb-xs"):
+                        ui.icon("error" if issue.level == "error" else "info",
+                                color="negative" if issue.level == "error" else "warning").props('aria-hidden="true"')
+                        where = ""
+                        if issue.page is not None:
+                            where = _("Page {number}", number=issue.page + 1) + ": "
+                        kind = _("Error") if issue.level == "error" else _("Warning")
+                        text = f"{kind}: {where}{_(issue.msgid, **issue.params) if issue.params else _(issue.msgid)}"
+                        if issue.page is None:
+                            target = ("settings", 0, 0)
+                        elif issue.widget is None:
+                            target = ("page", issue.page, 0)
+                        else:
+                            target = ("widget", issue.page, issue.widget)
+                        ui.button(text, on_click=lambda t=target: self.select(t)).props(
+                            "flat dense no-caps align=left").classes("text-body2 mdg-issue")
+
+    @ui.refreshable
+    def properties(self) -> None:
+        kind, p, i = self.selected
+        spec = self.editing.spec
+        languages = self.editing.app_spec().languages
+        with ui.card().classes("w-full mdg-properties"):
+            if kind == "settings":
+                ui.label(_("App settings")).classes("text-h6").props('role="heading" aria-level="2"')
+                PropertyPanel(AppSpec, spec, languages=languages, questions=[], skip={"type", "pages", "format_version"},
+                              on_change=self.settings_changed)
+                return
+            if kind == "page" and p < len(spec["pages"]):
+                ui.label(_("Page {number}", number=p + 1)).classes("text-h6").props('role="heading" aria-level="2"')
+                PropertyPanel(Page, spec["pages"][p], languages=languages, questions=[], skip={"type", "widgets"},
+                              on_change=lambda data, p=p: self.edit(lambda: self.editing.set_page_title(p, data.get("title")),
+                                                                     keep_panel=True))
+                return
+            if kind != "widget" or p >= len(spec["pages"]) or i >= len(spec["pages"][p]["widgets"]):
+                ui.label(_("Select a widget to change it.")).classes("text-body1")
+                return
+            widget = spec["pages"][p]["widgets"][i]
+            ui.label(_("{widget} on page {number}", widget=type_title(widget["type"]), number=p + 1)).classes(
+                "text-h6").props('role="heading" aria-level="2"')
+            earlier = question_refs(self.editing.earlier_questions(p, i), self.lang)
+            PropertyPanel(REGISTRY[widget["type"]], widget, languages=languages, questions=earlier,
+                          on_change=lambda data, p=p, i=i: self.edit(lambda: self.editing.update_widget(p, i, data),
+                                                                     keep_panel=True))
+
+    def preview_controls(self) -> None:
+        ui.label(_("Preview")).classes("text-h6").props('role="heading" aria-level="2"')
+        with ui.row().classes("items-center q-gutter-sm"):
+            labelled(ui.toggle({"360": "360 px", "390": "390 px", "desktop": _("Desktop")}, value=self.preview_width,
+                      on_change=lambda e: self._set_width(e.value)), _("Preview width"))
+            langs = [lang for lang in self.editing.app_spec().languages if lang in UI_LANGS]
+            ui.select({lang: {"ja": "日本語", "en": "English"}.get(lang, lang) for lang in langs},
+                      value=self.preview_lang, label=_("Preview language"),
+                      on_change=lambda e: self._set_preview_lang(e.value)).props("outlined dense").classes("w-40")
+        self.frame = ui.element("iframe").classes("mdg-preview")
+        self.frame.props["title"] = _("Preview as residents see it")
+        ui.label(_("The preview shows the draft as residents would see it. Nothing sent from it is kept.")).classes(
+            "text-caption")
+
+    # --- the preview ------------------------------------------------------------------------------
+
+    def preview_url(self) -> str:
+        kind, p, _i = self.selected
+        pages = self.editing.spec["pages"]
+        page = p if kind in ("widget", "page") and p < len(pages) else 0
+        return f"{self.preview_base}/{self.preview_lang}/p/{page + 1}?r={self.editing.revision}"
+
+    def reload_preview(self) -> None:
+        self.frame.props["src"] = self.preview_url()
+        self.frame.style(f"width: {PREVIEW_WIDTHS[self.preview_width]}")
+
+    def _set_width(self, width: str) -> None:
+        self.preview_width = width
+        self.reload_preview()
+
+    def _set_preview_lang(self, lang: str) -> None:
+        self.preview_lang = lang
+        self.reload_preview()
+
+    # --- selecting --------------------------------------------------------------------------------
+
+    def select(self, target: tuple[str, int, int]) -> None:
+        self.selected = target
+        self.canvas.refresh()
+        self.properties.refresh()
+        self.reload_preview()
+
+    def select_settings(self) -> None:
+        self.select(("settings", 0, 0))
+
+    def _select_widget(self, page: int, index: int) -> None:
+        self.selected = ("widget", page, index)
+
+    def _select_page(self, page: int) -> None:
+        self.selected = ("page", page, 0)
+
+    def _moved_page(self, page: int, step: int) -> None:
+        self._select_page(self.editing.move_page(page, step))
+
+    # --- edits ------------------------------------------------------------------------------------
+
+    async def edit(self, change: Callable[[], Any], *, keep_panel: bool = False) -> bool:
+        """Apply one edit, show it, save it. `keep_panel`: the property panel made it, leave it as it is."""
+        try:
+            change()
+        except EditRefused as refused:
+            with self.host:
+                ui.notify(_(refused.message, **refused.params), type="warning", multi_line=True)
+            return False
+        self.unsaved = True
+        self.canvas.refresh()
+        self.checklist.refresh()
+        if not keep_panel:
+            self.properties.refresh()
+        self.refresh_header()
+        await self.save()
+        return True
+
+    async def add_widget(self, widget_type: str, page: int | None = None, at: int | None = None) -> None:
+        kind, p, i = self.selected
+        if page is None:  # after the selected widget, or at the end of the selected page
+            page = p if kind in ("widget", "page") and p < len(self.editing.spec["pages"]) else 0
+            at = i + 1 if kind == "widget" else None
+        await self.edit(lambda: self._select_widget(page, self.editing.add_widget(widget_type, page, at)))
+
+    def _drag(self, what: tuple[str, Any, Any]) -> None:
+        self.dragging = what
+
+    async def drop(self, page: int, index: int) -> None:
+        dragged, self.dragging = self.dragging, None
+        if dragged is None:
+            return
+        if dragged[0] == "new":
+            await self.add_widget(dragged[1], page, index)
+        else:
+            _kind, from_page, from_index = dragged
+            await self.edit(lambda: self._select_widget(*self.editing.move_widget(from_page, from_index, page, index)))
+
+    async def settings_changed(self, data: dict[str, Any]) -> None:
+        slug = data.get("slug")
+        if slug != self.editing.spec["slug"] and not self.store.slug_free(slug, except_app=self.app_id):
+            with self.host:
+                ui.notify(_("The address {slug} is taken by another app. Choose another", slug=slug), type="negative")
+            return
+        await self.edit(lambda: self.editing.update_settings(data), keep_panel=True)
+
+    def confirm_delete_widget(self, page: int, index: int) -> None:
+        widget = self.editing.widget(page, index)
+        dependents = self.editing.dependents(widget["key"]) if "key" in widget else []
+        detail = widget_summary(widget, self.lang)
+        if len(self.editing.spec["pages"][page]["widgets"]) == 1:
+            detail += "\n" + _("It is the only widget on page {number}, so the page is deleted too.", number=page + 1)
+        self._confirm(_("Delete this widget?"), detail, dependents,
+                      lambda: self.edit(lambda: self._after_delete(page, self.editing.delete_widget(page, index))))
+
+    def confirm_delete_page(self, page: int) -> None:
+        keys = [w["key"] for w in self.editing.spec["pages"][page]["widgets"] if "key" in w]
+        dependents = [d for key in keys for d in self.editing.dependents(key) if d.page != page]
+        self._confirm(_("Delete page {number} and its widgets?", number=page + 1), "", dependents,
+                      lambda: self.edit(lambda: self._after_delete(max(page - 1, 0), self.editing.delete_page(page))))
+
+    def _after_delete(self, page: int, _dependents: list) -> None:
+        self._select_page(min(page, len(self.editing.spec["pages"]) - 1))
+
+    def _confirm(self, question: str, detail: str, dependents: list, action: Callable[[], Any]) -> None:
+        with self.host, ui.dialog() as dialog, ui.card():
+            ui.label(question).classes("text-h6").props('role="heading" aria-level="2"')
+            if detail:
+                ui.label(detail)
+            if dependents:
+                ui.label(_("These widgets are shown only when this question has an answer. "
+                           "Their condition will be removed, so they will always be shown:")).classes("text-warning")
+                with ui.element("ul"):
+                    for d in dependents:
+                        w = self.editing.widget(d.page, d.widget)
+                        text_in("li", _("Page {number}", number=d.page + 1) + ": " + widget_summary(w, self.lang))
+            with ui.row():
+                async def go() -> None:
+                    dialog.delete()
+                    await action()
+                ui.button(_("Delete"), on_click=go).props("unelevated color=negative").mark("confirm-delete")
+                ui.button(_("Cancel"), on_click=dialog.delete).props("outline")
+        dialog.open()
+
+    async def undo(self) -> None:
+        if self.editing.undo():
+            self.unsaved = True
+            self.refresh_all()
+            await self.save()
+
+    async def redo(self) -> None:
+        if self.editing.redo():
+            self.unsaved = True
+            self.refresh_all()
+            await self.save()
+
+    async def _key(self, event) -> None:
+        if not event.action.keydown or not (event.modifiers.ctrl or event.modifiers.meta):
+            return
+        if event.key.name in ("z", "Z"):
+            await (self.redo() if event.modifiers.shift else self.undo())
+        elif event.key.name in ("y", "Y"):
+            await self.redo()
+
+    # --- saving -----------------------------------------------------------------------------------
+
+    async def save(self) -> None:
+        """Save the working copy if it has unsaved edits. Kept in the editor while the session has ended."""
+        async with self._saving:  # one save at a time, each with the revision the one before it made
+            if not self.unsaved:
+                return  # an earlier save in the queue already saved this working copy
+            if self.current_user() is None:
+                self.save_state.text = _("Not saved: your session has ended. Sign in to save")
+                with self.host:
+                    self.ask_sign_in()
+                return
+            self.save_state.text = _("Saving…")
+            spec = self.editing.app_spec()
+            try:
+                saved = await run.io_bound(self.store.save_draft, self.app_id, spec, revision=self.editing.revision,
+                                           by=self.user.username)
+            except EditConflict as conflict:
+                self.save_state.text = _("Not saved: someone else changed this app")
+                with self.host:
+                    self.show_conflict(conflict)
+                return
+            except SlugTaken as taken:
+                self.save_state.text = _("Not saved: the address {slug} is taken", slug=taken.slug)
+                return
+            self.editing.revision = saved.revision
+            self.unsaved = spec.model_dump(mode="json", exclude_none=True) != self.editing.spec
+        if self.unsaved:  # edited while that save was under way
+            await self.save()
+            return
+        self.save_state.text = _("All changes saved")
+        self.refresh_header()
+        self.reload_preview()
+
+    def show_conflict(self, conflict: EditConflict) -> None:
+        with ui.dialog().props("persistent") as dialog, ui.card().classes("max-w-lg"):
+            ui.label(_("Someone else changed this app")).classes("text-h6").props('role="heading" aria-level="2"')
+            ui.label(_("{who} saved a change while you were editing. Your last change is not saved yet. "
+                       "Load their version (your last change is dropped), or save yours over theirs.",
+                       who=conflict.updated_by or "?"))
+
+            async def load_theirs() -> None:
+                dialog.delete()
+                current = self.store.app_by_id(self.app_id)
+                self.editing.replace(current.draft_spec, current.revision)
+                self.unsaved = False
+                self.save_state.text = _("Their version is loaded")
+                self.refresh_all()
+
+            async def keep_mine() -> None:
+                dialog.delete()
+                self.editing.revision = conflict.revision
+                self.unsaved = True
+                await self.save()
+
+            with ui.row():
+                ui.button(_("Load their version"), on_click=load_theirs).props("unelevated").mark("load-theirs")
+                ui.button(_("Save mine over theirs"), on_click=keep_mine).props("outline color=negative").mark(
+                    "keep-mine")
+        dialog.open()
+
+    def ask_sign_in(self) -> None:
+        with ui.dialog().props("persistent") as dialog, ui.card().classes("max-w-md"):
+            ui.label(_("Sign in again to save")).classes("text-h6").props('role="heading" aria-level="2"')
+            ui.label(_("Your session has ended. Your change is kept here and is saved as soon as you sign in."))
+            username = ui.input(_("User name"), value=self.user.username).props("outlined autocomplete=username")
+            password = ui.input(_("Password"), password=True).props("outlined autocomplete=current-password")
+            error = ui.label().classes("text-negative").props('role="alert"')
+
+            async def attempt() -> None:
+                result = self.sign_in_again(username.value or "", password.value or "")
+                if isinstance(result, str):
+                    error.text = result
+                    return
+                self.user = result
+                dialog.delete()
+                await self.save()
+
+            ui.button(_("Sign in and save"), on_click=attempt).props("unelevated")
+        dialog.open()
+
+    # --- import and export ------------------------------------------------------------------------
+
+    def export(self) -> None:
+        data = json.dumps(self.editing.spec, ensure_ascii=False, indent=2).encode()
+        ui.download(data, f"{self.editing.spec['slug']}.json", "application/json")
+
+    def open_import(self) -> None:
+        self.import_problems.clear()
+        self.import_dialog.open()
+
+    def _import_dialog(self) -> ui.dialog:
+        with ui.dialog() as dialog, ui.card().classes("max-w-xl"):
+            ui.label(_("Import an app file")).classes("text-h6").props('role="heading" aria-level="2"')
+            ui.label(_("The file replaces this app's draft. Residents see nothing until an admin publishes. "
+                       "You can undo the import."))
+            self.import_problems = ui.column().props('role="alert"')
+            ui.upload(label=_("Choose an app file (JSON)"), auto_upload=True, max_file_size=MAX_APP_FILE,
+                      on_upload=self._uploaded, on_rejected=self._rejected).props(
+                'accept=".json,application/json"').mark("import-file")
+            ui.button(_("Close"), on_click=dialog.close).props("outline")
+        return dialog
+
+    def _rejected(self) -> None:
+        self._show_problems([_("The file is too large. An app file is at most {max} KB", max=MAX_APP_FILE // 1000)])
+
+    async def _uploaded(self, event) -> None:
+        data = await event.file.read()
+        await self.import_file(data)
+
+    async def import_file(self, data: bytes) -> bool:
+        spec, problems = read_app_file(data)
+        if spec is None:
+            self._show_problems([(f"{p.where}: " if p.where else "") + _(p.message, **p.params) for p in problems])
+            return False
+        imported = spec.model_dump(mode="json", exclude_none=True)
+        imported["slug"] = self.editing.spec["slug"]  # the app keeps its address; change it in the settings
+
+        def change() -> None:
+            self.editing.apply(lambda s: (s.clear(), s.update(imported)))
+            self.selected = ("widget", 0, 0)
+
+        if await self.edit(change):
+            self.import_dialog.close()
+            self.properties.refresh()
+            ui.notify(_("Imported. The app's address stays {slug}", slug=imported["slug"]), type="positive")
+        return True
+
+    def _show_problems(self, lines: list[str]) -> None:
+        self.import_problems.clear()
+        with self.import_problems:
+            ui.label(_("Nothing was imported. The file has these problems:")).classes("text-negative text-body1")
+            with ui.element("ul"):
+                for line in lines:
+                    text_in("li", line)
+
+
+EDITOR_CSS = """
+.mdg-palette { width: 210px; flex: none; }
+.mdg-side { width: 380px; flex: none; }
+.mdg-preview-column { flex: none; }
+.mdg-preview { height: 720px; border: 1px solid #616161; background: white; max-width: 100%; }
+.mdg-widgets { list-style: none; margin: 0; }
+.mdg-widget { border: 1px solid #bdbdbd; border-radius: 4px; margin-bottom: 4px; background: white; cursor: grab; }
+.mdg-widget.mdg-selected, .mdg-page.mdg-selected { outline: 3px solid #1565c0; }
+.mdg-drop-end { border: 2px dashed #9e9e9e; border-radius: 4px; padding: 4px 8px; }
+"""

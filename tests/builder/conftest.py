@@ -1,0 +1,46 @@
+"""The builder's pages, run in NiceGUI's user simulation (no browser) against a real SQLite store."""
+
+from __future__ import annotations
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+from nicegui.testing.user_simulation import user_simulation
+
+from builder import auth
+
+PASSWORD = "correct horse battery"
+SLOW = 100  # tries of should_see (0.1 s apart) after an Argon2 hash, which takes a moment on purpose
+
+
+@pytest.fixture
+async def staff_gui(store, settings):
+    """A User at the builder's pages, with no one signed in. `staff_gui.store` is the store behind it."""
+    async with user_simulation() as user:
+        from builder import staff
+
+        staff.register(store, settings, mount_path="")
+        user.store = store
+        yield user
+
+
+def add_staff(store, username: str = "sato", role: str = "staff", name: str = "佐藤 花子"):
+    return store.create_staff_user(username, name, auth.hash_password(PASSWORD), role, by="test")
+
+
+async def sign_in(user: User, username: str = "sato", password: str = PASSWORD) -> None:
+    await user.open("/signin")
+    user.find("User name").type(username)
+    user.find(kind=ui.input, content="Password").type(password)
+    user.find(kind=ui.button, content="Sign in").click()
+
+
+@pytest.fixture
+async def signed_in(staff_gui):
+    """A member of staff, signed in, on the dashboard."""
+    add_staff(staff_gui.store)
+    await sign_in(staff_gui)
+    await staff_gui.should_see("佐藤 花子", retries=SLOW)
+    staff_gui.find(kind=ui.button, content="English").click()  # the tests read the builder in English
+    await staff_gui.should_see("Sign out")
+    return staff_gui

@@ -1,0 +1,331 @@
+"""The editor, through NiceGUI's user simulation: templates, widgets, pages, undo, conflicts, import."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from builder.templates_gallery import templates
+from widgets import AppSpec
+
+
+def stored(user: User, app_id: int) -> dict:
+    return user.store.app_by_id(app_id).draft_spec
+
+
+def widget_types(spec: dict, page: int = 0) -> list[str]:
+    return [w["type"] for w in spec["pages"][page]["widgets"]]
+
+
+async def until(condition, tries: int = 50) -> None:
+    """Edits save in the background: wait until the store shows one."""
+    import asyncio
+
+    for _ in range(tries):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    assert condition()
+
+
+async def create_from(user: User, template: str) -> int:
+    before = {a.id for a in user.store.app_summaries()}
+    await user.open("/new")
+    user.find(marker=f"use-{template}").click()
+    await until(lambda: len(user.store.app_summaries()) > len(before))
+    (app_id,) = {a.id for a in user.store.app_summaries()} - before
+    await user.should_see("Checklist")
+    return app_id
+
+
+@pytest.mark.parametrize("template", [t.name for t in templates()])
+async def test_an_app_is_created_from_each_template(signed_in, template):
+    app_id = await create_from(signed_in, template)
+    created = AppSpec.model_validate(stored(signed_in, app_id))
+    original = next(t.spec for t in templates() if t.name == template)
+    assert created.pages == original.pages and created.title == original.title
+    assert created.slug == original.slug  # the first copy keeps the template's address
+    await signed_in.should_see("Draft: residents cannot see this app")
+
+
+async def test_a_second_app_from_one_template_gets_its_own_address(signed_in):
+    first = await create_from(signed_in, "citizen-survey")
+    second = await create_from(signed_in, "citizen-survey")
+    assert stored(signed_in, second)["slug"] == stored(signed_in, first)["slug"] + "-2"
+
+
+async def test_a_blank_app_starts_with_one_question_and_the_checklist_asks_for_its_texts(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    assert widget_types(stored(signed_in, app_id)) == ["short_text"]
+    await signed_in.should_see("to fix before publishing")
+
+
+async def test_adding_a_widget_puts_it_after_the_selected_one_and_saves(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    signed_in.find(marker="add-paragraph").click()
+    await until(lambda: widget_types(stored(signed_in, app_id)) == ["short_text", "paragraph"])
+    signed_in.find(marker="widget-0-0").click()
+    signed_in.find(marker="add-yes_no").click()
+    await until(lambda: widget_types(stored(signed_in, app_id)) == ["short_text", "yes_no", "paragraph"])
+    await signed_in.should_see("All changes saved")
+
+
+async def test_moving_widgets_up_and_down_and_to_another_page(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    signed_in.find(marker="add-paragraph").click()
+    await until(lambda: len(stored(signed_in, app_id)["pages"][0]["widgets"]) == 2)
+    signed_in.find(marker="up-0-1").click()
+    await until(lambda: widget_types(stored(signed_in, app_id)) == ["paragraph", "short_text"])
+    signed_in.find(marker="down-0-0").click()
+    await until(lambda: widget_types(stored(signed_in, app_id)) == ["short_text", "paragraph"])
+    signed_in.find(marker="add-page").click()
+    await until(lambda: len(stored(signed_in, app_id)["pages"]) == 2)
+    signed_in.find(marker="move-0-1-to-1").click()
+    await until(lambda: widget_types(stored(signed_in, app_id), 1) == ["short_text", "paragraph"])
+    assert widget_types(stored(signed_in, app_id), 0) == ["short_text"]
+
+
+async def test_duplicating_and_deleting_widgets_and_pages(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    signed_in.find(marker="duplicate-0-0").click()
+    await until(lambda: len(stored(signed_in, app_id)["pages"][0]["widgets"]) == 2)
+    keys = [w["key"] for w in stored(signed_in, app_id)["pages"][0]["widgets"]]
+    assert len(set(keys)) == 2  # the copy has its own data name
+    signed_in.find(marker="delete-0-1").click()
+    signed_in.find(marker="confirm-delete").click()
+    await until(lambda: len(stored(signed_in, app_id)["pages"][0]["widgets"]) == 1)
+    signed_in.find(marker="duplicate-page-0").click()
+    await until(lambda: len(stored(signed_in, app_id)["pages"]) == 2)
+    signed_in.find(marker="delete-page-1").click()
+    signed_in.find(marker="confirm-delete").click()
+    await until(lambda: len(stored(signed_in, app_id)["pages"]) == 1)
+
+
+async def test_deleting_the_only_widget_of_the_only_page_is_refused_with_a_reason(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    signed_in.find(marker="delete-0-0").click()
+    signed_in.find(marker="confirm-delete").click()
+    await signed_in.should_see("An app needs at least one widget")
+    assert widget_types(stored(signed_in, app_id)) == ["short_text"]
+
+
+async def test_deleting_the_only_widget_of_a_page_deletes_the_page_and_says_so(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    signed_in.find(marker="add-page").click()
+    await until(lambda: len(stored(signed_in, app_id)["pages"]) == 2)
+    signed_in.find(marker="delete-1-0").click()
+    await signed_in.should_see("so the page is deleted too")
+    signed_in.find(marker="confirm-delete").click()
+    await until(lambda: len(stored(signed_in, app_id)["pages"]) == 1)
+
+
+async def test_deleting_a_question_a_condition_depends_on_says_which(signed_in):
+    app_id = await create_from(signed_in, "citizen-survey")
+    spec = AppSpec.model_validate(stored(signed_in, app_id))
+    page, index, key, dependent = next(
+        (p, i, w.key, d) for p, pg in enumerate(spec.pages) for i, w in enumerate(pg.widgets)
+        if getattr(w, "key", None)
+        for d in (x for _, x in spec.widgets() if x.show_if and x.show_if.key == w.key))
+    signed_in.find(marker=f"delete-{page}-{index}").click()
+    await signed_in.should_see("Their condition will be removed")
+    signed_in.find(marker="confirm-delete").click()
+
+    def gone() -> bool:
+        widgets = [w for p in stored(signed_in, app_id)["pages"] for w in p["widgets"]]
+        return all(w.get("key") != key and (w.get("show_if") or {}).get("key") != key for w in widgets)
+
+    await until(gone)
+    assert dependent.model_dump(mode="json", exclude_none=True, exclude={"show_if"}) in [
+        w for p in stored(signed_in, app_id)["pages"] for w in p["widgets"]]  # kept, shown always
+
+
+async def test_undo_and_redo_every_edit(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    original = stored(signed_in, app_id)
+    signed_in.find(marker="add-paragraph").click()
+    await until(lambda: len(stored(signed_in, app_id)["pages"][0]["widgets"]) == 2)
+    signed_in.find(marker="add-page").click()
+    await until(lambda: len(stored(signed_in, app_id)["pages"]) == 2)
+    signed_in.find(marker="undo").click()
+    await until(lambda: len(stored(signed_in, app_id)["pages"]) == 1)
+    signed_in.find(marker="undo").click()
+    await until(lambda: stored(signed_in, app_id)["pages"] == original["pages"])
+    signed_in.find(marker="redo").click()
+    await until(lambda: len(stored(signed_in, app_id)["pages"][0]["widgets"]) == 2)
+
+
+async def test_two_editors_the_later_save_gets_a_conflict_not_an_overwrite(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    # Someone else saves a change while this editor is open.
+    other = signed_in.store.app_by_id(app_id)
+    theirs = AppSpec.model_validate(other.draft_spec).model_copy(update={"slug": "their-address"})
+    signed_in.store.save_draft(app_id, theirs, revision=other.revision, by="suzuki")
+    signed_in.find(marker="add-paragraph").click()
+    await signed_in.should_see("Someone else changed this app")
+    await signed_in.should_see("Not saved: someone else changed this app")
+    assert stored(signed_in, app_id)["slug"] == "their-address"  # theirs is untouched
+    assert widget_types(stored(signed_in, app_id)) == ["short_text"]
+    signed_in.find(marker="load-theirs").click()
+    await signed_in.should_see("Their version is loaded")
+    signed_in.find(marker="add-heading").click()
+    await until(lambda: widget_types(stored(signed_in, app_id)) == ["short_text", "heading"])
+    assert stored(signed_in, app_id)["slug"] == "their-address"
+
+
+async def test_keeping_mine_after_a_conflict_is_an_explicit_choice(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    other = signed_in.store.app_by_id(app_id)
+    signed_in.store.save_draft(app_id, AppSpec.model_validate(other.draft_spec), revision=other.revision, by="suzuki")
+    signed_in.find(marker="add-paragraph").click()
+    await signed_in.should_see("Someone else changed this app")
+    signed_in.find(marker="keep-mine").click()
+    await until(lambda: widget_types(stored(signed_in, app_id)) == ["short_text", "paragraph"])
+
+
+async def test_duplicating_an_app_from_the_dashboard(signed_in):
+    app_id = await create_from(signed_in, "notice")
+    slug = stored(signed_in, app_id)["slug"]
+    await signed_in.open("/")
+    signed_in.find(marker=f"duplicate-{slug}").click()
+    await until(lambda: len(signed_in.store.app_summaries()) == 2)
+    copy = next(a for a in signed_in.store.app_summaries() if a.id != app_id)
+    assert copy.slug == f"{slug}-copy" and copy.spec["pages"] == stored(signed_in, app_id)["pages"]
+    assert copy.spec["title"]["ja"].endswith("（コピー）") or copy.spec["title"]["ja"].endswith(" (copy)")
+
+
+# --- properties, checklist, preview -----------------------------------------------------------------
+
+
+async def test_a_label_edited_in_the_panel_is_saved_and_the_preview_shows_it(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    signed_in.find(marker="widget-0-0").click()
+    signed_in.find(marker="prop:label.ja").type("お住まいの地区")
+    await until(lambda: stored(signed_in, app_id)["pages"][0]["widgets"][0]["label"]["ja"] == "お住まいの地区")
+    await signed_in.should_see("All changes saved")
+    preview = await signed_in.http_client.get(f"/preview/{app_id}/ja/p/1")
+    assert preview.status_code == 200 and "お住まいの地区" in preview.text
+
+
+async def test_a_bad_data_name_is_refused_beside_the_field_and_nothing_is_saved(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    signed_in.find(marker="widget-0-0").click()
+    before = signed_in.store.app_by_id(app_id).revision
+    signed_in.find(marker="prop:key").clear().type("1 bad name")
+    await signed_in.should_see("This is not in the expected form")
+    assert signed_in.store.app_by_id(app_id).revision == before
+    assert stored(signed_in, app_id)["pages"][0]["widgets"][0]["key"] == "answer_1"
+
+
+async def test_the_checklist_names_each_problem_and_its_link_selects_the_widget(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    signed_in.find(marker="add-paragraph").click()
+    await until(lambda: len(stored(signed_in, app_id)["pages"][0]["widgets"]) == 2)
+    signed_in.find(marker="widget-0-0").click()
+    await signed_in.should_see("Short text on page 1")
+    from widgets import lint
+
+    issue = next(i for i in lint(AppSpec.model_validate(stored(signed_in, app_id))) if i.widget == 1)
+    assert issue.level == "error"  # a paragraph with no text
+    signed_in.find(kind=ui.button, content=f"Error: Page 1: {issue.message}").click()
+    await signed_in.should_see("Paragraph on page 1")
+
+
+async def test_the_preview_never_creates_a_draft_or_a_submission(signed_in):
+    app_id = await create_from(signed_in, "blank")  # one required question on page 1
+    client = signed_in.http_client
+    first = await client.get(f"/preview/{app_id}/ja/p/1")
+    assert first.status_code == 200
+    csrf = first.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    # A page sent empty gets the resident's error message; nothing is stored either way.
+    sent = await client.post(f"/preview/{app_id}/ja/p/1", data={"csrf": csrf})
+    assert sent.status_code == 422
+    await client.post(f"/preview/{app_id}/ja/check", data={"csrf": csrf})
+    assert signed_in.store.submissions(app_id) == []
+    from sqlmodel import Session, select
+
+    from generated_apps.models import Draft
+
+    with Session(signed_in.store.engine) as s:
+        assert s.exec(select(Draft)).all() == []
+
+
+# --- import and export --------------------------------------------------------------------------------
+
+
+async def upload(user: User, data: bytes, name: str = "app.json") -> None:
+    from nicegui.elements.upload_files import SmallFileUpload
+
+    [element] = user.find(marker="import-file").elements
+    await element.handle_uploads([SmallFileUpload(name, "application/json", data)])
+
+
+async def test_importing_a_good_file_replaces_the_draft_keeps_the_address_and_can_be_undone(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    slug = stored(signed_in, app_id)["slug"]
+    notice = next(t.spec for t in templates() if t.name == "notice")
+    signed_in.find(kind=ui.button, content="Import").click()
+    await upload(signed_in, notice.model_dump_json().encode())
+    await until(lambda: stored(signed_in, app_id)["kind"] == "notice")
+    assert stored(signed_in, app_id)["slug"] == slug
+    signed_in.find(marker="undo").click()
+    await until(lambda: stored(signed_in, app_id)["kind"] == "form")
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"{not json", "The file is not JSON"),
+    (b'{"slug": "x", "title": {"ja": "t"}, "pages": []}', "Nothing was imported"),
+    (b"[1, 2]", "The file is JSON but not an app file"),
+    (b"\xff\xfe\x00broken", "not text in UTF-8"),
+    (b" " * 10_000_000, "The file is too large"),
+])
+async def test_a_bad_import_lists_what_is_wrong_and_changes_nothing(signed_in, data, message):
+    app_id = await create_from(signed_in, "blank")
+    before = stored(signed_in, app_id), signed_in.store.app_by_id(app_id).revision
+    signed_in.find(kind=ui.button, content="Import").click()
+    await upload(signed_in, data)
+    await signed_in.should_see(message, retries=20)
+    await signed_in.should_see("Nothing was imported")
+    assert (stored(signed_in, app_id), signed_in.store.app_by_id(app_id).revision) == before
+
+
+async def test_export_downloads_the_draft_as_an_app_file(signed_in):
+    app_id = await create_from(signed_in, "consultation")
+    signed_in.find(kind=ui.button, content="Export").click()
+    await until(lambda: len(signed_in.download.http_responses) == 1)
+    exported = AppSpec.model_validate_json(signed_in.download.http_responses[0].content)
+    assert exported == AppSpec.model_validate(stored(signed_in, app_id))
+
+
+# --- settings and sessions ---------------------------------------------------------------------------
+
+
+async def test_an_address_another_app_has_is_refused(signed_in):
+    first = await create_from(signed_in, "notice")
+    second = await create_from(signed_in, "blank")
+    taken = stored(signed_in, first)["slug"]
+    signed_in.find(kind=ui.button, content="App settings").click()
+    await signed_in.should_see(marker="prop:slug")
+    signed_in.find(marker="prop:slug").clear().type(taken)
+    await signed_in.should_see(f"The address {taken} is taken by another app")
+    assert stored(signed_in, second)["slug"] != taken
+
+
+async def test_an_edit_made_after_the_session_ended_is_kept_and_saved_after_signing_in(signed_in):
+    from nicegui import app
+
+    from builder import auth
+
+    from .conftest import PASSWORD, SLOW
+
+    app_id = await create_from(signed_in, "blank")
+    app.storage.user["signed_in_at"] -= (auth.SESSION_LIFETIME + dt.timedelta(minutes=1)).total_seconds()
+    signed_in.find(marker="add-paragraph").click()
+    await signed_in.should_see("Sign in again to save")
+    assert widget_types(stored(signed_in, app_id)) == ["short_text"]
+    signed_in.find(kind=ui.input, content="Password").type(PASSWORD)
+    signed_in.find(kind=ui.button, content="Sign in and save").click()
+    await signed_in.should_see("All changes saved", retries=SLOW)
+    assert widget_types(stored(signed_in, app_id)) == ["short_text", "paragraph"]

@@ -1,0 +1,103 @@
+"""Signing in to the builder: the first admin, sign-in and sign-out, pages refused without it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from nicegui import app, ui
+
+from builder import auth
+
+from .conftest import PASSWORD, SLOW, add_staff, sign_in
+
+
+async def test_with_no_account_every_page_leads_to_the_one_time_setup(staff_gui):
+    await staff_gui.open("/")
+    await staff_gui.should_see("Create the first admin account")
+    staff_gui.find("User name").type("admin")
+    staff_gui.find("Your name, as colleagues will see it").type("伊達 太郎")
+    staff_gui.find("Password (at least 10 characters)").type("a long admin password")
+    staff_gui.find("Password again").type("a long admin password")
+    staff_gui.find(kind=ui.button, content="Create account and sign in").click()
+    await staff_gui.should_see("New app", retries=SLOW)  # the dashboard, signed in
+    user = staff_gui.store.staff_user("admin")
+    assert user.role == "admin" and user.password_hash.startswith("$argon2id$")
+    # Once an account exists the setup page is gone.
+    await staff_gui.open("/setup")
+    await staff_gui.should_see("Apps")
+    await staff_gui.should_not_see("Create the first admin account")
+
+
+async def test_setup_refuses_a_short_or_mistyped_password(staff_gui):
+    await staff_gui.open("/setup")
+    staff_gui.find("User name").type("admin")
+    staff_gui.find("Your name, as colleagues will see it").type("伊達 太郎")
+    staff_gui.find("Password (at least 10 characters)").type("short")
+    staff_gui.find("Password again").type("short")
+    staff_gui.find(kind=ui.button, content="Create account and sign in").click()
+    await staff_gui.should_see("Use at least 10 characters for the password", retries=SLOW)
+    assert staff_gui.store.staff_count() == 0
+
+
+async def test_a_page_is_refused_without_sign_in(staff_gui):
+    add_staff(staff_gui.store)
+    await staff_gui.open("/")
+    await staff_gui.should_see("Sign in to Madoguchi")
+    await staff_gui.should_not_see("New app")
+    response = await staff_gui.http_client.get("/apps/1")
+    assert response.status_code == 303 and response.headers["location"] == "/signin?next=/apps/1"
+    preview = await staff_gui.http_client.get("/preview/1/ja/p/1")
+    assert preview.status_code == 401
+
+
+async def test_sign_in_and_sign_out(staff_gui):
+    add_staff(staff_gui.store)
+    await sign_in(staff_gui)
+    await staff_gui.should_see("佐藤 花子", retries=SLOW)
+    await staff_gui.should_see("New app")
+    await staff_gui.open("/signout")
+    await staff_gui.should_see("Sign in to Madoguchi")
+    await staff_gui.open("/")
+    await staff_gui.should_see("Sign in to Madoguchi")
+    actions = [e.action for e in staff_gui.store.audit_events()]
+    assert actions[-2:] == ["auth.sign_in", "auth.sign_out"]
+
+
+async def test_a_wrong_password_is_refused_recorded_and_then_slowed_down(staff_gui):
+    add_staff(staff_gui.store)
+    for _ in range(auth.FREE_FAILURES):
+        await sign_in(staff_gui, password="wrong password")
+        await staff_gui.should_see("The user name or the password is not right", retries=SLOW)
+    # Now even the right password must wait.
+    await sign_in(staff_gui, password=PASSWORD)
+    await staff_gui.should_see("Too many failed tries", retries=SLOW)
+    await staff_gui.should_not_see("佐藤 花子")
+    actions = [e.action for e in staff_gui.store.audit_events()]
+    assert actions.count("auth.failed") == auth.FREE_FAILURES and "auth.throttled" in actions
+    assert "auth.sign_in" not in actions
+
+
+async def test_an_unknown_user_name_gets_the_same_answer_as_a_wrong_password(staff_gui):
+    add_staff(staff_gui.store)
+    await sign_in(staff_gui, username="nobody")
+    await staff_gui.should_see("The user name or the password is not right", retries=SLOW)
+
+
+async def test_a_session_ends_after_its_lifetime(signed_in):
+    app.storage.user["signed_in_at"] -= (auth.SESSION_LIFETIME + dt.timedelta(minutes=1)).total_seconds()
+    await signed_in.open("/")
+    await signed_in.should_see("Sign in to Madoguchi")
+
+
+async def test_a_deactivated_account_is_out_at_its_next_click(signed_in):
+    from sqlmodel import Session
+
+    from generated_apps.models import StaffUser
+
+    with Session(signed_in.store.engine) as s:
+        user = s.get(StaffUser, 1)
+        user.active = False
+        s.add(user)
+        s.commit()
+    await signed_in.open("/")
+    await signed_in.should_see("Sign in to Madoguchi")
