@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-SURVEY_FILE = REPO / "demo" / "shimin-survey.json"
+SURVEY_FILE = REPO / "builder" / "app_templates" / "citizen-survey.json"
 CONTENT_TYPES = {"heading", "paragraph", "notice", "image", "contact_card"}
 CHROMIUM = Path(os.environ.get("MADOGUCHI_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

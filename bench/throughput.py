@@ -2,7 +2,7 @@
 
 Run: python bench/throughput.py [--seconds 10] [--connections 16]
 
-Imports and publishes demo/shimin-survey.json into a temp data dir, starts
+Imports and publishes builder/app_templates/citizen-survey.json into a temp data dir, starts
 `uvicorn generated_apps.asgi:app` (one worker, loopback), fetches the survey's first question page
 once, and starts bench/bare_starlette.py serving those bytes verbatim under the same uvicorn
 settings. Each gets a warm-up and then a timed load with wrk (`wrk -t1 -c16`) when it is installed,

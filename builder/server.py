@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from fastapi import FastAPI
 
 from generated_apps.config import Settings
 from generated_apps.store import Store
 from generated_apps.web import ResidentSite
-from widgets import AppSpec
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
-DEMO_APPS = ("shimin-survey.json", "facility-application.json", "notice-usu.json")
+from .templates_gallery import templates
+
+# Who the demo apps are saved and published by, in the audit trail.
+DEMO_BY = "demo"
 
 
 def load_demo(store: Store) -> list[str]:
-    """Import and publish the demo apps, unless a version with the same content is already live."""
+    """Publish every app template as a demo app, unless a version with the same content is already live."""
     slugs = []
-    for name in DEMO_APPS:
-        spec = AppSpec.model_validate(json.loads((DEMO_DIR / name).read_text(encoding="utf-8")))
+    for found in templates():
+        spec = found.spec
         live = store.live_app(spec.slug)
         if live is None or live.spec is None or live.spec != spec:
-            store.save_app(spec, by="demo")
-            store.publish(spec.slug, by="demo")
+            store.save_app(spec, by=DEMO_BY)
+            store.publish(spec.slug, by=DEMO_BY)
         slugs.append(spec.slug)
     return slugs
 

@@ -1,32 +1,26 @@
-"""The demo apps that `madoguchi serve --demo` publishes, by the file each comes from."""
+"""The demo apps that `madoguchi serve --demo` publishes: the app templates, by the file each comes from."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+from builder.templates_gallery import TEMPLATES_DIR, templates
 
+# Template name (its file in builder/app_templates/, without .json) -> slug, in gallery order.
+SLUGS: dict[str, str] = {t.name: t.spec.slug for t in templates()}
 
-def slug(name: str) -> str:
-    """The slug inside demo/{name}.json (the file's name is the contract; its slug may carry a year)."""
-    try:
-        return json.loads((DEMO_DIR / f"{name}.json").read_text(encoding="utf-8"))["slug"]
-    except (OSError, ValueError, KeyError):
-        return name
-
-
-SURVEY = slug("shimin-survey")
-FACILITY = slug("facility-application")
-NOTICE = slug("notice-usu")
-
-_FILES = {"shimin-survey": SURVEY, "facility-application": FACILITY, "notice-usu": NOTICE}
+SURVEY = SLUGS["citizen-survey"]
+FACILITY = SLUGS["facility-application"]
+NOTICE = SLUGS["notice"]
+CONSULTATION = SLUGS["consultation"]
+EVENT = SLUGS["event-signup"]
+SHELTER = SLUGS["evacuation-shelter"]
 
 
 def spec(slug_: str) -> dict:
     """The demo app's spec as JSON, by its slug."""
-    name = next(name for name, s in _FILES.items() if s == slug_)
-    return json.loads((DEMO_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    name = next(name for name, s in SLUGS.items() if s == slug_)
+    return json.loads((TEMPLATES_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def widgets_on_page(slug_: str, number: int) -> list[dict]:

@@ -6,13 +6,13 @@ import re
 
 import pytest
 
-from .demo import FACILITY, NOTICE, SURVEY, spec
+from .demo import NOTICE, SLUGS, SURVEY, spec
 from .page_checks import script_problems
 from .style_checks import NARROW_PX, deep_problems, page_problems
 
 pytestmark = pytest.mark.browser
 
-DEMO_APPS = [SURVEY, FACILITY, NOTICE]
+DEMO_APPS = list(SLUGS.values())  # every app template
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")  # kana and kanji
 
 # (18) text in Japanese script on a page in another language, outside any element marked lang="ja".

@@ -16,9 +16,9 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from .demo import FACILITY, NOTICE, SURVEY
+from .demo import FACILITY, NOTICE, SLUGS, SURVEY
 
-DEMO_APPS = [SURVEY, FACILITY, NOTICE]
+DEMO_APPS = list(SLUGS.values())  # every app template
 MAX_QUESTION_PAGE_BYTES = 15_000  # HTML + stylesheet, as sent with Accept-Encoding: gzip
 UNKNOWN_PATHS = [
     "/api/whatever", "/nope", "/a/no-such-app", f"/a/{SURVEY}/p/999", f"/a/{SURVEY}/nope",

@@ -29,15 +29,15 @@ def test_schema_prints_the_json_schema_of_an_app_file(tmp_path):
 
 
 def test_import_publish_and_export_round_trip(tmp_path):
-    demo = ROOT / "demo" / "shimin-survey.json"
-    result = madoguchi("import", str(demo), "--publish", data_dir=tmp_path)
+    survey = ROOT / "builder" / "app_templates" / "citizen-survey.json"
+    result = madoguchi("import", str(survey), "--publish", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Published shimin-survey as version 1" in result.stdout
+    assert "Published citizen-survey as version 1" in result.stdout
     assert (tmp_path / "madoguchi.sqlite3").exists()
-    exported = madoguchi("export", "shimin-survey", data_dir=tmp_path)
+    exported = madoguchi("export", "citizen-survey", data_dir=tmp_path)
     assert exported.returncode == 0
-    assert json.loads(exported.stdout)["slug"] == "shimin-survey"
-    assert AppSpec.model_validate_json(exported.stdout) == AppSpec.model_validate_json(demo.read_bytes())
+    assert json.loads(exported.stdout)["slug"] == "citizen-survey"
+    assert AppSpec.model_validate_json(exported.stdout) == AppSpec.model_validate_json(survey.read_bytes())
 
 
 def test_a_broken_app_file_is_refused_with_a_clear_message(tmp_path):

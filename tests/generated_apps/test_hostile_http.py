@@ -1,4 +1,4 @@
-"""Hostile input sent to every question page of every demo app: never a 500, never a payload
+"""Hostile input sent to every question page of every app template: never a 500, never a payload
 rendered unescaped, and the other answers on the page are kept."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from generated_apps.flow import flow_pages, next_page
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec, Question
 
-DEMO = Path(__file__).resolve().parents[2] / "demo"
-SPECS = [AppSpec.model_validate_json((DEMO / name).read_bytes()) for name in ("shimin-survey.json", "facility-application.json")]
+TEMPLATES = Path(__file__).resolve().parents[2] / "builder" / "app_templates"  # the gallery's apps, also the demo
+APPS = [AppSpec.model_validate_json(path.read_bytes()) for path in sorted(TEMPLATES.glob("*.json")) if path.name != "index.json"]
+SPECS = [spec for spec in APPS if list(spec.questions())]  # notices take no answers
 
 PAYLOADS = [
     "", "   ", "\u3000\t\n", "x" * 100_000, "\x00\x01\x07\x1b[31m", "<script>alert('x')</script>",
