@@ -154,8 +154,6 @@ class Editing:
         """Move a widget to position `to_index` of `to_page` (counted before the move); its new place."""
         if page == to_page and to_index in (index, index + 1):
             return page, index
-        if len(self.spec["pages"][page]["widgets"]) == 1 and page != to_page:
-            raise EditRefused("A page needs at least one widget. Delete the page instead")
 
         def change(spec: Spec) -> tuple[int, int]:
             widget = spec["pages"][page]["widgets"].pop(index)
@@ -163,6 +161,9 @@ class Editing:
             widgets = spec["pages"][to_page]["widgets"]
             target = max(0, min(target, len(widgets)))
             widgets.insert(target, widget)
+            if not spec["pages"][page]["widgets"]:  # its only widget left: a page cannot be empty
+                del spec["pages"][page]
+                return (to_page - 1 if to_page > page else to_page), target
             return to_page, target
 
         # A condition now pointing forward is not dropped: the checklist (lint) names it.

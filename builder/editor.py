@@ -323,6 +323,8 @@ class Editor:
     # --- selecting --------------------------------------------------------------------------------
 
     def select(self, target: tuple[str, int, int]) -> None:
+        if target == self.selected:
+            return  # redrawing the panel now would drop what is being typed into it
         self.selected = target
         self.canvas.refresh()
         self.properties.refresh()
@@ -583,8 +585,10 @@ class Editor:
 
 
 EDITOR_CSS = """
-.mdg-palette { width: 210px; flex: none; }
-.mdg-side { width: 380px; flex: none; }
+.mdg-palette { width: 190px; flex: none; }
+.mdg-canvas { flex: 1 1 0; min-width: 340px; }
+.mdg-side { width: 360px; flex: none; }
+.mdg-widget-name .q-btn__content { text-align: left; justify-content: flex-start; }
 .mdg-preview-column { flex: none; }
 .mdg-preview { height: 720px; border: 1px solid #616161; background: white; max-width: 100%; }
 .mdg-widgets { list-style: none; margin: 0; }

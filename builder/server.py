@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from fastapi import FastAPI
 
 from generated_apps.config import Settings
@@ -32,6 +34,8 @@ def create_server(settings: Settings, store: Store, *, staff: bool = True) -> Fa
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, exception_handlers=site.exception_handlers())
     app.router.routes.extend(site.routes())
     if staff:
+        # NiceGUI keeps each browser's session storage in files: in the data directory, not the working one.
+        os.environ.setdefault("NICEGUI_STORAGE_PATH", str(settings.data_dir / "nicegui"))
         from . import staff as staff_gui  # NiceGUI is imported only where the staff side runs
 
         staff_gui.mount(app, store, settings)

@@ -206,7 +206,14 @@ def _sign_in_again(store: Store, throttle: auth.Throttle, request: Request, user
 # --- page frame ------------------------------------------------------------------------------------
 
 
+def staff_colours() -> None:
+    """Quasar's colours, darkened so that text in each meets WCAG AA contrast (4.5:1) on white."""
+    ui.colors(primary="#0d47a1", secondary="#37474f", accent="#6a1b9a", positive="#1b5e20",
+              negative="#b71c1c", warning="#7a4100", info="#01579b", dark="#212121")
+
+
 def narrow_main() -> ui.element:
+    staff_colours()
     return ui.element("main").classes("w-full max-w-md mx-auto q-pa-lg column q-gutter-md").props(
         f'lang="{staff_lang()}"')
 
@@ -218,6 +225,7 @@ class frame:
         self.user, self.heading, self.wide = user, heading, wide
 
     def __enter__(self) -> ui.element:
+        staff_colours()
         with ui.header().classes("items-center q-px-md q-py-sm bg-blue-10").props(f'lang="{staff_lang()}"'):
             ui.link("Madoguchi 窓口", "/").classes("text-h6 text-white no-underline")
             with labelled(ui.element("nav"), _("Main")).classes("row q-gutter-md q-ml-lg"):
@@ -347,7 +355,8 @@ def gallery(store: Store, user: StaffUser, mount_path: str) -> None:
         for template in templates():
             title = template.spec.title.text(lang)
             with ui.element("li").classes("mdg-card-item"), ui.card().classes("w-80"):
-                card_preview = ui.element("iframe").props('loading=lazy tabindex="-1"').classes("mdg-card-preview")
+                # A picture of the template's first page: inert, so it is neither focused nor read out.
+                card_preview = ui.element("iframe").props("loading=lazy inert").classes("mdg-card-preview")
                 card_preview.props["src"] = f"{mount_path}/template-preview/{template.name}/{lang}/"
                 card_preview.props["title"] = _("Preview of {title}", title=title)
                 with ui.row().classes("items-center no-wrap"):
@@ -371,6 +380,8 @@ def blank_app(store: Store) -> AppSpec:
 
 
 STAFF_CSS = """
+.nicegui-link { color: #0d47a1; }
+.q-header .nicegui-link { color: #ffffff; }
 .mdg-table { border-collapse: collapse; }
 .mdg-table th { border-bottom: 2px solid #424242; font-size: 1rem; }
 .mdg-table td { border-bottom: 1px solid #bdbdbd; vertical-align: top; }

@@ -78,8 +78,11 @@ def session_cookies(reply: Reply) -> str:
 
 
 def test_staff_is_nicegui_under_staff(base_url):
-    reply = request(base_url, "/staff/")
-    assert reply.status == 200, f"/staff/ answered {reply.status}"
+    # Signed out, /staff/ sends the browser to the sign-in (or, before any account exists, the setup) page.
+    first = request(base_url, "/staff/")
+    assert first.status == 303 and first.header("location") in ("/staff/signin?next=/", "/staff/setup")
+    reply = request(base_url, first.header("location"))
+    assert reply.status == 200, f"{first.header('location')} answered {reply.status}"
     assert "text/html" in reply.header("content-type")
     html = reply.text
     assert "/staff/_nicegui/" in html, "/staff/ is not NiceGUI's page with its assets under /staff"

@@ -1,0 +1,102 @@
+"""The builder in a real Chromium: sign in, make an app from a template, drag, edit, see the preview.
+
+And axe-core on the builder's own pages: staff can have disabilities too (WCAG 2.2 AA).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .axe import axe_source
+
+pytestmark = pytest.mark.browser
+
+USERNAME, PASSWORD = "browser-admin", "a long browser password"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => ({target: n.target, html: n.html.slice(0, 200)}))}));
+}"""
+
+
+@pytest.fixture
+def staff_page(browser, base_url):
+    """A signed-in member of staff, in English, at the dashboard; axe is available in every page."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="ja-JP", base_url=base_url)
+    context.set_default_timeout(20_000)
+    context.add_init_script(axe_source())
+    page = context.new_page()
+    page.goto("/staff/")
+    page.wait_for_url(re.compile(r"/staff/(setup|signin)"))
+    if "/setup" in page.url:  # the first test of the session makes the first admin
+        page.locator("input[autocomplete=username]").fill(USERNAME)
+        page.locator("input[autocomplete=name]").fill("試験 管理者")
+        page.locator("input[autocomplete=new-password]").nth(0).fill(PASSWORD)
+        page.locator("input[autocomplete=new-password]").nth(1).fill(PASSWORD)
+        page.locator("main button").click()
+    else:
+        page.locator("input[autocomplete=username]").fill(USERNAME)
+        page.locator("input[autocomplete=current-password]").fill(PASSWORD)
+        page.locator("input[autocomplete=current-password]").press("Enter")
+    page.wait_for_url(re.compile(r"/staff/$"))
+    if page.get_by_role("button", name="English").count():
+        page.get_by_role("button", name="English").click()
+        page.get_by_role("link", name="Sign out").wait_for()
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    page.wait_for_load_state("networkidle")
+    return page.evaluate(RUN_AXE, WCAG_22_AA)
+
+
+def test_make_an_app_from_the_survey_template_drag_a_widget_edit_a_label_and_see_the_preview(staff_page):
+    page = staff_page
+    page.get_by_role("link", name="New app").click()
+    page.get_by_role("button", name=re.compile("Use the template .*(Citizen|市民)")).first.click()
+    page.wait_for_url(re.compile(r"/staff/apps/\d+$"))
+    page.get_by_text("All changes saved").or_(page.get_by_text("Checklist")).first.wait_for()
+
+    # Drag the question of page 2 to the top of page 1.
+    dragged = page.locator('li.mdg-widget[data-page="1"][data-index="0"]')
+    name = dragged.locator(".mdg-widget-name").inner_text()
+    dragged.drag_to(page.locator('li.mdg-widget[data-page="0"][data-index="0"]'))
+    page.wait_for_function(
+        """(name) => document.querySelector('li.mdg-widget[data-page="0"][data-index="0"] .mdg-widget-name')
+             ?.innerText === name""", arg=name)
+    page.get_by_text("All changes saved").wait_for()
+    page.screenshot(path="/tmp/builder-editor.png")
+
+    # Select the first question and give it a new Japanese label.
+    page.locator('li.mdg-widget[data-page="0"][data-index="0"] .mdg-widget-name').click()
+    label = page.get_by_label("Question: 日本語", exact=True)
+    label.fill("ブラウザで変えた質問")
+    preview = page.frame_locator("iframe.mdg-preview")
+    try:
+        preview.get_by_text("ブラウザで変えた質問").first.wait_for(timeout=15_000)
+    finally:
+        page.screenshot(path="/tmp/after-fill.png")
+
+
+def test_the_dashboard_has_no_accessibility_violations(staff_page):
+    staff_page.get_by_role("link", name="New app").wait_for()
+    assert axe_violations(staff_page) == []
+
+
+def test_the_editor_has_no_accessibility_violations(staff_page):
+    page = staff_page
+    page.get_by_role("link", name="New app").click()
+    page.get_by_role("button", name=re.compile("Use the template")).nth(3).click()
+    page.wait_for_url(re.compile(r"/staff/apps/\d+$"))
+    page.get_by_text("Checklist").wait_for()
+    assert axe_violations(page) == []
+
+
+def test_the_templates_gallery_has_no_accessibility_violations(staff_page):
+    staff_page.get_by_role("link", name="New app").click()
+    staff_page.get_by_role("button", name=re.compile("Use the template")).first.wait_for()
+    assert axe_violations(staff_page) == []
