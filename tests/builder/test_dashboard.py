@@ -1,0 +1,77 @@
+"""The dashboard: every app with its status, last change, submissions; search and filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from nicegui import ui
+
+from builder.templates_gallery import template
+from generated_apps.models import utcnow
+
+from .conftest import until
+
+
+def add_app(store, name: str, slug: str, by: str = "suzuki"):
+    spec = template(name).spec.model_copy(update={"slug": slug})
+    return store.create_app(spec, by=by)
+
+
+async def test_each_app_shows_its_status_last_change_and_submissions(signed_in):
+    store = signed_in.store
+    add_app(store, "citizen-survey", "survey-draft")
+    live = add_app(store, "citizen-survey", "survey-live")
+    store.publish("survey-live", by="admin")
+    changed = add_app(store, "notice", "notice-changed")
+    store.publish("notice-changed", by="admin")
+    spec = template("notice").spec.model_copy(update={"slug": "notice-changed", "what_next": None})
+    store.save_draft(changed.id, spec.model_copy(update={"title": template("consultation").spec.title}),
+                     revision=changed.revision, by="tanaka")
+    add_app(store, "evacuation-shelter", "shelter-old")
+    store.publish("shelter-old", by="admin")
+    store.retire("shelter-old", by="admin", at=utcnow() - dt.timedelta(minutes=1))
+    version = store.live_app("survey-live")
+    for _ in range(2):
+        store.submit(store.create_draft(live.id, version.version_id, {}), {}, "ja")
+
+    await signed_in.open("/")
+    for words in ("Draft", "Live", "Live, with changes not yet published", "Retired"):
+        await signed_in.should_see(words)
+    rows = {row.props.get("data-slug"): row for row in signed_in.find(kind=ui.element, marker="app-row").elements}
+    assert set(rows) == {"survey-draft", "survey-live", "notice-changed", "shelter-old"}
+    assert "2" in texts(rows["survey-live"]) and "tanaka" in " ".join(texts(rows["notice-changed"]))
+
+
+def texts(element) -> list[str]:
+    return [getattr(e, "text", "") for e in element.descendants() if getattr(e, "text", "")]
+
+
+async def test_search_and_filters_narrow_the_list(signed_in):
+    store = signed_in.store
+    add_app(store, "citizen-survey", "survey-one")
+    add_app(store, "notice", "notice-one")
+    store.publish("notice-one", by="admin")
+    await signed_in.open("/")
+
+    def shown() -> set[str]:
+        rows = signed_in.find(kind=ui.element, marker="app-row").elements if rows_shown() else set()
+        return {r.props.get("data-slug") for r in rows}
+
+    def rows_shown() -> bool:
+        return any("app-row" in e._markers for e in signed_in.client.elements.values())  # noqa: SLF001
+
+    def choose(marker: str, value) -> None:
+        with signed_in.client:
+            signed_in.find(marker=marker).elements.pop().value = value
+
+    await until(lambda: shown() == {"survey-one", "notice-one"})
+    choose("kind-filter", "notice")
+    await until(lambda: shown() == {"notice-one"})
+    choose("kind-filter", None)
+    choose("status-filter", "draft")
+    await until(lambda: shown() == {"survey-one"})
+    choose("status-filter", None)
+    choose("search", "Citizen")
+    await until(lambda: shown() == {"survey-one"})
+    choose("search", "nothing like this")
+    await signed_in.should_see("No app matches")
