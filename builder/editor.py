@@ -531,6 +531,10 @@ class Editor:
     # --- import and export ------------------------------------------------------------------------
 
     def export(self) -> None:
+        if self.current_user() is None:
+            with self.host:
+                ui.notify(_("Your session has ended. Sign in again"), type="warning")
+            return
         data = json.dumps(self.editing.spec, ensure_ascii=False, indent=2).encode()
         ui.download(data, f"{self.editing.spec['slug']}.json", "application/json")
 

@@ -27,6 +27,7 @@ from .i18n import BUILDER_LANGS, _, staff_lang
 from .templates_gallery import templates
 
 TOKYO = ZoneInfo("Asia/Tokyo")
+LANG_WORDS = {"ja": "日本語", "en": "English"}
 KINDS = ("form", "notice", "reservation", "consultation")
 KIND_NAMES = {"form": "Form or survey", "notice": "Notice", "reservation": "Reservation",
               "consultation": "Consultation"}
@@ -66,7 +67,7 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
     def setup(request: Request):
         if store.staff_count() > 0:  # the setup page exists only while there is no account at all
             return RedirectResponse(prefixed(request, "/"), status_code=303)
-        with narrow_main():
+        with narrow_main(request):
             ui.label(_("Create the first admin account")).classes("text-h4").props('role="heading" aria-level="1"')
             ui.label(_("No account exists yet. The account you create now can add the others."))
             username = ui.input(_("User name")).props("outlined autocomplete=username")
@@ -105,7 +106,7 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         if auth.session_user(store) is not None:
             return RedirectResponse(prefixed(request, target), status_code=303)
         client = request.client.host if request.client else "?"
-        with narrow_main():
+        with narrow_main(request):
             ui.label(_("Sign in to Madoguchi")).classes("text-h4").props('role="heading" aria-level="1"')
             username = ui.input(_("User name")).props("outlined autocomplete=username")
             password = ui.input(_("Password"), password=True).props("outlined autocomplete=current-password")
@@ -135,6 +136,13 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         auth.end_session()
         return RedirectResponse(prefixed(request, "/signin"), status_code=303)
 
+    @ui.page("/lang/{lang}", title="Madoguchi")
+    def set_language(request: Request, lang: str, next: str = "/"):  # noqa: A002 - the query parameter's name
+        if lang in BUILDER_LANGS:
+            nicegui_app.storage.user["lang"] = lang
+        target = next if next.startswith("/") and not next.startswith("//") else "/"
+        return RedirectResponse(prefixed(request, target), status_code=303)
+
     # --- the dashboard ----------------------------------------------------------------------------
 
     @ui.page("/", title="Madoguchi")
@@ -142,7 +150,7 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         user = guard(request)
         if isinstance(user, Response):
             return user
-        with frame(user, _("Apps")):
+        with frame(request, user, _("Apps")):
             dashboard_body(store, user)
 
     @ui.page("/new", title="Madoguchi")
@@ -150,7 +158,7 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         user = guard(request)
         if isinstance(user, Response):
             return user
-        with frame(user, _("New app")):
+        with frame(request, user, _("New app")):
             gallery(store, user, mount_path)
 
     @ui.page("/apps/{app_id}", title="Madoguchi")
@@ -159,7 +167,7 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         if isinstance(user, Response):
             return user
         found = store.app_by_id(app_id)
-        with frame(user, None, wide=True):
+        with frame(request, user, None, wide=True):
             if found is None:
                 ui.label(_("There is no such app. It may have been deleted.")).classes("text-h5")
                 ui.link(_("Back to the apps"), "/")
@@ -212,8 +220,11 @@ def staff_colours() -> None:
               negative="#b71c1c", warning="#7a4100", info="#01579b", dark="#212121")
 
 
-def narrow_main() -> ui.element:
+def narrow_main(request: Request) -> ui.element:
+    """The <main> of a page shown before signing in, with the language switch above it."""
     staff_colours()
+    with ui.row().classes("w-full justify-end q-pa-sm"):
+        language_switch(request)
     return ui.element("main").classes("w-full max-w-md mx-auto q-pa-lg column q-gutter-md").props(
         f'lang="{staff_lang()}"')
 
@@ -221,8 +232,8 @@ def narrow_main() -> ui.element:
 class frame:
     """The header every signed-in page shares, and the page's <main>."""
 
-    def __init__(self, user: StaffUser, heading: str | None, *, wide: bool = False) -> None:
-        self.user, self.heading, self.wide = user, heading, wide
+    def __init__(self, request: Request, user: StaffUser, heading: str | None, *, wide: bool = False) -> None:
+        self.request, self.user, self.heading, self.wide = request, user, heading, wide
 
     def __enter__(self) -> ui.element:
         staff_colours()
@@ -233,10 +244,7 @@ class frame:
                 ui.link(_("New app"), "/new").classes("text-white")
             ui.space()
             ui.label(self.user.display_name).classes("text-white")
-            lang = staff_lang()
-            other = next(code for code in BUILDER_LANGS if code != lang)
-            ui.button("English" if other == "en" else "日本語", on_click=lambda: _switch_language(other)).props(
-                f'flat color=white lang="{other}"')
+            language_switch(self.request, "white")
             ui.link(_("Sign out"), "/signout").classes("text-white")
         self.main = ui.element("main").classes("w-full q-pa-md" if self.wide else "w-full max-w-screen-xl mx-auto q-pa-md")
         self.main.props(f'lang="{staff_lang()}"')
@@ -249,9 +257,12 @@ class frame:
         self.main.__exit__(*exc)
 
 
-def _switch_language(lang: str) -> None:
-    nicegui_app.storage.user["lang"] = lang
-    ui.navigate.reload()
+def language_switch(request: Request, colour: str = "primary") -> None:
+    """A link naming the other language in that language (日本語 / English); it comes back to this page."""
+    other = next(code for code in BUILDER_LANGS if code != staff_lang())
+    here = request.url.path[len(request.scope.get("root_path", "")):] or "/"
+    link = ui.link(LANG_WORDS[other], f"/lang/{other}?next={quote(here)}").classes(f"text-{colour}")
+    link.props(f"lang={other}")
 
 
 # --- dashboard -------------------------------------------------------------------------------------
@@ -262,12 +273,13 @@ def dashboard_body(store: Store, user: StaffUser) -> None:
 
     with ui.row().classes("items-end q-gutter-md q-mb-md"):
         ui.input(_("Search by title or address"), on_change=lambda e: (state.update(search=e.value), table.refresh())
-                 ).props("outlined clearable debounce=200").classes("w-72")
+                 ).props("outlined clearable debounce=200").classes("w-72").mark("search")
         ui.select({None: _("All kinds"), **{k: _(v) for k, v in KIND_NAMES.items()}}, value=None, label=_("Kind"),
-                  on_change=lambda e: (state.update(kind=e.value), table.refresh())).props("outlined").classes("w-56")
+                  on_change=lambda e: (state.update(kind=e.value), table.refresh())).props("outlined").classes(
+            "w-56").mark("kind-filter")
         ui.select({None: _("All statuses"), **{k: _(v) for k, v in STATUS_NAMES.items()}}, value=None,
                   label=_("Status"), on_change=lambda e: (state.update(status=e.value), table.refresh())
-                  ).props("outlined").classes("w-72")
+                  ).props("outlined").classes("w-72").mark("status-filter")
         ui.space()
         ui.button(_("New app"), icon="add", on_click=lambda: ui.navigate.to("/new")).props("unelevated size=lg")
 
@@ -297,7 +309,7 @@ def dashboard_body(store: Store, user: StaffUser) -> None:
             with ui.element("tbody"):
                 for s in rows:
                     title = LocalizedText.model_validate(s.spec.get("title", {"ja": ""})).text(lang) or s.slug
-                    with ui.element("tr").classes("mdg-row"):
+                    with ui.element("tr").classes("mdg-row").props(f"data-slug={s.slug}").mark("app-row"):
                         with ui.element("td").classes("q-pa-sm"):
                             ui.link(title, f"/apps/{s.id}").classes("text-body1 text-weight-medium")
                             ui.label(f"/a/{s.slug}").classes("text-caption text-grey-8")

@@ -42,8 +42,8 @@ def staff_page(browser, base_url):
         page.locator("input[autocomplete=current-password]").fill(PASSWORD)
         page.locator("input[autocomplete=current-password]").press("Enter")
     page.wait_for_url(re.compile(r"/staff/$"))
-    if page.get_by_role("button", name="English").count():
-        page.get_by_role("button", name="English").click()
+    if page.get_by_role("link", name="English").count():
+        page.get_by_role("link", name="English").click()
         page.get_by_role("link", name="Sign out").wait_for()
     yield page
     context.close()

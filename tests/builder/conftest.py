@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from nicegui import ui
 from nicegui.testing import User
@@ -11,6 +13,15 @@ from builder import auth
 
 PASSWORD = "correct horse battery"
 SLOW = 100  # tries of should_see (0.1 s apart) after an Argon2 hash, which takes a moment on purpose
+
+
+async def until(condition, tries: int = 100) -> None:
+    """Edits and refreshes run as tasks after a click: wait until `condition` holds (or fail)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    assert condition()
 
 
 @pytest.fixture
@@ -28,8 +39,13 @@ def add_staff(store, username: str = "sato", role: str = "staff", name: str = "�
     return store.create_staff_user(username, name, auth.hash_password(PASSWORD), role, by="test")
 
 
+async def in_english(user: User, path: str) -> None:
+    """Open `path` with the builder switched to English (Japanese is the default)."""
+    await user.open(f"/lang/en?next={path}")
+
+
 async def sign_in(user: User, username: str = "sato", password: str = PASSWORD) -> None:
-    await user.open("/signin")
+    await in_english(user, "/signin")
     user.find("User name").type(username)
     user.find(kind=ui.input, content="Password").type(password)
     user.find(kind=ui.button, content="Sign in").click()
@@ -41,6 +57,4 @@ async def signed_in(staff_gui):
     add_staff(staff_gui.store)
     await sign_in(staff_gui)
     await staff_gui.should_see("佐藤 花子", retries=SLOW)
-    staff_gui.find(kind=ui.button, content="English").click()  # the tests read the builder in English
-    await staff_gui.should_see("Sign out")
     return staff_gui

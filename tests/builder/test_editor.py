@@ -11,6 +11,8 @@ from nicegui.testing import User
 from builder.templates_gallery import templates
 from widgets import AppSpec
 
+from .conftest import until
+
 
 def stored(user: User, app_id: int) -> dict:
     return user.store.app_by_id(app_id).draft_spec
@@ -18,17 +20,6 @@ def stored(user: User, app_id: int) -> dict:
 
 def widget_types(spec: dict, page: int = 0) -> list[str]:
     return [w["type"] for w in spec["pages"][page]["widgets"]]
-
-
-async def until(condition, tries: int = 50) -> None:
-    """Edits save in the background: wait until the store shows one."""
-    import asyncio
-
-    for _ in range(tries):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    assert condition()
 
 
 async def create_from(user: User, template: str) -> int:

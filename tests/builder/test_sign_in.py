@@ -8,11 +8,11 @@ from nicegui import app, ui
 
 from builder import auth
 
-from .conftest import PASSWORD, SLOW, add_staff, sign_in
+from .conftest import PASSWORD, SLOW, add_staff, in_english, sign_in
 
 
 async def test_with_no_account_every_page_leads_to_the_one_time_setup(staff_gui):
-    await staff_gui.open("/")
+    await in_english(staff_gui, "/")
     await staff_gui.should_see("Create the first admin account")
     staff_gui.find("User name").type("admin")
     staff_gui.find("Your name, as colleagues will see it").type("伊達 太郎")
@@ -29,7 +29,7 @@ async def test_with_no_account_every_page_leads_to_the_one_time_setup(staff_gui)
 
 
 async def test_setup_refuses_a_short_or_mistyped_password(staff_gui):
-    await staff_gui.open("/setup")
+    await in_english(staff_gui, "/setup")
     staff_gui.find("User name").type("admin")
     staff_gui.find("Your name, as colleagues will see it").type("伊達 太郎")
     staff_gui.find("Password (at least 10 characters)").type("short")
@@ -41,7 +41,7 @@ async def test_setup_refuses_a_short_or_mistyped_password(staff_gui):
 
 async def test_a_page_is_refused_without_sign_in(staff_gui):
     add_staff(staff_gui.store)
-    await staff_gui.open("/")
+    await in_english(staff_gui, "/")
     await staff_gui.should_see("Sign in to Madoguchi")
     await staff_gui.should_not_see("New app")
     response = await staff_gui.http_client.get("/apps/1")
