@@ -9,9 +9,10 @@ editor page calls these and shows the result.
 from __future__ import annotations
 
 import copy
+import time
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from widgets import REGISTRY, AppSpec, LocalizedText
 from widgets.base import Question
 
 UNDO_DEPTH = 200
+TYPING_PAUSE = 1.5  # seconds: keystrokes closer together than this are one step of undo
 
 Spec = dict[str, Any]
 
@@ -50,11 +52,17 @@ class Editing:
         self.revision = revision
         self.undo_stack: list[Spec] = []
         self.redo_stack: list[Spec] = []
+        self._typing_in: Hashable | None = None
+        self._typed_at = 0.0
 
     # --- applying ---------------------------------------------------------------------------------
 
-    def apply(self, change: Callable[[Spec], Any]) -> Any:
-        """Run `change` on a copy; keep the copy if it is a valid app. Returns what `change` returned."""
+    def apply(self, change: Callable[[Spec], Any], *, typing_in: Hashable | None = None) -> Any:
+        """Run `change` on a copy; keep the copy if it is a valid app. Returns what `change` returned.
+
+        `typing_in` names what a keystroke edits (a widget, the settings): keystrokes into the same
+        thing in quick succession are one step of undo, as in a word processor.
+        """
         candidate = copy.deepcopy(self.spec)
         result = change(candidate)
         try:
@@ -63,13 +71,19 @@ class Editing:
             raise EditRefused("This change would make the app invalid: {detail}",
                               detail=error.errors()[0]["msg"]) from error
         if valid != self.spec:
-            self.undo_stack.append(self.spec)
-            del self.undo_stack[:-UNDO_DEPTH]
+            now = time.monotonic()
+            same_typing = (typing_in is not None and typing_in == self._typing_in
+                           and now - self._typed_at < TYPING_PAUSE and bool(self.undo_stack))
+            if not same_typing:
+                self.undo_stack.append(self.spec)
+                del self.undo_stack[:-UNDO_DEPTH]
+            self._typing_in, self._typed_at = typing_in, now
             self.redo_stack.clear()
             self.spec = valid
         return result
 
     def undo(self) -> bool:
+        self._typing_in = None
         if not self.undo_stack:
             return False
         self.redo_stack.append(self.spec)
@@ -77,6 +91,7 @@ class Editing:
         return True
 
     def redo(self) -> bool:
+        self._typing_in = None
         if not self.redo_stack:
             return False
         self.undo_stack.append(self.spec)
@@ -117,7 +132,7 @@ class Editing:
         def change(spec: Spec) -> None:
             spec["pages"][page]["widgets"][index] = copy.deepcopy(data)
 
-        self.apply(change)
+        self.apply(change, typing_in=("widget", page, index))
 
     def duplicate_widget(self, page: int, index: int) -> int:
         original = copy.deepcopy(self.widget(page, index))
@@ -242,7 +257,7 @@ class Editing:
             else:
                 spec["pages"][page].pop("title", None)
 
-        self.apply(change)
+        self.apply(change, typing_in=("page", page))
 
     # --- app settings -----------------------------------------------------------------------------
 
@@ -256,7 +271,7 @@ class Editing:
             spec.update(copy.deepcopy(data))
             spec["pages"] = pages
 
-        self.apply(change)
+        self.apply(change, typing_in=("settings",))
 
     # --- conditions -------------------------------------------------------------------------------
 

@@ -16,7 +16,9 @@ IMAGE_SRC = r"^(?:https://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?/[^\s\"'<>\\`]*|/[A-Za-
 class Image(Widget):
     type: Literal["image"] = "image"
     src: str = Field(pattern=IMAGE_SRC, max_length=2000, title=N_("Image address"),
-                     description=N_("https:// address or a path on this site, e.g. /static/map.png"))
+                     description=N_("https:// address or a path on this site, e.g. /static/map.png"),
+                     # A new image widget in the builder starts with this placeholder address.
+                     examples=["https://example.jp/picture.png"])
     # Required: what the image shows, for people who cannot see it (the lint refuses a blank one).
     alt: LocalizedText = Field(title=N_("What the image shows"))
     caption: LocalizedText | None = Field(default=None, title=N_("Caption"))
