@@ -19,6 +19,7 @@ from nicegui import app
 
 from generated_apps.models import StaffUser, utcnow
 from generated_apps.store import Store
+from widgets import N_
 
 ROLES = ("staff", "admin")
 # A working day and then some: long enough never to interrupt a day's editing, short enough that a
@@ -41,9 +42,9 @@ def hash_password(password: str) -> str:
 def password_problem(password: str, username: str = "") -> str | None:
     """An English msgid saying why a new password is refused, or None when it will do."""
     if len(password) < MIN_PASSWORD:
-        return "Use at least 10 characters for the password"
+        return N_("Use at least 10 characters for the password")
     if username and password.lower() == username.lower():
-        return "The password must not be the user name"
+        return N_("The password must not be the user name")
     return None
 
 

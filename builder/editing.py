@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from widgets import REGISTRY, AppSpec, LocalizedText
+from widgets import N_, REGISTRY, AppSpec, LocalizedText
 from widgets.base import Question
 
 UNDO_DEPTH = 200
@@ -68,7 +68,7 @@ class Editing:
         try:
             valid = AppSpec.model_validate(candidate).model_dump(mode="json", exclude_none=True)
         except ValidationError as error:
-            raise EditRefused("This change would make the app invalid: {detail}",
+            raise EditRefused(N_("This change would make the app invalid: {detail}"),
                               detail=error.errors()[0]["msg"]) from error
         if valid != self.spec:
             now = time.monotonic()
@@ -150,7 +150,7 @@ class Editing:
         widgets = self.spec["pages"][page]["widgets"]
         if len(widgets) == 1:  # the page's only widget: the page goes with it
             if len(self.spec["pages"]) == 1:
-                raise EditRefused("An app needs at least one widget. Add another widget first")
+                raise EditRefused(N_("An app needs at least one widget. Add another widget first"))
             return self.delete_page(page)
         key = widgets[index].get("key")
         dependents = self.dependents(key) if key else []
@@ -225,7 +225,7 @@ class Editing:
 
     def delete_page(self, page: int) -> list[Dependent]:
         if len(self.spec["pages"]) == 1:
-            raise EditRefused("An app needs at least one page")
+            raise EditRefused(N_("An app needs at least one page"))
         keys = {w["key"] for w in self.spec["pages"][page]["widgets"] if "key" in w}
         dependents = [d for key in keys for d in self.dependents(key) if d.page != page]
 

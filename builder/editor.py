@@ -413,7 +413,7 @@ class Editor:
             if detail:
                 ui.label(detail)
             if dependents:
-                ui.label(_("These widgets are shown only when this question has an answer. "
+                ui.label(_("These widgets are shown according to the answer to this question. "
                            "Their condition will be removed, so they will always be shown:")).classes("text-warning")
                 with ui.element("ul"):
                     for d in dependents:
@@ -486,7 +486,7 @@ class Editor:
             ui.label(_("Someone else changed this app")).classes("text-h6").props('role="heading" aria-level="2"')
             ui.label(_("{who} saved a change while you were editing. Your last change is not saved yet. "
                        "Load their version (your last change is dropped), or save yours over theirs.",
-                       who=conflict.updated_by or "?"))
+                       who=conflict.updated_by or _("Another member of staff")))
 
             async def load_theirs() -> None:
                 dialog.delete()

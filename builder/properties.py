@@ -60,7 +60,7 @@ VALUE_WORDS: dict[str, str] = {
     "info": N_("Information"), "warning": N_("Warning"), "emergency": N_("Emergency"),
     "birth": N_("Date of birth"), "other": N_("Other"),
     "none": N_("Not asked"), "optional": N_("Optional"), "required": N_("Required"),
-    "form": N_("Form or survey"), "notice": N_("Notice"), "reservation": N_("Reservation"),
+    "form": N_("Form or survey"), "notice": N_("Notice page"), "reservation": N_("Reservation"),
     "consultation": N_("Consultation"),
 }
 

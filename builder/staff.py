@@ -19,7 +19,7 @@ from generated_apps.config import Settings
 from generated_apps.models import StaffUser
 from generated_apps.preview import PreviewSite
 from generated_apps.store import SlugTaken, Store
-from widgets import AppSpec, LocalizedText
+from widgets import N_, AppSpec, LocalizedText
 
 from . import auth, editor
 from .editor import labelled, text_in
@@ -29,10 +29,10 @@ from .templates_gallery import templates
 TOKYO = ZoneInfo("Asia/Tokyo")
 LANG_WORDS = {"ja": "日本語", "en": "English"}
 KINDS = ("form", "notice", "reservation", "consultation")
-KIND_NAMES = {"form": "Form or survey", "notice": "Notice", "reservation": "Reservation",
-              "consultation": "Consultation"}
-STATUS_NAMES = {"draft": "Draft", "scheduled": "Scheduled", "live": "Live",
-                "live_with_changes": "Live, with changes not yet published", "retired": "Retired"}
+KIND_NAMES = {"form": N_("Form or survey"), "notice": N_("Notice page"), "reservation": N_("Reservation"),
+              "consultation": N_("Consultation")}
+STATUS_NAMES = {"draft": N_("Draft"), "scheduled": N_("Scheduled"), "live": N_("Live"),
+                "live_with_changes": N_("Live, with changes not yet published"), "retired": N_("Retired")}
 STATUS_COLOURS = {"draft": "grey-8", "scheduled": "blue-9", "live": "green-9", "live_with_changes": "orange-10",
                   "retired": "red-10"}
 

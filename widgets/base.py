@@ -52,7 +52,7 @@ class Condition(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(title=N_("Question"), description=N_("Data key of an earlier question"))
+    key: str = Field(title=N_("Question"), description=N_("Data name of an earlier question"))
     op: Literal["equals", "contains", "answered"] = "equals"
     value: str | None = None
 

@@ -62,7 +62,7 @@ class AppSpec(BaseModel):
 
     format_version: Literal[1] = FORMAT_VERSION
     slug: Slug = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", title=N_("Address (slug)"),
-                       description=N_("The app's address: /a/{slug}. Lower-case letters a-z, digits and -"))
+                       description=N_("The app's address after /a/ . Lower-case letters a-z, digits and -"))
     kind: Kind = Field(default="form", title=N_("Kind of app"))
     title: LocalizedText = Field(title=N_("Title"))
     description: LocalizedText | None = Field(default=None, title=N_("Description"), json_schema_extra={"long": True})
