@@ -29,6 +29,7 @@ test: $(VENV)/.installed-test _browser
 bench: $(VENV)/.installed-test _browser
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/editor.py
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "Madoguchi needs Python 3.11 or newer (python3 is older); try make PYTHON=python3.12" >&2; exit 1; fi
