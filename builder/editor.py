@@ -73,12 +73,16 @@ class Editor:
         self.editing = Editing(app.draft_spec, app.revision)
         self.preview_base = preview_base
         self.current_user, self.sign_in_again = current_user, sign_in_again
-        self.selected: tuple[str, int, int] = ("widget", 0, 0)  # ("widget", page, index) | ("page", page, 0) | ("settings", 0, 0)
+        # ("widget", page, index) | ("page", page, 0) | ("settings", 0, 0)
+        self.selected: tuple[str, int, int] = ("widget", 0, 0)
+        self.rows: dict[tuple[str, int, int], ui.element] = {}  # canvas rows and page cards, to highlight
+        self.names: dict[tuple[str, int, int], ui.button] = {}  # their name buttons, to rename in place
         self.dragging: tuple[str, Any, Any] | None = None
         self.preview_lang = "ja"
         self.preview_width = "360"
         self.unsaved = False
         self._saving = asyncio.Lock()
+        self._issues: list = []
         self.lang = staff_lang()
 
     # --- layout -----------------------------------------------------------------------------------
@@ -113,7 +117,9 @@ class Editor:
             with labelled(ui.element("section"), _("Preview")).classes("mdg-preview-column"):
                 self.preview_controls()
         self.import_dialog = self._import_dialog()
-        self.refresh_all()
+        # Everything is drawn once above; redrawing it here would replace what the browser just got.
+        self.refresh_header()
+        self.reload_preview()
 
     def refresh_all(self) -> None:
         self.canvas.refresh()
@@ -121,6 +127,24 @@ class Editor:
         self.properties.refresh()
         self.refresh_header()
         self.reload_preview()
+
+    def _rename(self, target: tuple[str, int, int]) -> None:
+        name = self.names.get(target)
+        kind, p, i = target
+        if name is None or p >= len(self.editing.spec["pages"]):
+            return
+        page = self.editing.spec["pages"][p]
+        if kind == "widget" and i < len(page["widgets"]):
+            widget = page["widgets"][i]
+            name.text = f"{type_title(widget['type'])}: {widget_summary(widget, self.lang)}"
+        elif kind == "page":
+            title = LocalizedText.model_validate(page["title"]).text(self.lang) if page.get("title") else ""
+            name.text = _("Page {number}", number=p + 1) + (f": {title}" if title else "")
+
+    def update_checklist(self) -> None:
+        """Redraw the checklist only when what it lists changed (most keystrokes change nothing)."""
+        if lint(self.editing.app_spec()) != self._issues:
+            self.checklist.refresh()
 
     def refresh_header(self) -> None:
         spec = self.editing.spec
@@ -152,16 +176,17 @@ class Editor:
 
     @ui.refreshable
     def canvas(self) -> None:
+        self.rows, self.names = {}, {}
         pages = self.editing.spec["pages"]
         for p, page in enumerate(pages):
             page_title = LocalizedText.model_validate(page["title"]).text(self.lang) if page.get("title") else ""
             selected_page = self.selected[0] == "page" and self.selected[1] == p
-            with ui.card().classes("w-full q-mb-md mdg-page" + (" mdg-selected" if selected_page else "")):
-                with ui.row().classes("w-full items-center no-wrap"):
-                    name = _("Page {number}", number=p + 1) + (f": {page_title}" if page_title else "")
-                    ui.button(name, on_click=lambda p=p: self.select(("page", p, 0))).props(
-                        "flat no-caps").classes("text-subtitle1 text-weight-bold")
-                    ui.space()
+            with ui.card().classes("w-full q-mb-md mdg-page" + (" mdg-selected" if selected_page else "")) as card:
+                self.rows[("page", p, 0)] = card
+                name = _("Page {number}", number=p + 1) + (f": {page_title}" if page_title else "")
+                self.names[("page", p, 0)] = ui.button(name, on_click=lambda p=p: self.select(("page", p, 0))).props(
+                    "flat no-caps align=left").classes("w-full text-subtitle1 text-weight-bold mdg-widget-name")
+                with ui.row().classes("w-full items-center justify-end q-gutter-xs"):
                     self._icon_button("arrow_upward", _("Move page {number} up", number=p + 1),
                                       lambda p=p: self.edit(lambda: self._moved_page(p, -1)), p > 0)
                     self._icon_button("arrow_downward", _("Move page {number} down", number=p + 1),
@@ -190,13 +215,15 @@ class Editor:
         row = ui.element("li").classes("mdg-widget row items-center no-wrap q-pa-xs" +
                                        (" mdg-selected" if selected else "")).props(
             f'draggable="true" data-page="{p}" data-index="{i}"')
+        self.rows[("widget", p, i)] = row
         row.on("dragstart", lambda p=p, i=i: self._drag(("widget", p, i)))
         row.on("dragover.prevent", lambda: None)
         row.on("drop.prevent", lambda p=p, i=i: self.drop(p, i))
         with row:
             ui.icon(ICONS.get(widget["type"], "widgets")).props('aria-hidden="true"').classes("q-mr-sm")
             label = f"{type_title(widget['type'])}: {summary}"
-            ui.button(label, on_click=lambda p=p, i=i: self.select(("widget", p, i))).props(
+            self.names[("widget", p, i)] = ui.button(
+                label, on_click=lambda p=p, i=i: self.select(("widget", p, i))).props(
                 f'flat no-caps align=left aria-pressed="{str(selected).lower()}"').classes(
                 "col mdg-widget-name").mark(f"widget-{p}-{i}")
             if widget.get("show_if"):
@@ -207,30 +234,52 @@ class Editor:
             self._icon_button("arrow_downward", _("Move down: {widget}", widget=summary),
                               lambda p=p, i=i: self.edit(lambda: self._select_widget(*self.editing.move_widget_by(p, i, 1))),
                               p < pages - 1 or i < count - 1, f"down-{p}-{i}")
-            with labelled(ui.button(icon="more_vert").props("flat round"), _("More actions: {widget}", widget=summary)):
-                with ui.menu():
-                    ui.menu_item(_("Duplicate"), on_click=lambda p=p, i=i: self.edit(
-                        lambda: self._select_widget(p, self.editing.duplicate_widget(p, i)))).mark(f"duplicate-{p}-{i}")
-                    for target in range(pages):
-                        if target != p:
-                            ui.menu_item(_("Move to page {number}", number=target + 1),
-                                         on_click=lambda p=p, i=i, t=target: self.edit(lambda: self._select_widget(
-                                             *self.editing.move_widget(p, i, t, len(self.editing.spec["pages"][t]["widgets"]))))
-                                         ).mark(f"move-{p}-{i}-to-{target}")
-                    ui.menu_item(_("Delete"), on_click=lambda p=p, i=i: self.confirm_delete_widget(p, i)).mark(
-                        f"delete-{p}-{i}")
+            # The other actions are made when asked for: a menu per row would cost rows × pages elements.
+            self._icon_button("more_vert", _("More actions: {widget}", widget=summary),
+                              lambda p=p, i=i: self.widget_actions(p, i), marker=f"more-{p}-{i}")
+
+    def widget_actions(self, p: int, i: int) -> None:
+        """Duplicate, move to another page, delete: a small dialog for one widget."""
+        widget = self.editing.widget(p, i)
+        pages = len(self.editing.spec["pages"])
+        with self.host, ui.dialog() as dialog, ui.card().classes("q-gutter-md"):
+            ui.label(widget_summary(widget, self.lang)).classes("text-h6").props('role="heading" aria-level="2"')
+
+            async def run(action: Callable[[], Any]) -> None:
+                dialog.delete()
+                await action()
+
+            ui.button(_("Duplicate"), icon="content_copy", on_click=lambda: run(lambda: self.edit(
+                lambda: self._select_widget(p, self.editing.duplicate_widget(p, i))))).props("outline").mark(
+                "duplicate-widget")
+            if pages > 1:
+                with ui.row().classes("items-center q-gutter-sm"):
+                    target = ui.select({t: _("Page {number}", number=t + 1) for t in range(pages) if t != p},
+                                       label=_("Move to page"), value=(p + 1) % pages).props("outlined dense").classes(
+                        "w-40").mark("move-target")
+                    ui.button(_("Move"), on_click=lambda: run(lambda: self.edit(lambda: self._select_widget(
+                        *self.editing.move_widget(p, i, target.value,
+                                                  len(self.editing.spec["pages"][target.value]["widgets"])))))).props(
+                        "outline").mark("move-widget")
+            ui.button(_("Delete"), icon="delete", on_click=lambda: run(
+                lambda: self._confirm_delete_later(p, i))).props("outline color=negative").mark("delete-widget")
+            ui.button(_("Cancel"), on_click=dialog.delete).props("flat")
+        dialog.open()
+
+    async def _confirm_delete_later(self, p: int, i: int) -> None:
+        self.confirm_delete_widget(p, i)
 
     def _icon_button(self, icon: str, label: str, action: Callable[[], Any], enabled: bool = True,
                      marker: str = "") -> None:
         button = labelled(ui.button(icon=icon, on_click=action).props("flat round"), label)
+        button.props["title"] = label  # the browser's own tooltip: no extra element per button
         if marker:
             button.mark(marker)
-        button.tooltip(label)
         button.enabled = enabled
 
     @ui.refreshable
     def checklist(self) -> None:
-        issues = lint(self.editing.app_spec())
+        issues = self._issues = lint(self.editing.app_spec())
         errors = [i for i in issues if i.level == "error"]
         warnings = [i for i in issues if i.level != "error"]
         with ui.card().classes("w-full q-mb-md mdg-checklist"):
@@ -288,13 +337,13 @@ class Editor:
 
     def preview_controls(self) -> None:
         ui.label(_("Preview")).classes("text-h6").props('role="heading" aria-level="2"')
-        with ui.row().classes("items-center q-gutter-sm"):
+        with ui.column().classes("q-gutter-sm q-mb-sm"):
             labelled(ui.toggle({"360": "360 px", "390": "390 px", "desktop": _("Desktop")}, value=self.preview_width,
                       on_change=lambda e: self._set_width(e.value)), _("Preview width"))
             langs = [lang for lang in self.editing.app_spec().languages if lang in UI_LANGS]
             ui.select({lang: {"ja": "日本語", "en": "English"}.get(lang, lang) for lang in langs},
                       value=self.preview_lang, label=_("Preview language"),
-                      on_change=lambda e: self._set_preview_lang(e.value)).props("outlined dense").classes("w-40")
+                      on_change=lambda e: self._set_preview_lang(e.value)).props("outlined dense").classes("w-48")
         self.frame = ui.element("iframe").classes("mdg-preview")
         self.frame.props["title"] = _("Preview as residents see it")
         ui.label(_("The preview shows the draft as residents would see it. Nothing sent from it is kept.")).classes(
@@ -325,10 +374,20 @@ class Editor:
     def select(self, target: tuple[str, int, int]) -> None:
         if target == self.selected:
             return  # redrawing the panel now would drop what is being typed into it
-        self.selected = target
-        self.canvas.refresh()
+        previous, self.selected = self.selected, target
+        self._highlight(previous, False)
+        self._highlight(target, True)
         self.properties.refresh()
-        self.reload_preview()
+        if previous[:2] != target[:2] or previous[0] == "settings":
+            self.reload_preview()
+
+    def _highlight(self, target: tuple[str, int, int], on: bool) -> None:
+        """Mark the selected row without redrawing the canvas (it may hold hundreds of widgets)."""
+        row, name = self.rows.get(target), self.names.get(target)
+        if row is not None:
+            row.classes(add="mdg-selected") if on else row.classes(remove="mdg-selected")
+        if name is not None and target[0] == "widget":
+            name.props["aria-pressed"] = "true" if on else "false"
 
     def select_settings(self) -> None:
         self.select(("settings", 0, 0))
@@ -353,10 +412,12 @@ class Editor:
                 ui.notify(_(refused.message, **refused.params), type="warning", multi_line=True)
             return False
         self.unsaved = True
-        self.canvas.refresh()
-        self.checklist.refresh()
-        if not keep_panel:
+        if keep_panel:  # a property of the selected widget or page: only its name in the canvas changes
+            self._rename(self.selected)
+        else:
+            self.canvas.refresh()
             self.properties.refresh()
+        self.update_checklist()
         self.refresh_header()
         await self.save()
         return True
@@ -589,11 +650,15 @@ class Editor:
 
 
 EDITOR_CSS = """
-.mdg-palette { width: 190px; flex: none; }
+.mdg-palette { width: 180px; flex: none; }
 .mdg-canvas { flex: 1 1 0; min-width: 340px; }
-.mdg-side { width: 360px; flex: none; }
+.mdg-side { width: 340px; flex: none; }
+.mdg-preview-column { max-width: 380px; }
 .mdg-widget-name .q-btn__content { text-align: left; justify-content: flex-start; }
+.mdg-widget .mdg-widget-name .block { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical;
+                                      overflow: hidden; }
 .mdg-preview-column { flex: none; }
+.mdg-preview-column:has(.mdg-preview[style*="100%"]) { max-width: none; flex: 1 1 0; }
 .mdg-preview { height: 720px; border: 1px solid #616161; background: white; max-width: 100%; }
 .mdg-widgets { list-style: none; margin: 0; }
 .mdg-widget { border: 1px solid #bdbdbd; border-radius: 4px; margin-bottom: 4px; background: white; cursor: grab; }

@@ -368,7 +368,8 @@ def gallery(store: Store, user: StaffUser, mount_path: str) -> None:
             title = template.spec.title.text(lang)
             with ui.element("li").classes("mdg-card-item"), ui.card().classes("w-80"):
                 # A picture of the template's first page: inert, so it is neither focused nor read out.
-                card_preview = ui.element("iframe").props("loading=lazy inert").classes("mdg-card-preview")
+                with ui.element("div").classes("mdg-card-frame"):
+                    card_preview = ui.element("iframe").props("loading=lazy inert").classes("mdg-card-preview")
                 card_preview.props["src"] = f"{mount_path}/template-preview/{template.name}/{lang}/"
                 card_preview.props["title"] = _("Preview of {title}", title=title)
                 with ui.row().classes("items-center no-wrap"):
@@ -398,7 +399,9 @@ STAFF_CSS = """
 .mdg-table th { border-bottom: 2px solid #424242; font-size: 1rem; }
 .mdg-table td { border-bottom: 1px solid #bdbdbd; vertical-align: top; }
 .mdg-gallery { list-style: none; padding: 0; }
-.mdg-card-preview { width: 100%; height: 220px; border: 1px solid #9e9e9e; pointer-events: none; }
+.mdg-card-frame { width: 100%; height: 240px; overflow: hidden; border: 1px solid #9e9e9e; }
+.mdg-card-preview { width: 200%; height: 480px; border: 0; transform: scale(0.5); transform-origin: 0 0;
+                    pointer-events: none; }
 a:focus-visible, button:focus-visible, [tabindex]:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
 """
 

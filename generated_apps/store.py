@@ -29,6 +29,7 @@ DRAFT_LIFETIME = dt.timedelta(days=7)
 # process is seen at once; in another replica within this many seconds. Retirement times are
 # compared with the clock at each request, so a scheduled retirement is always on time.
 LIVE_CACHE_SECONDS = 2.0
+EDIT_BURST = dt.timedelta(minutes=10)  # saves of one draft by one person this close are one audit line
 DRAFT_ID = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
 
@@ -184,8 +185,12 @@ class Store:
                     raise LookupError(app_id)
                 raise EditConflict(app.revision, app.updated_by, app.updated_at)
             app = s.get(App, app_id)
-            s.add(AuditEvent(actor=by, action="app.edit", app_id=app_id, target=spec.slug,
-                             detail={"revision": revision + 1}))
+            # A draft is saved at every keystroke: one audit line per person and burst of editing.
+            last = s.exec(select(AuditEvent).where(AuditEvent.app_id == app_id)
+                          .order_by(AuditEvent.id.desc()).limit(1)).first()
+            if last is None or (last.action, last.actor) != ("app.edit", by) or utcnow() - last.at > EDIT_BURST:
+                s.add(AuditEvent(actor=by, action="app.edit", app_id=app_id, target=spec.slug,
+                                 detail={"revision": revision + 1}))
             s.commit()
             s.refresh(app)
         self._live.clear()  # the slug may have changed: forget every cached lookup

@@ -125,7 +125,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _stop(proc)
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running while it is open, which the
+# asyncio tests of the builder (NiceGUI's user simulation) cannot run beside; it closes after this folder.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is missing: install Debian's chromium (make test does)")
@@ -141,7 +143,7 @@ def browser() -> Iterator[object]:
             browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def axe(browser):
     """axe-core, run as ACCESSIBILITY.md says on a JS-enabled copy of a page (see tests/browser/axe.py)."""
     from .axe import AxeRunner

@@ -22,6 +22,18 @@ def widget_types(spec: dict, page: int = 0) -> list[str]:
     return [w["type"] for w in spec["pages"][page]["widgets"]]
 
 
+async def widget_action(user: User, page: int, index: int, action: str, to_page: int | None = None) -> None:
+    """Open a widget's "more actions" dialog and choose duplicate, move or delete."""
+    user.find(marker=f"more-{page}-{index}").click()
+    await user.should_see(marker=f"{action}-widget")
+    if to_page is not None:
+        with user.client:
+            user.find(marker="move-target").elements.pop().value = to_page
+    user.find(marker=f"{action}-widget").click()
+    if action == "delete":
+        await user.should_see(marker="confirm-delete")
+
+
 async def create_from(user: User, template: str) -> int:
     before = {a.id for a in user.store.app_summaries()}
     await user.open("/new")
@@ -74,18 +86,18 @@ async def test_moving_widgets_up_and_down_and_to_another_page(signed_in):
     await until(lambda: widget_types(stored(signed_in, app_id)) == ["short_text", "paragraph"])
     signed_in.find(marker="add-page").click()
     await until(lambda: len(stored(signed_in, app_id)["pages"]) == 2)
-    signed_in.find(marker="move-0-1-to-1").click()
+    await widget_action(signed_in, 0, 1, "move", to_page=1)
     await until(lambda: widget_types(stored(signed_in, app_id), 1) == ["short_text", "paragraph"])
     assert widget_types(stored(signed_in, app_id), 0) == ["short_text"]
 
 
 async def test_duplicating_and_deleting_widgets_and_pages(signed_in):
     app_id = await create_from(signed_in, "blank")
-    signed_in.find(marker="duplicate-0-0").click()
+    await widget_action(signed_in, 0, 0, "duplicate")
     await until(lambda: len(stored(signed_in, app_id)["pages"][0]["widgets"]) == 2)
     keys = [w["key"] for w in stored(signed_in, app_id)["pages"][0]["widgets"]]
     assert len(set(keys)) == 2  # the copy has its own data name
-    signed_in.find(marker="delete-0-1").click()
+    await widget_action(signed_in, 0, 1, "delete")
     signed_in.find(marker="confirm-delete").click()
     await until(lambda: len(stored(signed_in, app_id)["pages"][0]["widgets"]) == 1)
     signed_in.find(marker="duplicate-page-0").click()
@@ -97,7 +109,7 @@ async def test_duplicating_and_deleting_widgets_and_pages(signed_in):
 
 async def test_deleting_the_only_widget_of_the_only_page_is_refused_with_a_reason(signed_in):
     app_id = await create_from(signed_in, "blank")
-    signed_in.find(marker="delete-0-0").click()
+    await widget_action(signed_in, 0, 0, "delete")
     signed_in.find(marker="confirm-delete").click()
     await signed_in.should_see("An app needs at least one widget")
     assert widget_types(stored(signed_in, app_id)) == ["short_text"]
@@ -107,7 +119,7 @@ async def test_deleting_the_only_widget_of_a_page_deletes_the_page_and_says_so(s
     app_id = await create_from(signed_in, "blank")
     signed_in.find(marker="add-page").click()
     await until(lambda: len(stored(signed_in, app_id)["pages"]) == 2)
-    signed_in.find(marker="delete-1-0").click()
+    await widget_action(signed_in, 1, 0, "delete")
     await signed_in.should_see("so the page is deleted too")
     signed_in.find(marker="confirm-delete").click()
     await until(lambda: len(stored(signed_in, app_id)["pages"]) == 1)
@@ -120,7 +132,7 @@ async def test_deleting_a_question_a_condition_depends_on_says_which(signed_in):
         (p, i, w.key, d) for p, pg in enumerate(spec.pages) for i, w in enumerate(pg.widgets)
         if getattr(w, "key", None)
         for d in (x for _, x in spec.widgets() if x.show_if and x.show_if.key == w.key))
-    signed_in.find(marker=f"delete-{page}-{index}").click()
+    await widget_action(signed_in, page, index, "delete")
     await signed_in.should_see("Their condition will be removed")
     signed_in.find(marker="confirm-delete").click()
 

@@ -240,3 +240,15 @@ def test_staff_accounts_have_unique_names(any_store):
     any_store.record_sign_in(user.id)
     assert any_store.staff_user("sato").last_sign_in_at is not None
     assert [e.action for e in any_store.audit_events()] == ["user.create", "auth.sign_in"]
+
+
+def test_a_burst_of_saves_by_one_person_is_one_audit_line(any_store, example_spec):
+    example_spec = AppSpec.model_validate(example_spec)
+    app = any_store.create_app(example_spec, by="sato")
+    revision = app.revision
+    for text in ("改", "改訂", "改訂版"):
+        revision = any_store.save_draft(app.id, example_spec.model_copy(update={"description": LocalizedText({"ja": text})}),
+                                        revision=revision, by="sato").revision
+    revision = any_store.save_draft(app.id, example_spec, revision=revision, by="suzuki").revision
+    edits = [(e.actor, e.action) for e in any_store.audit_events(app.id) if e.action == "app.edit"]
+    assert edits == [("sato", "app.edit"), ("suzuki", "app.edit")]
