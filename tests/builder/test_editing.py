@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from builder import editing
-from builder.editing import EditRefused, Editing, starter
+from builder.editing import Editing, EditRefused, starter
 from builder.templates_gallery import template
 from widgets import REGISTRY, AppSpec, lint
 

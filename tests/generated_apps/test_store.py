@@ -246,8 +246,8 @@ def test_a_burst_of_saves_by_one_person_is_one_audit_line(any_store, example_spe
     example_spec = AppSpec.model_validate(example_spec)
     app = any_store.create_app(example_spec, by="sato")
     revision = app.revision
-    for text in ("改", "改訂", "改訂版"):
-        revision = any_store.save_draft(app.id, example_spec.model_copy(update={"description": LocalizedText({"ja": text})}),
+    for words in ("改", "改訂", "改訂版"):
+        revision = any_store.save_draft(app.id, example_spec.model_copy(update={"description": LocalizedText({"ja": words})}),
                                         revision=revision, by="sato").revision
     revision = any_store.save_draft(app.id, example_spec, revision=revision, by="suzuki").revision
     edits = [(e.actor, e.action) for e in any_store.audit_events(app.id) if e.action == "app.edit"]
