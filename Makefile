@@ -1,4 +1,4 @@
-# Madoguchi: `make run` serves the demo, `make test` runs every test, `make bench` both benchmarks.
+# Madoguchi: `make run` serves the demo, `make test` runs every test, `make bench` the benchmarks.
 # Install steps are stamped, so a second run only does the work that changed.
 
 HOST ?= 127.0.0.1
