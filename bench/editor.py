@@ -202,9 +202,9 @@ def open_editor(context, base: str, app_id: int, widgets: int):
 def select_widget(page, row: int, label: str) -> int:
     """Click the row's button until the property panel shows the widget; returns the clicks it took.
 
-    A click can be lost: Editor.build draws the canvas, and the refresh_all at its end draws it
-    again after the page has been sent, so until the update with the new rows arrives (seconds, for
-    100 widgets) a click on a row reaches an element the server has already deleted.
+    Retried because a click made while the page is still settling (its websocket just connected)
+    can be lost; the editor no longer redraws its canvas after sending the page, which once made
+    every early click miss.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
