@@ -26,8 +26,10 @@ ROLES = ("staff", "admin")
 # browser left signed in at a shared counter does not stay signed in for good.
 SESSION_LIFETIME = dt.timedelta(hours=12)
 MIN_PASSWORD = 10
-# Failures allowed before each further try must wait; the wait doubles with each failure.
+# Failures allowed before each further try must wait; the wait doubles with each failure. Per user
+# name few; per client address many, since behind a proxy all of a city hall's staff share one.
 FREE_FAILURES = 3
+FREE_FAILURES_PER_CLIENT = 30
 MAX_WAIT_SECONDS = 300
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
@@ -51,7 +53,8 @@ def password_problem(password: str, username: str = "") -> str | None:
 class Throttle:
     """Failed sign-ins per user name and per client address, kept in memory (the builder runs once).
 
-    After FREE_FAILURES failures each further try must wait 2, 4, 8 … seconds (at most five minutes).
+    After FREE_FAILURES failures of a user name (FREE_FAILURES_PER_CLIENT of an address) each further
+    try must wait 2, 4, 8 … seconds (at most five minutes).
     """
 
     def __init__(self) -> None:
@@ -63,8 +66,9 @@ class Throttle:
         waits = [0]
         for key in keys:
             count, last = self._failures.get(key, (0, 0.0))
-            if count >= FREE_FAILURES:
-                wait = min(2 ** (count - FREE_FAILURES + 1), MAX_WAIT_SECONDS)
+            free = FREE_FAILURES_PER_CLIENT if key.startswith("client:") else FREE_FAILURES
+            if count >= free:
+                wait = min(2 ** (count - free + 1), MAX_WAIT_SECONDS)
                 waits.append(math.ceil(last + wait - now))
         return max(waits)
 
@@ -106,7 +110,7 @@ def check_sign_in(store: Store, throttle: Throttle, username: str, password: str
         throttle.failed(*keys)
         store.audit(username[:100] or "?", "auth.failed", target=username[:200], detail={"client": client})
         return SignIn()
-    throttle.succeeded(*keys)
+    throttle.succeeded(keys[0])  # the user's count; the address's count is not reset by one success
     rehash = hash_password(password) if _hasher.check_needs_rehash(user.password_hash) else None
     store.record_sign_in(user.id, rehash)
     return SignIn(user=user)

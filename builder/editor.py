@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import background_tasks, run, ui
 
 from generated_apps.i18n import UI_LANGS
 from generated_apps.models import App, StaffUser
@@ -68,7 +68,7 @@ def type_title(widget_type: str) -> str:
 class Editor:
     def __init__(self, store: Store, app: App, user: StaffUser, *, preview_base: str,
                  current_user: Callable[[], StaffUser | None],
-                 sign_in_again: Callable[[str, str], StaffUser | str]) -> None:
+                 sign_in_again: Callable[[str, str], Awaitable[StaffUser | str]]) -> None:
         self.store, self.app_id, self.user = store, app.id, user
         self.editing = Editing(app.draft_spec, app.revision)
         self.preview_base = preview_base
@@ -83,6 +83,8 @@ class Editor:
         self.unsaved = False
         self._saving = asyncio.Lock()
         self._issues: list = []
+        self._panel_generation = 0
+        self._dialog_open = False  # the conflict or sign-in dialog: one at a time
         self.lang = staff_lang()
 
     # --- layout -----------------------------------------------------------------------------------
@@ -103,7 +105,7 @@ class Editor:
             ui.button(_("App settings"), icon="settings", on_click=self.select_settings).props("outline")
             ui.button(_("Export"), icon="download", on_click=self.export).props("outline")
             ui.button(_("Import"), icon="upload", on_click=self.open_import).props("outline")
-        ui.keyboard(on_key=self._key, ignore=["input", "select", "button", "textarea"])
+        ui.keyboard(on_key=self._key, ignore=["input", "select", "textarea"])
         with ui.row().classes("w-full no-wrap items-start q-gutter-md q-mt-sm"):
             with labelled(ui.element("section"), _("Widgets to add")).classes("mdg-palette"):
                 ui.label(_("Add a widget")).classes("text-h6").props('role="heading" aria-level="2"')
@@ -203,7 +205,7 @@ class Editor:
                 with drop:
                     ui.label(_("Drop here to add at the end of page {number}", number=p + 1)).classes(
                         "text-caption text-grey-8")
-                drop.on("dragover.prevent", lambda: None)
+                drop.on("dragover", js_handler="(e) => e.preventDefault()")
                 drop.on("drop.prevent", lambda p=p: self.drop(p, len(self.editing.spec["pages"][p]["widgets"])))
         ui.button(_("Add a page"), icon="note_add", on_click=lambda: self.edit(
             lambda: self._select_widget(self.editing.add_page(), 0))).props("outline").mark("add-page")
@@ -217,7 +219,7 @@ class Editor:
             f'draggable="true" data-page="{p}" data-index="{i}"')
         self.rows[("widget", p, i)] = row
         row.on("dragstart", lambda p=p, i=i: self._drag(("widget", p, i)))
-        row.on("dragover.prevent", lambda: None)
+        row.on("dragover", js_handler="(e) => e.preventDefault()")
         row.on("drop.prevent", lambda p=p, i=i: self.drop(p, i))
         with row:
             ui.icon(ICONS.get(widget["type"], "widgets")).props('aria-hidden="true"').classes("q-mr-sm")
@@ -307,6 +309,18 @@ class Editor:
                         ui.button(text, on_click=lambda t=target: self.select(t)).props(
                             "flat dense no-caps align=left").classes("text-body2 mdg-issue")
 
+    def _panel_edit(self, apply: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
+        """The on_change of the panel being drawn. Applied at once; an event of a panel since replaced
+        (the widget moved, or was deleted, while keystrokes were queued) is dropped: its positions are stale."""
+        self._panel_generation += 1
+        generation = self._panel_generation
+
+        def on_change(data: dict[str, Any]) -> None:
+            if generation == self._panel_generation:
+                self.apply_now(lambda: apply(data))
+
+        return on_change
+
     @ui.refreshable
     def properties(self) -> None:
         kind, p, i = self.selected
@@ -315,14 +329,14 @@ class Editor:
         with ui.card().classes("w-full mdg-properties"):
             if kind == "settings":
                 ui.label(_("App settings")).classes("text-h6").props('role="heading" aria-level="2"')
+                self._panel_generation += 1
                 PropertyPanel(AppSpec, spec, languages=languages, questions=[], skip={"type", "pages", "format_version"},
                               on_change=self.settings_changed)
                 return
             if kind == "page" and p < len(spec["pages"]):
                 ui.label(_("Page {number}", number=p + 1)).classes("text-h6").props('role="heading" aria-level="2"')
                 PropertyPanel(Page, spec["pages"][p], languages=languages, questions=[], skip={"type", "widgets"},
-                              on_change=lambda data, p=p: self.edit(lambda: self.editing.set_page_title(p, data.get("title")),
-                                                                     keep_panel=True))
+                              on_change=self._panel_edit(lambda data, p=p: self.editing.set_page_title(p, data.get("title"))))
                 return
             if kind != "widget" or p >= len(spec["pages"]) or i >= len(spec["pages"][p]["widgets"]):
                 ui.label(_("Select a widget to change it.")).classes("text-body1")
@@ -332,8 +346,7 @@ class Editor:
                 "text-h6").props('role="heading" aria-level="2"')
             earlier = question_refs(self.editing.earlier_questions(p, i), self.lang)
             PropertyPanel(REGISTRY[widget["type"]], widget, languages=languages, questions=earlier,
-                          on_change=lambda data, p=p, i=i: self.edit(lambda: self.editing.update_widget(p, i, data),
-                                                                     keep_panel=True))
+                          on_change=self._panel_edit(lambda data, p=p, i=i: self.editing.update_widget(p, i, data)))
 
     def preview_controls(self) -> None:
         ui.label(_("Preview")).classes("text-h6").props('role="heading" aria-level="2"')
@@ -405,12 +418,16 @@ class Editor:
 
     async def edit(self, change: Callable[[], Any], *, keep_panel: bool = False) -> bool:
         """Apply one edit, show it, save it. `keep_panel`: the property panel made it, leave it as it is."""
+        before = self.editing.spec
         try:
             change()
         except EditRefused as refused:
             with self.host:
                 ui.notify(_(refused.message, **refused.params), type="warning", multi_line=True)
             return False
+        if self.editing.spec == before:  # nothing changed (a widget dropped where it was): nothing to save
+            self.properties.refresh()
+            return True
         self.unsaved = True
         if keep_panel:  # a property of the selected widget or page: only its name in the canvas changes
             self._rename(self.selected)
@@ -440,15 +457,34 @@ class Editor:
             await self.add_widget(dragged[1], page, index)
         else:
             _kind, from_page, from_index = dragged
+            if from_page == page and from_index < index < len(self.editing.spec["pages"][page]["widgets"]):
+                index += 1  # dropped on a row further down: it goes below that row
             await self.edit(lambda: self._select_widget(*self.editing.move_widget(from_page, from_index, page, index)))
 
-    async def settings_changed(self, data: dict[str, Any]) -> None:
+    def settings_changed(self, data: dict[str, Any]) -> None:
         slug = data.get("slug")
         if slug != self.editing.spec["slug"] and not self.store.slug_free(slug, except_app=self.app_id):
             with self.host:
                 ui.notify(_("The address {slug} is taken by another app. Choose another", slug=slug), type="negative")
             return
-        await self.edit(lambda: self.editing.update_settings(data), keep_panel=True)
+        self.apply_now(lambda: self.editing.update_settings(data))
+
+    def apply_now(self, change: Callable[[], Any]) -> None:
+        """A property panel's edit: applied and shown now, saved in the background (saves queue in order)."""
+        before = self.editing.spec
+        try:
+            change()
+        except EditRefused as refused:
+            with self.host:
+                ui.notify(_(refused.message, **refused.params), type="warning", multi_line=True)
+            return
+        if self.editing.spec == before:
+            return
+        self.unsaved = True
+        self._rename(self.selected)
+        self.update_checklist()
+        self.refresh_header()
+        background_tasks.create(self.save(), name="save the draft")
 
     def confirm_delete_widget(self, page: int, index: int) -> None:
         widget = self.editing.widget(page, index)
@@ -515,11 +551,13 @@ class Editor:
         async with self._saving:  # one save at a time, each with the revision the one before it made
             if not self.unsaved:
                 return  # an earlier save in the queue already saved this working copy
-            if self.current_user() is None:
+            user = self.current_user()
+            if user is None:
                 self.save_state.text = _("Not saved: your session has ended. Sign in to save")
                 with self.host:
                     self.ask_sign_in()
                 return
+            self.user = user  # whoever is signed in now is who saves (a shared counter PC)
             self.save_state.text = _("Saving…")
             spec = self.editing.app_spec()
             try:
@@ -543,6 +581,9 @@ class Editor:
         self.reload_preview()
 
     def show_conflict(self, conflict: EditConflict) -> None:
+        if self._dialog_open:
+            return
+        self._dialog_open = True
         with ui.dialog().props("persistent") as dialog, ui.card().classes("max-w-lg"):
             ui.label(_("Someone else changed this app")).classes("text-h6").props('role="heading" aria-level="2"')
             ui.label(_("{who} saved a change while you were editing. Your last change is not saved yet. "
@@ -550,7 +591,10 @@ class Editor:
                        who=conflict.updated_by or _("Another member of staff")))
 
             async def load_theirs() -> None:
+                if self.current_user() is None:
+                    return
                 dialog.delete()
+                self._dialog_open = False
                 current = self.store.app_by_id(self.app_id)
                 self.editing.replace(current.draft_spec, current.revision)
                 self.unsaved = False
@@ -559,6 +603,7 @@ class Editor:
 
             async def keep_mine() -> None:
                 dialog.delete()
+                self._dialog_open = False
                 self.editing.revision = conflict.revision
                 self.unsaved = True
                 await self.save()
@@ -570,6 +615,9 @@ class Editor:
         dialog.open()
 
     def ask_sign_in(self) -> None:
+        if self._dialog_open:
+            return
+        self._dialog_open = True
         with ui.dialog().props("persistent") as dialog, ui.card().classes("max-w-md"):
             ui.label(_("Sign in again to save")).classes("text-h6").props('role="heading" aria-level="2"')
             ui.label(_("Your session has ended. Your change is kept here and is saved as soon as you sign in."))
@@ -578,12 +626,13 @@ class Editor:
             error = ui.label().classes("text-negative").props('role="alert"')
 
             async def attempt() -> None:
-                result = self.sign_in_again(username.value or "", password.value or "")
+                result = await self.sign_in_again(username.value or "", password.value or "")
                 if isinstance(result, str):
                     error.text = result
                     return
                 self.user = result
                 dialog.delete()
+                self._dialog_open = False
                 await self.save()
 
             ui.button(_("Sign in and save"), on_click=attempt).props("unelevated")

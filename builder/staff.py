@@ -198,11 +198,11 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         return await preview.respond(request, -1 - index, template.spec, lang, path)
 
 
-def _sign_in_again(store: Store, throttle: auth.Throttle, request: Request, username: str,
-                   password: str) -> StaffUser | str:
+async def _sign_in_again(store: Store, throttle: auth.Throttle, request: Request, username: str,
+                         password: str) -> StaffUser | str:
     """For a session that ran out mid-edit: the user, or a message saying why not."""
     client = request.client.host if request.client else "?"
-    result = auth.check_sign_in(store, throttle, username, password, client)
+    result = await run.io_bound(auth.check_sign_in, store, throttle, username, password, client)
     if result.wait_seconds:
         return _("Too many failed tries. Wait {seconds} seconds, then try again", seconds=result.wait_seconds)
     if result.user is None:
@@ -297,6 +297,10 @@ def dashboard_body(store: Store, user: StaffUser) -> None:
 
     @ui.refreshable
     def table() -> None:
+        if auth.session_user(store) is None:  # a dashboard left open after signing out shows nothing new
+            ui.label(_("Your session has ended. Sign in again")).classes("text-body1")
+            ui.link(_("Sign in"), "/signin")
+            return
         rows = [s for s in store.app_summaries() if _matches(s, state)]
         lang = staff_lang()
         if not rows:

@@ -168,12 +168,15 @@ class Store:
         """
         data = spec.model_dump(mode="json", exclude_none=True)
         with self.session() as s:
+            published = s.exec(select(AppVersion.id).where(AppVersion.app_id == app_id).limit(1)).first()
+            # A published app keeps its address (residents and printed links use it) until the next publish.
+            moves = {} if published is not None else {"slug": spec.slug}
             try:
                 result = s.exec(
                     update(App)
                     .where(App.id == app_id, App.revision == revision)
-                    .values(draft_spec=data, slug=spec.slug, kind=spec.kind, revision=revision + 1,
-                            updated_at=utcnow(), updated_by=by)
+                    .values(draft_spec=data, kind=spec.kind, revision=revision + 1, updated_at=utcnow(),
+                            updated_by=by, **moves)
                 )
                 s.flush()
             except IntegrityError:
@@ -256,6 +259,10 @@ class Store:
             errors = [issue.message for issue in lint(spec) if issue.level == "error"]
             if errors:
                 raise PublishRefused(errors)
+            if spec.slug != app.slug:  # the draft has a new address: it takes effect now
+                if s.exec(select(App.id).where(App.slug == spec.slug, App.id != app.id)).first() is not None:
+                    raise SlugTaken(spec.slug)
+                app.slug = spec.slug
             last = s.exec(select(func.max(AppVersion.number)).where(AppVersion.app_id == app.id)).one() or 0
             version = AppVersion(
                 app_id=app.id, number=last + 1, spec=spec.model_dump(mode="json", exclude_none=True),
@@ -268,7 +275,7 @@ class Store:
             s.add(AuditEvent(actor=by, action="app.publish", app_id=app.id, target=app.slug,
                              detail={"version": version.number, "hash": version.spec_hash}))
             s.commit()
-            self._live.pop(app.slug, None)
+            self._live.clear()  # the address may have moved
             return version
 
     def retire(self, slug: str, by: str, message: str | None = None, at: dt.datetime | None = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -242,10 +243,16 @@ async def test_the_preview_never_creates_a_draft_or_a_submission(signed_in):
     first = await client.get(f"/preview/{app_id}/ja/p/1")
     assert first.status_code == 200
     csrf = first.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-    # A page sent empty gets the resident's error message; nothing is stored either way.
+    # A page sent empty gets the resident's error message; a good answer goes on to the check page,
+    # which shows it; sending from there shows the confirmation. Nothing is stored at any step.
     sent = await client.post(f"/preview/{app_id}/ja/p/1", data={"csrf": csrf})
     assert sent.status_code == 422
-    await client.post(f"/preview/{app_id}/ja/check", data={"csrf": csrf})
+    answered = await client.post(f"/preview/{app_id}/ja/p/1", data={"csrf": csrf, "answer_1": "西浜町"})
+    assert answered.status_code == 303 and answered.headers["location"].endswith(f"/preview/{app_id}/ja/check")
+    check = await client.get(f"/preview/{app_id}/ja/check")
+    assert "西浜町" in check.text
+    done = await client.post(f"/preview/{app_id}/ja/check", data={"csrf": csrf}, follow_redirects=True)
+    assert "0000-0000" in done.text
     assert signed_in.store.submissions(app_id) == []
     from sqlmodel import Session, select
 
@@ -279,7 +286,7 @@ async def test_importing_a_good_file_replaces_the_draft_keeps_the_address_and_ca
 
 @pytest.mark.parametrize("data, message", [
     (b"{not json", "The file is not JSON"),
-    (b'{"slug": "x", "title": {"ja": "t"}, "pages": []}', "Nothing was imported"),
+    (b'{"slug": "x", "title": {"ja": "t"}, "pages": []}', "pages: List should have at least 1 item"),
     (b"[1, 2]", "The file is JSON but not an app file"),
     (b"\xff\xfe\x00broken", "not text in UTF-8"),
     (b" " * 10_000_000, "The file is too large"),
@@ -332,3 +339,39 @@ async def test_an_edit_made_after_the_session_ended_is_kept_and_saved_after_sign
     signed_in.find(kind=ui.button, content="Sign in and save").click()
     await signed_in.should_see("All changes saved", retries=SLOW)
     assert widget_types(stored(signed_in, app_id)) == ["short_text", "paragraph"]
+
+
+async def test_typing_and_then_moving_at_once_keeps_each_widget_its_own_text(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    signed_in.find(marker="add-heading").click()  # a new widget is selected: its panel opens
+    await signed_in.should_see(marker="prop:text.ja")
+    signed_in.find(marker="prop:text.ja").type("A")
+    await until(lambda: stored(signed_in, app_id)["pages"][0]["widgets"][1]["text"]["ja"] == "A")
+    signed_in.find(marker="add-heading").click()
+
+    def panel_of_the_new_heading() -> bool:
+        fields = signed_in.find(marker="prop:text.ja").elements
+        return len(fields) == 1 and next(iter(fields)).value == ""
+
+    await until(panel_of_the_new_heading)
+    field = signed_in.find(marker="prop:text.ja")
+    field.type("B")
+    field.type("2")
+    signed_in.find(marker="up-0-2").click()  # without waiting for the keystrokes to be saved
+    await until(lambda: [w["type"] for w in stored(signed_in, app_id)["pages"][0]["widgets"]][1] == "heading"
+                and stored(signed_in, app_id)["pages"][0]["widgets"][2]["text"]["ja"] == "A")
+    await asyncio.sleep(0.5)  # let any keystroke still queued arrive
+    texts = [w.get("text", {}).get("ja") for w in stored(signed_in, app_id)["pages"][0]["widgets"]]
+    # The heading that was not being edited keeps its text; the moved one has what was typed, or
+    # (if the keystrokes came after the move) what it had: never each other's.
+    assert texts[2] == "A" and texts[1] in ("", "B", "B2"), texts
+
+
+async def test_signed_out_the_gallery_and_the_template_previews_are_refused(staff_gui):
+    from .conftest import add_staff
+
+    add_staff(staff_gui.store)
+    response = await staff_gui.http_client.get("/new")
+    assert response.status_code == 303 and "/signin" in response.headers["location"]
+    preview = await staff_gui.http_client.get("/template-preview/citizen-survey/ja/")
+    assert preview.status_code == 401

@@ -189,14 +189,33 @@ def test_an_address_belongs_to_one_app(any_store, example_spec):
     assert not any_store.slug_free(example_spec.slug, except_app=other.id)
 
 
-def test_renaming_an_app_moves_its_address(any_store, example_spec):
+def test_a_draft_moves_its_address_at_once_but_a_live_app_only_when_published(any_store, example_spec):
+    example_spec = AppSpec.model_validate(example_spec)
+    draft_only = any_store.create_app(example_spec.model_copy(update={"slug": "not-yet-live"}), by="sato")
+    any_store.save_draft(draft_only.id, example_spec.model_copy(update={"slug": "still-a-draft"}),
+                         revision=draft_only.revision, by="sato")
+    assert any_store.app("still-a-draft").id == draft_only.id
+
+    app = any_store.create_app(example_spec, by="sato")
+    any_store.publish(example_spec.slug, by="admin")
+    any_store.save_draft(app.id, example_spec.model_copy(update={"slug": "renamed"}), revision=app.revision, by="sato")
+    # Residents, and every printed link, still find the live app where it was.
+    assert any_store.live_app(example_spec.slug).version_number == 1
+    assert any_store.live_app("renamed") is None
+    any_store.publish(example_spec.slug, by="admin")
+    assert any_store.live_app(example_spec.slug) is None
+    assert any_store.live_app("renamed").version_number == 2
+
+
+def test_publishing_a_new_address_another_app_took_is_refused(any_store, example_spec):
     example_spec = AppSpec.model_validate(example_spec)
     app = any_store.create_app(example_spec, by="sato")
     any_store.publish(example_spec.slug, by="admin")
-    assert any_store.live_app(example_spec.slug) is not None
-    any_store.save_draft(app.id, example_spec.model_copy(update={"slug": "renamed"}), revision=app.revision, by="sato")
-    assert any_store.live_app(example_spec.slug) is None
-    assert any_store.app("renamed").id == app.id
+    any_store.save_draft(app.id, example_spec.model_copy(update={"slug": "wanted"}), revision=app.revision, by="sato")
+    any_store.create_app(example_spec.model_copy(update={"slug": "wanted"}), by="suzuki")
+    with pytest.raises(SlugTaken):
+        any_store.publish(example_spec.slug, by="admin")
+    assert any_store.live_app(example_spec.slug).version_number == 1
 
 
 def test_the_dashboard_status_is_derived_from_versions_and_the_draft(any_store, example_spec):
