@@ -231,11 +231,9 @@ class Editor:
             if widget.get("show_if"):
                 labelled(ui.icon("call_split").props('role="img"'), _("Shown only when a condition holds"))
             self._icon_button("arrow_upward", _("Move up: {widget}", widget=summary),
-                              lambda p=p, i=i: self.edit(lambda: self._select_widget(*self.editing.move_widget_by(p, i, -1))),
-                              p > 0 or i > 0, f"up-{p}-{i}")
+                              lambda p=p, i=i: self.move_by(p, i, -1), p > 0 or i > 0, f"up-{p}-{i}")
             self._icon_button("arrow_downward", _("Move down: {widget}", widget=summary),
-                              lambda p=p, i=i: self.edit(lambda: self._select_widget(*self.editing.move_widget_by(p, i, 1))),
-                              p < pages - 1 or i < count - 1, f"down-{p}-{i}")
+                              lambda p=p, i=i: self.move_by(p, i, 1), p < pages - 1 or i < count - 1, f"down-{p}-{i}")
             # The other actions are made when asked for: a menu per row would cost rows × pages elements.
             self._icon_button("more_vert", _("More actions: {widget}", widget=summary),
                               lambda p=p, i=i: self.widget_actions(p, i), marker=f"more-{p}-{i}")
@@ -445,6 +443,19 @@ class Editor:
             page = p if kind in ("widget", "page") and p < len(self.editing.spec["pages"]) else 0
             at = i + 1 if kind == "widget" else None
         await self.edit(lambda: self._select_widget(page, self.editing.add_widget(widget_type, page, at)))
+
+    async def move_by(self, p: int, i: int, step: int) -> None:
+        """Move up or down one place, and keep the keyboard focus on the same button of the moved row,
+        so that pressing it again moves the widget on (the canvas is redrawn by the move)."""
+        if not await self.edit(lambda: self._select_widget(*self.editing.move_widget_by(p, i, step))):
+            return
+        _kind, page, index = self.selected
+        which = 1 if step < 0 else 2  # the row's buttons: name, up, down, more
+        with self.host:
+            ui.run_javascript(
+                f"setTimeout(() => {{ const b = document.querySelectorAll("
+                f"'li.mdg-widget[data-page=\"{page}\"][data-index=\"{index}\"] button');"
+                f" const t = b[{which}] && !b[{which}].disabled ? b[{which}] : b[0]; if (t) t.focus(); }}, 250)")
 
     def _drag(self, what: tuple[str, Any, Any]) -> None:
         self.dragging = what

@@ -128,16 +128,17 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
             password.on("keydown.enter", attempt)
             ui.button(_("Sign in"), on_click=attempt).props("unelevated size=lg")
 
-    @ui.page("/signout", title="Madoguchi")
-    def signout(request: Request):
+    # Plain routes, not pages: a page that only redirects would still leave a NiceGUI client behind.
+    @nicegui_app.get("/signout")
+    def signout(request: Request) -> Response:
         user = auth.session_user(store)
         if user is not None:
             store.audit(user.username, "auth.sign_out", target=user.username)
         auth.end_session()
         return RedirectResponse(prefixed(request, "/signin"), status_code=303)
 
-    @ui.page("/lang/{lang}", title="Madoguchi")
-    def set_language(request: Request, lang: str, next: str = "/"):  # noqa: A002 - the query parameter's name
+    @nicegui_app.get("/lang/{lang}")
+    def set_language(request: Request, lang: str, next: str = "/") -> Response:  # noqa: A002 - the query parameter's name
         if lang in BUILDER_LANGS:
             nicegui_app.storage.user["lang"] = lang
         target = next if next.startswith("/") and not next.startswith("//") else "/"

@@ -92,6 +92,20 @@ def test_make_an_app_from_the_survey_template_drag_a_widget_edit_a_label_and_see
              ?.innerText === name""", arg=name)
     page.get_by_text("All changes saved").wait_for()
 
+    # Keyboard: the move-down button, pressed with Enter, moves the widget and keeps the focus on it.
+    page.locator('li.mdg-widget[data-page="0"][data-index="0"] button').nth(2).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        """(name) => document.activeElement?.closest('li.mdg-widget')?.dataset.index === '1'
+             && document.activeElement.closest('li.mdg-widget').querySelector('.mdg-widget-name').innerText === name""",
+        arg=name)
+    page.get_by_text("All changes saved").wait_for()
+    page.keyboard.press("Control+z")  # and the shortcut undoes it, the focus still on a button
+    page.wait_for_function(
+        """(name) => document.querySelector('li.mdg-widget[data-page="0"][data-index="0"] .mdg-widget-name')
+             ?.innerText === name""", arg=name)
+    page.get_by_text("All changes saved").wait_for()
+
     # Select the first question and give it a new Japanese label.
     page.locator('li.mdg-widget[data-page="0"][data-index="0"] .mdg-widget-name').click()
     label = page.get_by_label("Question: 日本語", exact=True)
