@@ -124,6 +124,7 @@ class Editor:
         self.reload_preview()
 
     def refresh_all(self) -> None:
+        self._update_preview_languages()
         self.canvas.refresh()
         self.checklist.refresh()
         self.properties.refresh()
@@ -351,8 +352,7 @@ class Editor:
         with ui.column().classes("q-gutter-sm q-mb-sm"):
             labelled(ui.toggle({"360": "360 px", "390": "390 px", "desktop": _("Desktop")}, value=self.preview_width,
                       on_change=lambda e: self._set_width(e.value)), _("Preview width"))
-            langs = [lang for lang in self.editing.app_spec().languages if lang in UI_LANGS]
-            ui.select({lang: {"ja": "日本語", "en": "English"}.get(lang, lang) for lang in langs},
+            self.preview_langs = ui.select(self._preview_languages(),
                       value=self.preview_lang, label=_("Preview language"),
                       on_change=lambda e: self._set_preview_lang(e.value)).props("outlined dense").classes("w-48")
         self.frame = ui.element("iframe").classes("mdg-preview")
@@ -361,6 +361,17 @@ class Editor:
             "text-caption")
 
     # --- the preview ------------------------------------------------------------------------------
+
+    def _preview_languages(self) -> dict[str, str]:
+        """The app's languages that the resident pages' interface speaks."""
+        names = {"ja": "日本語", "en": "English"}
+        return {lang: names.get(lang, lang) for lang in self.editing.app_spec().languages if lang in UI_LANGS}
+
+    def _update_preview_languages(self) -> None:
+        """After the app's languages changed in the settings: offer those, and leave one that went."""
+        options = self._preview_languages()
+        if options != self.preview_langs.options:
+            self.preview_langs.set_options(options, value=self.preview_lang if self.preview_lang in options else "ja")
 
     def preview_url(self) -> str:
         kind, p, _i = self.selected
@@ -479,6 +490,7 @@ class Editor:
                 ui.notify(_("The address {slug} is taken by another app. Choose another", slug=slug), type="negative")
             return
         self.apply_now(lambda: self.editing.update_settings(data))
+        self._update_preview_languages()
 
     def apply_now(self, change: Callable[[], Any]) -> None:
         """A property panel's edit: applied and shown now, saved in the background (saves queue in order)."""

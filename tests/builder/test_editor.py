@@ -375,3 +375,14 @@ async def test_signed_out_the_gallery_and_the_template_previews_are_refused(staf
     assert response.status_code == 303 and "/signin" in response.headers["location"]
     preview = await staff_gui.http_client.get("/template-preview/citizen-survey/ja/")
     assert preview.status_code == 401
+
+
+async def test_the_preview_offers_the_languages_the_app_has(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    [choice] = signed_in.find(kind=ui.select, content="Preview language").elements
+    assert set(choice.options) == {"ja", "en"}
+    signed_in.find(kind=ui.button, content="App settings").click()
+    await signed_in.should_see(marker="prop:languages.en")
+    signed_in.find(marker="prop:languages.en").click()
+    await until(lambda: stored(signed_in, app_id)["languages"] == ["ja"])
+    await until(lambda: set(choice.options) == {"ja"})
