@@ -425,24 +425,28 @@ class Editor:
 
     # --- edits ------------------------------------------------------------------------------------
 
-    async def edit(self, change: Callable[[], Any], *, keep_panel: bool = False) -> bool:
-        """Apply one edit, show it, save it. `keep_panel`: the property panel made it, leave it as it is."""
-        before = self.editing.spec
+    def _applied(self, change: Callable[[], Any]) -> bool:
+        """Run `change` on the working copy: True when it changed the app; False when it was refused
+        (staff are told why) or changed nothing (a widget dropped where it was), so nothing is saved."""
+        before, selected = self.editing.spec, self.selected
         try:
             change()
         except EditRefused as refused:
             with self.host:
                 ui.notify(_(refused.message, **refused.params), type="warning", multi_line=True)
             return False
-        if self.editing.spec == before:  # nothing changed (a widget dropped where it was): nothing to save
-            self.properties.refresh()
-            return True
+        if self.editing.spec == before:
+            self.selected = selected
+            return False
         self.unsaved = True
-        if keep_panel:  # a property of the selected widget or page: only its name in the canvas changes
-            self._rename(self.selected)
-        else:
-            self.canvas.refresh()
-            self.properties.refresh()
+        return True
+
+    async def edit(self, change: Callable[[], Any]) -> bool:
+        """Apply one edit from the canvas or the palette, show it, save it."""
+        if not self._applied(change):
+            return False
+        self.canvas.refresh()
+        self.properties.refresh()
         self.update_checklist()
         self.refresh_header()
         await self.save()
@@ -494,16 +498,8 @@ class Editor:
 
     def apply_now(self, change: Callable[[], Any]) -> None:
         """A property panel's edit: applied and shown now, saved in the background (saves queue in order)."""
-        before = self.editing.spec
-        try:
-            change()
-        except EditRefused as refused:
-            with self.host:
-                ui.notify(_(refused.message, **refused.params), type="warning", multi_line=True)
+        if not self._applied(change):
             return
-        if self.editing.spec == before:
-            return
-        self.unsaved = True
         self._rename(self.selected)
         self.update_checklist()
         self.refresh_header()
