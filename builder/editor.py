@@ -82,7 +82,7 @@ class Editor:
         self.preview_width = "360"
         self.unsaved = False
         self._saving = asyncio.Lock()
-        self._issues: list = []
+        self._issues = lint(self.editing.app_spec())
         self._panel_generation = 0
         self._dialog_open = False  # the conflict or sign-in dialog: one at a time
         self.lang = staff_lang()
@@ -126,7 +126,7 @@ class Editor:
     def refresh_all(self) -> None:
         self._update_preview_languages()
         self.canvas.refresh()
-        self.checklist.refresh()
+        self.update_checklist(always=True)
         self.properties.refresh()
         self.refresh_header()
         self.reload_preview()
@@ -144,15 +144,24 @@ class Editor:
             title = LocalizedText.model_validate(page["title"]).text(self.lang) if page.get("title") else ""
             name.text = _("Page {number}", number=p + 1) + (f": {title}" if title else "")
 
-    def update_checklist(self) -> None:
-        """Redraw the checklist only when what it lists changed (most keystrokes change nothing)."""
-        if lint(self.editing.app_spec()) != self._issues:
+    def update_checklist(self, *, always: bool = False) -> None:
+        """Lint once; redraw the checklist only when what it lists changed (most keystrokes change nothing)."""
+        issues = lint(self.editing.app_spec())
+        if always or issues != self._issues:
+            self._issues = issues
             self.checklist.refresh()
 
-    def refresh_header(self) -> None:
+    def show_history(self) -> None:
+        """The title and the Undo / Redo buttons: at every edit, from memory."""
         spec = self.editing.spec
         title = LocalizedText.model_validate(spec["title"]).text(self.lang) or spec["slug"]
         self.heading.text = _("Editing: {title}", title=title)
+        self.undo_button.enabled = bool(self.editing.undo_stack)
+        self.redo_button.enabled = bool(self.editing.redo_stack)
+
+    def refresh_header(self) -> None:
+        """The header, with the app's status as stored (asked of the database: after each save)."""
+        self.show_history()
         found = self.store.app_by_id(self.app_id)
         latest = self.store.latest_version(self.app_id) if found else None
         status = derive_status(found, latest) if found else "draft"
@@ -163,8 +172,6 @@ class Editor:
                  "retired": _("Retired: residents see the service-ended page")}
         self.status.text = words[status]
         self.status.props(f"color={ {'draft': 'grey-8', 'live': 'green-9', 'retired': 'red-10'}.get(status, 'orange-10') }")
-        self.undo_button.enabled = bool(self.editing.undo_stack)
-        self.redo_button.enabled = bool(self.editing.redo_stack)
 
     def palette(self) -> None:
         with ui.column().classes("q-gutter-xs"):
@@ -280,7 +287,7 @@ class Editor:
 
     @ui.refreshable
     def checklist(self) -> None:
-        issues = self._issues = lint(self.editing.app_spec())
+        issues = self._issues
         errors = [i for i in issues if i.level == "error"]
         warnings = [i for i in issues if i.level != "error"]
         with ui.card().classes("w-full q-mb-md mdg-checklist"):
@@ -448,7 +455,7 @@ class Editor:
         self.canvas.refresh()
         self.properties.refresh()
         self.update_checklist()
-        self.refresh_header()
+        self.show_history()
         await self.save()
         return True
 
@@ -502,7 +509,7 @@ class Editor:
             return
         self._rename(self.selected)
         self.update_checklist()
-        self.refresh_header()
+        self.show_history()
         background_tasks.create(self.save(), name="save the draft")
 
     def confirm_delete_widget(self, page: int, index: int) -> None:
