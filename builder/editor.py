@@ -23,6 +23,7 @@ from widgets.spec import Page
 from .app_files import MAX_APP_FILE, read_app_file
 from .editing import Editing, EditRefused
 from .i18n import _, staff_lang
+from .plain_elements import PLAIN_CSS, Glyph, PlainButton, icon_button
 from .properties import PropertyPanel, question_refs
 
 # Palette icons (Material names). A widget type missing here still works, with a generic icon.
@@ -34,6 +35,7 @@ ICONS = {
     "dropdown": "arrow_drop_down_circle", "consent": "verified", "rating": "star",
 }
 PREVIEW_WIDTHS = {"360": "360px", "390": "390px", "desktop": "100%"}
+SLOW_SAVE_SECONDS = 0.4  # a save that takes longer says "Saving…" until it is done
 
 
 def labelled(element: ui.element, label: str) -> ui.element:
@@ -191,11 +193,13 @@ class Editor:
         for p, page in enumerate(pages):
             page_title = LocalizedText.model_validate(page["title"]).text(self.lang) if page.get("title") else ""
             selected_page = self.selected[0] == "page" and self.selected[1] == p
-            with ui.card().classes("w-full q-mb-md mdg-page" + (" mdg-selected" if selected_page else "")) as card:
+            # A plain element with Quasar's card look: a q-card component per page costs more to draw.
+            with ui.element("div").classes("q-card q-pa-sm w-full q-mb-md mdg-page" +
+                                           (" mdg-selected" if selected_page else "")) as card:
                 self.rows[("page", p, 0)] = card
                 name = _("Page {number}", number=p + 1) + (f": {page_title}" if page_title else "")
-                self.names[("page", p, 0)] = ui.button(name, on_click=lambda p=p: self.select(("page", p, 0))).props(
-                    "flat no-caps align=left").classes("w-full text-subtitle1 text-weight-bold mdg-widget-name")
+                self.names[("page", p, 0)] = PlainButton(name).on("click", lambda p=p: self.select(("page", p, 0))) \
+                    .classes("w-full mdg-widget-name mdg-page-name")
                 with ui.row().classes("w-full items-center justify-end q-gutter-xs"):
                     self._icon_button("arrow_upward", _("Move page {number} up", number=p + 1),
                                       lambda p=p: self.edit(lambda: self._moved_page(p, -1)), p > 0)
@@ -230,14 +234,13 @@ class Editor:
         row.on("dragover", js_handler="(e) => e.preventDefault()")
         row.on("drop.prevent", lambda p=p, i=i: self.drop(p, i))
         with row:
-            ui.icon(ICONS.get(widget["type"], "widgets")).props('aria-hidden="true"').classes("q-mr-sm")
-            label = f"{type_title(widget['type'])}: {summary}"
-            self.names[("widget", p, i)] = ui.button(
-                label, on_click=lambda p=p, i=i: self.select(("widget", p, i))).props(
-                f'flat no-caps align=left aria-pressed="{str(selected).lower()}"').classes(
-                "col mdg-widget-name").mark(f"widget-{p}-{i}")
+            Glyph(ICONS.get(widget["type"], "widgets")).classes("q-mx-sm")
+            name = PlainButton(f"{type_title(widget['type'])}: {summary}").on(
+                "click", lambda p=p, i=i: self.select(("widget", p, i))).classes("col mdg-widget-name")
+            name.props["aria-pressed"] = "true" if selected else "false"
+            self.names[("widget", p, i)] = name.mark(f"widget-{p}-{i}")
             if widget.get("show_if"):
-                labelled(ui.icon("call_split").props('role="img"'), _("Shown only when a condition holds"))
+                Glyph("call_split", _("Shown only when a condition holds"))
             self._icon_button("arrow_upward", _("Move up: {widget}", widget=summary),
                               lambda p=p, i=i: self.move_by(p, i, -1), p > 0 or i > 0, f"up-{p}-{i}")
             self._icon_button("arrow_downward", _("Move down: {widget}", widget=summary),
@@ -279,8 +282,7 @@ class Editor:
 
     def _icon_button(self, icon: str, label: str, action: Callable[[], Any], enabled: bool = True,
                      marker: str = "") -> None:
-        button = labelled(ui.button(icon=icon, on_click=action).props("flat round"), label)
-        button.props["title"] = label  # the browser's own tooltip: no extra element per button
+        button = icon_button(icon, label).on("click", action)
         if marker:
             button.mark(marker)
         button.enabled = enabled
@@ -504,13 +506,22 @@ class Editor:
         self._update_preview_languages()
 
     def apply_now(self, change: Callable[[], Any]) -> None:
-        """A property panel's edit: applied and shown now, saved in the background (saves queue in order)."""
-        if not self._applied(change):
-            return
-        self._rename(self.selected)
-        self.update_checklist()
-        self.show_history()
-        background_tasks.create(self.save(), name="save the draft")
+        """A property panel's edit: applied to the working copy now, then saved and shown (saves queue in order)."""
+        if self._applied(change):
+            background_tasks.create(self._save_and_show(self.selected), name="save the draft")
+
+    async def _save_and_show(self, target: tuple[str, int, int]) -> None:
+        """Save, then show the edit in the canvas, checklist and header together with the new preview.
+
+        One batch of changes: NiceGUI's browser side draws the whole page again for each batch it
+        gets, which on a large app costs more than the save, so a keystroke is drawn once, not twice.
+        """
+        try:
+            await self.save()
+        finally:
+            self._rename(target)  # names whatever widget is at `target` now: never a stale name
+            self.update_checklist()
+            self.show_history()
 
     def confirm_delete_widget(self, page: int, index: int) -> None:
         widget = self.editing.widget(page, index)
@@ -584,7 +595,10 @@ class Editor:
                     self.ask_sign_in()
                 return
             self.user = user  # whoever is signed in now is who saves (a shared counter PC)
-            self.save_state.text = _("Saving…")
+            # "Saving…" only for a save slow enough to notice: at every keystroke it would flicker,
+            # be announced by screen readers, and cost the browser a redraw.
+            slow = asyncio.get_running_loop().call_later(SLOW_SAVE_SECONDS, setattr, self.save_state, "text",
+                                                         _("Saving…"))
             spec = self.editing.app_spec()
             try:
                 saved = await run.io_bound(self.store.save_draft, self.app_id, spec, revision=self.editing.revision,
@@ -597,6 +611,10 @@ class Editor:
             except SlugTaken as taken:
                 self.save_state.text = _("Not saved: the address {slug} is taken", slug=taken.slug)
                 return
+            finally:
+                slow.cancel()
+            if saved is None:
+                return  # the server is shutting down (NiceGUI's run.io_bound gives None then)
             self.editing.revision = saved.revision
             self.unsaved = spec.model_dump(mode="json", exclude_none=True) != self.editing.spec
         if self.unsaved:  # edited while that save was under way
@@ -724,14 +742,14 @@ class Editor:
                     text_in("li", line)
 
 
-EDITOR_CSS = """
+EDITOR_CSS = PLAIN_CSS + """
 .mdg-palette { width: 180px; flex: none; }
 .mdg-canvas { flex: 1 1 0; min-width: 340px; }
 .mdg-side { width: 340px; flex: none; }
 .mdg-preview-column { max-width: 380px; }
-.mdg-widget-name .q-btn__content { text-align: left; justify-content: flex-start; }
-.mdg-widget .mdg-widget-name .block { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical;
-                                      overflow: hidden; }
+.mdg-page-name { font-size: 1rem; font-weight: 700; }
+.mdg-widget .mdg-widget-name { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical;
+                                overflow: hidden; overflow-wrap: anywhere; }
 .mdg-preview-column { flex: none; }
 .mdg-preview-column:has(.mdg-preview[style*="100%"]) { max-width: none; flex: 1 1 0; }
 .mdg-preview { height: 720px; border: 1px solid #616161; background: white; max-width: 100%; }

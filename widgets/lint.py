@@ -51,10 +51,10 @@ class LintIssue:
 
 def lint(spec: AppSpec) -> list[LintIssue]:
     """Every issue of `spec`, errors first, each group in page order."""
-    issues: list[LintIssue] = []
-    for check in (_blank_texts, _keys, _conditions, _links, _questions_per_page, _dropdowns,
-                  _long_sentences, _translations, _contact):
-        issues.extend(check(spec))
+    texts = list(_texts(spec))  # walked once: the builder lints at every keystroke
+    issues: list[LintIssue] = [*_blank_texts(texts), *_keys(spec), *_conditions(spec), *_links(texts),
+                               *_questions_per_page(spec), *_dropdowns(spec), *_long_sentences(texts),
+                               *_translations(spec, texts), *_contact(spec)]
     return sorted(issues, key=lambda i: (i.level != "error", -1 if i.page is None else i.page, i.widget or 0))
 
 
@@ -103,8 +103,8 @@ def _key_of(widget: Widget | None) -> str | None:
     return widget.key if isinstance(widget, Question) else None
 
 
-def _blank_texts(spec: AppSpec) -> Iterator[LintIssue]:
-    for t in _texts(spec):
+def _blank_texts(texts: list[_Text]) -> Iterator[LintIssue]:
+    for t in texts:
         # An optional text left wholly empty is as good as none; one with only English is not.
         if not t.text.is_blank() or not (t.required or len(t.text.root) > 1):
             continue
@@ -159,8 +159,8 @@ def _conditions(spec: AppSpec) -> Iterator[LintIssue]:
                                 N_("The condition value {value} is not one of the answers to {key}"), params, **where)
 
 
-def _links(spec: AppSpec) -> Iterator[LintIssue]:
-    for t in _texts(spec):
+def _links(texts: list[_Text]) -> Iterator[LintIssue]:
+    for t in texts:
         if not t.formatted:
             continue
         for url in sorted({url for text in t.text.root.values() for url in markup.links(text)}):
@@ -186,8 +186,8 @@ def _dropdowns(spec: AppSpec) -> Iterator[LintIssue]:
                                 {"count": len(widget.options), "min": DROPDOWN_MIN_OPTIONS}, p, w, widget.key)
 
 
-def _long_sentences(spec: AppSpec) -> Iterator[LintIssue]:
-    for t in _texts(spec):
+def _long_sentences(texts: list[_Text]) -> Iterator[LintIssue]:
+    for t in texts:
         text = markup.plain_text(t.text.root["ja"]) if t.formatted else t.text.root["ja"]
         for sentence in _SENTENCE_END.split(text):
             sentence = sentence.strip()
@@ -198,9 +198,9 @@ def _long_sentences(spec: AppSpec) -> Iterator[LintIssue]:
                                 t.page, t.widget, _key_of(t.owner))
 
 
-def _translations(spec: AppSpec) -> Iterator[LintIssue]:
+def _translations(spec: AppSpec, texts: list[_Text]) -> Iterator[LintIssue]:
     missing: dict[tuple[int | None, int | None, str], list[_Text]] = {}
-    for t in _texts(spec):
+    for t in texts:
         if t.text.is_blank():
             continue
         for lang in spec.languages:

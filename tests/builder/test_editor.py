@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sqlite3
 
 import pytest
 from nicegui import ui
@@ -211,6 +212,25 @@ async def test_a_label_edited_in_the_panel_is_saved_and_the_preview_shows_it(sig
     await signed_in.should_see("All changes saved")
     preview = await signed_in.http_client.get(f"/preview/{app_id}/ja/p/1")
     assert preview.status_code == 200 and "お住まいの地区" in preview.text
+
+
+async def test_a_slow_save_says_saving_until_it_is_done_and_the_edit_is_kept(signed_in, settings):
+    app_id = await create_from(signed_in, "blank")
+    signed_in.find(marker="widget-0-0").click()
+    await signed_in.should_see(marker="prop:label.ja")
+    # Another connection holds SQLite's write lock, as a long export or a busy replica might.
+    database = sqlite3.connect(settings.database_url.split("///", 1)[1], isolation_level=None)
+    database.execute("BEGIN IMMEDIATE")
+    try:
+        signed_in.find(marker="prop:label.ja").type("お住まいの地区")
+        await signed_in.should_see("Saving…", retries=30)
+    finally:
+        database.execute("COMMIT")
+        database.close()
+    await signed_in.should_see("All changes saved")
+    await signed_in.should_not_see("Saving…")
+    assert stored(signed_in, app_id)["pages"][0]["widgets"][0]["label"]["ja"] == "お住まいの地区"
+    await signed_in.should_see(content="お住まいの地区", marker="widget-0-0")
 
 
 async def test_a_bad_data_name_is_refused_beside_the_field_and_nothing_is_saved(signed_in):
