@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from generated_apps.config import Settings
-from generated_apps.store import PublishRefused, Store
+from generated_apps.store import LifecycleRefused, PublishRefused, Store
 from widgets import json_schema, lint
 
 from .app_files import read_app_file
@@ -85,9 +85,13 @@ def _import(store: Store, path: Path, publish: bool) -> int:
     print(f"Imported {spec.slug}.")
     if publish:
         try:
-            version = store.publish(spec.slug, by="cli")
+            # The warnings were printed above: --publish is the operator's acknowledgement of them.
+            version = store.publish(spec.slug, by="cli", warnings_acknowledged=True)
         except PublishRefused as refused:
             print("Not published: " + "; ".join(refused.errors), file=sys.stderr)
+            return 1
+        except LifecycleRefused as refused:
+            print(f"Not published: {refused}", file=sys.stderr)
             return 1
         print(f"Published {spec.slug} as version {version.number}.")
     return 0

@@ -16,7 +16,7 @@ from nicegui import background_tasks, run, ui
 
 from generated_apps.i18n import UI_LANGS
 from generated_apps.models import App, StaffUser
-from generated_apps.store import EditConflict, SlugTaken, Store, derive_status
+from generated_apps.store import EditConflict, SlugTaken, Store
 from widgets import REGISTRY, WIDGET_TYPES, AppSpec, LocalizedText, lint
 from widgets.spec import Page
 
@@ -164,9 +164,8 @@ class Editor:
     def refresh_header(self) -> None:
         """The header, with the app's status as stored (asked of the database: after each save)."""
         self.show_history()
-        found = self.store.app_by_id(self.app_id)
-        latest = self.store.latest_version(self.app_id) if found else None
-        status = derive_status(found, latest) if found else "draft"
+        state = self.store.app_state(self.app_id)
+        status = state.status if state else "draft"
         words = {"draft": _("Draft: residents cannot see this app"),
                  "scheduled": _("Scheduled: not yet visible to residents"),
                  "live": _("Live: residents see the published version, which matches this draft"),

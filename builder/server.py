@@ -24,7 +24,7 @@ def load_demo(store: Store) -> list[str]:
         live = store.live_app(spec.slug)
         if live is None or live.spec is None or live.spec != spec:
             store.save_app(spec, by=DEMO_BY)
-            store.publish(spec.slug, by=DEMO_BY)
+            store.publish(spec.slug, by=DEMO_BY, warnings_acknowledged=True)
         slugs.append(spec.slug)
     return slugs
 

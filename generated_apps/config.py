@@ -16,6 +16,8 @@ class Settings:
     public_url: str
     # The general help line shown where an app names no contact of its own.
     help_phone: str = "0142-23-3331"
+    # Times are stored in UTC and shown, and typed by staff, in this zone.
+    time_zone: str = "Asia/Tokyo"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -23,7 +25,8 @@ class Settings:
         url = os.environ.get("MADOGUCHI_DATABASE_URL") or f"sqlite:///{data_dir / 'madoguchi.sqlite3'}"
         public = os.environ.get("MADOGUCHI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
         help_phone = os.environ.get("MADOGUCHI_HELP_PHONE", cls.help_phone)
-        return cls(data_dir=data_dir, database_url=url, public_url=public, help_phone=help_phone)
+        time_zone = os.environ.get("MADOGUCHI_TIME_ZONE", cls.time_zone)
+        return cls(data_dir=data_dir, database_url=url, public_url=public, help_phone=help_phone, time_zone=time_zone)
 
     def secret_key(self) -> bytes:
         """MADOGUCHI_SECRET_KEY (the same on every replica), else a random key made on first run and

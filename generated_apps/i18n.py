@@ -6,11 +6,14 @@ Catalogs are read from the .po files at start-up, so a fresh checkout needs no c
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import gettext as stdlib_gettext
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -73,3 +76,10 @@ def localized(value: LocalizedText | None) -> Markup:
     if value is None:
         return Markup("")
     return current.get().markup(value)
+
+
+def format_moment(moment: dt.datetime, lang: str, time_zone: str = "Asia/Tokyo") -> str:
+    """A date and time as people read it, in the city's time zone: 2026年12月1日月曜日 9:00."""
+    local = moment.astimezone(ZoneInfo(time_zone))
+    locale = lang.replace("-", "_").split("_x_")[0]
+    return f"{format_date(local.date(), 'full', locale=locale)} {format_time(local.time(), 'H:mm', locale=locale)}"

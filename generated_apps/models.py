@@ -23,8 +23,9 @@ class App(SQLModel, table=True):
     updated_at: dt.datetime = Field(default_factory=utcnow)
     updated_by: str | None = Field(default=None, max_length=100)
     created_by: str | None = Field(default=None, max_length=100)
-    retired_at: dt.datetime | None = None
+    retired_at: dt.datetime | None = None  # in the future: a scheduled retirement
     retire_message: str | None = None
+    successor_id: int | None = Field(default=None, foreign_key="app.id")  # where the retired page sends residents
 
 
 class AppVersion(SQLModel, table=True):
@@ -37,7 +38,12 @@ class AppVersion(SQLModel, table=True):
     spec: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     spec_hash: str = Field(max_length=64)
     published_by: str = Field(max_length=100)
-    published_at: dt.datetime = Field(default_factory=utcnow)
+    published_at: dt.datetime = Field(default_factory=utcnow)  # when residents first see it (later: scheduled)
+    created_at: dt.datetime | None = Field(default_factory=utcnow)  # when the admin published or scheduled it
+    rollback_of: int | None = None  # the number of the earlier version this one republishes
+    # A scheduled version withdrawn before its time: residents never saw it. Nothing else about a version changes.
+    cancelled_at: dt.datetime | None = None
+    cancelled_by: str | None = Field(default=None, max_length=100)
 
 
 class Draft(SQLModel, table=True):
@@ -70,6 +76,8 @@ class Submission(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
+    """One line of the audit log. Append-only: database triggers refuse UPDATE and DELETE (migration 0003)."""
+
     __tablename__ = "audit_event"
 
     id: int | None = Field(default=None, primary_key=True)

@@ -8,7 +8,7 @@ import json
 import re
 import secrets
 import threading
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +57,57 @@ class SlugTaken(Exception):
 STATUSES = ("draft", "scheduled", "live", "live_with_changes", "retired")
 
 
+class LifecycleRefused(Exception):
+    """A lifecycle command that cannot be carried out as asked: `msgid` (with `params`) says why, for staff."""
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        super().__init__(msgid.format(**params))
+        self.msgid, self.params = msgid, params
+
+
+class DraftChanged(Exception):
+    """The draft changed after the admin reviewed it for publishing: review it again."""
+
+
+@dataclass(frozen=True)
+class VersionRef:
+    """A version without its spec: enough to derive status."""
+
+    id: int
+    number: int
+    published_at: dt.datetime
+    spec_hash: str
+
+
+def live_and_scheduled(versions: list[VersionRef], now: dt.datetime) -> tuple[VersionRef | None, VersionRef | None]:
+    """The version residents see at `now` (the newest whose time has come) and the one scheduled next."""
+    live = max((v for v in versions if v.published_at <= now), key=lambda v: v.number, default=None)
+    upcoming = [v for v in versions if v.published_at > now and (live is None or v.number > live.number)]
+    return live, min(upcoming, key=lambda v: v.published_at, default=None)
+
+
+def derive_status(retired_at: dt.datetime | None, live: VersionRef | None, scheduled: VersionRef | None,
+                  draft_hash: str, now: dt.datetime) -> str:
+    if retired_at is not None and retired_at <= now:
+        return "retired"
+    if live is None:
+        return "scheduled" if scheduled is not None else "draft"
+    return "live" if draft_hash == live.spec_hash else "live_with_changes"
+
+
+@dataclass(frozen=True)
+class AppState:
+    """Where one app stands in its lifecycle at `now`: what the builder's header and publishing page show."""
+
+    app: App
+    status: str
+    live: VersionRef | None
+    scheduled: VersionRef | None
+    retire_at: dt.datetime | None  # set, and in the future: a scheduled retirement
+    open_drafts: int  # residents' answers in progress, not sent, not expired
+    now: dt.datetime
+
+
 @dataclass(frozen=True)
 class AppSummary:
     """One row of the builder's dashboard."""
@@ -73,21 +124,9 @@ class AppSummary:
     live_version: int | None
 
 
-def derive_status(app: App, latest: AppVersion | None, now: dt.datetime | None = None) -> str:
-    now = now or utcnow()
-    if app.retired_at is not None and app.retired_at <= now:
-        return "retired"
-    if latest is None:
-        return "draft"
-    if latest.published_at > now:
-        return "scheduled"
-    draft_hash = spec_hash(AppSpec.model_validate(app.draft_spec))
-    return "live" if draft_hash == latest.spec_hash else "live_with_changes"
-
-
 @dataclass(frozen=True)
 class LiveApp:
-    """What the resident side needs of an app: its row's key facts and the version it serves."""
+    """What the resident side needs of an app: its row's key facts and the version it serves now."""
 
     app_id: int
     slug: str
@@ -96,6 +135,8 @@ class LiveApp:
     spec: AppSpec | None
     retired_at: dt.datetime | None
     retire_message: str | None
+    successor_slug: str | None = None
+    opens_at: dt.datetime | None = None  # no version live yet, one scheduled for then
 
     def status(self, now: dt.datetime | None = None) -> str:
         now = now or utcnow()
@@ -104,17 +145,34 @@ class LiveApp:
         return "live" if self.version_id is not None else "draft"
 
 
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes: every time we store is UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment
+
+
+def _draft_hash(app: App) -> str:
+    return spec_hash(AppSpec.model_validate(app.draft_spec))
+
+
 def spec_hash(spec: AppSpec) -> str:
     canonical = json.dumps(spec.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class Store:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Callable[[], dt.datetime] = utcnow) -> None:
         self.engine = engine
+        # Every "now" of the lifecycle comes from here: tests move it to prove that scheduled times
+        # take effect at the first request after them, with no job running.
+        self.clock = clock
         self._specs: dict[int, AppSpec] = {}  # published versions never change, so caching them is safe
-        self._live: dict[str, tuple[float, LiveApp | None]] = {}
+        self._live: dict[str, tuple[dt.datetime, LiveApp | None]] = {}  # slug -> (valid until, app)
         self._lock = threading.Lock()
+
+    def now(self) -> dt.datetime:
+        return self.clock()
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -138,7 +196,7 @@ class Store:
             else:
                 app.draft_spec, app.kind, app.updated_by = data, spec.kind, by
                 app.revision += 1
-                app.updated_at = utcnow()
+                app.updated_at = self.now()
                 action = "app.update"
             s.add(app)
             s.flush()
@@ -175,7 +233,7 @@ class Store:
                 result = s.exec(
                     update(App)
                     .where(App.id == app_id, App.revision == revision)
-                    .values(draft_spec=data, kind=spec.kind, revision=revision + 1, updated_at=utcnow(),
+                    .values(draft_spec=data, kind=spec.kind, revision=revision + 1, updated_at=self.now(),
                             updated_by=by, **moves)
                 )
                 s.flush()
@@ -191,7 +249,7 @@ class Store:
             # A draft is saved at every keystroke: one audit line per person and burst of editing.
             last = s.exec(select(AuditEvent).where(AuditEvent.app_id == app_id)
                           .order_by(AuditEvent.id.desc()).limit(1)).first()
-            if last is None or (last.action, last.actor) != ("app.edit", by) or utcnow() - last.at > EDIT_BURST:
+            if last is None or (last.action, last.actor) != ("app.edit", by) or self.now() - last.at > EDIT_BURST:
                 s.add(AuditEvent(actor=by, action="app.edit", app_id=app_id, target=spec.slug,
                                  detail={"revision": revision + 1}))
             s.commit()
@@ -226,22 +284,52 @@ class Store:
 
     def app_summaries(self) -> list[AppSummary]:
         """Every app with its derived status and submissions count, most recently changed first."""
-        now = utcnow()
+        now = self.now()
         with self.session() as s:
             apps = list(s.exec(select(App).order_by(App.updated_at.desc(), App.id.desc())))
             counts = dict(s.exec(select(Submission.app_id, func.count()).group_by(Submission.app_id)).all())
-            newest = (select(AppVersion.app_id, func.max(AppVersion.number).label("number"))
-                      .group_by(AppVersion.app_id).subquery())
-            latest = {v.app_id: v for v in s.exec(
-                select(AppVersion).join(newest, (AppVersion.app_id == newest.c.app_id)
-                                        & (AppVersion.number == newest.c.number)))}
-        return [
-            AppSummary(id=a.id, slug=a.slug, kind=a.kind, spec=a.draft_spec,
-                       status=derive_status(a, latest.get(a.id), now), revision=a.revision,
-                       updated_at=a.updated_at, updated_by=a.updated_by, submissions=counts.get(a.id, 0),
-                       live_version=latest[a.id].number if a.id in latest else None)
-            for a in apps
-        ]
+            versions = self._version_refs(s)
+        summaries = []
+        for a in apps:
+            live, scheduled = live_and_scheduled(versions.get(a.id, []), now)
+            status = derive_status(a.retired_at, live, scheduled, _draft_hash(a), now)
+            summaries.append(AppSummary(id=a.id, slug=a.slug, kind=a.kind, spec=a.draft_spec, status=status,
+                                        revision=a.revision, updated_at=a.updated_at, updated_by=a.updated_by,
+                                        submissions=counts.get(a.id, 0),
+                                        live_version=live.number if live else None))
+        return summaries
+
+    def _version_refs(self, s: Session, app_id: int | None = None) -> dict[int, list[VersionRef]]:
+        """The versions not cancelled, by app: without their specs."""
+        query = select(AppVersion.app_id, AppVersion.id, AppVersion.number, AppVersion.published_at,
+                       AppVersion.spec_hash).where(AppVersion.cancelled_at.is_(None))
+        if app_id is not None:
+            query = query.where(AppVersion.app_id == app_id)
+        refs: dict[int, list[VersionRef]] = {}
+        for row in s.exec(query):
+            refs.setdefault(row[0], []).append(VersionRef(row[1], row[2], _aware(row[3]), row[4]))
+        return refs
+
+    def app_state(self, app_id: int) -> AppState | None:
+        now = self.now()
+        with self.session() as s:
+            app = s.get(App, app_id)
+            if app is None:
+                return None
+            live, scheduled = live_and_scheduled(self._version_refs(s, app_id).get(app_id, []), now)
+            open_drafts = s.exec(select(func.count()).select_from(Draft).where(
+                Draft.app_id == app_id, Draft.submission_id.is_(None), Draft.expires_at > now)).one()
+        retired_at = _aware(app.retired_at)
+        return AppState(app=app, status=derive_status(retired_at, live, scheduled, _draft_hash(app), now),
+                        live=live, scheduled=scheduled,
+                        retire_at=retired_at if retired_at is not None and retired_at > now else None,
+                        open_drafts=open_drafts, now=now)
+
+    def versions(self, app_id: int) -> list[AppVersion]:
+        """Every version of the app, the newest first, cancelled ones included."""
+        with self.session() as s:
+            return list(s.exec(select(AppVersion).where(AppVersion.app_id == app_id)
+                               .order_by(AppVersion.number.desc())))
 
     def app(self, slug: str) -> App | None:
         with self.session() as s:
@@ -251,75 +339,226 @@ class Store:
         with self.session() as s:
             return list(s.exec(select(App).order_by(App.slug)))
 
-    def publish(self, slug: str, by: str) -> AppVersion:
-        """Freeze the app's draft into the next immutable AppVersion. Refused while lint has errors."""
-        with self.session() as s:
-            app = s.exec(select(App).where(App.slug == slug)).one()
-            spec = AppSpec.model_validate(app.draft_spec)
-            errors = [issue.message for issue in lint(spec) if issue.level == "error"]
-            if errors:
-                raise PublishRefused(errors)
-            if spec.slug != app.slug:  # the draft has a new address: it takes effect now
-                if s.exec(select(App.id).where(App.slug == spec.slug, App.id != app.id)).first() is not None:
-                    raise SlugTaken(spec.slug)
-                app.slug = spec.slug
-            last = s.exec(select(func.max(AppVersion.number)).where(AppVersion.app_id == app.id)).one() or 0
-            version = AppVersion(
-                app_id=app.id, number=last + 1, spec=spec.model_dump(mode="json", exclude_none=True),
-                spec_hash=spec_hash(spec), published_by=by,
-            )
-            s.add(version)
-            app.retired_at = app.retire_message = None  # publishing a retired app re-opens it
-            s.add(app)
-            s.flush()
-            s.add(AuditEvent(actor=by, action="app.publish", app_id=app.id, target=app.slug,
-                             detail={"version": version.number, "hash": version.spec_hash}))
-            s.commit()
-            self._live.clear()  # the address may have moved
-            return version
+    # --- lifecycle: publish, schedule, retire, roll back --------------------------------------------
+    # Each command checks its own rules, changes what it must in one transaction, and writes one
+    # audit line. Who may call them is the builder's business (builder/roles.py).
 
-    def retire(self, slug: str, by: str, message: str | None = None, at: dt.datetime | None = None) -> None:
+    def publish(self, slug: str, by: str, *, at: dt.datetime | None = None, revision: int | None = None,
+                warnings_acknowledged: bool = False) -> AppVersion:
+        """Freeze the app's draft into the next immutable AppVersion, seen by residents from `at` (now by default).
+
+        Refused (PublishRefused) while lint finds errors, which include the city's policy fields;
+        refused (LifecycleRefused) when lint has warnings not acknowledged, or `at` is in the past.
+        With `revision`, DraftChanged when the draft is no longer the one the admin reviewed.
+        A newer publish replaces a version still waiting for its time. Publishing a retired app re-opens it.
+        """
+        now = self.now()
+        if at is not None:
+            at = _aware(at)
+            if at < now - dt.timedelta(minutes=1):
+                raise LifecycleRefused("The publishing time {at} has already passed", at=at)
+            at = at if at > now else None  # a minute ago means now
+        for _attempt in range(3):
+            with self.session() as s:
+                app = s.exec(select(App).where(App.slug == slug)).first()
+                if app is None:
+                    raise LookupError(slug)
+                if revision is not None and app.revision != revision:
+                    raise DraftChanged(app.revision)
+                spec = AppSpec.model_validate(app.draft_spec)
+                issues = lint(spec)
+                errors = [issue.message for issue in issues if issue.level == "error"]
+                if errors:
+                    raise PublishRefused(errors)
+                if any(issue.level == "warning" for issue in issues) and not warnings_acknowledged:
+                    raise LifecycleRefused("Read the warnings and confirm that the app should be published with them")
+                retired_at = _aware(app.retired_at)
+                if at is not None and retired_at is not None and retired_at <= now:
+                    raise LifecycleRefused("A retired app is re-opened by publishing it now, not at a later time")
+                if at is not None and retired_at is not None and at >= retired_at:
+                    raise LifecycleRefused("The app is to be retired on {retire_at}, before that publishing time",
+                                           retire_at=retired_at)
+                if spec.slug != app.slug:  # the draft has a new address: it takes effect now
+                    if s.exec(select(App.id).where(App.slug == spec.slug, App.id != app.id)).first() is not None:
+                        raise SlugTaken(spec.slug)
+                    app.slug = spec.slug
+                replaced = self._cancel_waiting(s, app.id, now, by)
+                last = s.exec(select(func.max(AppVersion.number)).where(AppVersion.app_id == app.id)).one() or 0
+                version = AppVersion(app_id=app.id, number=last + 1, spec=spec.model_dump(mode="json", exclude_none=True),
+                                     spec_hash=spec_hash(spec), published_by=by, published_at=at or now, created_at=now)
+                s.add(version)
+                if at is None:
+                    app.retired_at = app.retire_message = app.successor_id = None  # re-opened
+                s.add(app)
+                try:
+                    s.flush()
+                except IntegrityError:  # another admin published this app at the same moment: number again
+                    s.rollback()
+                    continue
+                detail: dict[str, Any] = {"version": version.number, "hash": version.spec_hash}
+                if at is not None:
+                    detail["at"] = at.isoformat()
+                if replaced:
+                    detail["replaces_scheduled"] = replaced
+                if retired_at is not None and retired_at <= now:
+                    detail["reopened"] = True
+                s.add(AuditEvent(actor=by, action="app.schedule" if at else "app.publish", app_id=app.id,
+                                 target=app.slug, detail=detail))
+                s.commit()
+                self._live.clear()  # the address may have moved
+                return version
+        raise LifecycleRefused("Someone else is publishing this app at this moment. Try again")
+
+    def _cancel_waiting(self, s: Session, app_id: int, now: dt.datetime, by: str) -> list[int]:
+        """Cancel the app's versions still waiting for their time: the numbers cancelled."""
+        waiting = list(s.exec(select(AppVersion).where(AppVersion.app_id == app_id, AppVersion.cancelled_at.is_(None),
+                                                       AppVersion.published_at > now)))
+        for version in waiting:
+            version.cancelled_at, version.cancelled_by = now, by
+            s.add(version)
+        return [v.number for v in waiting]
+
+    def cancel_scheduled(self, app_id: int, by: str) -> int:
+        """Withdraw the version waiting for its time (residents never saw it): its number."""
         with self.session() as s:
-            app = s.exec(select(App).where(App.slug == slug)).one()
-            app.retired_at, app.retire_message = at or utcnow(), message
-            s.add(app)
-            s.add(AuditEvent(actor=by, action="app.retire", app_id=app.id, target=slug))
+            app = self._app_for_lifecycle(s, app_id)
+            cancelled = self._cancel_waiting(s, app_id, self.now(), by)
+            if not cancelled:
+                raise LifecycleRefused("No publication of this app is waiting for its time")
+            s.add(AuditEvent(actor=by, action="app.unschedule", app_id=app_id, target=app.slug,
+                             detail={"versions": cancelled}))
             s.commit()
-            self._live.pop(app.slug, None)
+        self._live.clear()
+        return cancelled[0]
+
+    def retire(self, slug: str, by: str, message: str | None = None, at: dt.datetime | None = None,
+               successor_id: int | None = None) -> None:
+        """Retire the app now or at `at`: residents then see the service-ended page, with `message`,
+        the help phone and a link to the successor app. Refused for an app never published, for a time
+        already past or not after a scheduled publication, and for a successor that is this app or missing."""
+        now = self.now()
+        with self.session() as s:
+            app = s.exec(select(App).where(App.slug == slug)).first()
+            if app is None:
+                raise LookupError(slug)
+            live, scheduled = live_and_scheduled(self._version_refs(s, app.id).get(app.id, []), now)
+            if live is None and scheduled is None:
+                raise LifecycleRefused("The app has never been published, so there is nothing to retire")
+            retired_at = _aware(app.retired_at)
+            if retired_at is not None and retired_at <= now:
+                raise LifecycleRefused("The app is already retired")
+            if at is not None:
+                at = _aware(at)
+                if at < now - dt.timedelta(minutes=1):
+                    raise LifecycleRefused("The retirement time {at} has already passed", at=at)
+                if scheduled is not None and at <= scheduled.published_at:
+                    raise LifecycleRefused("The retirement time must be after the scheduled publication on {publish_at}",
+                                           publish_at=scheduled.published_at)
+            if successor_id is not None:
+                if successor_id == app.id or s.get(App, successor_id) is None:
+                    raise LifecycleRefused("Choose another app as the successor")
+            when = at if at is not None and at > now else now
+            app.retired_at, app.retire_message, app.successor_id = when, (message or "").strip() or None, successor_id
+            s.add(app)
+            detail: dict[str, Any] = {"at": when.isoformat()}
+            if successor_id is not None:
+                detail["successor_id"] = successor_id
+            if app.retire_message:
+                detail["message"] = app.retire_message
+            s.add(AuditEvent(actor=by, action="app.retire", app_id=app.id, target=app.slug, detail=detail))
+            s.commit()
+        self._live.clear()
+
+    def cancel_retirement(self, app_id: int, by: str) -> None:
+        """Call off a retirement that has not yet taken effect."""
+        now = self.now()
+        with self.session() as s:
+            app = self._app_for_lifecycle(s, app_id)
+            retired_at = _aware(app.retired_at)
+            if retired_at is None or retired_at <= now:
+                raise LifecycleRefused("No retirement of this app is waiting for its time")
+            app.retired_at = app.retire_message = app.successor_id = None
+            s.add(app)
+            s.add(AuditEvent(actor=by, action="app.unretire", app_id=app_id, target=app.slug,
+                             detail={"was_at": retired_at.isoformat()}))
+            s.commit()
+        self._live.clear()
+
+    def rollback(self, app_id: int, number: int, by: str) -> AppVersion:
+        """Publish again the spec of earlier version `number`, as the next version. The draft is left as it is."""
+        now = self.now()
+        with self.session() as s:
+            app = self._app_for_lifecycle(s, app_id)
+            earlier = s.exec(select(AppVersion).where(AppVersion.app_id == app_id, AppVersion.number == number)).first()
+            if earlier is None or earlier.cancelled_at is not None or _aware(earlier.published_at) > now:
+                raise LifecycleRefused("There is no version {number} of this app that residents have seen", number=number)
+            live, _scheduled = live_and_scheduled(self._version_refs(s, app_id).get(app_id, []), now)
+            if live is not None and live.number == number:
+                raise LifecycleRefused("Version {number} is the one residents see now", number=number)
+            spec = AppSpec.model_validate(earlier.spec)
+            if spec.slug != app.slug and s.exec(select(App.id).where(App.slug == spec.slug, App.id != app_id)).first():
+                spec = spec.model_copy(update={"slug": app.slug})  # its old address went to another app: keep today's
+            replaced = self._cancel_waiting(s, app_id, now, by)
+            last = s.exec(select(func.max(AppVersion.number)).where(AppVersion.app_id == app_id)).one() or 0
+            version = AppVersion(app_id=app_id, number=last + 1, spec=spec.model_dump(mode="json", exclude_none=True),
+                                 spec_hash=spec_hash(spec), published_by=by, published_at=now, created_at=now,
+                                 rollback_of=number)
+            app.slug = spec.slug
+            app.retired_at = app.retire_message = app.successor_id = None
+            s.add_all([version, app])
+            s.flush()
+            detail: dict[str, Any] = {"version": version.number, "rollback_of": number, "hash": version.spec_hash}
+            if replaced:
+                detail["replaces_scheduled"] = replaced
+            s.add(AuditEvent(actor=by, action="app.rollback", app_id=app_id, target=app.slug, detail=detail))
+            s.commit()
+        self._live.clear()
+        return version
+
+    def _app_for_lifecycle(self, s: Session, app_id: int) -> App:
+        app = s.get(App, app_id)
+        if app is None:
+            raise LookupError(app_id)
+        return app
 
     def cached_live_app(self, slug: str) -> tuple[bool, LiveApp | None]:
         """(found in the cache, the app) without touching the database."""
         entry = self._live.get(slug)
-        if entry is None or entry[0] < time.monotonic():
+        if entry is None or entry[0] <= self.now():
             return False, None
         return True, entry[1]
 
     def live_app(self, slug: str) -> LiveApp | None:
-        """The app at `slug` with its newest published version (None when there is no such app)."""
+        """The app at `slug` with the version residents see now (None when there is no such app)."""
         hit, live = self.cached_live_app(slug)
         if hit:
             return live
-        live = self._load_live_app(slug)
+        now = self.now()
+        live, changes_at = self._load_live_app(slug, now)
         if len(self._live) > 10_000:  # slugs come from URLs: never let strangers grow this without bound
             self._live.clear()
-        self._live[slug] = (time.monotonic() + LIVE_CACHE_SECONDS, live)
+        valid_until = now + dt.timedelta(seconds=LIVE_CACHE_SECONDS)
+        self._live[slug] = (min(valid_until, changes_at) if changes_at else valid_until, live)
         return live
 
-    def _load_live_app(self, slug: str) -> LiveApp | None:
+    def _load_live_app(self, slug: str, now: dt.datetime) -> tuple[LiveApp | None, dt.datetime | None]:
+        """The app and the next time what residents see changes by itself (a scheduled publication)."""
         with self.engine.connect() as c:
-            row = c.execute(
-                select(App.id, App.slug, App.retired_at, App.retire_message, AppVersion.id, AppVersion.number)
-                .select_from(App)
-                .outerjoin(AppVersion, AppVersion.app_id == App.id)
-                .where(App.slug == slug)
-                .order_by(AppVersion.number.desc())
-                .limit(1)
-            ).first()
-        if row is None:
-            return None
-        app_id, slug, retired_at, message, version_id, number = row
-        spec = self.version_spec(version_id) if version_id is not None else None
-        return LiveApp(app_id, slug, version_id, number, spec, retired_at, message)
+            row = c.execute(select(App.id, App.slug, App.retired_at, App.retire_message, App.successor_id)
+                            .where(App.slug == slug)).first()
+            if row is None:
+                return None, None
+            app_id, slug, retired_at, message, successor_id = row
+            versions = [VersionRef(v[0], v[1], _aware(v[2]), "") for v in c.execute(
+                select(AppVersion.id, AppVersion.number, AppVersion.published_at)
+                .where(AppVersion.app_id == app_id, AppVersion.cancelled_at.is_(None)))]
+            successor = c.execute(select(App.slug).where(App.id == successor_id)).scalar() if successor_id else None
+        live, scheduled = live_and_scheduled(versions, now)
+        spec = self.version_spec(live.id) if live is not None else None
+        opens_at = scheduled.published_at if scheduled is not None and live is None else None
+        return (LiveApp(app_id, slug, live.id if live else None, live.number if live else None, spec,
+                        _aware(retired_at), message, successor, opens_at),
+                scheduled.published_at if scheduled is not None else None)
 
     def version_spec(self, version_id: int) -> AppSpec:
         spec = self._specs.get(version_id)
@@ -349,13 +588,13 @@ class Store:
             return None
         with self.session() as s:
             draft = s.get(Draft, draft_id)
-        if draft is None or draft.app_id != app_id or draft.expires_at <= utcnow():
+        if draft is None or draft.app_id != app_id or draft.expires_at <= self.now():
             return None
         return draft
 
     def create_draft(self, app_id: int, version_id: int, answers: dict[str, Any],
                      access_point: str | None = None) -> Draft:
-        now = utcnow()
+        now = self.now()
         draft = Draft(id=secrets.token_urlsafe(32), app_id=app_id, version_id=version_id, answers=answers,
                       created_at=now, updated_at=now, expires_at=now + DRAFT_LIFETIME, access_point=access_point)
         with self.session() as s:
@@ -364,7 +603,7 @@ class Store:
         return draft
 
     def save_answers(self, draft_id: str, answers: dict[str, Any]) -> None:
-        now = utcnow()
+        now = self.now()
         with self.session() as s:
             s.exec(
                 update(Draft)
@@ -437,7 +676,7 @@ class Store:
         """Note the time; store a re-hashed password when the hashing parameters changed."""
         with self.session() as s:
             user = s.get(StaffUser, user_id)
-            user.last_sign_in_at = utcnow()
+            user.last_sign_in_at = self.now()
             if password_hash:
                 user.password_hash = password_hash
             s.add(user)

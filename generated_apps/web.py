@@ -190,8 +190,20 @@ class ResidentSite:
     def not_found(self, request: Request, spec: AppSpec | None = None) -> Response:
         return self.render(request, "not_found.html", 404, spec=spec)
 
-    def retired(self, request: Request, live: LiveApp) -> Response:
-        return self.render(request, "retired.html", 410, spec=live.spec, message=live.retire_message)
+    def retired(self, request: Request, live: LiveApp, *, unsent: bool = False) -> Response:
+        """The service-ended page, at every address of a retired app. `unsent`: the resident was part-way
+        through the form; what they entered is kept as a draft (staff see that it exists), not sent."""
+        successor = self.store.live_app(live.successor_slug) if live.successor_slug else None
+        if successor is not None and successor.status(self.store.now()) != "live":
+            successor = None
+        return self.render(request, "retired.html", 410, spec=live.spec, message=live.retire_message,
+                           successor=successor, successor_url=self._url(successor) if successor else None,
+                           unsent=unsent)
+
+    def not_open(self, request: Request, live: LiveApp) -> Response:
+        """An app scheduled to open later (its poster may already be up)."""
+        opens = i18n.format_moment(live.opens_at, self.translator(request).lang, self.settings.time_zone)
+        return self.render(request, "not_open.html", 404, opens=opens)
 
     def error_page(self, request: Request, status: int, spec: AppSpec | None = None) -> Response:
         return self.render(request, "problem.html", status, spec=spec, code=status)
@@ -201,11 +213,17 @@ class ResidentSite:
     def _app(self, request: Request, *, retired_ok: bool = False) -> LiveApp | Response:
         slug = request.path_params["slug"]
         live = self.store.live_app(slug) if SLUG.fullmatch(slug) else None
+        if live is not None and live.version_id is None and live.opens_at is not None:
+            return self.not_open(request, live)
         if live is None or live.version_id is None:
             return self.not_found(request)
-        if live.status() == "retired" and not retired_ok:
-            return self.retired(request, live)
+        if live.status(self.store.now()) == "retired" and not retired_ok:
+            return self.retired(request, live, unsent=self._has_unsent_draft(request, live))
         return live
+
+    def _has_unsent_draft(self, request: Request, live: LiveApp) -> bool:
+        draft = self._draft(request, live) if draft_cookie(live.app_id) in request.cookies else None
+        return draft is not None and draft.submission_id is None
 
     def _flow(self, request: Request) -> tuple[LiveApp, Draft | None] | Response:
         """The app and the resident's draft, for the pages of the form itself.
@@ -234,7 +252,8 @@ class ResidentSite:
     # --- views ----------------------------------------------------------------------------------
 
     def index(self, request: Request) -> Response:
-        apps = [a for a in self.store.live_apps() if a.status() == "live"]
+        now = self.store.now()
+        apps = [a for a in self.store.live_apps() if a.status(now) == "live"]
         return self.render(request, "index.html", apps=apps)
 
     async def stylesheet(self, request: Request) -> Response:
@@ -267,7 +286,7 @@ class ResidentSite:
         # The common case, a resident arriving from a poster: no draft yet, the app already known.
         # Served from memory without a thread or a database query.
         hit, live = self.store.cached_live_app(request.path_params["slug"])
-        if hit and live is not None and live.status() == "live" and not request.scope["query_string"] \
+        if hit and live is not None and live.status(self.store.now()) == "live" and not request.scope["query_string"] \
                 and draft_cookie(live.app_id) not in request.cookies:
             index = request.path_params["number"] - 1
             key = ("question", live.version_id, index, self.translator(request).lang)
@@ -330,6 +349,8 @@ class ResidentSite:
     def _answer(self, request: Request, form: MultiDict) -> Response:
         found = self._flow(request)
         if isinstance(found, Response):
+            if found.status_code == 410:  # retired while the resident was answering: keep this page too
+                self._keep_page_of_retired(request, form)
             return found
         live, draft = found
         index = request.path_params["number"] - 1
@@ -374,6 +395,20 @@ class ResidentSite:
             target = self._page_url(live, flow.next_page(spec, answers, index))
         response.headers["location"] = target
         return response
+
+    def _keep_page_of_retired(self, request: Request, form: MultiDict) -> None:
+        """Add the valid answers of a page sent after the app retired to the resident's unsent draft."""
+        live = self.store.live_app(request.path_params["slug"])
+        draft = self._draft(request, live) if live is not None else None
+        if draft is None or draft.submission_id is not None:
+            return
+        if not csrf_ok(self.secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
+            return
+        spec, index = self.store.version_spec(draft.version_id), request.path_params["number"] - 1
+        if 0 <= index < len(spec.pages) and flow.may_visit(spec, draft.answers, index):
+            updates, _errors = flow.read_page(spec, index, form, draft.answers)
+            if updates:
+                self.store.save_answers(draft.id, {**draft.answers, **updates})
 
     def check(self, request: Request) -> Response:
         found = self._flow(request)
@@ -424,7 +459,7 @@ class ResidentSite:
             return live
         draft = self._draft(request, live)
         if draft is None or draft.submission_id is None:
-            return self.retired(request, live) if live.status() == "retired" else \
+            return self.retired(request, live) if live.status(self.store.now()) == "retired" else \
                 RedirectResponse(self._url(live), status_code=303)
         submission = self.store.submission(draft.submission_id)
         spec = self.store.version_spec(draft.version_id)

@@ -54,7 +54,7 @@ def lint(spec: AppSpec) -> list[LintIssue]:
     texts = list(_texts(spec))  # walked once: the builder lints at every keystroke
     issues: list[LintIssue] = [*_blank_texts(texts), *_keys(spec), *_conditions(spec), *_links(texts),
                                *_questions_per_page(spec), *_dropdowns(spec), *_long_sentences(texts),
-                               *_translations(spec, texts), *_contact(spec)]
+                               *_translations(spec, texts), *_policy(spec)]
     return sorted(issues, key=lambda i: (i.level != "error", -1 if i.page is None else i.page, i.widget or 0))
 
 
@@ -211,6 +211,12 @@ def _translations(spec: AppSpec, texts: list[_Text]) -> Iterator[LintIssue]:
                         {"lang": lang, "fields": ", ".join(t.path for t in texts)}, page, widget, _key_of(texts[0].owner))
 
 
-def _contact(spec: AppSpec) -> Iterator[LintIssue]:
+def _policy(spec: AppSpec) -> Iterator[LintIssue]:
+    """What the city requires of every published app: who to call, how long data is kept, when it ends."""
     if not spec.contact.phone.strip():
-        yield LintIssue("warning", "no-contact-phone", N_("The app has no contact phone number: residents need one on every page"))
+        yield LintIssue("error", "no-contact-phone", N_("The app has no contact phone number: residents need one on every page"))
+    if spec.lifecycle.retention_days is None:
+        yield LintIssue("error", "no-retention", N_("Say how many days submissions are kept (App settings, Lifecycle)"))
+    if spec.lifecycle.end_date is None and not spec.lifecycle.no_end:
+        yield LintIssue("error", "no-end-date",
+                        N_("Give a planned end date, or tick 'No planned end' (App settings, Lifecycle)"))

@@ -29,16 +29,18 @@ async def test_each_app_shows_its_status_last_change_and_submissions(signed_in):
                      revision=changed.revision, by="tanaka")
     add_app(store, "evacuation-shelter", "shelter-old")
     store.publish("shelter-old", by="admin")
-    store.retire("shelter-old", by="admin", at=utcnow() - dt.timedelta(minutes=1))
+    store.retire("shelter-old", by="admin")
+    add_app(store, "event-signup", "event-soon")
+    store.publish("event-soon", by="admin", at=utcnow() + dt.timedelta(days=1))
     version = store.live_app("survey-live")
     for _ in range(2):
         store.submit(store.create_draft(live.id, version.version_id, {}), {}, "ja")
 
     await signed_in.open("/")
-    for words in ("Draft", "Live", "Live, with changes not yet published", "Retired"):
+    for words in ("Draft", "Live", "Live, with changes not yet published", "Retired", "Scheduled"):
         await signed_in.should_see(words)
     rows = {row.props.get("data-slug"): row for row in signed_in.find(kind=ui.element, marker="app-row").elements}
-    assert set(rows) == {"survey-draft", "survey-live", "notice-changed", "shelter-old"}
+    assert set(rows) == {"survey-draft", "survey-live", "notice-changed", "shelter-old", "event-soon"}
     assert "2" in texts(rows["survey-live"]) and "tanaka" in " ".join(texts(rows["notice-changed"]))
 
 

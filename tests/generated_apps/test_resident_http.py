@@ -14,6 +14,8 @@ from generated_apps.refnum import parse_reference
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec
 
+POLICY = {"retention_days": 30, "no_end": True}  # what every published app must say
+
 
 @pytest.fixture
 def app_store(store, example_spec):
@@ -287,12 +289,12 @@ def test_the_portal_lists_live_apps(client):
 
 def test_an_error_in_one_part_of_a_date_links_to_that_part(settings, store):
     spec = AppSpec.model_validate({
-        "slug": "birthday", "title": "誕生日", "contact": {"phone": "0142-23-3331"},
+        "slug": "birthday", "title": "誕生日", "contact": {"phone": "0142-23-3331"}, "lifecycle": POLICY,
         "pages": [{"widgets": [{"type": "date", "key": "born", "label": "生年月日", "purpose": "birth",
                                 "min_date": "1900-01-01"}]}],
     })
     store.save_app(spec, by="test")
-    store.publish("birthday", by="test")
+    store.publish("birthday", by="test", warnings_acknowledged=True)
     with TestClient(create_app(settings, store), follow_redirects=False) as client:
         token = form_fields(get(client, "/a/birthday/p/1"))["csrf"]
         data = {"csrf": token, "born-era": "showa", "born-year": "25", "born-month": "13", "born-day": "4"}
@@ -346,9 +348,9 @@ def test_after_sending_a_resident_can_start_the_form_again_blank(client, app_sto
 
 def test_a_notice_has_no_form_to_send(settings, store):
     spec = AppSpec.model_validate({"slug": "water", "kind": "notice", "title": "断水のお知らせ",
-                                   "pages": [{"widgets": [{"type": "paragraph", "text": "12月1日に断水します。"}]}]})
+                                   "contact": {"phone": "0142-23-3331"}, "lifecycle": POLICY, "pages": [{"widgets": [{"type": "paragraph", "text": "12月1日に断水します。"}]}]})
     store.save_app(spec, by="test")
-    store.publish("water", by="test")
+    store.publish("water", by="test", warnings_acknowledged=True)
     with TestClient(create_app(settings, store), follow_redirects=False) as client:
         assert "12月1日に断水します。" in client.get("/a/water").text
         for url in ["/a/water/p/1", "/a/water/check"]:
@@ -390,10 +392,11 @@ def test_resident_pages_are_never_cached_nor_framed_by_another_site(client):
 
 
 def test_a_wrong_reading_marks_only_the_reading_field(settings, store):
-    spec = AppSpec.model_validate({"slug": "names", "title": "お名前", "pages": [
+    spec = AppSpec.model_validate({"slug": "names", "title": "お名前", "contact": {"phone": "0142-23-3331"},
+                                   "lifecycle": POLICY, "pages": [
         {"widgets": [{"type": "name", "key": "applicant", "label": "お名前", "reading": "required"}]}]})
     store.save_app(spec, by="test")
-    store.publish("names", by="test")
+    store.publish("names", by="test", warnings_acknowledged=True)
     with TestClient(create_app(settings, store), follow_redirects=False) as client:
         token = form_fields(get(client, "/a/names/p/1"))["csrf"]
         response = client.post("/a/names/p/1", data={"csrf": token, "applicant": "伊達 花子", "applicant-reading": "date"})

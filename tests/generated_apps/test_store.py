@@ -48,7 +48,7 @@ def any_store(request, store):
 def test_the_schema_comes_from_the_alembic_migrations(any_store):
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     with any_store.engine.connect() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == head == "0002"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == head == "0003"
 
 
 def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(store):

@@ -22,6 +22,7 @@ CLEAN = {
     "title": {"ja": "申込", "en": "Application"},
     "languages": ["ja", "en"],
     "contact": CONTACT,
+    "lifecycle": {"retention_days": 365, "no_end": True},
     "pages": [
         {"widgets": [{"type": "paragraph", "text": {"ja": "はじめに。", "en": "Hello."}}]},
         {"widgets": [q("visited", "single_choice", options=YES_NO)]},
@@ -128,10 +129,11 @@ def test_an_unsafe_link_in_a_paragraph_is_an_error():
     assert (issue.code, issue.params["url"]) == ("unsafe-link", "javascript:alert(1)")
 
 
-def test_a_missing_contact_phone_is_only_a_warning():
-    app = spec(contact={})
-    (issue,) = lint(app)
-    assert (issue.level, issue.code, issue.page) == ("warning", "no-contact-phone", None)
+def test_the_city_policy_fields_are_errors_until_given():
+    assert codes(spec(contact={}), "error") == [("no-contact-phone", None, None)]
+    assert codes(spec(lifecycle={"no_end": True}), "error") == [("no-retention", None, None)]
+    assert codes(spec(lifecycle={"retention_days": 30}), "error") == [("no-end-date", None, None)]
+    assert codes(spec(lifecycle={"retention_days": 30, "end_date": "2027-03-31"})) == []
 
 
 def test_more_than_one_question_on_a_page_is_a_warning():
@@ -176,9 +178,9 @@ def test_errors_come_before_warnings():
     def change(d):
         d["pages"][2]["widgets"].append(q("town"))
         d["pages"][1]["widgets"][0]["label"] = {"ja": ""}
-    assert [i.level for i in lint(spec(change, contact={}))] == ["error", "warning", "warning"]
+    assert [i.level for i in lint(spec(change, contact={}))] == ["error", "error", "warning"]
 
 
 def test_an_issue_reads_as_a_sentence():
     (issue,) = lint(spec(contact={}))
-    assert str(issue) == "warning: The app has no contact phone number: residents need one on every page"
+    assert str(issue) == "error: The app has no contact phone number: residents need one on every page"

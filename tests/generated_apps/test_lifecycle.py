@@ -1,0 +1,274 @@
+"""The lifecycle of an app, with a moved clock: every status and transition, taking effect with no job running.
+
+The store's clock is the only thing moved; the database (SQLite and PostgreSQL) is real.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from generated_apps.models import utcnow
+from generated_apps.store import DraftChanged, LifecycleRefused, PublishRefused
+from widgets import AppSpec, LocalizedText
+
+from .test_store import any_store  # noqa: F401 - the fixture: SQLite and PostgreSQL
+
+T0 = dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC)  # 9:00 in Date City
+HOUR = dt.timedelta(hours=1)
+
+
+class Clock:
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def move(self, by: dt.timedelta) -> None:
+        self.now += by
+
+
+@pytest.fixture
+def clock(any_store):  # noqa: F811
+    clock = Clock(T0)
+    any_store.clock = clock
+    return clock
+
+
+@pytest.fixture
+def app(any_store, example_spec, clock):  # noqa: F811
+    return any_store.create_app(AppSpec.model_validate(example_spec), by="suzuki")
+
+
+def status(store, app) -> str:
+    return store.app_state(app.id).status
+
+
+def edit_title(store, app, ja: str) -> None:
+    current = store.app_by_id(app.id)
+    spec = AppSpec.model_validate(current.draft_spec)
+    store.save_draft(app.id, spec.model_copy(update={"title": LocalizedText({"ja": ja, "en": "Changed"})}),
+                     revision=current.revision, by="suzuki")
+
+
+def actions(store, app) -> list[str]:
+    return [e.action for e in store.audit_events(app.id)]
+
+
+def test_a_new_app_is_a_draft_and_publishing_makes_it_live(any_store, app, clock):  # noqa: F811
+    assert status(any_store, app) == "draft"
+    assert any_store.live_app(app.slug).version_id is None
+    version = any_store.publish(app.slug, by="admin")
+    assert (version.number, version.published_by, version.published_at) == (1, "admin", T0)
+    assert status(any_store, app) == "live"
+    assert any_store.live_app(app.slug).version_number == 1
+
+
+def test_editing_a_live_app_leaves_residents_on_the_published_version_until_the_next_publish(any_store, app, clock):  # noqa: F811
+    any_store.publish(app.slug, by="admin")
+    edit_title(any_store, app, "新しい題名")
+    assert status(any_store, app) == "live_with_changes"
+    assert str(any_store.live_app(app.slug).spec.title) == "図書館アンケート"
+    any_store.publish(app.slug, by="admin")
+    assert status(any_store, app) == "live"
+    assert str(any_store.live_app(app.slug).spec.title) == "新しい題名"
+
+
+def test_a_scheduled_publication_takes_effect_at_its_time_with_no_job_running(any_store, app, clock):  # noqa: F811
+    version = any_store.publish(app.slug, by="admin", at=T0 + 2 * HOUR)
+    assert version.published_at == T0 + 2 * HOUR
+    assert status(any_store, app) == "scheduled"
+    assert any_store.live_app(app.slug).opens_at == T0 + 2 * HOUR  # the cache remembers when it changes
+    clock.move(2 * HOUR - dt.timedelta(seconds=1))
+    assert any_store.live_app(app.slug).version_id is None
+    clock.move(dt.timedelta(seconds=1))
+    assert status(any_store, app) == "live"
+    assert any_store.live_app(app.slug).version_number == 1
+    assert actions(any_store, app)[-1] == "app.schedule"
+
+
+def test_a_scheduled_new_version_replaces_the_live_one_at_its_time(any_store, app, clock):  # noqa: F811
+    any_store.publish(app.slug, by="admin")
+    edit_title(any_store, app, "冬の題名")
+    any_store.publish(app.slug, by="admin", at=T0 + HOUR)
+    state = any_store.app_state(app.id)
+    assert (state.status, state.live.number, state.scheduled.number) == ("live_with_changes", 1, 2)
+    clock.move(HOUR)
+    assert str(any_store.live_app(app.slug).spec.title) == "冬の題名"
+    assert status(any_store, app) == "live"
+
+
+def test_publishing_again_replaces_a_publication_still_waiting_and_it_can_be_called_off(any_store, app, clock):  # noqa: F811
+    any_store.publish(app.slug, by="admin", at=T0 + HOUR)
+    second = any_store.publish(app.slug, by="admin", at=T0 + 3 * HOUR)
+    versions = {v.number: v for v in any_store.versions(app.id)}
+    assert versions[1].cancelled_at == T0 and versions[1].cancelled_by == "admin"
+    assert any_store.audit_events(app.id)[-1].detail["replaces_scheduled"] == [1]
+    assert any_store.cancel_scheduled(app.id, by="admin") == second.number
+    assert status(any_store, app) == "draft"
+    clock.move(4 * HOUR)
+    assert status(any_store, app) == "draft" and any_store.live_app(app.slug).version_id is None
+    with pytest.raises(LifecycleRefused):
+        any_store.cancel_scheduled(app.id, by="admin")
+
+
+def test_a_scheduled_retirement_takes_effect_at_its_time_with_no_job_running(any_store, app, clock):  # noqa: F811
+    any_store.publish(app.slug, by="admin")
+    any_store.retire(app.slug, by="admin", message="3月で終わります", at=T0 + HOUR)
+    state = any_store.app_state(app.id)
+    assert (state.status, state.retire_at) == ("live", T0 + HOUR)
+    assert any_store.live_app(app.slug).status(clock()) == "live"
+    clock.move(HOUR)
+    assert status(any_store, app) == "retired"
+    live = any_store.live_app(app.slug)
+    assert live.status(clock()) == "retired" and live.retire_message == "3月で終わります"
+
+
+def test_a_retirement_can_be_called_off_before_its_time_but_not_after(any_store, app, clock):  # noqa: F811
+    any_store.publish(app.slug, by="admin")
+    any_store.retire(app.slug, by="admin", at=T0 + HOUR)
+    any_store.cancel_retirement(app.id, by="admin")
+    clock.move(2 * HOUR)
+    assert status(any_store, app) == "live"
+    any_store.retire(app.slug, by="admin")
+    with pytest.raises(LifecycleRefused):
+        any_store.cancel_retirement(app.id, by="admin")
+    assert status(any_store, app) == "retired"
+
+
+def test_a_retired_app_names_its_successor_and_is_reopened_by_a_new_publish(any_store, app, example_spec, clock):  # noqa: F811
+    successor = any_store.create_app(AppSpec.model_validate(example_spec | {"slug": "library-survey-2027"}), by="suzuki")
+    any_store.publish(successor.slug, by="admin")
+    any_store.publish(app.slug, by="admin")
+    any_store.retire(app.slug, by="admin", message="新しいアンケートへどうぞ", successor_id=successor.id)
+    assert any_store.live_app(app.slug).successor_slug == "library-survey-2027"
+    assert status(any_store, app) == "retired"
+    version = any_store.publish(app.slug, by="admin")
+    assert version.number == 2 and status(any_store, app) == "live"
+    assert any_store.live_app(app.slug).successor_slug is None
+    assert any_store.audit_events(app.id)[-1].detail["reopened"] is True
+
+
+def test_rolling_back_republishes_an_earlier_version_as_the_next_one_and_keeps_the_draft(any_store, app, clock):  # noqa: F811
+    any_store.publish(app.slug, by="admin")
+    edit_title(any_store, app, "二番目")
+    any_store.publish(app.slug, by="admin")
+    edit_title(any_store, app, "書きかけ")
+    third = any_store.rollback(app.id, 1, by="admin")
+    assert (third.number, third.rollback_of) == (3, 1)
+    assert str(any_store.live_app(app.slug).spec.title) == "図書館アンケート"
+    assert any_store.app_by_id(app.id).draft_spec["title"]["ja"] == "書きかけ"  # staff's edits are not lost
+    assert status(any_store, app) == "live_with_changes"
+    event = any_store.audit_events(app.id)[-1]
+    assert (event.action, event.actor, event.detail["version"], event.detail["rollback_of"]) == ("app.rollback", "admin", 3, 1)
+
+
+@pytest.mark.parametrize("number", [0, 4, 99])
+def test_rolling_back_to_a_version_that_does_not_exist_is_refused_and_changes_nothing(any_store, app, clock, number):  # noqa: F811
+    any_store.publish(app.slug, by="admin")
+    any_store.publish(app.slug, by="admin", at=T0 + HOUR, warnings_acknowledged=True)  # number 2, not yet seen
+    before = actions(any_store, app)
+    for bad in (number, 2):
+        with pytest.raises(LifecycleRefused):
+            any_store.rollback(app.id, bad, by="admin")
+    with pytest.raises(LifecycleRefused, match="residents see now"):
+        any_store.rollback(app.id, 1, by="admin")
+    assert actions(any_store, app) == before and len(any_store.versions(app.id)) == 2
+
+
+def test_publishing_is_refused_with_every_lint_error_and_the_missing_policy_fields(any_store, example_spec, clock):  # noqa: F811
+    example_spec["contact"] = {}
+    example_spec["lifecycle"] = {}
+    example_spec["pages"][0]["widgets"][1]["label"] = {"ja": ""}
+    app = any_store.create_app(AppSpec.model_validate(example_spec), by="suzuki")
+    with pytest.raises(PublishRefused) as refused:
+        any_store.publish(app.slug, by="admin")
+    assert len(refused.value.errors) == 4
+    assert any("phone" in e for e in refused.value.errors) and any("kept" in e for e in refused.value.errors)
+    assert any_store.versions(app.id) == [] and status(any_store, app) == "draft"
+
+
+def test_warnings_must_be_acknowledged_and_the_draft_must_be_the_one_reviewed(any_store, example_spec, clock):  # noqa: F811
+    example_spec["pages"][2]["widgets"][0]["label"] = {"ja": "お住まいの町名"}  # English missing: a warning
+    app = any_store.create_app(AppSpec.model_validate(example_spec), by="suzuki")
+    with pytest.raises(LifecycleRefused, match="warnings"):
+        any_store.publish(app.slug, by="admin", revision=app.revision)
+    edit_title(any_store, app, "見直した後の変更")
+    with pytest.raises(DraftChanged):
+        any_store.publish(app.slug, by="admin", revision=app.revision, warnings_acknowledged=True)
+    version = any_store.publish(app.slug, by="admin", revision=app.revision + 1, warnings_acknowledged=True)
+    assert version.number == 1
+
+
+def test_times_that_contradict_each_other_are_refused(any_store, app, clock):  # noqa: F811
+    with pytest.raises(LifecycleRefused, match="has already passed"):
+        any_store.publish(app.slug, by="admin", at=T0 - HOUR)
+    with pytest.raises(LifecycleRefused, match="never been published"):
+        any_store.retire(app.slug, by="admin")
+    any_store.publish(app.slug, by="admin", at=T0 + 2 * HOUR)
+    with pytest.raises(LifecycleRefused, match="after the scheduled publication"):
+        any_store.retire(app.slug, by="admin", at=T0 + HOUR)  # retire-at before publish-at
+    with pytest.raises(LifecycleRefused, match="has already passed"):
+        any_store.retire(app.slug, by="admin", at=T0 - HOUR)
+    any_store.retire(app.slug, by="admin", at=T0 + 3 * HOUR)
+    with pytest.raises(LifecycleRefused, match="to be retired"):
+        any_store.publish(app.slug, by="admin", at=T0 + 4 * HOUR)  # publish-at after retire-at
+    with pytest.raises(LifecycleRefused, match="successor"):
+        any_store.retire(app.slug, by="admin", successor_id=app.id)
+    assert status(any_store, app) == "scheduled"
+
+
+def test_a_time_given_with_another_zone_means_the_same_moment(any_store, app, clock):  # noqa: F811
+    tokyo = dt.timezone(dt.timedelta(hours=9))
+    version = any_store.publish(app.slug, by="admin", at=dt.datetime(2026, 12, 1, 10, 0, tzinfo=tokyo))
+    assert version.published_at == T0 + HOUR  # 10:00 in Tokyo is 01:00 UTC
+    clock.move(HOUR)
+    assert status(any_store, app) == "live"
+
+
+def test_each_lifecycle_action_leaves_exactly_one_audit_line_with_who_what_and_which_app(any_store, app, clock):  # noqa: F811
+    steps = [
+        (lambda: any_store.publish(app.slug, by="kato"), "app.publish"),
+        (lambda: any_store.publish(app.slug, by="kato", at=T0 + HOUR), "app.schedule"),
+        (lambda: any_store.cancel_scheduled(app.id, by="kato"), "app.unschedule"),
+        (lambda: any_store.retire(app.slug, by="kato", at=T0 + HOUR), "app.retire"),
+        (lambda: any_store.cancel_retirement(app.id, by="kato"), "app.unretire"),
+        (lambda: any_store.retire(app.slug, by="kato"), "app.retire"),
+        (lambda: any_store.publish(app.slug, by="kato"), "app.publish"),  # re-open
+        (lambda: any_store.rollback(app.id, 1, by="kato"), "app.rollback"),
+    ]
+    for step, action in steps:
+        before = len(any_store.audit_events(app.id))
+        step()
+        events = any_store.audit_events(app.id)
+        assert len(events) == before + 1
+        assert (events[-1].action, events[-1].actor, events[-1].app_id, events[-1].target) == (action, "kato", app.id, app.slug)
+
+
+def test_the_audit_log_cannot_be_changed_or_deleted(any_store, app, clock):  # noqa: F811
+    any_store.publish(app.slug, by="admin")
+    for statement in ("UPDATE audit_event SET actor = 'someone else'", "DELETE FROM audit_event"):
+        with pytest.raises(DBAPIError, match="append-only"), any_store.engine.begin() as c:
+            c.execute(text(statement))
+    assert [e.actor for e in any_store.audit_events(app.id)] == ["suzuki", "admin"]
+
+
+def test_unsent_drafts_of_residents_are_counted_for_staff_until_they_expire(any_store, app, clock):  # noqa: F811
+    version = any_store.publish(app.slug, by="admin")
+    any_store.create_draft(app.id, version.id, {"visited": "yes"})
+    sent = any_store.create_draft(app.id, version.id, {"visited": "no"})
+    any_store.submit(sent, {"visited": "no"}, "ja")
+    any_store.retire(app.slug, by="admin")
+    assert any_store.app_state(app.id).open_drafts == 1
+    clock.move(dt.timedelta(days=8))
+    assert any_store.app_state(app.id).open_drafts == 0
+
+
+def test_the_real_clock_is_the_default(any_store, example_spec):  # noqa: F811
+    app = any_store.create_app(AppSpec.model_validate(example_spec), by="suzuki")
+    any_store.publish(app.slug, by="admin")
+    assert abs(any_store.versions(app.id)[0].published_at - utcnow()) < dt.timedelta(minutes=1)
