@@ -116,6 +116,13 @@ def check_sign_in(store: Store, throttle: Throttle, username: str, password: str
     return SignIn(user=user)
 
 
+def verify_password(user: StaffUser, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def start_session(user: StaffUser) -> None:
     app.storage.user.update(user_id=user.id, signed_in_at=utcnow().timestamp())
 

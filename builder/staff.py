@@ -11,17 +11,18 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from markupsafe import escape
 from nicegui import app as nicegui_app
 from nicegui import run, ui
 
 from generated_apps.config import Settings
 from generated_apps.models import StaffUser
 from generated_apps.preview import PreviewSite
-from generated_apps.store import SlugTaken, Store
+from generated_apps.store import AuditFilter, SlugTaken, Store
 from widgets import N_, AppSpec, LocalizedText
 
-from . import auth, editor
+from . import audit_page, auth, editor, publishing, roles, users_page
 from .editor import labelled, text_in
 from .i18n import BUILDER_LANGS, _, staff_lang
 from .templates_gallery import templates
@@ -51,14 +52,20 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
     ui.add_css(STAFF_CSS + editor.EDITOR_CSS, shared=True)
     preview = PreviewSite(store, settings, prefix=f"{mount_path}/preview")
 
-    def guard(request: Request) -> StaffUser | Response:
-        """The signed-in member of staff, or where to send the browser instead."""
+    def guard(request: Request, *, admin: str | None = None) -> StaffUser | Response:
+        """The signed-in member of staff, or where to send the browser instead. With `admin` (the
+        action the page is for), only an admin passes; anyone else is refused, and that is recorded."""
         if store.staff_count() == 0:
             return RedirectResponse(prefixed(request, "/setup"), status_code=303)
         user = auth.session_user(store)
+        here = request.url.path[len(request.scope.get("root_path", "")):] or "/"
         if user is None:
-            target = request.url.path[len(request.scope.get("root_path", "")):] or "/"
-            return RedirectResponse(prefixed(request, f"/signin?next={quote(target)}"), status_code=303)
+            return RedirectResponse(prefixed(request, f"/signin?next={quote(here)}"), status_code=303)
+        if user.must_change_password and here != "/password":
+            return RedirectResponse(prefixed(request, "/password"), status_code=303)
+        if admin is not None and not roles.is_admin(user):
+            store.audit(user.username, "auth.refused", target=here, detail={"action": admin, "role": user.role})
+            return not_allowed(request)
         return user
 
     # --- signing in -------------------------------------------------------------------------------
@@ -177,6 +184,53 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
                           current_user=lambda: auth.session_user(store),
                           sign_in_again=lambda u, p: _sign_in_again(store, throttle, request, u, p)).build()
 
+    @ui.page("/apps/{app_id}/publishing", title="Madoguchi")
+    def publishing_page(request: Request, app_id: int):
+        user = guard(request)
+        if isinstance(user, Response):
+            return user
+        with frame(request, user, None):
+            publishing.PublishingPage(store, app_id, user, time_zone=settings.time_zone).build()
+
+    # --- admins: users and the audit log ----------------------------------------------------------
+
+    @ui.page("/users", title="Madoguchi")
+    def users(request: Request):
+        user = guard(request, admin="user.manage")
+        if isinstance(user, Response):
+            return user
+        with frame(request, user, _("Users")):
+            users_page.UsersPage(store).build()
+
+    @ui.page("/password", title="Madoguchi")
+    def password(request: Request):
+        user = guard(request)
+        if isinstance(user, Response):
+            return user
+        with frame(request, user, _("Change your password")), ui.column().classes("max-w-md q-gutter-md"):
+            users_page.password_form(store, user, on_done=lambda: ui.navigate.to("/"))
+
+    @ui.page("/audit", title="Madoguchi")
+    def audit(request: Request):
+        user = guard(request, admin="audit.read")
+        if isinstance(user, Response):
+            return user
+        with frame(request, user, _("Audit log")):
+            audit_page.AuditPage(store, time_zone=settings.time_zone).build()
+
+    @nicegui_app.get("/audit.csv")
+    def audit_csv(request: Request, action: str | None = None, actor: str | None = None, app_id: int | None = None,
+                  since: str | None = None, until: str | None = None) -> Response:
+        user = guard(request, admin="audit.export")
+        if isinstance(user, Response):
+            return user
+        first, last = audit_page.day_range(since, until, settings.time_zone)
+        where = AuditFilter(action=action or None, actor=actor or None, app_id=app_id, since=first, until=last)
+        store.audit(user.username, "audit.export", detail={k: v for k, v in request.query_params.items()})
+        stamp = dt.datetime.now(ZoneInfo(settings.time_zone)).strftime("%Y%m%d-%H%M")
+        return StreamingResponse(audit_page.csv_lines(store, where, settings.time_zone), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": f'attachment; filename="madoguchi-audit-{stamp}.csv"'})
+
     # --- the preview: resident pages of the draft -------------------------------------------------
 
     @nicegui_app.api_route("/preview/{app_id}/{lang}/{path:path}", methods=["GET", "POST"])
@@ -243,8 +297,11 @@ class frame:
             with labelled(ui.element("nav"), _("Main")).classes("row q-gutter-md q-ml-lg"):
                 ui.link(_("Apps"), "/").classes("text-white")
                 ui.link(_("New app"), "/new").classes("text-white")
+                if roles.is_admin(self.user):
+                    ui.link(_("Users"), "/users").classes("text-white")
+                    ui.link(_("Audit log"), "/audit").classes("text-white")
             ui.space()
-            ui.label(self.user.display_name).classes("text-white")
+            ui.link(self.user.display_name, "/password").classes("text-white")
             language_switch(self.request, "white")
             ui.link(_("Sign out"), "/signout").classes("text-white")
         self.main = ui.element("main").classes("w-full q-pa-md" if self.wide else "w-full max-w-screen-xl mx-auto q-pa-md")
@@ -256,6 +313,16 @@ class frame:
 
     def __exit__(self, *exc: object) -> None:
         self.main.__exit__(*exc)
+
+
+def not_allowed(request: Request) -> Response:
+    """A polite refusal, in the staff member's language, for a page only admins may open."""
+    words = escape(_("Only an admin can open this page. Ask an admin of your office if you need it."))
+    back = escape(_("Back to the apps"))
+    body = (f'<!doctype html><html lang="{staff_lang()}"><head><meta charset="utf-8"><title>Madoguchi</title></head>'
+            f'<body style="font: 1.25rem/1.6 sans-serif; margin: 2rem"><h1>{words}</h1>'
+            f'<p><a href="{escape(prefixed(request, "/"))}">{back}</a></p></body></html>')
+    return HTMLResponse(body, status_code=403)
 
 
 def language_switch(request: Request, colour: str = "primary") -> None:

@@ -8,7 +8,7 @@ import json
 import re
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,12 +57,34 @@ class SlugTaken(Exception):
 STATUSES = ("draft", "scheduled", "live", "live_with_changes", "retired")
 
 
-class LifecycleRefused(Exception):
-    """A lifecycle command that cannot be carried out as asked: `msgid` (with `params`) says why, for staff."""
+class Refused(Exception):
+    """A command that cannot be carried out as asked: `msgid` (with `params`) says why, for staff."""
 
     def __init__(self, msgid: str, **params: Any) -> None:
         super().__init__(msgid.format(**params))
         self.msgid, self.params = msgid, params
+
+
+class LifecycleRefused(Refused):
+    """Publishing, scheduling, retiring or rolling back refused."""
+
+
+class UserChangeRefused(Refused):
+    """A change to a staff account refused (the last admin, a name taken)."""
+
+
+ROLES = ("staff", "admin")
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which audit lines to list or export; every field optional."""
+
+    action: str | None = None  # "app.publish", or a prefix ending in "." such as "user."
+    actor: str | None = None
+    app_id: int | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
 
 
 class DraftChanged(Exception):
@@ -387,8 +409,9 @@ class Store:
                 version = AppVersion(app_id=app.id, number=last + 1, spec=spec.model_dump(mode="json", exclude_none=True),
                                      spec_hash=spec_hash(spec), published_by=by, published_at=at or now, created_at=now)
                 s.add(version)
-                if at is None:
+                if at is None and retired_at is not None and retired_at <= now:
                     app.retired_at = app.retire_message = app.successor_id = None  # re-opened
+                    # (a retirement still to come stays: publishing a correction does not call it off)
                 s.add(app)
                 try:
                     s.flush()
@@ -504,7 +527,8 @@ class Store:
                                  spec_hash=spec_hash(spec), published_by=by, published_at=now, created_at=now,
                                  rollback_of=number)
             app.slug = spec.slug
-            app.retired_at = app.retire_message = app.successor_id = None
+            if _aware(app.retired_at) is not None and _aware(app.retired_at) <= now:
+                app.retired_at = app.retire_message = app.successor_id = None  # re-opened; one still to come stays
             s.add_all([version, app])
             s.flush()
             detail: dict[str, Any] = {"version": version.number, "rollback_of": number, "hash": version.spec_hash}
@@ -683,6 +707,52 @@ class Store:
             s.add(AuditEvent(actor=user.username, action="auth.sign_in", target=user.username))
             s.commit()
 
+    def staff_users(self) -> list[StaffUser]:
+        with self.session() as s:
+            return list(s.exec(select(StaffUser).order_by(StaffUser.active.desc(), StaffUser.username)))
+
+    def change_staff_user(self, user_id: int, by: str, *, role: str | None = None, active: bool | None = None) -> StaffUser:
+        """Change a role or (de)activate an account. Never leaves the builder without an active admin."""
+        if role is not None and role not in ROLES:
+            raise UserChangeRefused("There is no role {role}", role=role)
+        with self.session() as s:
+            # Lock the active admins first, so that two admins demoting each other cannot both succeed.
+            admins = list(s.exec(select(StaffUser).where(StaffUser.role == "admin", StaffUser.active)
+                                 .with_for_update()))
+            user = s.get(StaffUser, user_id)
+            if user is None:
+                raise LookupError(user_id)
+            changes: dict[str, Any] = {}
+            if role is not None and role != user.role:
+                changes["role"] = [user.role, role]
+                user.role = role
+            if active is not None and active != user.active:
+                changes["active"] = [user.active, active]
+                user.active = active
+            if not changes:
+                return user
+            if not any(a.id != user.id for a in admins) and not (user.role == "admin" and user.active):
+                raise UserChangeRefused("{name} is the last active admin: make another member of staff an admin first",
+                                        name=user.display_name)
+            s.add(user)
+            action = ("user.deactivate" if active is False else "user.activate") if "active" in changes else "user.role"
+            s.add(AuditEvent(actor=by, action=action, target=user.username, detail=changes))
+            s.commit()
+            s.refresh(user)
+        return user
+
+    def set_password(self, user_id: int, password_hash: str, *, by: str, must_change: bool) -> None:
+        """A new password hash: a temporary one set by an admin (`must_change`), or the user's own."""
+        with self.session() as s:
+            user = s.get(StaffUser, user_id)
+            if user is None:
+                raise LookupError(user_id)
+            user.password_hash, user.must_change_password = password_hash, must_change
+            s.add(user)
+            action = "user.password_reset" if must_change else "user.password_change"
+            s.add(AuditEvent(actor=by, action=action, target=user.username))
+            s.commit()
+
     def audit(self, actor: str, action: str, *, target: str | None = None, app_id: int | None = None,
               detail: dict[str, Any] | None = None) -> None:
         with self.session() as s:
@@ -695,3 +765,42 @@ class Store:
             if app_id is not None:
                 query = query.where(AuditEvent.app_id == app_id)
             return list(s.exec(query))
+
+    def _audit_query(self, where: AuditFilter):
+        query = select(AuditEvent)
+        if where.action:
+            query = query.where(AuditEvent.action.startswith(where.action) if where.action.endswith(".")
+                                else AuditEvent.action == where.action)
+        if where.actor:
+            query = query.where(AuditEvent.actor == where.actor)
+        if where.app_id is not None:
+            query = query.where(AuditEvent.app_id == where.app_id)
+        if where.since is not None:
+            query = query.where(AuditEvent.at >= where.since)
+        if where.until is not None:
+            query = query.where(AuditEvent.at < where.until)
+        return query
+
+    def audit_page(self, where: AuditFilter, *, offset: int = 0, limit: int = 50) -> tuple[list[AuditEvent], int]:
+        """One page of the audit log, newest first, and how many lines match in all."""
+        query = self._audit_query(where)
+        with self.session() as s:
+            total = s.exec(select(func.count()).select_from(query.subquery())).one()
+            rows = list(s.exec(query.order_by(AuditEvent.id.desc()).offset(offset).limit(limit)))
+        return rows, total
+
+    def audit_batches(self, where: AuditFilter, size: int = 1000) -> Iterator[list[AuditEvent]]:
+        """Every matching line, oldest first, a batch at a time (keyset paging: flat memory for exports)."""
+        after = 0
+        while True:
+            with self.session() as s:
+                batch = list(s.exec(self._audit_query(where).where(AuditEvent.id > after)
+                                    .order_by(AuditEvent.id).limit(size)))
+            if not batch:
+                return
+            yield batch
+            after = batch[-1].id
+
+    def audit_actions(self) -> list[str]:
+        with self.session() as s:
+            return sorted(s.exec(select(AuditEvent.action).distinct()))

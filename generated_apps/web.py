@@ -459,7 +459,7 @@ class ResidentSite:
             return live
         draft = self._draft(request, live)
         if draft is None or draft.submission_id is None:
-            return self.retired(request, live) if live.status(self.store.now()) == "retired" else \
+            return self.retired(request, live, unsent=draft is not None) if live.status(self.store.now()) == "retired" else \
                 RedirectResponse(self._url(live), status_code=303)
         submission = self.store.submission(draft.submission_id)
         spec = self.store.version_spec(draft.version_id)

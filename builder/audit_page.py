@@ -1,0 +1,137 @@
+"""The audit log for admins: filtered, paged on the server, newest first; and its CSV export.
+
+The log is append-only (database triggers refuse UPDATE and DELETE); nothing here can change it.
+Reading and exporting it are themselves recorded.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
+
+from nicegui import ui
+
+from generated_apps.models import AuditEvent
+from generated_apps.store import AuditFilter, Store
+
+from .editor import text_in
+from .i18n import _
+
+PAGE_SIZE = 50
+CSV_COLUMNS = ("id", "at_utc", "at_local", "actor", "action", "app_id", "target", "detail")
+
+
+def day_range(since: str | None, until: str | None, zone: str) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """Dates typed in the city's zone (YYYY-MM-DD, both days included) as UTC bounds; unreadable ones are ignored."""
+    def start_of(day: str | None, extra: int) -> dt.datetime | None:
+        try:
+            date = dt.date.fromisoformat(day or "")
+        except ValueError:
+            return None
+        return dt.datetime.combine(date + dt.timedelta(days=extra), dt.time(), tzinfo=ZoneInfo(zone))
+    return start_of(since, 0), start_of(until, 1)
+
+
+def neutral(value: str) -> str:
+    """A cell that a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def csv_lines(store: Store, where: AuditFilter, zone: str) -> Iterator[bytes]:
+    """The matching lines as CSV in UTF-8 with a BOM (so that Excel in Japan reads it), batch by batch."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff".encode()
+    writer.writerow(CSV_COLUMNS)
+    for batch in store.audit_batches(where):
+        for event in batch:
+            at = event.at if event.at.tzinfo else event.at.replace(tzinfo=dt.UTC)
+            writer.writerow([event.id, at.isoformat(), at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S"),
+                             neutral(event.actor), event.action, event.app_id or "", neutral(event.target or ""),
+                             neutral(json.dumps(event.detail, ensure_ascii=False, sort_keys=True))])
+        yield buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.getvalue():
+        yield buffer.getvalue().encode()
+
+
+class AuditPage:
+    def __init__(self, store: Store, *, time_zone: str) -> None:
+        self.store, self.zone = store, time_zone
+        self.filters = {"action": None, "actor": "", "app_id": None, "since": "", "until": ""}
+        self.offset = 0
+
+    def where(self) -> AuditFilter:
+        since, until = day_range(self.filters["since"], self.filters["until"], self.zone)
+        return AuditFilter(action=self.filters["action"], actor=(self.filters["actor"] or "").strip() or None,
+                           app_id=self.filters["app_id"], since=since, until=until)
+
+    def build(self) -> None:
+        apps = {s.id: s.slug for s in self.store.app_summaries()}
+        with ui.row().classes("items-end q-gutter-md q-mb-md"):
+            ui.select({None: _("All actions"), **{a: a for a in self.store.audit_actions()}}, value=None,
+                      label=_("Action"), on_change=lambda e: self.set("action", e.value)).props("outlined").classes(
+                "w-56").mark("filter-action")
+            ui.input(_("Who (user name)"), on_change=lambda e: self.set("actor", e.value)).props(
+                "outlined debounce=300").mark("filter-actor")
+            ui.select({None: _("All apps"), **apps}, value=None, label=_("App"),
+                      on_change=lambda e: self.set("app_id", e.value)).props("outlined").classes("w-56").mark(
+                "filter-app")
+            ui.input(_("From (date)"), on_change=lambda e: self.set("since", e.value)).props(
+                "outlined type=date").mark("filter-since")
+            ui.input(_("To (date)"), on_change=lambda e: self.set("until", e.value)).props(
+                "outlined type=date").mark("filter-until")
+            self.download = ui.link(_("Download as CSV"), self.csv_url()).classes("text-body1").mark("audit-csv")
+        self.table()
+
+    def set(self, name: str, value: object) -> None:
+        self.filters[name] = value
+        self.offset = 0
+        self.download.props["href"] = self.csv_url()
+        self.download.update()
+        self.table.refresh()
+
+    def csv_url(self) -> str:
+        from urllib.parse import urlencode
+
+        query = {k: v for k, v in self.filters.items() if v not in (None, "")}
+        return "/audit.csv" + (f"?{urlencode(query)}" if query else "")
+
+    @ui.refreshable
+    def table(self) -> None:
+        events, total = self.store.audit_page(self.where(), offset=self.offset, limit=PAGE_SIZE)
+        ui.label(_("{total} entries", total=total)).classes("text-body1").props('role="status"').mark("audit-total")
+        with ui.element("table").classes("mdg-table w-full"):
+            with ui.element("thead"), ui.element("tr"):
+                for heading in (_("When ({zone})", zone=self.zone), _("Who"), _("Action"), _("App"), _("Target"),
+                                _("Details")):
+                    text_in("th", heading).props('scope="col"').classes("text-left q-pa-sm")
+            with ui.element("tbody"):
+                for event in events:
+                    self.row(event)
+        with ui.row().classes("q-gutter-md q-mt-md items-center"):
+            ui.button(_("Newer"), on_click=lambda: self.page(-PAGE_SIZE)).props("outline").set_enabled(self.offset > 0)
+            ui.label(_("{first}–{last} of {total}", first=min(self.offset + 1, total),
+                       last=min(self.offset + PAGE_SIZE, total), total=total)).classes("text-body1")
+            ui.button(_("Older"), on_click=lambda: self.page(PAGE_SIZE)).props("outline").set_enabled(
+                self.offset + PAGE_SIZE < total)
+
+    def row(self, event: AuditEvent) -> None:
+        at = event.at if event.at.tzinfo else event.at.replace(tzinfo=dt.UTC)
+        with ui.element("tr").mark("audit-row"):
+            text_in("td", at.astimezone(ZoneInfo(self.zone)).strftime("%Y-%m-%d %H:%M:%S")).classes("q-pa-sm")
+            text_in("td", event.actor).classes("q-pa-sm")
+            text_in("td", event.action).classes("q-pa-sm")
+            text_in("td", str(event.app_id or "")).classes("q-pa-sm")
+            text_in("td", event.target or "").classes("q-pa-sm")
+            text_in("td", json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else "").classes(
+                "q-pa-sm text-caption")
+
+    def page(self, step: int) -> None:
+        self.offset = max(0, self.offset + step)
+        self.table.refresh()

@@ -1,0 +1,339 @@
+"""One app's publishing page: what residents see now, what would change, publish or schedule, retire,
+and the versions with their changes and roll back.
+
+Staff see it all; only admins get the buttons, and each action asks `roles.require_admin` again
+on the server, since a button can outlive the role it was drawn for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from nicegui import run, ui
+
+from generated_apps.models import StaffUser
+from generated_apps.store import AppState, DraftChanged, PublishRefused, Refused, SlugTaken, Store
+from widgets import REGISTRY, AppSpec, LocalizedText, lint
+from widgets.diff import Change, diff_specs
+
+from . import roles
+from .editor import labelled, text_in, type_title
+from .i18n import _, staff_lang
+
+STATUS_WORDS = {
+    "draft": "Draft: residents cannot see this app",
+    "scheduled": "Scheduled: not yet visible to residents",
+    "live": "Live: residents see the published version, which matches this draft",
+    "live_with_changes": "Live: your changes are not visible to residents until an admin publishes",
+    "retired": "Retired: residents see the service-ended page",
+}
+
+
+def parse_local(day: str, time: str, zone: str) -> dt.datetime | None:
+    """A date (YYYY-MM-DD) and a time (HH:MM) typed in the city's zone, as an aware datetime; None if unreadable."""
+    try:
+        local = dt.datetime.combine(dt.date.fromisoformat(day), dt.time.fromisoformat(time))
+    except (TypeError, ValueError):
+        return None
+    return local.replace(tzinfo=ZoneInfo(zone))
+
+
+def describe(change: Change) -> str:
+    """One change in the staff's language: "Changed: Single choice 「…」 on page 2 (Options)"."""
+    thing = type_title(change.name) if change.what == "widget" else ""
+    named = f"{thing} 「{change.label}」" if change.label else thing
+    page = (change.page or 0) + 1
+    if change.what == "setting":
+        return _("Settings changed: {fields}", fields=_fields(AppSpec, change.properties or (change.name,)))
+    if change.what == "page":
+        title = f" 「{change.label}」" if change.label else ""
+        words = {"added": _("Page {number} added{title}", number=page, title=title),
+                 "removed": _("Page {number} removed{title}", number=page, title=title),
+                 "changed": _("Page {number}: title changed", number=page)}
+        return words.get(change.kind, "")
+    if change.kind == "added":
+        return _("Added on page {number}: {widget}", number=page, widget=named)
+    if change.kind == "removed":
+        return _("Removed from page {number}: {widget}", number=page, widget=named)
+    model = REGISTRY.get(change.name)
+    fields = _fields(model, change.properties) if model is not None else ", ".join(change.properties)
+    if change.kind == "moved":
+        text = _("Moved from page {old} to page {new}: {widget}", old=(change.old_page or 0) + 1, new=page, widget=named)
+        return text + (f" ({fields})" if change.properties else "")
+    return _("Changed on page {number}: {widget} ({fields})", number=page, widget=named, fields=fields)
+
+
+def _fields(model: Any, paths: tuple[str, ...]) -> str:
+    """Property paths as the field titles staff know from the property panel: "Label (en), Options"."""
+    names = []
+    for path in paths:
+        first, _dot, rest = path.partition(".")
+        first = first.split("[")[0]
+        info = model.model_fields.get(first) if hasattr(model, "model_fields") else None
+        title = _(info.title) if info is not None and info.title else first
+        names.append(f"{title} ({rest})" if rest else title)
+    return ", ".join(dict.fromkeys(names))
+
+
+class PublishingPage:
+    def __init__(self, store: Store, app_id: int, user: StaffUser, *, time_zone: str) -> None:
+        self.store, self.app_id, self.user, self.zone = store, app_id, user, time_zone
+        self.lang = staff_lang()
+
+    def local(self, moment: dt.datetime) -> str:
+        return moment.astimezone(ZoneInfo(self.zone)).strftime("%Y-%m-%d %H:%M")
+
+    def build(self) -> None:
+        self.body()
+
+    @ui.refreshable
+    def body(self) -> None:
+        state = self.store.app_state(self.app_id)
+        if state is None:
+            ui.label(_("There is no such app. It may have been deleted.")).classes("text-h5")
+            return
+        spec = AppSpec.model_validate(state.app.draft_spec)
+        title = spec.title.text(self.lang) or spec.slug
+        ui.label(_("Publishing: {title}", title=title)).classes("text-h4").props('role="heading" aria-level="1"')
+        ui.link(_("Back to the editor"), f"/apps/{self.app_id}").classes("text-body1 q-mb-md")
+        admin = roles.is_admin(self.user)
+        with ui.row().classes("w-full items-start q-gutter-lg no-wrap"):
+            with ui.column().classes("col q-gutter-md"):
+                self.now_card(state)
+                self.changes_card(state, spec)
+                if admin:
+                    self.publish_card(state, spec)
+                    self.retire_card(state)
+                else:
+                    ui.label(_("Only an admin can publish, schedule, retire or roll back this app. "
+                               "Ask an admin of your office when it is ready.")).classes("text-body1")
+            with ui.column().classes("col q-gutter-md"):
+                self.versions_card(state, admin)
+
+    # --- what residents see now ---------------------------------------------------------------------
+
+    def now_card(self, state: AppState) -> None:
+        with ui.card().classes("w-full"):
+            ui.label(_("What residents see")).classes("text-h6").props('role="heading" aria-level="2"')
+            ui.label(_(STATUS_WORDS[state.status])).classes("text-body1 text-weight-bold").mark("status")
+            if state.live is not None:
+                ui.label(_("Version {number}, published {when}", number=state.live.number,
+                           when=self.local(state.live.published_at))).classes("text-body1")
+            if state.scheduled is not None:
+                with ui.row().classes("items-center q-gutter-sm"):
+                    ui.label(_("Version {number} is scheduled for {when}", number=state.scheduled.number,
+                               when=self.local(state.scheduled.published_at))).classes("text-body1")
+                    if roles.is_admin(self.user):
+                        ui.button(_("Call off the scheduled publication"), on_click=lambda: self.act(
+                            "app.unschedule", lambda by: self.store.cancel_scheduled(self.app_id, by),
+                            _("The scheduled publication is called off"))).props("outline").mark("unschedule")
+            app = state.app
+            if state.retire_at is not None:
+                with ui.row().classes("items-center q-gutter-sm"):
+                    ui.label(_("Retires on {when}", when=self.local(state.retire_at))).classes("text-body1")
+                    if roles.is_admin(self.user):
+                        ui.button(_("Call off the retirement"), on_click=lambda: self.act(
+                            "app.unretire", lambda by: self.store.cancel_retirement(self.app_id, by),
+                            _("The retirement is called off"))).props("outline").mark("unretire")
+            elif state.status == "retired" and app.retired_at is not None:
+                ui.label(_("Retired since {when}", when=self.local(app.retired_at))).classes("text-body1")
+                if app.retire_message:
+                    ui.label(_("Message to residents: {message}", message=app.retire_message)).classes("text-body1")
+            if state.open_drafts:
+                ui.label(_("{count} residents have answers in progress that are not sent. They are kept until "
+                           "they expire.", count=state.open_drafts)).classes("text-body1").mark("open-drafts")
+
+    def changes_card(self, state: AppState, spec: AppSpec) -> None:
+        with ui.card().classes("w-full"):
+            ui.label(_("Changes not yet published")).classes("text-h6").props('role="heading" aria-level="2"')
+            live_spec = self.store.version_spec(state.live.id) if state.live is not None else None
+            if live_spec is None:
+                ui.label(_("Nothing is published yet: residents will see the whole app.")).classes("text-body1")
+                return
+            self.change_list(diff_specs(live_spec, spec), _("The draft is the same as the published version."))
+
+    def change_list(self, changes: list[Change], none: str) -> None:
+        if not changes:
+            ui.label(none).classes("text-body1")
+            return
+        with ui.element("ul").classes("q-pl-md"):
+            for change in changes:
+                with ui.element("li"):
+                    ui.label(describe(change)).classes("text-body1").mark("change")
+
+    # --- publish ------------------------------------------------------------------------------------
+
+    def publish_card(self, state: AppState, spec: AppSpec) -> None:
+        issues = lint(spec)
+        errors = [i for i in issues if i.level == "error"]
+        warnings = [i for i in issues if i.level != "error"]
+        retired = state.status == "retired"
+        with ui.card().classes("w-full q-gutter-sm"):
+            ui.label(_("Re-open the app") if retired else _("Publish")).classes("text-h6").props(
+                'role="heading" aria-level="2"')
+            if errors:
+                ui.label(_("Fix these in the editor before publishing:")).classes("text-body1 text-negative")
+                self.issue_list(errors)
+                return
+            acknowledged = None
+            if warnings:
+                ui.label(_("Consider these warnings:")).classes("text-body1")
+                self.issue_list(warnings)
+                acknowledged = ui.checkbox(_("I have read the warnings and want to publish anyway")).mark("acknowledge")
+            when = self.when_picker(allow_later=not retired, later_label=_("At a set time (schedule)"))
+            revision = state.app.revision
+
+            async def publish() -> None:
+                if acknowledged is not None and not acknowledged.value:
+                    ui.notify(_("Tick the box to confirm that you have read the warnings"), type="warning")
+                    return
+                at = when()
+                if at is False:
+                    return
+                await self.act("app.schedule" if at else "app.publish", lambda by: self.store.publish(
+                    state.app.slug, by, at=at or None, revision=revision, warnings_acknowledged=True),
+                    _("Scheduled") if at else _("Published: residents see it now"))
+
+            ui.button(_("Re-open now") if retired else _("Publish"), icon="publish", on_click=publish).props(
+                "unelevated size=lg").mark("publish")
+
+    def issue_list(self, issues: list) -> None:
+        with ui.element("ul").classes("q-pl-md"):
+            for issue in issues:
+                where = _("Page {number}", number=issue.page + 1) + ": " if issue.page is not None else ""
+                text = _(issue.msgid, **issue.params) if issue.params else _(issue.msgid)
+                text_in("li", where + text).classes("text-body1")
+
+    def when_picker(self, *, allow_later: bool, later_label: str) -> Callable[[], dt.datetime | None | bool]:
+        """Now, or a date and time in the city's zone. The returned function reads it: None for now,
+        the moment, or False (with a message shown) when the date or time cannot be read."""
+        if not allow_later:
+            return lambda: None
+        choice = ui.radio({"now": _("Now"), "later": later_label}, value="now").props("inline").mark("when")
+        with ui.row().classes("q-gutter-sm items-end") as row:
+            day = labelled(ui.input(_("Date")).props("outlined type=date"), _("Date")).mark("when-date")
+            time = labelled(ui.input(_("Time ({zone})", zone=self.zone)).props("outlined type=time"),
+                            _("Time ({zone})", zone=self.zone)).mark("when-time")
+        row.bind_visibility_from(choice, "value", value="later")
+
+        def read() -> dt.datetime | None | bool:
+            if choice.value == "now":
+                return None
+            moment = parse_local(day.value or "", time.value or "", self.zone)
+            if moment is None:
+                ui.notify(_("Enter a date and a time"), type="warning")
+                return False
+            return moment
+
+        return read
+
+    # --- retire -------------------------------------------------------------------------------------
+
+    def retire_card(self, state: AppState) -> None:
+        if state.status in ("draft", "retired") or state.retire_at is not None:
+            return
+        others = {s.id: (LocalizedText.model_validate(s.spec["title"]).text(self.lang) or s.slug)
+                  for s in self.store.app_summaries() if s.id != self.app_id and s.status in ("live", "live_with_changes")}
+        with ui.card().classes("w-full q-gutter-sm"):
+            ui.label(_("Retire")).classes("text-h6").props('role="heading" aria-level="2"')
+            ui.label(_("Residents who open the app, or scan its codes, then see that the service has ended, "
+                       "the phone number, your message and a link to the new app.")).classes("text-body2")
+            message = ui.textarea(_("Message to residents (Japanese)")).props("outlined").classes("w-full").mark(
+                "retire-message")
+            successor = ui.select({None: _("No successor"), **others}, value=None,
+                                  label=_("Successor app (optional)")).props("outlined").classes("w-96").mark("successor")
+            when = self.when_picker(allow_later=True, later_label=_("At a set time"))
+
+            async def retire() -> None:
+                at = when()
+                if at is False:
+                    return
+                await self.act("app.retire", lambda by: self.store.retire(
+                    state.app.slug, by, message=message.value, at=at or None, successor_id=successor.value),
+                    _("Retirement scheduled") if at else _("Retired: residents see the service-ended page"))
+
+            ui.button(_("Retire"), icon="block", on_click=lambda: self.confirm(
+                _("Retire this app?"), _("Retire"), retire)).props("unelevated color=negative").mark("retire")
+
+    # --- versions -----------------------------------------------------------------------------------
+
+    def versions_card(self, state: AppState, admin: bool) -> None:
+        versions = self.store.versions(self.app_id)
+        with ui.card().classes("w-full"):
+            ui.label(_("Versions")).classes("text-h6").props('role="heading" aria-level="2"')
+            if not versions:
+                ui.label(_("No version yet.")).classes("text-body1")
+                return
+            seen = [v for v in versions if v.cancelled_at is None]
+            with ui.element("ol").classes("q-pl-none mdg-versions").props("reversed"):
+                for version in versions:
+                    with ui.element("li").classes("q-mb-md").mark(f"version-{version.number}"):
+                        notes = []
+                        if state.live is not None and version.id == state.live.id:
+                            notes.append(_("residents see this one"))
+                        if version.rollback_of:
+                            notes.append(_("roll back to version {number}", number=version.rollback_of))
+                        if version.cancelled_at is not None:
+                            notes.append(_("called off"))
+                        elif state.scheduled is not None and version.id == state.scheduled.id:
+                            notes.append(_("scheduled"))
+                        heading = _("Version {number}: {when}, by {who}", number=version.number,
+                                    when=self.local(version.published_at), who=version.published_by)
+                        ui.label(heading + (f" ({', '.join(notes)})" if notes else "")).classes(
+                            "text-body1 text-weight-medium")
+                        earlier = next((v for v in seen if v.number < version.number), None)
+                        with ui.expansion(_("Changes from version {number}", number=earlier.number) if earlier
+                                          else _("First version")).classes("w-full"):
+                            before = AppSpec.model_validate(earlier.spec) if earlier else None
+                            self.change_list(diff_specs(before, AppSpec.model_validate(version.spec)) if before else [],
+                                             _("The same as the version before.") if earlier else
+                                             _("The first version residents saw."))
+                        can_roll_back = (admin and version.cancelled_at is None and state.live is not None
+                                         and version.number < state.live.number)
+                        if can_roll_back:
+                            ui.button(_("Roll back to version {number}", number=version.number),
+                                      on_click=lambda n=version.number: self.confirm(
+                                          _("Publish version {number} again?", number=n), _("Roll back"),
+                                          lambda: self.act("app.rollback",
+                                                           lambda by: self.store.rollback(self.app_id, n, by),
+                                                           _("Version {number} is published again", number=n)))
+                                      ).props("outline").mark(f"rollback-{version.number}")
+
+    # --- doing it -----------------------------------------------------------------------------------
+
+    def confirm(self, question: str, yes: str, action: Callable[[], Any]) -> None:
+        with ui.dialog() as dialog, ui.card():
+            ui.label(question).classes("text-h6").props('role="heading" aria-level="2"')
+            with ui.row():
+                async def go() -> None:
+                    dialog.close()
+                    await action()
+                ui.button(yes, on_click=go).props("unelevated color=negative").mark("confirm")
+                ui.button(_("Cancel"), on_click=dialog.close).props("outline")
+        dialog.open()
+
+    async def act(self, action: str, command: Callable[[str], Any], done: str) -> None:
+        """Run a lifecycle command as the admin signed in now; say what happened; draw the page again."""
+        try:
+            admin = roles.require_admin(self.store, action, app_id=self.app_id)
+        except roles.NotAllowed as refused:
+            ui.notify(_(refused.msgid), type="negative")
+            return
+        try:
+            await run.io_bound(command, admin.username)
+        except PublishRefused as refused:
+            ui.notify(_("Not published: {problems}", problems="; ".join(refused.errors)), type="negative",
+                      multi_line=True)
+        except DraftChanged:
+            ui.notify(_("The draft changed while you were reviewing it. Review the changes again"), type="warning")
+        except SlugTaken as taken:
+            ui.notify(_("The address {slug} is taken by another app. Choose another", slug=taken.slug), type="negative")
+        except Refused as refused:
+            ui.notify(_(refused.msgid, **{k: self.local(v) if isinstance(v, dt.datetime) else v
+                                          for k, v in refused.params.items()}), type="negative", multi_line=True)
+        else:
+            ui.notify(done, type="positive")
+        self.body.refresh()

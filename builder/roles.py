@@ -1,0 +1,41 @@
+"""Who may do what in the builder, checked on the server at the moment of each action.
+
+`staff` edit drafts and read submissions; `admin` also publish, schedule, retire, roll back, manage
+users and read the audit log. Buttons are hidden from staff too, but hiding is a courtesy: the
+check here is what counts. A refused attempt is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from generated_apps.models import StaffUser
+from generated_apps.store import Store
+from widgets import N_
+
+from . import auth
+
+ADMIN_ACTIONS = frozenset({"app.publish", "app.schedule", "app.unschedule", "app.retire", "app.unretire",
+                           "app.rollback", "user.manage", "audit.read", "audit.export"})
+
+
+class NotAllowed(Exception):
+    """The signed-in user may not do this (or nobody is signed in any more). `msgid` says which."""
+
+    def __init__(self, msgid: str) -> None:
+        super().__init__(msgid)
+        self.msgid = msgid
+
+
+def is_admin(user: StaffUser | None) -> bool:
+    return user is not None and user.active and user.role == "admin"
+
+
+def require_admin(store: Store, action: str, *, app_id: int | None = None, target: str | None = None) -> StaffUser:
+    """The signed-in admin, asked of the database now (a role may have changed since the page was drawn)."""
+    user = auth.session_user(store)
+    if user is None:
+        raise NotAllowed(N_("Your session has ended. Sign in again"))
+    if not is_admin(user):
+        store.audit(user.username, "auth.refused", app_id=app_id, target=target,
+                    detail={"action": action, "role": user.role})
+        raise NotAllowed(N_("Only an admin can do this. Ask an admin of your office"))
+    return user

@@ -1,0 +1,184 @@
+"""The admins' page of staff accounts, and everyone's page for changing their own password.
+
+Accounts are never deleted (the audit log keeps their names): they are deactivated. A new account,
+or a reset one, gets a temporary password shown once to the admin, which must be changed at the
+first sign-in. The store refuses any change that would leave no active admin.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import run, ui
+
+from generated_apps.models import StaffUser
+from generated_apps.store import ROLES, Store, UserChangeRefused
+from widgets import N_
+
+from . import auth, roles
+from .editor import labelled, text_in
+from .i18n import _
+
+ROLE_NAMES = {"staff": N_("Staff: edits drafts, reads submissions"),
+              "admin": N_("Admin: also publishes, retires, manages users")}
+USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+def temporary_password() -> str:
+    """Easy to read out and type once: four groups of lower-case letters and digits, no look-alikes."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+class UsersPage:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def build(self) -> None:
+        self.add_form()
+        self.table()
+
+    def add_form(self) -> None:
+        with ui.card().classes("w-full q-mb-md q-gutter-sm"):
+            ui.label(_("Add a member of staff")).classes("text-h6").props('role="heading" aria-level="2"')
+            with ui.row().classes("items-end q-gutter-md"):
+                username = ui.input(_("User name (a-z, 0-9, . _ -)")).props("outlined").mark("new-username")
+                name = ui.input(_("Name, as colleagues will see it")).props("outlined").mark("new-name")
+                role = ui.select({r: _(ROLE_NAMES[r]) for r in ROLES}, value="staff", label=_("Role")).props(
+                    "outlined").classes("w-96").mark("new-role")
+
+                async def add() -> None:
+                    login = (username.value or "").strip().lower()
+                    if not login or not set(login) <= USERNAME_CHARS or len(login) > 64:
+                        ui.notify(_("Enter a user name of letters a-z, digits and . _ -"), type="warning")
+                        return
+                    if not (name.value or "").strip():
+                        ui.notify(_("Enter the name colleagues will see"), type="warning")
+                        return
+                    password = temporary_password()
+
+                    def create(by: str) -> Any:
+                        return self.store.create_staff_user(login, name.value.strip(), auth.hash_password(password),
+                                                            role.value, by=by, must_change_password=True)
+
+                    if await self.act(create, None):
+                        self.show_password(login, password)
+                        username.value = name.value = ""
+
+                ui.button(_("Add"), icon="person_add", on_click=add).props("unelevated").mark("add-user")
+
+    @ui.refreshable
+    def table(self) -> None:
+        me = auth.session_user(self.store)
+        with ui.element("table").classes("mdg-table w-full"):
+            with ui.element("thead"), ui.element("tr"):
+                for heading in (_("User name"), _("Name"), _("Role"), _("State"), _("Last sign-in"), _("Actions")):
+                    text_in("th", heading).props('scope="col"').classes("text-left q-pa-sm")
+            with ui.element("tbody"):
+                for user in self.store.staff_users():
+                    self.row(user, me)
+
+    def row(self, user: StaffUser, me: StaffUser | None) -> None:
+        from .staff import local_time
+
+        with ui.element("tr").mark(f"user-{user.username}"):
+            text_in("td", user.username).classes("q-pa-sm")
+            text_in("td", user.display_name).classes("q-pa-sm")
+            with ui.element("td").classes("q-pa-sm"):
+                labelled(ui.select({r: _(r.capitalize()) for r in ROLES}, value=user.role,
+                                   on_change=lambda e, u=user: self.change(u, role=e.value)).props("outlined dense"),
+                         _("Role of {name}", name=user.display_name)).mark(f"role-{user.username}")
+            state = _("Active") if user.active else _("Deactivated")
+            if user.active and user.must_change_password:
+                state += " · " + _("must change password")
+            text_in("td", state).classes("q-pa-sm")
+            text_in("td", local_time(user.last_sign_in_at) if user.last_sign_in_at else "—").classes("q-pa-sm")
+            with ui.element("td").classes("q-pa-sm"), ui.row().classes("q-gutter-sm no-wrap"):
+                if user.active:
+                    labelled(ui.button(_("Deactivate"), on_click=lambda u=user: self.change(u, active=False)).props(
+                        "outline color=negative"), _("Deactivate {name}", name=user.display_name)).mark(
+                        f"deactivate-{user.username}")
+                else:
+                    labelled(ui.button(_("Reactivate"), on_click=lambda u=user: self.change(u, active=True)).props(
+                        "outline"), _("Reactivate {name}", name=user.display_name)).mark(f"reactivate-{user.username}")
+                labelled(ui.button(_("New temporary password"), on_click=lambda u=user: self.reset(u)).props("outline"),
+                         _("New temporary password for {name}", name=user.display_name)).mark(f"reset-{user.username}")
+
+    async def change(self, user: StaffUser, **change: Any) -> None:
+        await self.act(lambda by: self.store.change_staff_user(user.id, by, **change),
+                       _("Saved: {name}", name=user.display_name))
+
+    async def reset(self, user: StaffUser) -> None:
+        password = temporary_password()
+        if await self.act(lambda by: self.store.set_password(user.id, auth.hash_password(password), by=by,
+                                                             must_change=True), None):
+            self.show_password(user.username, password)
+
+    def show_password(self, username: str, password: str) -> None:
+        with ui.dialog() as dialog, ui.card().classes("q-gutter-sm"):
+            ui.label(_("Temporary password for {username}", username=username)).classes("text-h6").props(
+                'role="heading" aria-level="2"')
+            ui.label(password).classes("text-h5 mdg-password").mark("temporary-password")
+            ui.label(_("Give it to them in person. It is shown only now; they choose their own at the first sign-in.")
+                     ).classes("text-body1")
+            ui.button(_("Close"), on_click=dialog.close).props("unelevated")
+        dialog.open()
+
+    async def act(self, command: Callable[[str], Any], done: str | None) -> bool:
+        """Run a change as the admin signed in now (asked again on the server); True when it was made."""
+        try:
+            admin = roles.require_admin(self.store, "user.manage")
+        except roles.NotAllowed as refused:
+            ui.notify(_(refused.msgid), type="negative")
+            return False
+        try:
+            await run.io_bound(command, admin.username)
+        except UserChangeRefused as refused:
+            ui.notify(_(refused.msgid, **refused.params), type="negative", multi_line=True)
+            self.table.refresh()  # put the role back as it is stored
+            return False
+        except ValueError:  # the user name is taken
+            ui.notify(_("That user name is taken. Choose another"), type="negative")
+            return False
+        if done:
+            ui.notify(done, type="positive")
+        self.table.refresh()
+        return True
+
+
+def password_form(store: Store, user: StaffUser, on_done: Callable[[], Any]) -> None:
+    """Change one's own password: the current one, then the new one twice."""
+    if user.must_change_password:
+        ui.label(_("Choose your own password now: the one you were given was temporary.")).classes("text-body1")
+    current = ui.input(_("Current password"), password=True).props("outlined autocomplete=current-password").mark(
+        "current-password")
+    new = ui.input(_("New password (at least 10 characters)"), password=True).props(
+        "outlined autocomplete=new-password").mark("new-password")
+    again = ui.input(_("New password again"), password=True).props("outlined autocomplete=new-password").mark(
+        "new-password-again")
+    error = ui.label().classes("text-negative text-body1").props('role="alert"')
+
+    async def change() -> None:
+        error.text = ""
+        signed_in = auth.session_user(store)
+        if signed_in is None:
+            error.text = _("Your session has ended. Sign in again")
+            return
+        if not await run.io_bound(auth.verify_password, signed_in, current.value or ""):
+            error.text = _("The current password is not right")
+            return
+        problem = auth.password_problem(new.value or "", signed_in.username)
+        if problem or new.value != again.value:
+            error.text = _(problem or "The two passwords differ")
+            return
+        if new.value == current.value:
+            error.text = _("Choose a password different from the current one")
+            return
+        hashed = await run.io_bound(auth.hash_password, new.value)
+        store.set_password(signed_in.id, hashed, by=signed_in.username, must_change=False)
+        ui.notify(_("Your password is changed"), type="positive")
+        on_done()
+
+    ui.button(_("Change password"), on_click=change).props("unelevated size=lg").mark("change-password")

@@ -1,0 +1,298 @@
+"""The publishing, users and audit screens, through NiceGUI's user simulation: admins can, staff cannot."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+
+import pytest
+from nicegui.testing import User
+
+from builder.templates_gallery import template
+from widgets import AppSpec, LocalizedText
+
+from .conftest import PASSWORD, SLOW, add_staff, sign_in, until
+
+
+@pytest.fixture
+async def admin_in(staff_gui):
+    """An admin, signed in (in English), on the dashboard."""
+    add_staff(staff_gui.store, "kato", role="admin", name="加藤 一郎")
+    await sign_in(staff_gui, "kato")
+    await staff_gui.should_see("加藤 一郎", retries=SLOW)
+    return staff_gui
+
+
+def new_app(store, name: str = "citizen-survey", slug: str | None = None):
+    spec = template(name).spec
+    return store.create_app(spec.model_copy(update={"slug": slug or spec.slug}), by="suzuki")
+
+
+def retitle(store, app_id: int, ja: str) -> None:
+    current = store.app_by_id(app_id)
+    spec = AppSpec.model_validate(current.draft_spec)
+    store.save_draft(app_id, spec.model_copy(update={"title": LocalizedText({"ja": ja, "en": "Renamed"})}),
+                     revision=current.revision, by="suzuki")
+
+
+def choose(user: User, marker: str, value) -> None:
+    with user.client:
+        user.find(marker=marker).elements.pop().value = value
+
+
+def actions(store) -> list[str]:
+    return [e.action for e in store.audit_events()]
+
+
+# --- publish, schedule, retire, roll back -----------------------------------------------------------
+
+
+async def test_an_admin_publishes_from_the_publishing_page_and_sees_the_changes_of_the_next_draft(admin_in):
+    store = admin_in.store
+    app = new_app(store)
+    await admin_in.open(f"/apps/{app.id}/publishing")
+    await admin_in.should_see("Nothing is published yet")
+    admin_in.find(marker="publish").click()
+    await admin_in.should_see("Published: residents see it now")
+    await until(lambda: store.app_state(app.id).status == "live")
+    await admin_in.should_see("Version 1:")
+    assert store.audit_events(app.id)[-1].actor == "kato"
+
+    retitle(store, app.id, "新しい題名のアンケート")
+    await admin_in.open(f"/apps/{app.id}/publishing")
+    await admin_in.should_see("Live: your changes are not visible to residents until an admin publishes")
+    await admin_in.should_see(marker="change", content="Settings changed: Title (en), Title (ja)")
+
+
+async def test_lint_errors_block_the_publish_button_with_the_list(admin_in):
+    store = admin_in.store
+    spec = template("notice").spec
+    app = store.create_app(spec.model_copy(update={"contact": spec.contact.model_copy(update={"phone": ""}),
+                                                   "lifecycle": spec.lifecycle.model_copy(update={"retention_days": None})}),
+                           by="suzuki")
+    await admin_in.open(f"/apps/{app.id}/publishing")
+    await admin_in.should_see("Fix these in the editor before publishing:")
+    await admin_in.should_see("The app has no contact phone number: residents need one on every page")
+    await admin_in.should_see("Say how many days submissions are kept (App settings, Lifecycle)")
+    await admin_in.should_not_see(marker="publish")
+    assert store.versions(app.id) == []
+
+
+async def test_warnings_must_be_ticked_before_publishing(admin_in):
+    store = admin_in.store
+    spec = template("notice").spec
+    app = store.create_app(spec.model_copy(update={"title": LocalizedText({"ja": "英語のないお知らせ"})}), by="suzuki")
+    await admin_in.open(f"/apps/{app.id}/publishing")
+    await admin_in.should_see("Consider these warnings:")
+    admin_in.find(marker="publish").click()
+    await admin_in.should_see("Tick the box to confirm that you have read the warnings")
+    assert store.versions(app.id) == []
+    admin_in.find(marker="acknowledge").click()
+    admin_in.find(marker="publish").click()
+    await until(lambda: len(store.versions(app.id)) == 1)
+
+
+async def test_an_admin_schedules_a_publication_in_tokyo_time_and_calls_it_off(admin_in):
+    store = admin_in.store
+    app = new_app(store)
+    await admin_in.open(f"/apps/{app.id}/publishing")
+    tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).astimezone(dt.timezone(dt.timedelta(hours=9)))
+    choose(admin_in, "when", "later")
+    admin_in.find(marker="when-date").type(tomorrow.date().isoformat())
+    admin_in.find(marker="when-time").type("09:30")
+    admin_in.find(marker="publish").click()
+    await until(lambda: store.app_state(app.id).status == "scheduled")
+    scheduled = store.app_state(app.id).scheduled.published_at
+    assert scheduled == dt.datetime.combine(tomorrow.date(), dt.time(0, 30), tzinfo=dt.UTC)  # 09:30 in Tokyo
+    await admin_in.should_see(f"Version 1 is scheduled for {tomorrow.date().isoformat()} 09:30")
+    admin_in.find(marker="unschedule").click()
+    await until(lambda: store.app_state(app.id).status == "draft")
+    assert actions(store)[-2:] == ["app.schedule", "app.unschedule"]
+
+
+async def test_a_time_that_cannot_be_read_is_asked_for_again(admin_in):
+    app = new_app(admin_in.store)
+    await admin_in.open(f"/apps/{app.id}/publishing")
+    choose(admin_in, "when", "later")
+    admin_in.find(marker="publish").click()
+    await admin_in.should_see("Enter a date and a time")
+    assert admin_in.store.versions(app.id) == []
+
+
+async def test_an_admin_retires_an_app_with_a_message_and_a_successor_and_reopens_it(admin_in):
+    store = admin_in.store
+    app = new_app(store, "evacuation-shelter")
+    store.publish(app.slug, by="kato")
+    successor = new_app(store, "evacuation-shelter", "shelter-2027")
+    store.publish(successor.slug, by="kato")
+    await admin_in.open(f"/apps/{app.id}/publishing")
+    admin_in.find(marker="retire-message").type("新しい避難所のご案内をご覧ください。")
+    choose(admin_in, "successor", successor.id)
+    admin_in.find(marker="retire").click()
+    await admin_in.should_see("Retire this app?")
+    admin_in.find(marker="confirm").click()
+    await until(lambda: store.app_state(app.id).status == "retired")
+    live = store.live_app(app.slug)
+    assert (live.retire_message, live.successor_slug) == ("新しい避難所のご案内をご覧ください。", "shelter-2027")
+    await admin_in.should_see("Retired since")
+    admin_in.find(marker="publish").click()  # "Re-open now"
+    await until(lambda: store.app_state(app.id).status == "live")
+    assert store.audit_events(app.id)[-1].detail.get("reopened") is True
+
+
+async def test_an_admin_rolls_back_to_an_earlier_version_from_the_list(admin_in):
+    store = admin_in.store
+    app = new_app(store)
+    store.publish(app.slug, by="kato")
+    retitle(store, app.id, "二番目の題名")
+    store.publish(app.slug, by="kato")
+    await admin_in.open(f"/apps/{app.id}/publishing")
+    await admin_in.should_see("(residents see this one)")
+    await admin_in.should_see(marker="version-2")
+    admin_in.find(marker="rollback-1").click()
+    await admin_in.should_see("Publish version 1 again?")
+    admin_in.find(marker="confirm").click()
+    await until(lambda: store.app_state(app.id).live.number == 3)
+    assert str(store.live_app(app.slug).spec.title) == template("citizen-survey").spec.title.text("ja")
+    await admin_in.should_see("Version 1 is published again")
+
+
+# --- roles ------------------------------------------------------------------------------------------
+
+
+async def test_staff_see_the_publishing_page_without_any_admin_action(signed_in):
+    store = signed_in.store
+    app = new_app(store)
+    store.publish(app.slug, by="admin")
+    retitle(store, app.id, "二番目")
+    store.publish(app.slug, by="admin")
+    await signed_in.open(f"/apps/{app.id}/publishing")
+    await signed_in.should_see("Only an admin can publish, schedule, retire or roll back this app.")
+    for marker in ("publish", "retire", "rollback-1", "unschedule", "unretire"):
+        await signed_in.should_not_see(marker=marker)
+    await signed_in.should_not_see("Users")
+
+
+@pytest.mark.parametrize("path", ["/users", "/audit", "/audit.csv", "/audit.csv?action=app.publish"])
+async def test_staff_cannot_open_the_admin_pages_and_the_attempt_is_recorded(signed_in, path):
+    response = await signed_in.http_client.get(path)
+    assert response.status_code == 403 and "Only an admin can open this page" in response.text
+    refused = signed_in.store.audit_events()[-1]
+    assert (refused.action, refused.actor, refused.target) == ("auth.refused", "sato", path.split("?")[0])
+
+
+async def test_an_admin_demoted_while_the_page_is_open_can_no_longer_act(admin_in):
+    """The server checks the role at each click: the buttons drawn for an admin do not outlive the role."""
+    store = admin_in.store
+    app = new_app(store)
+    store.publish(app.slug, by="kato")
+    retitle(store, app.id, "二番目")
+    add_staff(store, "tanaka", role="admin", name="田中")
+    await admin_in.open(f"/apps/{app.id}/publishing")
+    kato = store.staff_user("kato")
+    store.change_staff_user(kato.id, "tanaka", role="staff")
+    before = len(store.versions(app.id))
+
+    def refused() -> list[tuple[str, str]]:
+        return [(e.actor, e.detail["action"]) for e in store.audit_events() if e.action == "auth.refused"]
+
+    admin_in.find(marker="publish").click()
+    await until(lambda: refused() == [("kato", "app.publish")])
+    await admin_in.should_see("Only an admin can do this. Ask an admin of your office")
+    admin_in.find(marker="retire").click()
+    await admin_in.should_see("Retire this app?")
+    admin_in.find(marker="confirm").click()
+    await until(lambda: refused() == [("kato", "app.publish"), ("kato", "app.retire")])
+    assert len(store.versions(app.id)) == before and store.app_state(app.id).status == "live_with_changes"
+
+
+# --- users ------------------------------------------------------------------------------------------
+
+
+async def test_an_admin_adds_staff_who_must_change_the_temporary_password_at_first_sign_in(admin_in):
+    store = admin_in.store
+    await admin_in.open("/users")
+    admin_in.find(marker="new-username").type("yamada")
+    admin_in.find(marker="new-name").type("山田 花子")
+    admin_in.find(marker="add-user").click()
+    await admin_in.should_see(marker="temporary-password", retries=SLOW)
+    [shown] = admin_in.find(marker="temporary-password").elements
+    temporary = shown.text
+    created = store.staff_user("yamada")
+    assert created.role == "staff" and created.must_change_password
+
+    await admin_in.open("/signout")
+    await sign_in(admin_in, "yamada", temporary)
+    await admin_in.should_see("Choose your own password now", retries=SLOW)
+    await admin_in.open("/")  # every page leads to the password page until it is changed
+    await admin_in.should_see("Choose your own password now")
+    admin_in.find(marker="current-password").type(temporary)
+    admin_in.find(marker="new-password").type("my own long password")
+    admin_in.find(marker="new-password-again").type("my own long password")
+    admin_in.find(marker="change-password").click()
+    await until(lambda: not store.staff_user("yamada").must_change_password, tries=200)
+    await admin_in.open("/")
+    await admin_in.should_see("New app")
+    assert actions(store)[-1] == "user.password_change"
+
+
+async def test_an_admin_changes_a_role_and_deactivates_an_account_which_is_kept(admin_in):
+    store = admin_in.store
+    add_staff(store, "sato")
+    await admin_in.open("/users")
+    choose(admin_in, "role-sato", "admin")
+    await until(lambda: store.staff_user("sato").role == "admin")
+    admin_in.find(marker="deactivate-sato").click()
+    await until(lambda: not store.staff_user("sato").active)
+    await admin_in.should_see(marker="reactivate-sato")
+    assert [e.action for e in store.audit_events()][-2:] == ["user.role", "user.deactivate"]
+    assert store.staff_user("sato") is not None  # never deleted
+
+
+async def test_the_last_admin_cannot_deactivate_or_demote_themselves(admin_in):
+    store = admin_in.store
+    await admin_in.open("/users")
+    admin_in.find(marker="deactivate-kato").click()
+    await admin_in.should_see("加藤 一郎 is the last active admin: make another member of staff an admin first")
+    choose(admin_in, "role-kato", "staff")
+    await asyncio.sleep(0.5)  # the refusal is a notification like the one before: give it time to be made
+    kato = store.staff_user("kato")
+    assert (kato.role, kato.active) == ("admin", True)
+    assert "user.role" not in actions(store) and "user.deactivate" not in actions(store)
+
+
+async def test_a_new_password_is_refused_when_the_current_one_is_wrong(signed_in):
+    await signed_in.open("/password")
+    signed_in.find(marker="current-password").type("not my password")
+    signed_in.find(marker="new-password").type("another long password")
+    signed_in.find(marker="new-password-again").type("another long password")
+    signed_in.find(marker="change-password").click()
+    await signed_in.should_see("The current password is not right", retries=SLOW)
+    from builder import auth
+    assert auth.verify_password(signed_in.store.staff_user("sato"), PASSWORD)
+
+
+# --- the audit log ----------------------------------------------------------------------------------
+
+
+async def test_the_audit_log_is_filtered_and_exported_as_csv_for_excel(admin_in):
+    store = admin_in.store
+    app = new_app(store)
+    store.publish(app.slug, by="kato")
+    store.audit("=cmd|' /C calc'!A0", "auth.failed", target="=1+1")
+    await admin_in.open("/audit")
+    await admin_in.should_see(marker="audit-row")
+    await admin_in.should_see("app.publish")
+    choose(admin_in, "filter-action", "app.publish")
+    await admin_in.should_see(marker="audit-total", content="1 entries")
+
+    response = await admin_in.http_client.get("/audit.csv?action=auth.")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {r["action"] for r in rows} <= {"auth.sign_in", "auth.failed"} and rows
+    failed = next(r for r in rows if r["action"] == "auth.failed")
+    assert failed["actor"].startswith("'=") and failed["target"] == "'=1+1"  # formulas neutralised
+    assert store.audit_events()[-1].action == "audit.export"
