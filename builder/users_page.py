@@ -21,6 +21,7 @@ from . import auth, roles
 from .editor import labelled, text_in
 from .i18n import _
 
+ROLE_WORDS = {"staff": N_("Staff"), "admin": N_("Admin")}
 ROLE_NAMES = {"staff": N_("Staff: edits drafts, reads submissions"),
               "admin": N_("Admin: also publishes, retires, manages users")}
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
@@ -87,7 +88,7 @@ class UsersPage:
             text_in("td", user.username).classes("q-pa-sm")
             text_in("td", user.display_name).classes("q-pa-sm")
             with ui.element("td").classes("q-pa-sm"):
-                labelled(ui.select({r: _(r.capitalize()) for r in ROLES}, value=user.role,
+                labelled(ui.select({r: _(ROLE_WORDS[r]) for r in ROLES}, value=user.role,
                                    on_change=lambda e, u=user: self.change(u, role=e.value)).props("outlined dense"),
                          _("Role of {name}", name=user.display_name)).mark(f"role-{user.username}")
             state = _("Active") if user.active else _("Deactivated")

@@ -437,9 +437,6 @@ def test_rolling_back_serves_version_1s_wording_to_new_residents_as_version_3(st
     assert "often" not in first.answers and second.answers["often"] == "rarely"
 
 
-@pytest.mark.xfail(strict=True, reason="the ja catalog lacks the messages of not_open.html and retired.html: "
-                                       "a Japanese resident reads 'This service has not started yet', 'It starts on …', "
-                                       "'Please use the new service instead:' and the not-sent notice in English")
 def test_the_not_open_and_ended_pages_speak_japanese(store, spec, retiring, browser):
     app, successor = retiring
     create(store, spec, slug="later")
