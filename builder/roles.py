@@ -13,8 +13,9 @@ from widgets import N_
 
 from . import auth
 
+# Named in the audit line of a refused attempt.
 ADMIN_ACTIONS = frozenset({"app.publish", "app.schedule", "app.unschedule", "app.retire", "app.unretire",
-                           "app.rollback", "user.manage", "audit.read", "audit.export"})
+                           "app.reopen", "app.rollback", "user.manage", "audit.read", "audit.export"})
 
 
 class NotAllowed(Exception):
@@ -31,6 +32,8 @@ def is_admin(user: StaffUser | None) -> bool:
 
 def require_admin(store: Store, action: str, *, app_id: int | None = None, target: str | None = None) -> StaffUser:
     """The signed-in admin, asked of the database now (a role may have changed since the page was drawn)."""
+    if action not in ADMIN_ACTIONS:
+        raise ValueError(f"unknown admin action {action!r}")
     user = auth.session_user(store)
     if user is None:
         raise NotAllowed(N_("Your session has ended. Sign in again"))

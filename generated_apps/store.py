@@ -423,10 +423,9 @@ class Store:
                     detail["at"] = at.isoformat()
                 if replaced:
                     detail["replaces_scheduled"] = replaced
-                if retired_at is not None and retired_at <= now:
-                    detail["reopened"] = True
-                s.add(AuditEvent(actor=by, action="app.schedule" if at else "app.publish", app_id=app.id,
-                                 target=app.slug, detail=detail))
+                reopened = retired_at is not None and retired_at <= now
+                action = "app.schedule" if at else "app.reopen" if reopened else "app.publish"
+                s.add(AuditEvent(actor=by, action=action, app_id=app.id, target=app.slug, detail=detail))
                 s.commit()
                 self._live.clear()  # the address may have moved
                 return version

@@ -132,3 +132,19 @@ def test_the_templates_gallery_has_no_accessibility_violations(staff_page):
     staff_page.get_by_role("link", name="New app").click()
     staff_page.get_by_role("button", name=re.compile("Use the template")).first.wait_for()
     assert axe_violations(staff_page) == []
+
+
+@pytest.mark.parametrize("page_name", ["publishing", "users", "audit"])
+def test_the_lifecycle_pages_have_no_accessibility_violations(staff_page, page_name):
+    page = staff_page
+    if page_name == "publishing":
+        page.get_by_role("link", name="New app").click()
+        page.get_by_role("button", name=re.compile("Use the template")).nth(1).click()
+        page.wait_for_url(re.compile(r"/staff/apps/\d+$"))
+        page.get_by_role("button", name="Publishing").click()
+        page.wait_for_url(re.compile(r"/staff/apps/\d+/publishing$"))
+        page.get_by_role("heading", name="Versions").wait_for()
+    else:
+        page.get_by_role("link", name="Users" if page_name == "users" else "Audit log").click()
+        page.get_by_role("heading", name="Users" if page_name == "users" else "Audit log", level=1).wait_for()
+    assert axe_violations(page) == []

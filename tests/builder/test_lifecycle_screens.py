@@ -139,7 +139,7 @@ async def test_an_admin_retires_an_app_with_a_message_and_a_successor_and_reopen
     await admin_in.should_see("Retired since")
     admin_in.find(marker="publish").click()  # "Re-open now"
     await until(lambda: store.app_state(app.id).status == "live")
-    assert store.audit_events(app.id)[-1].detail.get("reopened") is True
+    assert store.audit_events(app.id)[-1].action == "app.reopen"
 
 
 async def test_an_admin_rolls_back_to_an_earlier_version_from_the_list(admin_in):

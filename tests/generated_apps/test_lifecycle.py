@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from generated_apps.models import utcnow
-from generated_apps.store import DraftChanged, LifecycleRefused, PublishRefused
+from generated_apps.store import DraftChanged, LifecycleRefused, PublishRefused, UserChangeRefused
 from widgets import AppSpec, LocalizedText
 
 from .test_store import any_store  # noqa: F401 - the fixture: SQLite and PostgreSQL
@@ -150,7 +150,7 @@ def test_a_retired_app_names_its_successor_and_is_reopened_by_a_new_publish(any_
     version = any_store.publish(app.slug, by="admin")
     assert version.number == 2 and status(any_store, app) == "live"
     assert any_store.live_app(app.slug).successor_slug is None
-    assert any_store.audit_events(app.id)[-1].detail["reopened"] is True
+    assert any_store.audit_events(app.id)[-1].action == "app.reopen"
 
 
 def test_rolling_back_republishes_an_earlier_version_as_the_next_one_and_keeps_the_draft(any_store, app, clock):  # noqa: F811
@@ -238,7 +238,7 @@ def test_each_lifecycle_action_leaves_exactly_one_audit_line_with_who_what_and_w
         (lambda: any_store.retire(app.slug, by="kato", at=T0 + HOUR), "app.retire"),
         (lambda: any_store.cancel_retirement(app.id, by="kato"), "app.unretire"),
         (lambda: any_store.retire(app.slug, by="kato"), "app.retire"),
-        (lambda: any_store.publish(app.slug, by="kato"), "app.publish"),  # re-open
+        (lambda: any_store.publish(app.slug, by="kato"), "app.reopen"),
         (lambda: any_store.rollback(app.id, 1, by="kato"), "app.rollback"),
     ]
     for step, action in steps:
@@ -272,3 +272,39 @@ def test_the_real_clock_is_the_default(any_store, example_spec):  # noqa: F811
     app = any_store.create_app(AppSpec.model_validate(example_spec), by="suzuki")
     any_store.publish(app.slug, by="admin")
     assert abs(any_store.versions(app.id)[0].published_at - utcnow()) < dt.timedelta(minutes=1)
+
+
+def test_each_change_to_an_account_leaves_exactly_one_audit_line(any_store):  # noqa: F811
+    admin = any_store.create_staff_user("kato", "加藤", "hash", "admin", by="setup")
+    sato = any_store.create_staff_user("sato", "佐藤", "hash", "staff", by="kato", must_change_password=True)
+    steps = [
+        (lambda: any_store.change_staff_user(sato.id, "kato", role="admin"), "user.role", {"role": ["staff", "admin"]}),
+        (lambda: any_store.change_staff_user(sato.id, "kato", active=False), "user.deactivate", {"active": [True, False]}),
+        (lambda: any_store.change_staff_user(sato.id, "kato", active=True), "user.activate", {"active": [False, True]}),
+        (lambda: any_store.set_password(sato.id, "hash2", by="kato", must_change=True), "user.password_reset", {}),
+        (lambda: any_store.set_password(sato.id, "hash3", by="sato", must_change=False), "user.password_change", {}),
+    ]
+    for step, action, detail in steps:
+        before = len(any_store.audit_events())
+        step()
+        events = any_store.audit_events()
+        assert len(events) == before + 1
+        assert (events[-1].action, events[-1].target, events[-1].detail) == (action, "sato", detail)
+    assert any_store.staff_user_by_id(admin.id).active
+
+
+def test_the_last_active_admin_can_be_neither_demoted_nor_deactivated(any_store):  # noqa: F811
+    kato = any_store.create_staff_user("kato", "加藤", "hash", "admin", by="setup")
+    sato = any_store.create_staff_user("sato", "佐藤", "hash", "admin", by="kato")
+    any_store.change_staff_user(sato.id, "kato", active=False)  # kato is still an admin
+    before = len(any_store.audit_events())
+    for change in ({"role": "staff"}, {"active": False}):
+        with pytest.raises(UserChangeRefused, match="last active admin"):
+            any_store.change_staff_user(kato.id, "kato", **change)
+    with pytest.raises(UserChangeRefused):
+        any_store.change_staff_user(kato.id, "kato", role="superuser")
+    user = any_store.staff_user("kato")
+    assert (user.role, user.active) == ("admin", True) and len(any_store.audit_events()) == before
+    any_store.change_staff_user(sato.id, "kato", active=True)
+    any_store.change_staff_user(kato.id, "sato", role="staff")  # now there is another admin
+    assert any_store.staff_user("kato").role == "staff"
