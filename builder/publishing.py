@@ -273,7 +273,7 @@ class PublishingPage:
                     with ui.element("li").classes("q-mb-md").mark(f"version-{version.number}"):
                         notes = []
                         if state.live is not None and version.id == state.live.id:
-                            notes.append(_("residents see this one"))
+                            notes.append(_("retired") if state.status == "retired" else _("residents see this one"))
                         if version.rollback_of:
                             notes.append(_("roll back to version {number}", number=version.rollback_of))
                         if version.cancelled_at is not None:

@@ -283,11 +283,6 @@ class Store:
         with self.session() as s:
             return s.get(App, app_id)
 
-    def latest_version(self, app_id: int) -> AppVersion | None:
-        with self.session() as s:
-            return s.exec(select(AppVersion).where(AppVersion.app_id == app_id)
-                          .order_by(AppVersion.number.desc()).limit(1)).first()
-
     def slug_free(self, slug: str, except_app: int | None = None) -> bool:
         with self.session() as s:
             found = s.exec(select(App.id).where(App.slug == slug)).first()
