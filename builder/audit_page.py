@@ -1,7 +1,7 @@
 """The audit log for admins: filtered, paged on the server, newest first; and its CSV export.
 
 The log is append-only (database triggers refuse UPDATE and DELETE); nothing here can change it.
-Reading and exporting it are themselves recorded.
+Exporting it is itself recorded. Every page of it is asked for as an admin, checked again then.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from nicegui import ui
 from generated_apps.models import AuditEvent
 from generated_apps.store import AuditFilter, Store
 
+from . import roles
 from .editor import text_in
 from .i18n import _
 
@@ -31,6 +32,8 @@ def day_range(since: str | None, until: str | None, zone: str) -> tuple[dt.datet
         try:
             date = dt.date.fromisoformat(day or "")
         except ValueError:
+            return None
+        if not 1970 <= date.year <= 2999:  # the log has nothing else; year 1 or 9999 overflow in UTC
             return None
         return dt.datetime.combine(date + dt.timedelta(days=extra), dt.time(), tzinfo=ZoneInfo(zone))
     return start_of(since, 0), start_of(until, 1)
@@ -104,6 +107,11 @@ class AuditPage:
 
     @ui.refreshable
     def table(self) -> None:
+        try:  # a page left open by an admin since demoted, deactivated or signed out shows nothing more
+            roles.require_admin(self.store, "audit.read")
+        except roles.NotAllowed as refused:
+            ui.label(_(refused.msgid)).classes("text-body1").props('role="alert"')
+            return
         events, total = self.store.audit_page(self.where(), offset=self.offset, limit=PAGE_SIZE)
         ui.label(_("{total} entries", total=total)).classes("text-body1").props('role="status"').mark("audit-total")
         with ui.element("table").classes("mdg-table w-full"):

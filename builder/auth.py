@@ -8,6 +8,7 @@ stops at its next click.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import threading
 import time
@@ -113,6 +114,8 @@ def check_sign_in(store: Store, throttle: Throttle, username: str, password: str
     throttle.succeeded(keys[0])  # the user's count; the address's count is not reset by one success
     rehash = hash_password(password) if _hasher.check_needs_rehash(user.password_hash) else None
     store.record_sign_in(user.id, rehash)
+    if rehash:
+        user.password_hash = rehash  # the session is started with the hash now stored
     return SignIn(user=user)
 
 
@@ -123,17 +126,24 @@ def verify_password(user: StaffUser, password: str) -> bool:
         return False
 
 
+def _password_mark(user: StaffUser) -> str:
+    """Changes whenever the password does: a session started before a reset ends with it."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
 def start_session(user: StaffUser) -> None:
-    app.storage.user.update(user_id=user.id, signed_in_at=utcnow().timestamp())
+    app.storage.user.update(user_id=user.id, signed_in_at=utcnow().timestamp(), password=_password_mark(user))
 
 
 def end_session() -> None:
-    for key in ("user_id", "signed_in_at"):
+    for key in ("user_id", "signed_in_at", "password"):
         app.storage.user.pop(key, None)
 
 
-def session_user(store: Store) -> StaffUser | None:
-    """The signed-in, active member of staff of this browser, or None (never signed in, expired, deactivated)."""
+def session_user(store: Store, *, temporary_password_ok: bool = False) -> StaffUser | None:
+    """The signed-in, active member of staff of this browser, or None: never signed in, expired,
+    deactivated, password changed or reset since, or (unless `temporary_password_ok`, for the page
+    that changes it) still on a temporary password."""
     try:
         storage = app.storage.user
     except (RuntimeError, AssertionError):
@@ -144,4 +154,8 @@ def session_user(store: Store) -> StaffUser | None:
     if utcnow().timestamp() - since > SESSION_LIFETIME.total_seconds():
         return None
     user = store.staff_user_by_id(user_id)
-    return user if user is not None and user.active else None
+    if user is None or not user.active or storage.get("password") != _password_mark(user):
+        return None
+    if user.must_change_password and not temporary_password_ok:
+        return None
+    return user

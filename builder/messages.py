@@ -19,7 +19,8 @@ from widgets.templates import MACROS
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 LANGUAGES = ("ja", "en")
-KEYWORDS = {"_": None, "gettext": None, "N_": None, "Invalid": None}
+KEYWORDS = {"_": None, "gettext": None, "N_": None, "Invalid": None,
+            "Refused": None, "LifecycleRefused": None, "UserChangeRefused": None}  # staff-facing refusals
 METHODS = [
     ("widgets/**.py", "python"),
     ("generated_apps/**.py", "python"),

@@ -194,7 +194,7 @@ class PublishingPage:
                 if at is False:
                     return
                 await self.act("app.schedule" if at else "app.publish", lambda by: self.store.publish(
-                    state.app.slug, by, at=at or None, revision=revision, warnings_acknowledged=True),
+                    self.slug_now(), by, at=at or None, revision=revision, warnings_acknowledged=True),
                     _("Scheduled") if at else _("Published: residents see it now"))
 
             ui.button(_("Re-open now") if retired else _("Publish"), icon="publish", on_click=publish).props(
@@ -252,7 +252,7 @@ class PublishingPage:
                 if at is False:
                     return
                 await self.act("app.retire", lambda by: self.store.retire(
-                    state.app.slug, by, message=message.value, at=at or None, successor_id=successor.value),
+                    self.slug_now(), by, message=message.value, at=at or None, successor_id=successor.value),
                     _("Retirement scheduled") if at else _("Retired: residents see the service-ended page"))
 
             ui.button(_("Retire"), icon="block", on_click=lambda: self.confirm(
@@ -315,6 +315,13 @@ class PublishingPage:
                 ui.button(_("Cancel"), on_click=dialog.close).props("outline")
         dialog.open()
 
+    def slug_now(self) -> str:
+        """The app's address as stored now: another admin's publish may have moved it since the page was drawn."""
+        app = self.store.app_by_id(self.app_id)
+        if app is None:
+            raise LookupError(self.app_id)
+        return app.slug
+
     async def act(self, action: str, command: Callable[[str], Any], done: str) -> None:
         """Run a lifecycle command as the admin signed in now; say what happened; draw the page again."""
         try:
@@ -331,6 +338,8 @@ class PublishingPage:
             ui.notify(_("The draft changed while you were reviewing it. Review the changes again"), type="warning")
         except SlugTaken as taken:
             ui.notify(_("The address {slug} is taken by another app. Choose another", slug=taken.slug), type="negative")
+        except LookupError:
+            ui.notify(_("There is no such app. It may have been deleted."), type="negative")
         except Refused as refused:
             ui.notify(_(refused.msgid, **{k: self.local(v) if isinstance(v, dt.datetime) else v
                                           for k, v in refused.params.items()}), type="negative", multi_line=True)

@@ -27,7 +27,6 @@ from .editor import labelled, text_in
 from .i18n import BUILDER_LANGS, _, staff_lang
 from .templates_gallery import templates
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 LANG_WORDS = {"ja": "日本語", "en": "English"}
 KINDS = ("form", "notice", "reservation", "consultation")
 KIND_NAMES = {"form": N_("Form or survey"), "notice": N_("Notice page"), "reservation": N_("Reservation"),
@@ -38,8 +37,9 @@ STATUS_COLOURS = {"draft": "grey-8", "scheduled": "blue-9", "live": "green-9", "
                   "retired": "red-10"}
 
 
-def local_time(at: dt.datetime) -> str:
-    return at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
+def local_time(at: dt.datetime, zone: str) -> str:
+    """A stored (UTC) time as staff read it, in the city's zone."""
+    return at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
 
 
 def prefixed(request: Request, path: str) -> str:
@@ -57,7 +57,7 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         action the page is for), only an admin passes; anyone else is refused, and that is recorded."""
         if store.staff_count() == 0:
             return RedirectResponse(prefixed(request, "/setup"), status_code=303)
-        user = auth.session_user(store)
+        user = auth.session_user(store, temporary_password_ok=True)
         here = request.url.path[len(request.scope.get("root_path", "")):] or "/"
         if user is None:
             return RedirectResponse(prefixed(request, f"/signin?next={quote(here)}"), status_code=303)
@@ -110,7 +110,7 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         if store.staff_count() == 0:
             return RedirectResponse(prefixed(request, "/setup"), status_code=303)
         target = next if next.startswith("/") and not next.startswith("//") else "/"
-        if auth.session_user(store) is not None:
+        if auth.session_user(store, temporary_password_ok=True) is not None:
             return RedirectResponse(prefixed(request, target), status_code=303)
         client = request.client.host if request.client else "?"
         with narrow_main(request):
@@ -138,7 +138,7 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
     # Plain routes, not pages: a page that only redirects would still leave a NiceGUI client behind.
     @nicegui_app.get("/signout")
     def signout(request: Request) -> Response:
-        user = auth.session_user(store)
+        user = auth.session_user(store, temporary_password_ok=True)
         if user is not None:
             store.audit(user.username, "auth.sign_out", target=user.username)
         auth.end_session()
@@ -159,7 +159,7 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         if isinstance(user, Response):
             return user
         with frame(request, user, _("Apps")):
-            dashboard_body(store, user)
+            dashboard_body(store, user, settings.time_zone)
 
     @ui.page("/new", title="Madoguchi")
     def new_app(request: Request):
@@ -200,7 +200,7 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         if isinstance(user, Response):
             return user
         with frame(request, user, _("Users")):
-            users_page.UsersPage(store).build()
+            users_page.UsersPage(store, time_zone=settings.time_zone).build()
 
     @ui.page("/password", title="Madoguchi")
     def password(request: Request):
@@ -336,7 +336,7 @@ def language_switch(request: Request, colour: str = "primary") -> None:
 # --- dashboard -------------------------------------------------------------------------------------
 
 
-def dashboard_body(store: Store, user: StaffUser) -> None:
+def dashboard_body(store: Store, user: StaffUser, zone: str) -> None:
     state = {"search": "", "kind": None, "status": None}
 
     with ui.row().classes("items-end q-gutter-md q-mb-md"):
@@ -388,7 +388,7 @@ def dashboard_body(store: Store, user: StaffUser) -> None:
                         text_in("td", _(KIND_NAMES.get(s.kind, s.kind))).classes("q-pa-sm")
                         with ui.element("td").classes("q-pa-sm"):
                             ui.badge(_(STATUS_NAMES[s.status]), color=STATUS_COLOURS[s.status]).classes("text-body2")
-                        text_in("td", f"{local_time(s.updated_at)} · {s.updated_by or '—'}").classes("q-pa-sm")
+                        text_in("td", f"{local_time(s.updated_at, zone)} · {s.updated_by or '—'}").classes("q-pa-sm")
                         text_in("td", str(s.submissions)).classes("q-pa-sm text-right")
                         with ui.element("td").classes("q-pa-sm"), ui.row().classes("q-gutter-sm no-wrap"):
                             labelled(ui.button(_("Edit"), on_click=lambda s=s: ui.navigate.to(f"/apps/{s.id}")).props(

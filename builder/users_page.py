@@ -7,9 +7,11 @@ first sign-in. The store refuses any change that would leave no active admin.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from nicegui import run, ui
 
@@ -34,8 +36,11 @@ def temporary_password() -> str:
 
 
 class UsersPage:
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, store: Store, *, time_zone: str) -> None:
+        self.store, self.zone = store, time_zone
+
+    def local(self, moment: dt.datetime) -> str:
+        return moment.astimezone(ZoneInfo(self.zone)).strftime("%Y-%m-%d %H:%M")
 
     def build(self) -> None:
         self.add_form()
@@ -82,8 +87,6 @@ class UsersPage:
                     self.row(user, me)
 
     def row(self, user: StaffUser, me: StaffUser | None) -> None:
-        from .staff import local_time
-
         with ui.element("tr").mark(f"user-{user.username}"):
             text_in("td", user.username).classes("q-pa-sm")
             text_in("td", user.display_name).classes("q-pa-sm")
@@ -95,7 +98,7 @@ class UsersPage:
             if user.active and user.must_change_password:
                 state += " · " + _("must change password")
             text_in("td", state).classes("q-pa-sm")
-            text_in("td", local_time(user.last_sign_in_at) if user.last_sign_in_at else "—").classes("q-pa-sm")
+            text_in("td", self.local(user.last_sign_in_at) if user.last_sign_in_at else "—").classes("q-pa-sm")
             with ui.element("td").classes("q-pa-sm"), ui.row().classes("q-gutter-sm no-wrap"):
                 if user.active:
                     labelled(ui.button(_("Deactivate"), on_click=lambda u=user: self.change(u, active=False)).props(
@@ -163,7 +166,7 @@ def password_form(store: Store, user: StaffUser, on_done: Callable[[], Any]) -> 
 
     async def change() -> None:
         error.text = ""
-        signed_in = auth.session_user(store)
+        signed_in = auth.session_user(store, temporary_password_ok=True)
         if signed_in is None:
             error.text = _("Your session has ended. Sign in again")
             return
@@ -179,6 +182,7 @@ def password_form(store: Store, user: StaffUser, on_done: Callable[[], Any]) -> 
             return
         hashed = await run.io_bound(auth.hash_password, new.value)
         store.set_password(signed_in.id, hashed, by=signed_in.username, must_change=False)
+        auth.start_session(store.staff_user_by_id(signed_in.id))  # this session goes on; any other one ends
         ui.notify(_("Your password is changed"), type="positive")
         on_done()
 

@@ -25,7 +25,8 @@ class App(SQLModel, table=True):
     created_by: str | None = Field(default=None, max_length=100)
     retired_at: dt.datetime | None = None  # in the future: a scheduled retirement
     retire_message: str | None = None
-    successor_id: int | None = Field(default=None, foreign_key="app.id")  # where the retired page sends residents
+    # Where the retired page sends residents: an app's id (checked by the store; apps are never deleted).
+    successor_id: int | None = None
 
 
 class AppVersion(SQLModel, table=True):

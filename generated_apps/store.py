@@ -461,6 +461,8 @@ class Store:
             live, scheduled = live_and_scheduled(self._version_refs(s, app.id).get(app.id, []), now)
             if live is None and scheduled is None:
                 raise LifecycleRefused("The app has never been published, so there is nothing to retire")
+            if live is None:
+                raise LifecycleRefused("Residents cannot see the app yet: call off the scheduled publication instead")
             retired_at = _aware(app.retired_at)
             if retired_at is not None and retired_at <= now:
                 raise LifecycleRefused("The app is already retired")
@@ -478,6 +480,10 @@ class Store:
             app.retired_at, app.retire_message, app.successor_id = when, (message or "").strip() or None, successor_id
             s.add(app)
             detail: dict[str, Any] = {"at": when.isoformat()}
+            if when == now:  # a publication still waiting would never be seen
+                cancelled = self._cancel_waiting(s, app.id, now, by)
+                if cancelled:
+                    detail["cancels_scheduled"] = cancelled
             if successor_id is not None:
                 detail["successor_id"] = successor_id
             if app.retire_message:
@@ -502,36 +508,45 @@ class Store:
         self._live.clear()
 
     def rollback(self, app_id: int, number: int, by: str) -> AppVersion:
-        """Publish again the spec of earlier version `number`, as the next version. The draft is left as it is."""
-        now = self.now()
-        with self.session() as s:
-            app = self._app_for_lifecycle(s, app_id)
-            earlier = s.exec(select(AppVersion).where(AppVersion.app_id == app_id, AppVersion.number == number)).first()
-            if earlier is None or earlier.cancelled_at is not None or _aware(earlier.published_at) > now:
-                raise LifecycleRefused("There is no version {number} of this app that residents have seen", number=number)
-            live, _scheduled = live_and_scheduled(self._version_refs(s, app_id).get(app_id, []), now)
-            if live is not None and live.number == number:
-                raise LifecycleRefused("Version {number} is the one residents see now", number=number)
-            spec = AppSpec.model_validate(earlier.spec)
-            if spec.slug != app.slug and s.exec(select(App.id).where(App.slug == spec.slug, App.id != app_id)).first():
-                spec = spec.model_copy(update={"slug": app.slug})  # its old address went to another app: keep today's
-            replaced = self._cancel_waiting(s, app_id, now, by)
-            last = s.exec(select(func.max(AppVersion.number)).where(AppVersion.app_id == app_id)).one() or 0
-            version = AppVersion(app_id=app_id, number=last + 1, spec=spec.model_dump(mode="json", exclude_none=True),
-                                 spec_hash=spec_hash(spec), published_by=by, published_at=now, created_at=now,
-                                 rollback_of=number)
-            app.slug = spec.slug
-            if _aware(app.retired_at) is not None and _aware(app.retired_at) <= now:
-                app.retired_at = app.retire_message = app.successor_id = None  # re-opened; one still to come stays
-            s.add_all([version, app])
-            s.flush()
-            detail: dict[str, Any] = {"version": version.number, "rollback_of": number, "hash": version.spec_hash}
-            if replaced:
-                detail["replaces_scheduled"] = replaced
-            s.add(AuditEvent(actor=by, action="app.rollback", app_id=app_id, target=app.slug, detail=detail))
-            s.commit()
-        self._live.clear()
-        return version
+        """Publish again the spec of earlier version `number`, as the next version, at today's address.
+        The draft is left as it is; a retired app is re-opened."""
+        for _attempt in range(3):
+            now = self.now()
+            with self.session() as s:
+                app = self._app_for_lifecycle(s, app_id)
+                earlier = s.exec(select(AppVersion).where(AppVersion.app_id == app_id,
+                                                          AppVersion.number == number)).first()
+                if earlier is None or earlier.cancelled_at is not None or _aware(earlier.published_at) > now:
+                    raise LifecycleRefused("There is no version {number} of this app that residents have seen",
+                                           number=number)
+                live, _scheduled = live_and_scheduled(self._version_refs(s, app_id).get(app_id, []), now)
+                if live is not None and live.number == number:
+                    raise LifecycleRefused("Version {number} is the one residents see now", number=number)
+                # The content of then, at the address of now: posters and links point at today's.
+                spec = AppSpec.model_validate(earlier.spec).model_copy(update={"slug": app.slug})
+                replaced = self._cancel_waiting(s, app_id, now, by)
+                last = s.exec(select(func.max(AppVersion.number)).where(AppVersion.app_id == app_id)).one() or 0
+                version = AppVersion(app_id=app_id, number=last + 1, spec=spec.model_dump(mode="json", exclude_none=True),
+                                     spec_hash=spec_hash(spec), published_by=by, published_at=now, created_at=now,
+                                     rollback_of=number)
+                detail: dict[str, Any] = {"version": version.number, "rollback_of": number, "hash": version.spec_hash}
+                retired_at = _aware(app.retired_at)
+                if retired_at is not None and retired_at <= now:  # re-opened; a retirement still to come stays
+                    app.retired_at = app.retire_message = app.successor_id = None
+                    detail["reopened"] = True
+                if replaced:
+                    detail["replaces_scheduled"] = replaced
+                s.add_all([version, app])
+                try:
+                    s.flush()
+                except IntegrityError:  # another admin made a version of this app at the same moment
+                    s.rollback()
+                    continue
+                s.add(AuditEvent(actor=by, action="app.rollback", app_id=app_id, target=app.slug, detail=detail))
+                s.commit()
+            self._live.clear()
+            return version
+        raise LifecycleRefused("Someone else is publishing this app at this moment. Try again")
 
     def _app_for_lifecycle(self, s: Session, app_id: int) -> App:
         app = s.get(App, app_id)
@@ -710,9 +725,8 @@ class Store:
         if role is not None and role not in ROLES:
             raise UserChangeRefused("There is no role {role}", role=role)
         with self.session() as s:
-            # Lock the active admins first, so that two admins demoting each other cannot both succeed.
-            admins = list(s.exec(select(StaffUser).where(StaffUser.role == "admin", StaffUser.active)
-                                 .with_for_update()))
+            # PostgreSQL: lock the active admins first, so that two admins demoting each other take turns.
+            s.exec(select(StaffUser.id).where(StaffUser.role == "admin", StaffUser.active).with_for_update()).all()
             user = s.get(StaffUser, user_id)
             if user is None:
                 raise LookupError(user_id)
@@ -725,10 +739,15 @@ class Store:
                 user.active = active
             if not changes:
                 return user
-            if not any(a.id != user.id for a in admins) and not (user.role == "admin" and user.active):
+            s.add(user)
+            s.flush()
+            # Counted after the write, in its transaction: on SQLite the write lock, on PostgreSQL the
+            # row locks above, make a second admin's change wait for this one and then count again.
+            left = s.exec(select(func.count()).select_from(StaffUser).where(StaffUser.role == "admin",
+                                                                             StaffUser.active)).one()
+            if left == 0:
                 raise UserChangeRefused("{name} is the last active admin: make another member of staff an admin first",
                                         name=user.display_name)
-            s.add(user)
             action = ("user.deactivate" if active is False else "user.activate") if "active" in changes else "user.role"
             s.add(AuditEvent(actor=by, action=action, target=user.username, detail=changes))
             s.commit()

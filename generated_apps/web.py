@@ -213,12 +213,14 @@ class ResidentSite:
     def _app(self, request: Request, *, retired_ok: bool = False) -> LiveApp | Response:
         slug = request.path_params["slug"]
         live = self.store.live_app(slug) if SLUG.fullmatch(slug) else None
+        if live is not None and live.version_id is not None and live.status(self.store.now()) == "retired":
+            if retired_ok:
+                return live
+            return self.retired(request, live, unsent=self._has_unsent_draft(request, live))
         if live is not None and live.version_id is None and live.opens_at is not None:
             return self.not_open(request, live)
         if live is None or live.version_id is None:
             return self.not_found(request)
-        if live.status(self.store.now()) == "retired" and not retired_ok:
-            return self.retired(request, live, unsent=self._has_unsent_draft(request, live))
         return live
 
     def _has_unsent_draft(self, request: Request, live: LiveApp) -> bool:

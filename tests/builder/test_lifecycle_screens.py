@@ -10,6 +10,7 @@ import io
 import pytest
 from nicegui.testing import User
 
+from builder import auth
 from builder.templates_gallery import template
 from widgets import AppSpec, LocalizedText
 
@@ -270,7 +271,6 @@ async def test_a_new_password_is_refused_when_the_current_one_is_wrong(signed_in
     signed_in.find(marker="new-password-again").type("another long password")
     signed_in.find(marker="change-password").click()
     await signed_in.should_see("The current password is not right", retries=SLOW)
-    from builder import auth
     assert auth.verify_password(signed_in.store.staff_user("sato"), PASSWORD)
 
 
@@ -296,3 +296,44 @@ async def test_the_audit_log_is_filtered_and_exported_as_csv_for_excel(admin_in)
     failed = next(r for r in rows if r["action"] == "auth.failed")
     assert failed["actor"].startswith("'=") and failed["target"] == "'=1+1"  # formulas neutralised
     assert store.audit_events()[-1].action == "audit.export"
+
+
+async def test_a_reset_password_ends_the_sessions_started_with_the_old_one(signed_in):
+    store = signed_in.store
+    sato = store.staff_user("sato")
+    store.set_password(sato.id, auth.hash_password("a temporary one"), by="kato", must_change=True)
+    response = await signed_in.http_client.get("/")
+    assert response.status_code == 303 and response.headers["location"].startswith("/signin")
+
+
+async def test_on_a_temporary_password_nothing_but_the_password_page_works(staff_gui):
+    store = staff_gui.store
+    add_staff(store, "yamada", name="山田")
+    store.set_password(store.staff_user("yamada").id, auth.hash_password("temporary password"), by="kato",
+                       must_change=True)
+    app = new_app(store)
+    await sign_in(staff_gui, "yamada", "temporary password")
+    await staff_gui.should_see("Choose your own password now", retries=SLOW)
+    for path in (f"/apps/{app.id}", f"/apps/{app.id}/publishing", "/new"):
+        response = await staff_gui.http_client.get(path)
+        assert response.status_code == 303 and response.headers["location"] == "/password"
+    assert (await staff_gui.http_client.get(f"/preview/{app.id}/ja/p/1")).status_code == 401
+
+
+async def test_audit_dates_out_of_any_range_are_ignored_not_a_server_error(admin_in):
+    for query in ("since=0001-01-01", "until=9999-12-31", "since=2026-13-45", "app_id=x"):
+        response = await admin_in.http_client.get(f"/audit.csv?{query}")
+        assert response.status_code in (200, 422), query
+        if response.status_code == 200:
+            assert "auth.sign_in" in response.content.decode("utf-8-sig")
+
+
+async def test_an_audit_page_left_open_shows_nothing_more_once_its_admin_is_demoted(admin_in):
+    store = admin_in.store
+    add_staff(store, "tanaka", role="admin", name="田中")
+    await admin_in.open("/audit")
+    await admin_in.should_see(marker="audit-row")
+    store.change_staff_user(store.staff_user("kato").id, "tanaka", role="staff")
+    choose(admin_in, "filter-action", "auth.sign_in")
+    await admin_in.should_see("Only an admin can do this. Ask an admin of your office")
+    await admin_in.should_not_see(marker="audit-row")

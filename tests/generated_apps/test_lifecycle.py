@@ -6,9 +6,10 @@ The store's clock is the only thing moved; the database (SQLite and PostgreSQL) 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 
 from generated_apps.models import utcnow
@@ -209,17 +210,56 @@ def test_times_that_contradict_each_other_are_refused(any_store, app, clock):  #
         any_store.publish(app.slug, by="admin", at=T0 - HOUR)
     with pytest.raises(LifecycleRefused, match="never been published"):
         any_store.retire(app.slug, by="admin")
-    any_store.publish(app.slug, by="admin", at=T0 + 2 * HOUR)
+    any_store.publish(app.slug, by="admin", at=T0 + HOUR)
+    with pytest.raises(LifecycleRefused, match="call off the scheduled publication instead"):
+        any_store.retire(app.slug, by="admin")  # residents have seen nothing yet
+    clock.move(HOUR)
+    edit_title(any_store, app, "二番目")
+    any_store.publish(app.slug, by="admin", at=T0 + 3 * HOUR)
     with pytest.raises(LifecycleRefused, match="after the scheduled publication"):
-        any_store.retire(app.slug, by="admin", at=T0 + HOUR)  # retire-at before publish-at
+        any_store.retire(app.slug, by="admin", at=T0 + 2 * HOUR)  # retire-at before publish-at
     with pytest.raises(LifecycleRefused, match="has already passed"):
         any_store.retire(app.slug, by="admin", at=T0 - HOUR)
-    any_store.retire(app.slug, by="admin", at=T0 + 3 * HOUR)
+    any_store.retire(app.slug, by="admin", at=T0 + 4 * HOUR)
     with pytest.raises(LifecycleRefused, match="to be retired"):
-        any_store.publish(app.slug, by="admin", at=T0 + 4 * HOUR)  # publish-at after retire-at
+        any_store.publish(app.slug, by="admin", at=T0 + 5 * HOUR)  # publish-at after retire-at
     with pytest.raises(LifecycleRefused, match="successor"):
         any_store.retire(app.slug, by="admin", successor_id=app.id)
-    assert status(any_store, app) == "scheduled"
+    state = any_store.app_state(app.id)
+    assert (state.status, state.scheduled.number, state.retire_at) == ("live_with_changes", 2, T0 + 4 * HOUR)
+
+
+def test_retiring_now_calls_off_a_publication_still_waiting(any_store, app, clock):  # noqa: F811
+    any_store.publish(app.slug, by="admin")
+    edit_title(any_store, app, "二番目")
+    any_store.publish(app.slug, by="admin", at=T0 + HOUR)
+    any_store.retire(app.slug, by="admin")
+    assert any_store.audit_events(app.id)[-1].detail["cancels_scheduled"] == [2]
+    clock.move(2 * HOUR)
+    state = any_store.app_state(app.id)
+    assert (state.status, state.live.number, state.scheduled) == ("retired", 1, None)
+
+
+def test_a_roll_back_keeps_the_address_residents_use_now(any_store, app, clock):  # noqa: F811
+    any_store.publish(app.slug, by="admin")
+    current = any_store.app_by_id(app.id)
+    moved = AppSpec.model_validate(current.draft_spec).model_copy(update={"slug": "library-survey-2026"})
+    any_store.save_draft(app.id, moved, revision=current.revision, by="suzuki")
+    any_store.publish("library-survey", by="admin")
+    assert any_store.app_by_id(app.id).slug == "library-survey-2026"
+    any_store.rollback(app.id, 1, by="admin")
+    assert any_store.app_by_id(app.id).slug == "library-survey-2026"
+    assert any_store.live_app("library-survey-2026").version_number == 3
+    assert any_store.live_app("library-survey") is None
+
+
+def test_rolling_back_a_retired_app_reopens_it_and_says_so(any_store, app, clock):  # noqa: F811
+    any_store.publish(app.slug, by="admin")
+    any_store.publish(app.slug, by="admin", warnings_acknowledged=True)
+    any_store.retire(app.slug, by="admin")
+    any_store.rollback(app.id, 1, by="admin")
+    assert status(any_store, app) == "live"
+    assert any_store.audit_events(app.id)[-1].detail["reopened"] is True
 
 
 def test_a_time_given_with_another_zone_means_the_same_moment(any_store, app, clock):  # noqa: F811
@@ -308,3 +348,36 @@ def test_the_last_active_admin_can_be_neither_demoted_nor_deactivated(any_store)
     any_store.change_staff_user(sato.id, "kato", active=True)
     any_store.change_staff_user(kato.id, "sato", role="staff")  # now there is another admin
     assert any_store.staff_user("kato").role == "staff"
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(store):
+    """On SQLite, where SELECT ... FOR UPDATE locks nothing: both read the two admins before either writes."""
+    sato = store.create_staff_user("sato", "佐藤", "hash", "admin", by="setup")
+    kato = store.create_staff_user("kato", "加藤", "hash", "admin", by="setup")
+    both_read = threading.Barrier(2, timeout=10)
+    reader = threading.local()
+
+    def pause_after_reading_the_admins(conn, cursor, statement, *args):
+        if statement.lstrip().startswith("SELECT") and "FROM staff_user" in statement and "role" in statement \
+                and not getattr(reader, "paused", False):
+            reader.paused = True
+            both_read.wait()
+
+    event.listen(store.engine, "after_cursor_execute", pause_after_reading_the_admins)
+    outcomes = []
+
+    def demote(target, by):
+        try:
+            store.change_staff_user(target.id, by, role="staff")
+            outcomes.append("done")
+        except UserChangeRefused:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=demote, args=(kato, "sato")), threading.Thread(target=demote, args=(sato, "kato"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    event.remove(store.engine, "after_cursor_execute", pause_after_reading_the_admins)
+    assert sorted(outcomes) == ["done", "refused"]
+    assert [u.username for u in store.staff_users() if u.role == "admin" and u.active] in (["kato"], ["sato"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 
@@ -49,6 +50,64 @@ def test_the_schema_comes_from_the_alembic_migrations(any_store):
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     with any_store.engine.connect() as c:
         assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == head == "0003"
+
+
+def _migrate_to(engine, revision: str, direction: str = "upgrade") -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        getattr(command, direction)(config, revision)
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_database_in_use_upgrades_to_the_newest_schema_and_back(tmp_path, example_spec, database):
+    """Not only an empty one: apps, versions, drafts, submissions and audit lines point at the tables changed."""
+    from generated_apps.db import make_engine
+
+    if database == "sqlite":
+        url, cleanup = f"sqlite:///{tmp_path / 'old.sqlite3'}", None
+    else:
+        _store, admin, schema = _postgres_store()
+        _store.engine.dispose()
+        with admin.begin() as c:  # start again from an empty schema
+            c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            c.execute(text(f"CREATE SCHEMA {schema}"))
+        url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
+
+        def cleanup():
+            with admin.begin() as c:
+                c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            admin.dispose()
+    engine = make_engine(url)
+    try:
+        _migrate_to(engine, "0002")
+        now = utcnow()
+        with engine.begin() as c:
+            c.execute(text("INSERT INTO app (id, slug, kind, draft_spec, revision, created_at, updated_at) "
+                           "VALUES (1, 'library-survey', 'form', :spec, 1, :now, :now)"),
+                      {"spec": json.dumps(example_spec), "now": now})
+            c.execute(text("INSERT INTO app_version (id, app_id, number, spec, spec_hash, published_by, published_at) "
+                           "VALUES (1, 1, 1, :spec, 'h', 'admin', :now)"), {"spec": json.dumps(example_spec), "now": now})
+            c.execute(text("INSERT INTO audit_event (at, actor, action, app_id, detail) VALUES (:now, 'admin', "
+                           "'app.publish', 1, '{}')"), {"now": now})
+        store = Store(engine)
+        from generated_apps.db import migrate
+
+        migrate(engine)
+        version = store.versions(1)[0]
+        assert (version.number, version.created_at) == (1, version.published_at)
+        assert store.live_app("library-survey").version_number == 1
+        _migrate_to(engine, "0002", "downgrade")
+        _migrate_to(engine, "head")
+        assert store.live_app("library-survey") is not None
+    finally:
+        engine.dispose()
+        if cleanup:
+            cleanup()
 
 
 def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(store):
