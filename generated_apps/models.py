@@ -104,3 +104,32 @@ class StaffUser(SQLModel, table=True):
     must_change_password: bool = False
     created_at: dt.datetime = Field(default_factory=utcnow)
     last_sign_in_at: dt.datetime | None = None
+
+
+class AccessPoint(SQLModel, table=True):
+    """A named place an app is reached from (a counter, a poster, a newsletter): its QR code opens /q/{code}.
+
+    The code never changes and is never reused: it may be printed and laminated for years.
+    """
+
+    __tablename__ = "access_point"
+
+    id: int | None = Field(default=None, primary_key=True)
+    app_id: int = Field(foreign_key="app.id", index=True)
+    code: str = Field(max_length=12, unique=True, index=True)
+    label: str = Field(max_length=200)
+    active: bool = True
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_by: str = Field(max_length=100)
+
+
+class ScanCount(SQLModel, table=True):
+    """How many times an access point's code was opened on one day (Asia/Tokyo): a count, nothing personal."""
+
+    __tablename__ = "scan_count"
+    __table_args__ = (UniqueConstraint("access_point_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    access_point_id: int = Field(foreign_key="access_point.id", index=True)
+    day: dt.date
+    count: int = 0

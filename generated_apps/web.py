@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
@@ -119,6 +120,7 @@ class ResidentSite:
             Route("/static/madoguchi.css", self.stylesheet, methods=["GET"]),
             Route("/lang/{lang}", self.set_language, methods=["GET"]),
             Route("/a/{slug}", self.start, methods=["GET"]),
+            Route("/q/{code}", self.scan, methods=["GET"]),
             Route("/a/{slug}/p/{number:int}", self._form_view(self._answer), methods=["POST"]),
             Route("/a/{slug}/check", self.check, methods=["GET"]),
             Route("/a/{slug}/submit", self._form_view(self._submit), methods=["POST"]),
@@ -272,6 +274,20 @@ class ResidentSite:
             self._cookie(response, request, LANG_COOKIE, lang, max_age=YEAR)
         return response
 
+    async def scan(self, request: Request) -> Response:
+        return await run_in_threadpool(self._scan, request)
+
+    def _scan(self, request: Request) -> Response:
+        """A QR code opened: count it (per access point and day, nothing about the resident) and go to
+        the app wherever it is now, noting the access point. The app's own address answers for a
+        retired or not yet open app. An unknown or disabled code gets a page with the help number."""
+        day = self.store.now().astimezone(ZoneInfo(self.settings.time_zone)).date()
+        found = self.store.scan(request.path_params["code"], day)
+        if found is None:
+            return self.render(request, "unknown_code.html", 404)
+        point, slug = found
+        return RedirectResponse(f"/a/{quote(slug)}?via={point.code}", status_code=303)
+
     def start(self, request: Request) -> Response:
         live = self._app(request)
         if isinstance(live, Response):
@@ -385,6 +401,8 @@ class ResidentSite:
         answers.update(updates)
         response = RedirectResponse("", status_code=303)
         if draft is None:
+            point = self.store.access_point(via) if via else None  # only a real code of this app is kept
+            via = point.code if point is not None and point.app_id == live.app_id else ""
             draft = self.store.create_draft(live.app_id, live.version_id, answers, access_point=via or None)
             self._cookie(response, request, draft_cookie(live.app_id), draft.id, max_age=30 * 24 * 3600)
         else:
