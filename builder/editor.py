@@ -106,6 +106,8 @@ class Editor:
                 'outline aria-keyshortcuts="Control+Y"').mark("redo")
             ui.button(_("Publishing"), icon="publish", on_click=lambda: ui.navigate.to(
                 f"/apps/{self.app_id}/publishing")).props("outline").mark("publishing")
+            ui.button(_("QR codes"), icon="qr_code", on_click=lambda: ui.navigate.to(
+                f"/apps/{self.app_id}/access")).props("outline").mark("qr-codes")
             ui.button(_("App settings"), icon="settings", on_click=self.select_settings).props("outline")
             ui.button(_("Export"), icon="download", on_click=self.export).props("outline")
             ui.button(_("Import"), icon="upload", on_click=self.open_import).props("outline")

@@ -16,13 +16,14 @@ from markupsafe import escape
 from nicegui import app as nicegui_app
 from nicegui import run, ui
 
+from generated_apps import qr
 from generated_apps.config import Settings
 from generated_apps.models import StaffUser
 from generated_apps.preview import PreviewSite
 from generated_apps.store import AuditFilter, SlugTaken, Store
 from widgets import N_, AppSpec, LocalizedText
 
-from . import audit_page, auth, editor, publishing, roles, users_page
+from . import access_page, audit_page, auth, editor, publishing, roles, users_page
 from .editor import labelled, text_in
 from .i18n import BUILDER_LANGS, _, staff_lang
 from .templates_gallery import templates
@@ -191,6 +192,30 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
             return user
         with frame(request, user, None):
             publishing.PublishingPage(store, app_id, user, time_zone=settings.time_zone).build()
+
+    @ui.page("/apps/{app_id}/access", title="Madoguchi")
+    def access_points(request: Request, app_id: int):
+        user = guard(request)
+        if isinstance(user, Response):
+            return user
+        with frame(request, user, None):
+            access_page.AccessPage(store, settings, app_id).build()
+
+    @nicegui_app.get("/apps/{app_id}/access/{code}.{kind}")
+    def access_point_code(request: Request, app_id: int, code: str, kind: str, size: str = "medium") -> Response:
+        """An access point's QR code as PNG (size small, medium or large, for print) or SVG."""
+        if auth.session_user(store) is None:
+            return Response(status_code=401)
+        point = store.access_point(code)
+        if point is None or point.app_id != app_id or kind not in ("png", "svg") or size not in qr.PRINT_SIZES_MM:
+            return Response(status_code=404)
+        url = access_page.code_url(settings, point.code)
+        name = f"madoguchi-{point.code}"
+        if kind == "svg":
+            return Response(qr.svg(url, title=url), media_type="image/svg+xml",
+                            headers={"Content-Disposition": f'inline; filename="{name}.svg"'})
+        return Response(qr.print_png(url, size), media_type="image/png",
+                        headers={"Content-Disposition": f'inline; filename="{name}-{size}.png"'})
 
     # --- admins: users and the audit log ----------------------------------------------------------
 

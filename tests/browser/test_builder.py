@@ -134,16 +134,23 @@ def test_the_templates_gallery_has_no_accessibility_violations(staff_page):
     assert axe_violations(staff_page) == []
 
 
-@pytest.mark.parametrize("page_name", ["publishing", "users", "audit"])
+@pytest.mark.parametrize("page_name", ["publishing", "qr", "users", "audit"])
 def test_the_lifecycle_pages_have_no_accessibility_violations(staff_page, page_name):
     page = staff_page
-    if page_name == "publishing":
+    if page_name in ("publishing", "qr"):
         page.get_by_role("link", name="New app").click()
         page.get_by_role("button", name=re.compile("Use the template")).nth(1).click()
         page.wait_for_url(re.compile(r"/staff/apps/\d+$"))
-        page.get_by_role("button", name="Publishing").click()
-        page.wait_for_url(re.compile(r"/staff/apps/\d+/publishing$"))
-        page.get_by_role("heading", name="Versions").wait_for()
+        if page_name == "publishing":
+            page.get_by_role("button", name="Publishing").click()
+            page.wait_for_url(re.compile(r"/staff/apps/\d+/publishing$"))
+            page.get_by_role("heading", name="Versions").wait_for()
+        else:
+            page.get_by_role("button", name="QR codes").click()
+            page.wait_for_url(re.compile(r"/staff/apps/\d+/access$"))
+            page.get_by_label("Where the code is put up").fill("本庁舎1階 市民課窓口")
+            page.get_by_role("button", name="Add").click()
+            page.get_by_role("img", name=re.compile("QR code of")).wait_for()
     else:
         page.get_by_role("link", name="Users" if page_name == "users" else "Audit log").click()
         page.get_by_role("heading", name="Users" if page_name == "users" else "Audit log", level=1).wait_for()

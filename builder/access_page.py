@@ -1,0 +1,146 @@
+"""One app's access points: the QR codes put up at counters and printed on posters.
+
+Staff create, rename and disable them, see how often each was scanned and how many submissions
+came through it, and download each code as PNG (print sizes) or SVG. A code is never deleted or
+changed: it may be laminated on a wall for years.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from nicegui import run, ui
+
+from generated_apps.config import Settings
+from generated_apps.store import AccessPointSummary, Refused, Store
+from widgets import AppSpec
+
+from . import auth
+from .editor import labelled, text_in
+from .i18n import _, staff_lang
+
+
+def public_url_problem(public_url: str) -> str | None:
+    """Why codes made with this public address would fail residents once printed, or None."""
+    parts = urlsplit(public_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return _("MADOGUCHI_PUBLIC_URL is not an http(s) address: {url}", url=public_url or "—")
+    host = (parts.hostname or "").lower()
+    if host in ("localhost", "127.0.0.1", "::1", "0.0.0.0") or host.endswith(".local"):
+        return _("MADOGUCHI_PUBLIC_URL is {url}, which only this computer can open. "
+                 "Codes printed now would lead residents nowhere", url=public_url)
+    if parts.scheme != "https":
+        return _("MADOGUCHI_PUBLIC_URL is not https: {url}. Phones may warn residents", url=public_url)
+    return None
+
+
+def code_url(settings: Settings, code: str) -> str:
+    return f"{settings.public_url.rstrip('/')}/q/{code}"
+
+
+class AccessPage:
+    def __init__(self, store: Store, settings: Settings, app_id: int) -> None:
+        self.store, self.settings, self.app_id = store, settings, app_id
+
+    def build(self) -> None:
+        app = self.store.app_by_id(self.app_id)
+        if app is None:
+            ui.label(_("There is no such app. It may have been deleted.")).classes("text-h5")
+            return
+        title = AppSpec.model_validate(app.draft_spec).title.text(staff_lang()) or app.slug
+        ui.label(_("QR codes: {title}", title=title)).classes("text-h4").props('role="heading" aria-level="1"')
+        ui.link(_("Back to the editor"), f"/apps/{self.app_id}").classes("text-body1 q-mb-md")
+        problem = public_url_problem(self.settings.public_url)
+        if problem:
+            with ui.card().classes("w-full bg-red-1 q-mb-md").props('role="alert"').mark("public-url-warning"):
+                ui.label(_("Do not print these codes yet")).classes("text-h6 text-negative")
+                ui.label(problem).classes("text-body1")
+        with ui.card().classes("w-full q-mb-md q-gutter-sm"):
+            ui.label(_("Add an access point")).classes("text-h6").props('role="heading" aria-level="2"')
+            ui.label(_("One for each place the code is put up: a counter, a poster, an issue of the newsletter. "
+                       "Scans and submissions are counted for each.")).classes("text-body2")
+            with ui.row().classes("items-end q-gutter-md"):
+                label = ui.input(_("Where the code is put up"), placeholder="本庁舎1階 市民課窓口").props(
+                    "outlined maxlength=100 counter").classes("w-96").mark("new-label")
+
+                async def add() -> None:
+                    user = auth.session_user(self.store)
+                    if user is None:
+                        ui.notify(_("Your session has ended. Sign in again"), type="warning")
+                        return
+                    try:
+                        await run.io_bound(self.store.create_access_point, self.app_id, label.value or "", user.username)
+                    except Refused as refused:
+                        ui.notify(_(refused.msgid, **refused.params), type="warning")
+                        return
+                    label.value = ""
+                    self.table.refresh()
+
+                ui.button(_("Add"), icon="qr_code", on_click=add).props("unelevated").mark("add-access-point")
+        self.table()
+
+    @ui.refreshable
+    def table(self) -> None:
+        points = self.store.access_points(self.app_id)
+        if not points:
+            ui.label(_("No access point yet.")).classes("text-body1")
+            return
+        with ui.element("table").classes("mdg-table w-full"):
+            with ui.element("thead"), ui.element("tr"):
+                for heading in (_("Code"), _("Where"), _("Address on the code"), _("Scans"), _("Submissions"),
+                                _("State"), _("Actions")):
+                    text_in("th", heading).props('scope="col"').classes("text-left q-pa-sm")
+            with ui.element("tbody"):
+                for summary in points:
+                    self.row(summary)
+
+    def row(self, summary: AccessPointSummary) -> None:
+        point = summary.point
+        base = f"/apps/{self.app_id}/access/{point.code}"
+        with ui.element("tr").mark(f"access-{point.code}"):
+            with ui.element("td").classes("q-pa-sm"):
+                image = ui.image(f"{base}.svg").classes("w-24")
+                image.props["alt"] = _("QR code of {label}", label=point.label)
+            text_in("td", point.label).classes("q-pa-sm")
+            text_in("td", code_url(self.settings, point.code)).classes("q-pa-sm")
+            text_in("td", str(summary.scans)).classes("q-pa-sm text-right")
+            text_in("td", str(summary.submissions)).classes("q-pa-sm text-right")
+            text_in("td", _("In use") if point.active else _("Disabled")).classes("q-pa-sm")
+            with ui.element("td").classes("q-pa-sm"), ui.row().classes("q-gutter-sm"):
+                for size in ("small", "medium", "large"):
+                    ui.link(_("PNG {size}", size={"small": "3 cm", "medium": "6 cm", "large": "10 cm"}[size]),
+                            f"{base}.png?size={size}").props("download")
+                ui.link("SVG", f"{base}.svg").props("download")
+                labelled(ui.button(_("Rename"), on_click=lambda p=point: self.rename(p.id, p.label)).props("outline"),
+                         _("Rename {label}", label=point.label)).mark(f"rename-{point.code}")
+                verb = _("Disable") if point.active else _("Enable")
+                labelled(ui.button(verb, on_click=lambda p=point: self.change(p.id, active=not p.active)).props(
+                    "outline"), f"{verb}: {point.label}").mark(f"toggle-{point.code}")
+
+    def rename(self, point_id: int, current: str) -> None:
+        with ui.dialog() as dialog, ui.card().classes("q-gutter-sm"):
+            ui.label(_("Rename the access point")).classes("text-h6").props('role="heading" aria-level="2"')
+            name = ui.input(_("Where the code is put up"), value=current).props("outlined maxlength=100").classes(
+                "w-96").mark("rename-label")
+
+            async def save() -> None:
+                if await self.change(point_id, label=name.value or ""):
+                    dialog.close()
+
+            with ui.row():
+                ui.button(_("Save"), on_click=save).props("unelevated").mark("rename-save")
+                ui.button(_("Cancel"), on_click=dialog.close).props("outline")
+        dialog.open()
+
+    async def change(self, point_id: int, **change: object) -> bool:
+        user = auth.session_user(self.store)
+        if user is None:
+            ui.notify(_("Your session has ended. Sign in again"), type="warning")
+            return False
+        try:
+            await run.io_bound(lambda: self.store.change_access_point(point_id, user.username, **change))
+        except Refused as refused:
+            ui.notify(_(refused.msgid, **refused.params), type="warning")
+            return False
+        self.table.refresh()
+        return True

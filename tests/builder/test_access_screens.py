@@ -1,0 +1,86 @@
+"""The QR codes screen: add, rename, disable access points; download codes that decode to their address."""
+
+from __future__ import annotations
+
+import io
+
+import zxingcpp
+from PIL import Image
+
+from builder.access_page import public_url_problem
+from builder.templates_gallery import template
+
+from .conftest import until
+
+
+def new_app(store):
+    app = store.create_app(template("citizen-survey").spec, by="suzuki")
+    store.publish(app.slug, by="admin")
+    return app
+
+
+async def test_staff_add_rename_and_disable_access_points_and_see_their_counts(signed_in):
+    store = signed_in.store
+    app = new_app(store)
+    await signed_in.open(f"/apps/{app.id}/access")
+    await signed_in.should_see("No access point yet.")
+    signed_in.find(marker="new-label").type("本庁舎1階 市民課窓口")
+    signed_in.find(marker="add-access-point").click()
+    await until(lambda: len(store.access_points(app.id)) == 1)
+    point = store.access_points(app.id)[0].point
+    await signed_in.should_see(f"http://testserver/q/{point.code}")
+    store.scan(point.code, store.now().date())
+
+    signed_in.find(marker=f"rename-{point.code}").click()
+    await signed_in.should_see(marker="rename-label")
+    signed_in.find(marker="rename-label").clear().type("保健センター受付")
+    signed_in.find(marker="rename-save").click()
+    await until(lambda: store.access_point(point.code).label == "保健センター受付")
+    signed_in.find(marker=f"toggle-{point.code}").click()
+    await until(lambda: not store.access_point(point.code).active)
+    await signed_in.should_see("Disabled")
+    assert [e.action for e in store.audit_events(app.id)][-3:] == [
+        "access_point.create", "access_point.change", "access_point.change"]
+
+
+async def test_an_empty_name_is_refused_with_a_message(signed_in):
+    app = new_app(signed_in.store)
+    await signed_in.open(f"/apps/{app.id}/access")
+    signed_in.find(marker="add-access-point").click()
+    await signed_in.should_see("Give the access point a name, such as the counter where its code is put up")
+    assert signed_in.store.access_points(app.id) == []
+
+
+async def test_the_downloaded_codes_decode_to_the_short_address(signed_in):
+    store = signed_in.store
+    app = new_app(store)
+    point = store.create_access_point(app.id, "広報だて 11月号", by="suzuki")
+    client = signed_in.http_client
+    for size in ("small", "medium", "large"):
+        response = await client.get(f"/apps/{app.id}/access/{point.code}.png?size={size}")
+        assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+        found = zxingcpp.read_barcodes(Image.open(io.BytesIO(response.content)))
+        assert [r.text for r in found] == [f"http://testserver/q/{point.code}"]
+    svg = await client.get(f"/apps/{app.id}/access/{point.code}.svg")
+    assert svg.status_code == 200 and svg.text.startswith("<svg")
+    assert (await client.get(f"/apps/{app.id + 1}/access/{point.code}.svg")).status_code == 404
+    assert (await client.get(f"/apps/{app.id}/access/{point.code}.png?size=huge")).status_code == 404
+
+
+async def test_codes_are_not_given_out_without_sign_in(staff_gui):
+    app = new_app(staff_gui.store)
+    point = staff_gui.store.create_access_point(app.id, "窓口", by="suzuki")
+    assert (await staff_gui.http_client.get(f"/apps/{app.id}/access/{point.code}.png")).status_code == 401
+
+
+async def test_the_page_warns_loudly_when_printed_codes_would_lead_nowhere(signed_in):
+    app = new_app(signed_in.store)
+    await signed_in.open(f"/apps/{app.id}/access")
+    await signed_in.should_see(marker="public-url-warning")
+    await signed_in.should_see("Do not print these codes yet")
+
+
+def test_which_public_addresses_are_safe_to_print():
+    assert public_url_problem("https://www.city.date.hokkaido.jp") is None
+    for bad in ("", "ftp://city.jp", "city.jp", "http://localhost:8000", "https://127.0.0.1", "http://city.jp"):
+        assert public_url_problem(bad) is not None, bad
