@@ -15,21 +15,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test bench _browser
+.PHONY: run test bench _browser _fonts
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed _fonts
 	$(BIN)/madoguchi serve --demo --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test _browser
+test: $(VENV)/.installed-test _browser _fonts
 	@status=0; \
 	$(BIN)/python -m pytest || status=$$?; \
 	echo "ruff check ."; $(BIN)/ruff check . || status=1; \
 	exit $$status
 
-bench: $(VENV)/.installed-test _browser
+bench: $(VENV)/.installed-test _browser _fonts
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/editor.py
+	$(BIN)/python bench/posters.py
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "Madoguchi needs Python 3.11 or newer (python3 is older); try make PYTHON=python3.12" >&2; exit 1; fi
@@ -53,4 +54,13 @@ _browser:
 		$$SUDO apt-get update && \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 			chromium chromium-driver fonts-noto-cjk; \
+	fi
+
+# IPAex Gothic, the TrueType Japanese font the posters embed (generated_apps/posters.py).
+POSTER_FONT := /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf
+_fonts:
+	@if [ ! -f $(POSTER_FONT) ] && command -v apt-get >/dev/null; then \
+		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-ipaexfont-gothic; \
 	fi

@@ -11,7 +11,9 @@ from urllib.parse import urlsplit
 
 from nicegui import run, ui
 
+from generated_apps import posters
 from generated_apps.config import Settings
+from generated_apps.models import AccessPoint
 from generated_apps.store import AccessPointSummary, Refused, Store
 from widgets import AppSpec
 
@@ -36,6 +38,17 @@ def public_url_problem(public_url: str) -> str | None:
 
 def code_url(settings: Settings, code: str) -> str:
     return f"{settings.public_url.rstrip('/')}/q/{code}"
+
+
+def poster_of(store: Store, settings: Settings, point: AccessPoint) -> posters.Poster:
+    """The poster of an access point: the app as residents see it (the draft if nothing is published)."""
+    live = store.app_state(point.app_id)
+    spec = store.version_spec(live.live.id) if live is not None and live.live is not None else \
+        AppSpec.model_validate(store.app_by_id(point.app_id).draft_spec)
+    purpose = spec.description.text("ja").split("。")[0] + "。" if spec.description else ""
+    department = spec.contact.department.text("ja") if spec.contact.department else ""
+    return posters.poster(spec.title.text("ja"), purpose, code_url(settings, point.code),
+                          spec.contact.phone or settings.help_phone, point.label, department)
 
 
 class AccessPage:
@@ -85,6 +98,12 @@ class AccessPage:
         if not points:
             ui.label(_("No access point yet.")).classes("text-body1")
             return
+        with ui.row().classes("q-gutter-md q-mb-sm items-center"):
+            ui.link(_("Print all posters of this app (one PDF)"), f"/apps/{self.app_id}/posters.pdf").props(
+                "target=_blank").classes("text-body1").mark("all-posters")
+            ui.link(_("All cards (one PDF)"), f"/apps/{self.app_id}/posters.pdf?size=card").props(
+                "target=_blank").classes("text-body1")
+            self.left_out_warning(points)
         with ui.element("table").classes("mdg-table w-full"):
             with ui.element("thead"), ui.element("tr"):
                 for heading in (_("Code"), _("Where"), _("Address on the code"), _("Scans"), _("Submissions"),
@@ -93,6 +112,17 @@ class AccessPage:
             with ui.element("tbody"):
                 for summary in points:
                     self.row(summary)
+
+    def left_out_warning(self, points: list[AccessPointSummary]) -> None:
+        """Characters the poster font lacks (emoji, say) are left out of the posters: say which."""
+        try:
+            missing = set().union(*(poster_of(self.store, self.settings, p.point).left_out for p in points))
+        except posters.FontMissing as missing_font:
+            ui.label(str(missing_font)).classes("text-negative text-body1").props('role="alert"')
+            return
+        if missing:
+            ui.label(_("These characters cannot be printed and are left out of the posters: {chars}",
+                       chars=" ".join(sorted(missing)))).classes("text-warning text-body1").mark("left-out")
 
     def row(self, summary: AccessPointSummary) -> None:
         point = summary.point
@@ -111,6 +141,9 @@ class AccessPage:
                     ui.link(_("PNG {size}", size={"small": "3 cm", "medium": "6 cm", "large": "10 cm"}[size]),
                             f"{base}.png?size={size}").props("download")
                 ui.link("SVG", f"{base}.svg").props("download")
+                ui.link(_("Poster (A4 PDF)"), f"{base}/poster.pdf").props("target=_blank").mark(f"poster-{point.code}")
+                ui.link(_("Poster (A4 PNG)"), f"{base}/poster.png").props("download")
+                ui.link(_("Card (PDF)"), f"{base}/poster.pdf?size=card").props("target=_blank")
                 labelled(ui.button(_("Rename"), on_click=lambda p=point: self.rename(p.id, p.label)).props("outline"),
                          _("Rename {label}", label=point.label)).mark(f"rename-{point.code}")
                 verb = _("Disable") if point.active else _("Enable")

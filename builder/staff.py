@@ -7,16 +7,17 @@ server. The tests call `register` inside NiceGUI's user simulation.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from markupsafe import escape
 from nicegui import app as nicegui_app
 from nicegui import run, ui
 
-from generated_apps import qr
+from generated_apps import posters, qr
 from generated_apps.config import Settings
 from generated_apps.models import StaffUser
 from generated_apps.preview import PreviewSite
@@ -217,6 +218,30 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         return Response(qr.print_png(url, size), media_type="image/png",
                         headers={"Content-Disposition": f'inline; filename="{name}-{size}.png"'})
 
+    @nicegui_app.get("/apps/{app_id}/posters.pdf")
+    def all_posters(request: Request, app_id: int, size: str = "a4") -> Response:
+        """Every poster of the app's access points in use, one page each: "print all posters"."""
+        if auth.session_user(store) is None:
+            return Response(status_code=401)
+        points = [p.point for p in store.access_points(app_id) if p.point.active]
+        if not points or size not in posters.SIZES:
+            return Response(status_code=404)
+        return _poster_response(lambda: posters.pdf([access_page.poster_of(store, settings, p) for p in points], size),
+                                "application/pdf", f"madoguchi-posters-{app_id}-{size}.pdf")
+
+    @nicegui_app.get("/apps/{app_id}/access/{code}/poster.{kind}")
+    def one_poster(request: Request, app_id: int, code: str, kind: str, size: str = "a4") -> Response:
+        if auth.session_user(store) is None:
+            return Response(status_code=401)
+        point = store.access_point(code)
+        if point is None or point.app_id != app_id or kind not in ("pdf", "png") or size not in posters.SIZES:
+            return Response(status_code=404)
+        made = access_page.poster_of(store, settings, point)
+        if kind == "pdf":
+            return _poster_response(lambda: posters.pdf([made], size), "application/pdf",
+                                    f"madoguchi-{point.code}-{size}.pdf")
+        return _poster_response(lambda: posters.png(made, size), "image/png", f"madoguchi-{point.code}-{size}.png")
+
     # --- admins: users and the audit log ----------------------------------------------------------
 
     @ui.page("/users", title="Madoguchi")
@@ -338,6 +363,17 @@ class frame:
 
     def __exit__(self, *exc: object) -> None:
         self.main.__exit__(*exc)
+
+
+def _poster_response(make: Callable[[], bytes], media_type: str, filename: str) -> Response:
+    """A poster file, or a plain message in the staff member's language saying why it cannot be made."""
+    try:
+        body = make()
+    except posters.PosterRefused as refused:
+        return PlainTextResponse(_(refused.msgid, **refused.params), status_code=422)
+    except posters.FontMissing as missing:
+        return PlainTextResponse(str(missing), status_code=503)
+    return Response(body, media_type=media_type, headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
 def not_allowed(request: Request) -> Response:

@@ -84,3 +84,34 @@ def test_which_public_addresses_are_safe_to_print():
     assert public_url_problem("https://www.city.date.hokkaido.jp") is None
     for bad in ("", "ftp://city.jp", "city.jp", "http://localhost:8000", "https://127.0.0.1", "http://city.jp"):
         assert public_url_problem(bad) is not None, bad
+
+
+async def test_posters_of_each_access_point_and_all_of_them_in_one_pdf(signed_in):
+    import pypdfium2
+
+    store = signed_in.store
+    app = new_app(store)
+    points = [store.create_access_point(app.id, name, by="suzuki") for name in ("本庁舎1階", "保健センター", "旧庁舎")]
+    store.change_access_point(points[2].id, "suzuki", active=False)
+    client = signed_in.http_client
+    single = await client.get(f"/apps/{app.id}/access/{points[0].code}/poster.pdf")
+    assert single.status_code == 200 and single.headers["content-type"] == "application/pdf"
+    page = pypdfium2.PdfDocument(single.content)[0]
+    assert [r.text for r in zxingcpp.read_barcodes(page.render(scale=2).to_pil())] == [
+        f"http://testserver/q/{points[0].code}"]
+    assert "市民アンケート" in page.get_textpage().get_text_range()
+    everything = await client.get(f"/apps/{app.id}/posters.pdf")
+    assert len(pypdfium2.PdfDocument(everything.content)) == 2  # the disabled one is not printed
+    png = await client.get(f"/apps/{app.id}/access/{points[1].code}/poster.png?size=card")
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    assert (await client.get(f"/apps/{app.id}/access/{points[1].code}/poster.pdf?size=b5")).status_code == 404
+
+
+async def test_characters_the_poster_font_lacks_are_named_before_printing(signed_in):
+    store = signed_in.store
+    spec = template("citizen-survey").spec
+    app = store.create_app(spec.model_copy(update={"title": spec.title.model_copy(
+        update={"root": {**spec.title.root, "ja": "髙﨑さんの🏃アンケート"}})}), by="suzuki")
+    store.create_access_point(app.id, "窓口", by="suzuki")
+    await signed_in.open(f"/apps/{app.id}/access")
+    await signed_in.should_see("These characters cannot be printed and are left out of the posters: 🏃")
