@@ -7,7 +7,9 @@ changed: it may be laminated on a wall for years.
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from nicegui import run, ui
 
@@ -104,6 +106,7 @@ class AccessPage:
             ui.link(_("All cards (one PDF)"), f"/apps/{self.app_id}/posters.pdf?size=card").props(
                 "target=_blank").classes("text-body1")
             self.left_out_warning(points)
+        self.chart(points)
         with ui.element("table").classes("mdg-table w-full"):
             with ui.element("thead"), ui.element("tr"):
                 for heading in (_("Code"), _("Where"), _("Address on the code"), _("Scans"), _("Submissions"),
@@ -112,6 +115,34 @@ class AccessPage:
             with ui.element("tbody"):
                 for summary in points:
                     self.row(summary)
+
+    def chart(self, points: list[AccessPointSummary], days: int = 30) -> None:
+        """Scans per day of the last `days` days (city time), one bar series per access point."""
+        today = self.store.now().astimezone(ZoneInfo(self.settings.time_zone)).date()
+        since = today - dt.timedelta(days=days - 1)
+        dates = [since + dt.timedelta(days=n) for n in range(days)]
+        counts = {(point_id, day): count for point_id, day, count in self.store.scans_per_day(self.app_id, since)}
+        series = [{"name": p.point.label, "type": "bar", "stack": "scans",
+                   "data": [counts.get((p.point.id, day), 0) for day in dates]} for p in points]
+        with ui.card().classes("w-full q-mb-md"):
+            ui.label(_("Scans per day, last {days} days", days=days)).classes("text-h6").props(
+                'role="heading" aria-level="2"')
+            chart = ui.echart({
+                "tooltip": {"trigger": "axis"}, "legend": {"type": "scroll"},
+                "xAxis": {"type": "category", "data": [f"{d.month}/{d.day}" for d in dates]},
+                "yAxis": {"type": "value", "minInterval": 1}, "series": series,
+            }).classes("w-full h-64").mark("scan-chart")
+            chart.props["role"] = "img"
+            chart.props["aria-label"] = _("Bar chart of scans per day; the table below gives each access point's total")
+
+    def preview(self, code: str, label: str) -> None:
+        """The poster as it will print, before anyone prints it."""
+        with ui.dialog() as dialog, ui.card().classes("q-gutter-sm"):
+            ui.label(_("Poster preview: {label}", label=label)).classes("text-h6").props('role="heading" aria-level="2"')
+            image = ui.image(f"/apps/{self.app_id}/access/{code}/poster.png").classes("w-96").mark("poster-preview")
+            image.props["alt"] = _("Poster for {label}", label=label)
+            ui.button(_("Close"), on_click=dialog.close).props("outline")
+        dialog.open()
 
     def left_out_warning(self, points: list[AccessPointSummary]) -> None:
         """Characters the poster font lacks (emoji, say) are left out of the posters: say which."""
@@ -144,6 +175,8 @@ class AccessPage:
                 ui.link(_("Poster (A4 PDF)"), f"{base}/poster.pdf").props("target=_blank").mark(f"poster-{point.code}")
                 ui.link(_("Poster (A4 PNG)"), f"{base}/poster.png").props("download")
                 ui.link(_("Card (PDF)"), f"{base}/poster.pdf?size=card").props("target=_blank")
+                labelled(ui.button(_("Preview"), on_click=lambda p=point: self.preview(p.code, p.label)).props("outline"),
+                         _("Poster preview: {label}", label=point.label)).mark(f"preview-{point.code}")
                 labelled(ui.button(_("Rename"), on_click=lambda p=point: self.rename(p.id, p.label)).props("outline"),
                          _("Rename {label}", label=point.label)).mark(f"rename-{point.code}")
                 verb = _("Disable") if point.active else _("Enable")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import zxingcpp
@@ -115,3 +116,19 @@ async def test_characters_the_poster_font_lacks_are_named_before_printing(signed
     store.create_access_point(app.id, "窓口", by="suzuki")
     await signed_in.open(f"/apps/{app.id}/access")
     await signed_in.should_see("These characters cannot be printed and are left out of the posters: 🏃")
+
+
+async def test_the_scans_of_each_day_are_charted_and_a_poster_can_be_previewed(signed_in):
+    store = signed_in.store
+    app = new_app(store)
+    point = store.create_access_point(app.id, "本庁舎1階", by="suzuki")
+    today = store.now().astimezone(dt.timezone(dt.timedelta(hours=9))).date()
+    for _ in range(3):
+        store.scan(point.code, today)
+    store.scan(point.code, today - dt.timedelta(days=1))
+    await signed_in.open(f"/apps/{app.id}/access")
+    [chart] = signed_in.find(marker="scan-chart").elements
+    [series] = chart.options["series"]
+    assert series["name"] == "本庁舎1階" and series["data"][-2:] == [1, 3] and sum(series["data"]) == 4
+    signed_in.find(marker=f"preview-{point.code}").click()
+    await signed_in.should_see(marker="poster-preview")
