@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from nicegui import run, ui
 
-from generated_apps import posters
+from generated_apps import posters, qr
 from generated_apps.config import Settings
 from generated_apps.models import AccessPoint
 from generated_apps.store import AccessPointSummary, Refused, Store
@@ -36,6 +36,20 @@ def public_url_problem(public_url: str) -> str | None:
     if parts.scheme != "https":
         return _("MADOGUCHI_PUBLIC_URL is not https: {url}. Phones may warn residents", url=public_url)
     return None
+
+
+LOGO_FILE = "qr-logo.png"  # in the data directory: the city's mark, put in the centre of downloaded codes
+
+
+def qr_logo(settings: Settings) -> bytes | None:
+    """The logo for the centre of the codes, if the data directory has one (and it is a picture)."""
+    path = settings.data_dir / LOGO_FILE
+    try:
+        logo = path.read_bytes()
+        qr.logo_png(logo)  # refuses a file that is not a picture
+    except (OSError, ValueError):
+        return None
+    return logo
 
 
 def code_url(settings: Settings, code: str) -> str:

@@ -212,10 +212,11 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
             return Response(status_code=404)
         url = access_page.code_url(settings, point.code)
         name = f"madoguchi-{point.code}"
+        logo = access_page.qr_logo(settings)
         if kind == "svg":
-            return Response(qr.svg(url, title=url), media_type="image/svg+xml",
+            return Response(qr.svg(url, title=url, logo=logo), media_type="image/svg+xml",
                             headers={"Content-Disposition": f'inline; filename="{name}.svg"'})
-        return Response(qr.print_png(url, size), media_type="image/png",
+        return Response(qr.print_png(url, size, logo=logo), media_type="image/png",
                         headers={"Content-Disposition": f'inline; filename="{name}-{size}.png"'})
 
     @nicegui_app.get("/apps/{app_id}/posters.pdf")

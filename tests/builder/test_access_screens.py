@@ -132,3 +132,23 @@ async def test_the_scans_of_each_day_are_charted_and_a_poster_can_be_previewed(s
     assert series["name"] == "本庁舎1階" and series["data"][-2:] == [1, 3] and sum(series["data"]) == 4
     signed_in.find(marker=f"preview-{point.code}").click()
     await signed_in.should_see(marker="poster-preview")
+
+
+async def test_the_city_mark_in_the_data_directory_goes_in_the_centre_of_downloaded_codes(signed_in, settings):
+    from tests.generated_apps.test_qr import city_mark
+
+    store = signed_in.store
+    app = new_app(store)
+    point = store.create_access_point(app.id, "本庁舎1階", by="suzuki")
+    client = signed_in.http_client
+    plain = (await client.get(f"/apps/{app.id}/access/{point.code}.png")).content
+    (settings.data_dir / "qr-logo.png").write_bytes(city_mark())
+    marked = (await client.get(f"/apps/{app.id}/access/{point.code}.png")).content
+    assert marked != plain
+    image = Image.open(io.BytesIO(marked)).convert("RGB")
+    blue = sum(1 for pixel in image.getdata() if pixel == (13, 71, 161))  # the mark's blue
+    assert blue > 0.005 * image.width * image.height
+    assert [r.text for r in zxingcpp.read_barcodes(image)] == [f"http://testserver/q/{point.code}"]
+    assert "data:image/png;base64," in (await client.get(f"/apps/{app.id}/access/{point.code}.svg")).text
+    (settings.data_dir / "qr-logo.png").write_bytes(b"not a picture")
+    assert (await client.get(f"/apps/{app.id}/access/{point.code}.png")).content == plain
