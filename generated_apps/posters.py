@@ -30,6 +30,7 @@ CARD = (105 * mm, 148 * mm)  # A6 portrait: a card in a counter stand
 SIZES = {"a4": A4, "card": CARD}
 TITLE_MIN_PT = 40  # on A4; the card scales everything by its width
 TITLE_MAX_LINES = 3
+SMALLEST_PT = 7  # no smaller on the card (its layout is the A4 one at half size)
 INK = (0.07, 0.07, 0.07)
 BLUE = (0.05, 0.28, 0.63)
 
@@ -191,14 +192,23 @@ def _draw(c: Canvas, one: Poster, width: float, height: float) -> float:
     y -= size * 1.5
     c.drawCentredString(width / 2, y, f"お問い合わせ　{one.phone}")
     if one.department:
-        c.setFont(FONT_NAME, 12 * scale)
-        y -= 12 * scale * 1.5
+        size = max(12 * scale, SMALLEST_PT)
+        c.setFont(FONT_NAME, size)
+        y -= size * 1.5
         c.drawCentredString(width / 2, y, one.department)
-    c.setFont(FONT_NAME, 10 * scale)
-    label_lines = wrap(f"設置場所：{one.label}", 10 * scale, inner)[:2]
+    size = max(10 * scale, SMALLEST_PT)
+    c.setFont(FONT_NAME, size)
+    label_lines = wrap(f"設置場所：{one.label}", size, inner)[:2]
     for index, line in enumerate(label_lines):
-        c.drawCentredString(width / 2, margin / 2 + (len(label_lines) - 1 - index) * 10 * scale * 1.3, line)
+        c.drawCentredString(width / 2, margin / 2 + (len(label_lines) - 1 - index) * size * 1.3, line)
     return y
+
+
+def _fitting(text: str, size: float, width: float) -> float:
+    """`size`, or less (not under 5 pt) so that `text` fits on one line of `width`."""
+    while size > 5 and pdfmetrics.stringWidth(text, FONT_NAME, size) > width:
+        size -= 0.25
+    return size
 
 
 def _draw_code(c: Canvas, url: str, x: float, y: float, side: float) -> None:
@@ -232,12 +242,10 @@ def _draw_steps(c: Canvas, x: float, top: float, width: float, scale: float) -> 
         c.roundRect(left, bottom, box, height, 3 * mm * scale, stroke=1, fill=0)
         _pictogram(c, index, left + box / 2, bottom + height - 17 * mm * scale, scale)
         c.setFillColorRGB(*INK)
-        size = 12.5 * scale
-        c.setFont(FONT_NAME, size)
-        lines = wrap(f"{index + 1}. {ja}", size, box - 4 * mm * scale)[:2]
-        for n, line in enumerate(lines):
-            c.drawCentredString(left + box / 2, bottom + 12 * mm * scale - n * size * 1.25, line)
-        c.setFont(FONT_NAME, 8.5 * scale)
+        step = f"{index + 1}. {ja}"
+        c.setFont(FONT_NAME, _fitting(step, max(12.5 * scale, SMALLEST_PT), box - 3 * mm * scale))
+        c.drawCentredString(left + box / 2, bottom + 11 * mm * scale, step)
+        c.setFont(FONT_NAME, _fitting(en, max(8.5 * scale, SMALLEST_PT), box - 2 * mm * scale))
         c.drawCentredString(left + box / 2, bottom + 3 * mm * scale, en)
     return bottom
 

@@ -99,5 +99,5 @@ def test_the_fullest_poster_stays_inside_its_page(size):
     fullest = posters.poster(longest, "説明" * 80, URL, "0142-23-3331", "窓" * 100, "伊達市役所 危機管理課")
     canvas = posters.Canvas(io.BytesIO(), pagesize=(width, height))
     lowest = posters._draw(canvas, fullest, width, height)
-    label_top = 14 * posters.mm * scale / 2 + 2 * 10 * scale * 1.3
+    label_top = 14 * posters.mm * scale / 2 + 2 * max(10 * scale, posters.SMALLEST_PT) * 1.3
     assert lowest > label_top + 2 * posters.mm * scale
