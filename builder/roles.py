@@ -15,7 +15,8 @@ from . import auth
 
 # Named in the audit line of a refused attempt.
 ADMIN_ACTIONS = frozenset({"app.publish", "app.schedule", "app.unschedule", "app.retire", "app.unretire",
-                           "app.reopen", "app.rollback", "user.manage", "audit.read", "audit.export"})
+                           "app.reopen", "app.rollback", "user.manage", "audit.read", "audit.export",
+                           "banner.set", "banner.clear"})
 
 
 class NotAllowed(Exception):

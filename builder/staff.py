@@ -24,7 +24,7 @@ from generated_apps.preview import PreviewSite
 from generated_apps.store import AuditFilter, SlugTaken, Store
 from widgets import N_, AppSpec, LocalizedText
 
-from . import access_page, audit_page, auth, editor, publishing, roles, users_page
+from . import access_page, audit_page, auth, banner_page, editor, publishing, roles, users_page
 from .editor import labelled, text_in
 from .i18n import BUILDER_LANGS, _, staff_lang
 from .templates_gallery import templates
@@ -253,6 +253,14 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         with frame(request, user, _("Users")):
             users_page.UsersPage(store, time_zone=settings.time_zone).build()
 
+    @ui.page("/banner", title="Madoguchi")
+    def banner(request: Request):
+        user = guard(request, admin="banner.set")
+        if isinstance(user, Response):
+            return user
+        with frame(request, user, _("Emergency banner")):
+            banner_page.BannerPage(store, time_zone=settings.time_zone).build()
+
     @ui.page("/password", title="Madoguchi")
     def password(request: Request):
         user = guard(request)
@@ -351,6 +359,7 @@ class frame:
                 if roles.is_admin(self.user):
                     ui.link(_("Users"), "/users").classes("text-white")
                     ui.link(_("Audit log"), "/audit").classes("text-white")
+                    ui.link(_("Emergency banner"), "/banner").classes("text-white")
             ui.space()
             ui.link(self.user.display_name, "/password").classes("text-white")
             language_switch(self.request, "white")

@@ -133,3 +133,18 @@ class ScanCount(SQLModel, table=True):
     access_point_id: int = Field(foreign_key="access_point.id", index=True)
     day: dt.date
     count: int = 0
+
+
+class EmergencyBanner(SQLModel, table=True):
+    """A message an admin puts at the top of every resident page (a Mt Usu eruption), until cleared."""
+
+    __tablename__ = "emergency_banner"
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(max_length=500)  # Japanese
+    text_en: str | None = Field(default=None, max_length=500)
+    level: str = Field(max_length=10)  # info | warning | danger
+    issued_at: dt.datetime = Field(default_factory=utcnow)
+    issued_by: str = Field(max_length=100)
+    cleared_at: dt.datetime | None = None
+    cleared_by: str | None = Field(default=None, max_length=100)

@@ -22,7 +22,18 @@ from sqlmodel import Session, select
 from widgets import AppSpec, lint
 
 from .db import make_engine, migrate
-from .models import AccessPoint, App, AppVersion, AuditEvent, Draft, ScanCount, StaffUser, Submission, utcnow
+from .models import (
+    AccessPoint,
+    App,
+    AppVersion,
+    AuditEvent,
+    Draft,
+    EmergencyBanner,
+    ScanCount,
+    StaffUser,
+    Submission,
+    utcnow,
+)
 from .refnum import new_reference
 
 # A resident's draft lives long after they stop typing (ACCESSIBILITY.md item 15 asks for 20 hours).
@@ -137,6 +148,8 @@ ACCESS_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 ACCESS_CODE_LENGTH = 6  # 31**6, about 890 million codes
 ACCESS_CODE = re.compile(f"[{ACCESS_ALPHABET}]{{{ACCESS_CODE_LENGTH}}}")
 ACCESS_POINT_LABEL_MAX = 100
+BANNER_LEVELS = ("info", "warning", "danger")
+BANNER_MAX = 300
 
 
 def new_access_code() -> str:
@@ -211,6 +224,7 @@ class Store:
         self.clock = clock
         self._specs: dict[int, AppSpec] = {}  # published versions never change, so caching them is safe
         self._live: dict[str, tuple[dt.datetime, LiveApp | None]] = {}  # slug -> (valid until, app)
+        self._banner: tuple[dt.datetime, EmergencyBanner | None] | None = None  # (valid until, banner)
         self._lock = threading.Lock()
 
     def now(self) -> dt.datetime:
@@ -728,6 +742,56 @@ class Store:
     def access_point(self, code: str) -> AccessPoint | None:
         with self.session() as s:
             return s.exec(select(AccessPoint).where(AccessPoint.code == code.upper())).first()
+
+    # --- the emergency banner ---------------------------------------------------------------------
+
+    def banner(self) -> EmergencyBanner | None:
+        """The banner every resident page shows now, if any. Asked on every page: kept for a moment,
+        and forgotten at once in this process when an admin sets or clears one."""
+        cached = self._banner
+        if cached is not None and cached[0] > self.now():
+            return cached[1]
+        with self.session() as s:
+            current = s.exec(select(EmergencyBanner).where(EmergencyBanner.cleared_at.is_(None))
+                             .order_by(EmergencyBanner.id.desc()).limit(1)).first()
+        self._banner = (self.now() + dt.timedelta(seconds=LIVE_CACHE_SECONDS), current)
+        return current
+
+    def set_banner(self, text: str, level: str, by: str, text_en: str | None = None) -> EmergencyBanner:
+        """Show a new banner (it replaces the one shown before)."""
+        text, text_en = " ".join(text.split()), " ".join((text_en or "").split()) or None
+        if not text:
+            raise Refused("Write the message in Japanese")
+        if len(text) > BANNER_MAX or (text_en and len(text_en) > BANNER_MAX):
+            raise Refused("Keep the message under {limit} characters", limit=BANNER_MAX)
+        if level not in BANNER_LEVELS:
+            raise Refused("Choose how urgent the message is")
+        now = self.now()
+        with self.session() as s:
+            for shown in s.exec(select(EmergencyBanner).where(EmergencyBanner.cleared_at.is_(None))):
+                shown.cleared_at, shown.cleared_by = now, by
+                s.add(shown)
+            banner = EmergencyBanner(text=text, text_en=text_en, level=level, issued_at=now, issued_by=by)
+            s.add(banner)
+            s.flush()
+            s.add(AuditEvent(actor=by, action="banner.set", target=str(banner.id),
+                             detail={"level": level, "text": text, "text_en": text_en}))
+            s.commit()
+        self._banner = None
+        return banner
+
+    def clear_banner(self, by: str) -> None:
+        now = self.now()
+        with self.session() as s:
+            shown = list(s.exec(select(EmergencyBanner).where(EmergencyBanner.cleared_at.is_(None))))
+            if not shown:
+                raise Refused("No banner is shown")
+            for banner in shown:
+                banner.cleared_at, banner.cleared_by = now, by
+                s.add(banner)
+            s.add(AuditEvent(actor=by, action="banner.clear", target=str(shown[-1].id)))
+            s.commit()
+        self._banner = None
 
     # --- residents' drafts ----------------------------------------------------------------------
 

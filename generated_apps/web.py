@@ -31,7 +31,7 @@ from widgets.templates import loader as widget_loader
 from . import flow, i18n
 from .config import Settings
 from .forms import CSRF_COOKIE, HONEYPOT, BadForm, csrf_ok, csrf_token, new_csrf_cookie, read_form
-from .models import Draft
+from .models import Draft, EmergencyBanner
 from .store import LiveApp, Store
 
 HERE = Path(__file__).parent
@@ -138,6 +138,8 @@ class ResidentSite:
         """Render a page. With `cache_key`, the page (all but its CSRF token) is rendered once and kept:
         only for pages that depend on nothing but the key, such as a blank question of a published version."""
         tr = self.translator(request)
+        banner = self.store.banner()
+        cache_key = self._with_banner(cache_key, banner) if cache_key else None
         parts = self._pages.get(cache_key) if cache_key else None
         if parts is None:
             token = i18n.current.set(tr)
@@ -145,7 +147,8 @@ class ResidentSite:
                 html = self.env.get_template(template).render(
                     lang=tr.lang, langs=i18n.UI_LANGS, lang_names=i18n.LANG_NAMES, here=_here(request),
                     css=f"/static/madoguchi.css?v={self.css_version}", spec=spec,
-                    help=self.help_block(spec), csrf=CSRF_SLOT, honeypot=HONEYPOT, **context,
+                    help=self.help_block(spec), csrf=CSRF_SLOT, honeypot=HONEYPOT,
+                    banner=self.banner_view(banner, tr.lang), **context,
                 )
             finally:
                 i18n.current.reset(token)
@@ -155,6 +158,19 @@ class ResidentSite:
                     self._pages.clear()
                 self._pages[cache_key] = parts
         return self._respond(request, template, parts, status)
+
+    @staticmethod
+    def _with_banner(key: tuple, banner: EmergencyBanner | None) -> tuple:
+        """A cached page is kept per banner: setting or clearing one shows at once on every page."""
+        return (*key, banner.id if banner is not None else 0)
+
+    def banner_view(self, banner: EmergencyBanner | None, lang: str) -> dict[str, str] | None:
+        if banner is None:
+            return None
+        english = lang == "en" and banner.text_en
+        issued = banner.issued_at if banner.issued_at.tzinfo else banner.issued_at.replace(tzinfo=dt.UTC)
+        return {"level": banner.level, "text": banner.text_en if english else banner.text,
+                "lang": "en" if english else "ja", "issued": i18n.format_moment(issued, lang, self.settings.time_zone)}
 
     def _respond(self, request: Request, template: str, parts: list[bytes], status: int = 200) -> Response:
         """The page with this browser's CSRF token filled in (and its CSRF cookie, the first time)."""
@@ -308,7 +324,7 @@ class ResidentSite:
                 and draft_cookie(live.app_id) not in request.cookies:
             index = request.path_params["number"] - 1
             key = ("question", live.version_id, index, self.translator(request).lang)
-            parts = self._pages.get(key)
+            parts = self._pages.get(self._with_banner(key, self.store.banner()))
             if parts is not None:
                 return self._respond(request, "question.html", parts)
             # Only pages that pass these checks enter the cache, so a page found there passed them too.

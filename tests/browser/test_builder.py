@@ -155,3 +155,24 @@ def test_the_lifecycle_pages_have_no_accessibility_violations(staff_page, page_n
         page.get_by_role("link", name="Users" if page_name == "users" else "Audit log").click()
         page.get_by_role("heading", name="Users" if page_name == "users" else "Audit log", level=1).wait_for()
     assert axe_violations(page) == []
+
+
+def test_the_emergency_banner_set_by_an_admin_shows_on_resident_pages_without_violations(staff_page, resident_context,
+                                                                                          axe):
+    page = staff_page
+    page.get_by_role("link", name="Emergency banner").click()
+    page.get_by_role("heading", name="Emergency banner", level=1).wait_for()
+    assert axe_violations(page) == []
+    page.get_by_label("Message (Japanese)").fill("有珠山の噴火警戒レベルが引き上げられました。避難所を確認してください。")
+    page.get_by_role("button", name="Show the banner").click()
+    page.get_by_role("button", name="Clear the banner").wait_for()
+    try:
+        resident = resident_context(390).new_page()
+        for path in ("/", "/a/citizen-survey", "/a/no-such-app"):
+            resident.goto(path)
+            banner = resident.locator("section.banner")
+            assert banner.count() == 1 and "有珠山" in banner.inner_text(), path
+            axe.assert_none(resident, f"{path} with the emergency banner")
+    finally:
+        page.get_by_role("button", name="Clear the banner").click()
+        page.get_by_text("No banner is shown.").wait_for()
