@@ -192,6 +192,7 @@ class LiveApp:
     retire_message: str | None
     successor_slug: str | None = None
     opens_at: dt.datetime | None = None  # no version live yet, one scheduled for then
+    published_at: dt.datetime | None = None  # of the version residents see: "posted on" for a notice
 
     def status(self, now: dt.datetime | None = None) -> str:
         now = now or utcnow()
@@ -624,7 +625,7 @@ class Store:
         spec = self.version_spec(live.id) if live is not None else None
         opens_at = scheduled.published_at if scheduled is not None and live is None else None
         return (LiveApp(app_id, slug, live.id if live else None, live.number if live else None, spec,
-                        _aware(retired_at), message, successor, opens_at),
+                        _aware(retired_at), message, successor, opens_at, live.published_at if live else None),
                 scheduled.published_at if scheduled is not None else None)
 
     def version_spec(self, version_id: int) -> AppSpec:

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from widgets import WIDGET_TYPES, AppSpec, Question, field_id, format_date
+from widgets import N_, WIDGET_TYPES, AppSpec, Question, field_id, format_date
 from widgets.templates import loader as widget_loader
 
 from . import flow, i18n
@@ -274,7 +274,7 @@ class ResidentSite:
     def index(self, request: Request) -> Response:
         now = self.store.now()
         apps = [a for a in self.store.live_apps() if a.status(now) == "live"]
-        return self.render(request, "index.html", apps=apps)
+        return self.render(request, "index.html", groups=portal_groups(apps))
 
     async def stylesheet(self, request: Request) -> Response:
         headers = {"Cache-Control": f"public, max-age={YEAR}, immutable", "Vary": "Accept-Encoding"}
@@ -312,8 +312,12 @@ class ResidentSite:
         first = flow.flow_pages(live.spec, {})
         start_url = self._page_url(live, first[0] if first else None) + (f"?via={via}" if via else "")
         has_questions = any(True for _ in live.spec.questions())
+        lang = self.translator(request).lang
+        posted = i18n.format_moment(live.published_at, lang, self.settings.time_zone) if live.published_at else None
+        until = i18n.format_moment(live.retired_at, lang, self.settings.time_zone) \
+            if live.retired_at is not None and live.retired_at > self.store.now() else None
         return self.render(request, "start.html", spec=live.spec, app=live, start_url=start_url,
-                           has_questions=has_questions, back_url="/",
+                           has_questions=has_questions, back_url="/", posted=posted, until=until,
                            expired=request.query_params.get("expired") == "1")
 
     async def question(self, request: Request) -> Response:
@@ -536,6 +540,25 @@ class ResidentSite:
             return await run_in_threadpool(self.error_page, request, 500)
 
         return {HTTPException: http_error, Exception: server_error}
+
+
+# The portal's groups, in order, each named in plain words for residents.
+PORTAL_GROUPS = (("pinned", N_("Important notices")), ("notice", N_("Notices")),
+                 ("apply", N_("Apply, answer or ask")), ("reservation", N_("Book a facility")))
+
+
+def portal_groups(apps: list[LiveApp]) -> list[tuple[str, str, list[LiveApp]]]:
+    """(key, heading msgid, apps) for each group that has an app: pinned ones first, then by kind,
+    the newest first in each."""
+    def group(app: LiveApp) -> str:
+        if app.spec.pinned:
+            return "pinned"
+        return app.spec.kind if app.spec.kind in ("notice", "reservation") else "apply"
+
+    oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    newest_first = sorted(apps, key=lambda a: a.published_at or oldest, reverse=True)
+    return [(key, heading, [a for a in newest_first if group(a) == key]) for key, heading in PORTAL_GROUPS
+            if any(group(a) == key for a in apps)]
 
 
 def error_message(tr: i18n.Translator, error: flow.FieldError) -> str:

@@ -72,6 +72,8 @@ class AppSpec(BaseModel):
     lifecycle: Lifecycle = Field(default_factory=Lifecycle, title=N_("Lifecycle"))
     # Shown on the confirmation page: what happens after a resident sends the form.
     what_next: LocalizedText | None = Field(default=None, title=N_("What happens next"), json_schema_extra={"long": True})
+    # Listed first on the city portal, under "Important notices" (an eruption, a water stoppage).
+    pinned: bool = Field(default=False, title=N_("Pin to the top of the city portal"))
 
     @model_validator(mode="after")
     def _languages(self) -> AppSpec:
