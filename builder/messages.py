@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 LANGUAGES = ("ja", "en")
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "Invalid": None,
-            "Refused": None, "LifecycleRefused": None, "UserChangeRefused": None, "PosterRefused": None}  # staff-facing refusals
+            "Refused": None, "LifecycleRefused": None, "UserChangeRefused": None, "PosterRefused": None,
+            "BookingRefused": None}  # staff-facing refusals
 METHODS = [
     ("widgets/**.py", "python"),
     ("generated_apps/**.py", "python"),

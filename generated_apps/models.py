@@ -148,3 +148,44 @@ class EmergencyBanner(SQLModel, table=True):
     issued_by: str = Field(max_length=100)
     cleared_at: dt.datetime | None = None
     cleared_by: str | None = Field(default=None, max_length=100)
+
+
+class Resource(SQLModel, table=True):
+    """Something residents book by the slot: 体育館, 会議室A, the pottery kiln."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)  # Japanese
+    # {"mon": [{"start": "09:00", "end": "12:00", "capacity": 10}, ...], "tue": [...], ...}
+    schedule: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    closed_dates: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # ISO dates
+    holidays_closed: bool = True  # Japanese public holidays
+    days_ahead: int = 60  # bookable from this many days ahead …
+    hours_before: int = 24  # … until this many hours before the slot starts
+    monthly_limit: int | None = None  # bookings per phone number per month
+    active: bool = True
+
+
+class Slot(SQLModel, table=True):
+    """One bookable time of a resource. `booked` only ever changes by a conditional UPDATE."""
+
+    __table_args__ = (UniqueConstraint("resource_id", "starts_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    resource_id: int = Field(foreign_key="resource.id", index=True)
+    starts_at: dt.datetime = Field(index=True)
+    ends_at: dt.datetime
+    capacity: int
+    booked: int = 0
+    closed: bool = False
+
+
+class Booking(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slot_id: int = Field(foreign_key="slot.id", index=True)
+    reference: str = Field(max_length=20, unique=True, index=True)
+    name: str = Field(max_length=200)
+    phone: str = Field(max_length=20, index=True)  # digits only
+    status: str = Field(default="booked", max_length=20)  # booked | cancelled
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    cancelled_at: dt.datetime | None = None
+    entered_by: str | None = Field(default=None, max_length=100)  # staff who booked for a resident
