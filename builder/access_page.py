@@ -56,15 +56,16 @@ def code_url(settings: Settings, code: str) -> str:
     return f"{settings.public_url.rstrip('/')}/q/{code}"
 
 
-def poster_of(store: Store, settings: Settings, point: AccessPoint) -> posters.Poster:
-    """The poster of an access point: the app as residents see it (the draft if nothing is published)."""
-    live = store.app_state(point.app_id)
-    spec = store.version_spec(live.live.id) if live is not None and live.live is not None else \
-        AppSpec.model_validate(store.app_by_id(point.app_id).draft_spec)
+def posters_of(store: Store, settings: Settings, app_id: int, points: list[AccessPoint]) -> list[posters.Poster]:
+    """The posters of the app's access points: the app as residents see it (the draft if nothing is
+    published), read once for them all."""
+    state = store.app_state(app_id)
+    spec = store.version_spec(state.live.id) if state is not None and state.live is not None else \
+        AppSpec.model_validate(store.app_by_id(app_id).draft_spec)
     purpose = spec.description.text("ja").split("。")[0] + "。" if spec.description else ""
     department = spec.contact.department.text("ja") if spec.contact.department else ""
-    return posters.poster(spec.title.text("ja"), purpose, code_url(settings, point.code),
-                          spec.contact.phone or settings.help_phone, point.label, department)
+    return [posters.poster(spec.title.text("ja"), purpose, code_url(settings, point.code),
+                           spec.contact.phone or settings.help_phone, point.label, department) for point in points]
 
 
 class AccessPage:
@@ -161,7 +162,8 @@ class AccessPage:
     def left_out_warning(self, points: list[AccessPointSummary]) -> None:
         """Characters the poster font lacks (emoji, say) are left out of the posters: say which."""
         try:
-            missing = set().union(*(poster_of(self.store, self.settings, p.point).left_out for p in points))
+            made = posters_of(self.store, self.settings, self.app_id, [p.point for p in points])
+            missing = set().union(*(poster.left_out for poster in made))
         except posters.FontMissing as missing_font:
             ui.label(str(missing_font)).classes("text-negative text-body1").props('role="alert"')
             return

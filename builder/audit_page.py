@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 from nicegui import ui
 
 from generated_apps.models import AuditEvent
-from generated_apps.store import AuditFilter, Store
+from generated_apps.store import AuditFilter, Store, as_utc
 
 from . import roles
 from .editor import text_in
-from .i18n import _
+from .i18n import _, local_time
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ("id", "at_utc", "at_local", "actor", "action", "app_id", "target", "detail")
@@ -52,8 +52,7 @@ def csv_lines(store: Store, where: AuditFilter, zone: str) -> Iterator[bytes]:
     writer.writerow(CSV_COLUMNS)
     for batch in store.audit_batches(where):
         for event in batch:
-            at = event.at if event.at.tzinfo else event.at.replace(tzinfo=dt.UTC)
-            writer.writerow([event.id, at.isoformat(), at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S"),
+            writer.writerow([event.id, as_utc(event.at).isoformat(), local_time(event.at, zone, seconds=True),
                              neutral(event.actor), event.action, event.app_id or "", neutral(event.target or ""),
                              neutral(json.dumps(event.detail, ensure_ascii=False, sort_keys=True))])
         yield buffer.getvalue().encode()
@@ -130,9 +129,8 @@ class AuditPage:
                 self.offset + PAGE_SIZE < total)
 
     def row(self, event: AuditEvent) -> None:
-        at = event.at if event.at.tzinfo else event.at.replace(tzinfo=dt.UTC)
         with ui.element("tr").mark("audit-row"):
-            text_in("td", at.astimezone(ZoneInfo(self.zone)).strftime("%Y-%m-%d %H:%M:%S")).classes("q-pa-sm")
+            text_in("td", local_time(event.at, self.zone, seconds=True)).classes("q-pa-sm")
             text_in("td", event.actor).classes("q-pa-sm")
             text_in("td", event.action).classes("q-pa-sm")
             text_in("td", str(event.app_id or "")).classes("q-pa-sm")

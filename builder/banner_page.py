@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
+from nicegui import ui
 
-from nicegui import run, ui
-
-from generated_apps.store import BANNER_LEVELS, BANNER_MAX, Refused, Store
+from generated_apps.store import BANNER_LEVELS, BANNER_MAX, Store
 from widgets import N_
 
 from . import roles
-from .i18n import _
+from .i18n import _, local_time
 
 LEVEL_NAMES = {"danger": N_("Emergency (red)"), "warning": N_("Important (yellow)"), "info": N_("Notice (blue)")}
 
@@ -28,12 +25,11 @@ class BannerPage:
             if current is None:
                 ui.label(_("No banner is shown.")).classes("text-body1").mark("no-banner")
             else:
-                issued = current.issued_at if current.issued_at.tzinfo else current.issued_at.replace(tzinfo=dt.UTC)
                 ui.label(current.text).classes("text-h6").props('lang="ja"').mark("current-banner")
                 if current.text_en:
                     ui.label(current.text_en).classes("text-body1").props('lang="en"')
                 ui.label(_("{level}, issued {when} by {who}", level=_(LEVEL_NAMES[current.level]),
-                           when=issued.astimezone(ZoneInfo(self.zone)).strftime("%Y-%m-%d %H:%M"),
+                           when=local_time(current.issued_at, self.zone),
                            who=current.issued_by)).classes("text-body2")
                 ui.button(_("Clear the banner"), on_click=lambda: self.act(
                     "banner.clear", lambda by: self.store.clear_banner(by), _("The banner is cleared"))).props(
@@ -58,15 +54,6 @@ class BannerPage:
                 "unelevated color=negative").mark("show-banner")
 
     async def act(self, action: str, command, done: str) -> None:
-        try:
-            admin = roles.require_admin(self.store, action)
-        except roles.NotAllowed as refused:
-            ui.notify(_(refused.msgid), type="negative")
-            return
-        try:
-            await run.io_bound(command, admin.username)
-        except Refused as refused:
-            ui.notify(_(refused.msgid, **refused.params), type="warning")
-            return
-        ui.notify(done, type="positive")
-        self.build.refresh()
+        if await roles.as_admin(self.store, action, command):
+            ui.notify(done, type="positive")
+            self.build.refresh()

@@ -5,6 +5,9 @@ Builder text goes through the same gettext catalogs as the resident pages (local
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from nicegui import app
 
 from generated_apps.i18n import UI_LANGS, Translator
@@ -25,3 +28,9 @@ def _(message: str, /, **params: object) -> str:
     """`message` (an English msgid) in the staff member's language, with {placeholders} filled."""
     text = Translator(staff_lang()).gettext(message)
     return text.format(**params) if params else text
+
+
+def local_time(moment: dt.datetime, zone: str, *, seconds: bool = False) -> str:
+    """A stored time (UTC; naive from SQLite means UTC) as staff read it in the city's zone: 2026-11-23 09:30."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")

@@ -12,16 +12,16 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from nicegui import run, ui
+from nicegui import ui
 
 from generated_apps.models import StaffUser
-from generated_apps.store import AppState, DraftChanged, PublishRefused, Refused, SlugTaken, Store
+from generated_apps.store import AppState, DraftChanged, PublishRefused, SlugTaken, Store
 from widgets import REGISTRY, AppSpec, LocalizedText, lint
 from widgets.diff import Change, diff_specs
 
 from . import roles
 from .editor import labelled, text_in, type_title
-from .i18n import _, staff_lang
+from .i18n import _, local_time, staff_lang
 
 STATUS_WORDS = {
     "draft": "Draft: residents cannot see this app",
@@ -84,7 +84,7 @@ class PublishingPage:
         self.lang = staff_lang()
 
     def local(self, moment: dt.datetime) -> str:
-        return moment.astimezone(ZoneInfo(self.zone)).strftime("%Y-%m-%d %H:%M")
+        return local_time(moment, self.zone)
 
     def build(self) -> None:
         self.body()
@@ -325,12 +325,8 @@ class PublishingPage:
     async def act(self, action: str, command: Callable[[str], Any], done: str) -> None:
         """Run a lifecycle command as the admin signed in now; say what happened; draw the page again."""
         try:
-            admin = roles.require_admin(self.store, action, app_id=self.app_id)
-        except roles.NotAllowed as refused:
-            ui.notify(_(refused.msgid), type="negative")
-            return
-        try:
-            await run.io_bound(command, admin.username)
+            if await roles.as_admin(self.store, action, command, app_id=self.app_id, show_time=self.local):
+                ui.notify(done, type="positive")
         except PublishRefused as refused:
             ui.notify(_("Not published: {problems}", problems="; ".join(refused.errors)), type="negative",
                       multi_line=True)
@@ -340,9 +336,4 @@ class PublishingPage:
             ui.notify(_("The address {slug} is taken by another app. Choose another", slug=taken.slug), type="negative")
         except LookupError:
             ui.notify(_("There is no such app. It may have been deleted."), type="negative")
-        except Refused as refused:
-            ui.notify(_(refused.msgid, **{k: self.local(v) if isinstance(v, dt.datetime) else v
-                                          for k, v in refused.params.items()}), type="negative", multi_line=True)
-        else:
-            ui.notify(done, type="positive")
         self.body.refresh()

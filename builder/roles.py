@@ -7,11 +7,18 @@ check here is what counts. A refused attempt is written to the audit log.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import run, ui
+
 from generated_apps.models import StaffUser
-from generated_apps.store import Store
+from generated_apps.store import Refused, Store
 from widgets import N_
 
 from . import auth
+from .i18n import _
 
 # Named in the audit line of a refused attempt.
 ADMIN_ACTIONS = frozenset({"app.publish", "app.schedule", "app.unschedule", "app.retire", "app.unretire",
@@ -43,3 +50,22 @@ def require_admin(store: Store, action: str, *, app_id: int | None = None, targe
                     detail={"action": action, "role": user.role})
         raise NotAllowed(N_("Only an admin can do this. Ask an admin of your office"))
     return user
+
+
+async def as_admin(store: Store, action: str, command: Callable[[str], Any], *, app_id: int | None = None,
+                   show_time: Callable[[dt.datetime], str] = str) -> bool:
+    """Run `command(admin's user name)` in a thread as the admin signed in now. A refusal (not an
+    admin, or the store's `Refused`) is told to the user; True when the command ran. Other errors
+    are the caller's to explain."""
+    try:
+        admin = require_admin(store, action, app_id=app_id)
+    except NotAllowed as refused:
+        ui.notify(_(refused.msgid), type="negative")
+        return False
+    try:
+        await run.io_bound(command, admin.username)
+    except Refused as refused:
+        params = {k: show_time(v) if isinstance(v, dt.datetime) else v for k, v in refused.params.items()}
+        ui.notify(_(refused.msgid, **params), type="negative", multi_line=True)
+        return False
+    return True

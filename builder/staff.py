@@ -19,14 +19,14 @@ from nicegui import run, ui
 
 from generated_apps import posters, qr
 from generated_apps.config import Settings
-from generated_apps.models import StaffUser
+from generated_apps.models import AccessPoint, StaffUser
 from generated_apps.preview import PreviewSite
 from generated_apps.store import AuditFilter, SlugTaken, Store
 from widgets import N_, AppSpec, LocalizedText
 
 from . import access_page, audit_page, auth, banner_page, editor, publishing, roles, users_page
 from .editor import labelled, text_in
-from .i18n import BUILDER_LANGS, _, staff_lang
+from .i18n import BUILDER_LANGS, _, local_time, staff_lang
 from .templates_gallery import templates
 
 LANG_WORDS = {"ja": "日本語", "en": "English"}
@@ -37,11 +37,6 @@ STATUS_NAMES = {"draft": N_("Draft"), "scheduled": N_("Scheduled"), "live": N_("
                 "live_with_changes": N_("Live, with changes not yet published"), "retired": N_("Retired")}
 STATUS_COLOURS = {"draft": "grey-8", "scheduled": "blue-9", "live": "green-9", "live_with_changes": "orange-10",
                   "retired": "red-10"}
-
-
-def local_time(at: dt.datetime, zone: str) -> str:
-    """A stored (UTC) time as staff read it, in the city's zone."""
-    return at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
 
 
 def prefixed(request: Request, path: str) -> str:
@@ -202,22 +197,39 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         with frame(request, user, None):
             access_page.AccessPage(store, settings, app_id).build()
 
-    @nicegui_app.get("/apps/{app_id}/access/{code}.{kind}")
-    def access_point_code(request: Request, app_id: int, code: str, kind: str, size: str = "medium") -> Response:
-        """An access point's QR code as PNG (size small, medium or large, for print) or SVG."""
+    def file_of(app_id: int, code: str, kind: str, kinds: tuple[str, ...], size: str, sizes) -> AccessPoint | Response:
+        """The access point a code or poster file is asked for; 401 signed out, 404 for another app's
+        code, an unknown code, or a kind or size not offered."""
         if auth.session_user(store) is None:
             return Response(status_code=401)
         point = store.access_point(code)
-        if point is None or point.app_id != app_id or kind not in ("png", "svg") or size not in qr.PRINT_SIZES_MM:
+        if point is None or point.app_id != app_id or kind not in kinds or size not in sizes:
             return Response(status_code=404)
-        url = access_page.code_url(settings, point.code)
-        name = f"madoguchi-{point.code}"
-        logo = access_page.qr_logo(settings)
+        return point
+
+    @nicegui_app.get("/apps/{app_id}/access/{code}.{kind}")
+    def access_point_code(request: Request, app_id: int, code: str, kind: str, size: str = "medium") -> Response:
+        """An access point's QR code as PNG (size small, medium or large, for print) or SVG."""
+        point = file_of(app_id, code, kind, ("png", "svg"), size, qr.PRINT_SIZES_MM)
+        if isinstance(point, Response):
+            return point
+        url, logo = access_page.code_url(settings, point.code), access_page.qr_logo(settings)
         if kind == "svg":
-            return Response(qr.svg(url, title=url, logo=logo), media_type="image/svg+xml",
-                            headers={"Content-Disposition": f'inline; filename="{name}.svg"'})
-        return Response(qr.print_png(url, size, logo=logo), media_type="image/png",
-                        headers={"Content-Disposition": f'inline; filename="{name}-{size}.png"'})
+            return _file_response(lambda: qr.svg(url, title=url, logo=logo).encode(), "image/svg+xml",
+                                  f"madoguchi-{point.code}.svg")
+        return _file_response(lambda: qr.print_png(url, size, logo=logo), "image/png",
+                              f"madoguchi-{point.code}-{size}.png")
+
+    @nicegui_app.get("/apps/{app_id}/access/{code}/poster.{kind}")
+    def one_poster(request: Request, app_id: int, code: str, kind: str, size: str = "a4") -> Response:
+        point = file_of(app_id, code, kind, ("pdf", "png"), size, posters.SIZES)
+        if isinstance(point, Response):
+            return point
+        [made] = access_page.posters_of(store, settings, point.app_id, [point])
+        if kind == "pdf":
+            return _file_response(lambda: posters.pdf([made], size), "application/pdf",
+                                  f"madoguchi-{point.code}-{size}.pdf")
+        return _file_response(lambda: posters.png(made, size), "image/png", f"madoguchi-{point.code}-{size}.png")
 
     @nicegui_app.get("/apps/{app_id}/posters.pdf")
     def all_posters(request: Request, app_id: int, size: str = "a4") -> Response:
@@ -227,21 +239,8 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         points = [p.point for p in store.access_points(app_id) if p.point.active]
         if not points or size not in posters.SIZES:
             return Response(status_code=404)
-        return _poster_response(lambda: posters.pdf([access_page.poster_of(store, settings, p) for p in points], size),
-                                "application/pdf", f"madoguchi-posters-{app_id}-{size}.pdf")
-
-    @nicegui_app.get("/apps/{app_id}/access/{code}/poster.{kind}")
-    def one_poster(request: Request, app_id: int, code: str, kind: str, size: str = "a4") -> Response:
-        if auth.session_user(store) is None:
-            return Response(status_code=401)
-        point = store.access_point(code)
-        if point is None or point.app_id != app_id or kind not in ("pdf", "png") or size not in posters.SIZES:
-            return Response(status_code=404)
-        made = access_page.poster_of(store, settings, point)
-        if kind == "pdf":
-            return _poster_response(lambda: posters.pdf([made], size), "application/pdf",
-                                    f"madoguchi-{point.code}-{size}.pdf")
-        return _poster_response(lambda: posters.png(made, size), "image/png", f"madoguchi-{point.code}-{size}.png")
+        return _file_response(lambda: posters.pdf(access_page.posters_of(store, settings, app_id, points), size),
+                              "application/pdf", f"madoguchi-posters-{app_id}-{size}.pdf")
 
     # --- admins: users and the audit log ----------------------------------------------------------
 
@@ -375,8 +374,8 @@ class frame:
         self.main.__exit__(*exc)
 
 
-def _poster_response(make: Callable[[], bytes], media_type: str, filename: str) -> Response:
-    """A poster file, or a plain message in the staff member's language saying why it cannot be made."""
+def _file_response(make: Callable[[], bytes], media_type: str, filename: str) -> Response:
+    """A code or poster file, or a plain message in the staff member's language saying why it cannot be made."""
     try:
         body = make()
     except posters.PosterRefused as refused:

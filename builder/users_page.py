@@ -7,21 +7,19 @@ first sign-in. The store refuses any change that would leave no active admin.
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from nicegui import run, ui
 
 from generated_apps.models import StaffUser
-from generated_apps.store import ROLES, Store, UserChangeRefused
+from generated_apps.store import ROLES, Store
 from widgets import N_
 
 from . import auth, roles
 from .editor import labelled, text_in
-from .i18n import _
+from .i18n import _, local_time
 
 ROLE_WORDS = {"staff": N_("Staff"), "admin": N_("Admin")}
 ROLE_NAMES = {"staff": N_("Staff: edits drafts, reads submissions"),
@@ -38,9 +36,6 @@ def temporary_password() -> str:
 class UsersPage:
     def __init__(self, store: Store, *, time_zone: str) -> None:
         self.store, self.zone = store, time_zone
-
-    def local(self, moment: dt.datetime) -> str:
-        return moment.astimezone(ZoneInfo(self.zone)).strftime("%Y-%m-%d %H:%M")
 
     def build(self) -> None:
         self.add_form()
@@ -98,7 +93,7 @@ class UsersPage:
             if user.active and user.must_change_password:
                 state += " · " + _("must change password")
             text_in("td", state).classes("q-pa-sm")
-            text_in("td", self.local(user.last_sign_in_at) if user.last_sign_in_at else "—").classes("q-pa-sm")
+            text_in("td", local_time(user.last_sign_in_at, self.zone) if user.last_sign_in_at else "—").classes("q-pa-sm")
             with ui.element("td").classes("q-pa-sm"), ui.row().classes("q-gutter-sm no-wrap"):
                 if user.active:
                     labelled(ui.button(_("Deactivate"), on_click=lambda u=user: self.change(u, active=False)).props(
@@ -133,24 +128,14 @@ class UsersPage:
     async def act(self, command: Callable[[str], Any], done: str | None) -> bool:
         """Run a change as the admin signed in now (asked again on the server); True when it was made."""
         try:
-            admin = roles.require_admin(self.store, "user.manage")
-        except roles.NotAllowed as refused:
-            ui.notify(_(refused.msgid), type="negative")
-            return False
-        try:
-            await run.io_bound(command, admin.username)
-        except UserChangeRefused as refused:
-            ui.notify(_(refused.msgid, **refused.params), type="negative", multi_line=True)
-            self.table.refresh()  # put the role back as it is stored
-            return False
+            made = await roles.as_admin(self.store, "user.manage", command)
         except ValueError:  # the user name is taken
             ui.notify(_("That user name is taken. Choose another"), type="negative")
             return False
-        if done:
+        if made and done:
             ui.notify(done, type="positive")
-        self.table.refresh()
-        return True
-
+        self.table.refresh()  # a refused role change goes back to what is stored
+        return made
 
 def password_form(store: Store, user: StaffUser, on_done: Callable[[], Any]) -> None:
     """Change one's own password: the current one, then the new one twice."""

@@ -18,14 +18,12 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from sqlalchemy import func, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from .models import AuditEvent, Booking, Resource, Slot
 from .refnum import new_reference
-from .store import Refused, Store
+from .store import Refused, Store, as_utc
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -120,9 +118,8 @@ class Bookings:
             day += dt.timedelta(days=1)
         if not rows:
             return
-        insert = pg_insert if self.store.engine.dialect.name == "postgresql" else sqlite_insert
         with self.store.session() as s:
-            s.exec(insert(Slot).values(rows).on_conflict_do_nothing(index_elements=["resource_id", "starts_at"]))
+            s.exec(self.store.insert(Slot).values(rows).on_conflict_do_nothing(index_elements=["resource_id", "starts_at"]))
             s.commit()
 
     def slots(self, resource: Resource, first: dt.date, last: dt.date) -> list[SlotView]:
@@ -136,7 +133,7 @@ class Bookings:
                                                    Slot.starts_at < end).order_by(Slot.starts_at)))
         views = []
         for slot in found:
-            starts = _aware(slot.starts_at)
+            starts = as_utc(slot.starts_at)
             left = max(slot.capacity - slot.booked, 0)
             views.append(SlotView(slot, left, left > 0 and not slot.closed and earliest <= starts <= latest))
         return views
@@ -164,7 +161,7 @@ class Bookings:
             if slot is None or resource is None or not resource.active:
                 raise BookingRefused("That time cannot be booked. Choose another")
             earliest, latest = self.window(resource)
-            starts = _aware(slot.starts_at)
+            starts = as_utc(slot.starts_at)
             if by is None and not earliest <= starts <= latest:
                 raise BookingRefused("That time is outside the booking period. Choose another")
             taken = s.exec(update(Slot).where(Slot.id == slot_id, Slot.booked < Slot.capacity, Slot.closed.is_(False))
@@ -212,6 +209,3 @@ class Bookings:
         with self.store.session() as s:
             return s.get(Slot, slot_id)
 
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -201,7 +201,7 @@ class LiveApp:
         return "live" if self.version_id is not None else "draft"
 
 
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
     """SQLite hands back naive datetimes: every time we store is UTC."""
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC)
@@ -230,6 +230,10 @@ class Store:
 
     def now(self) -> dt.datetime:
         return self.clock()
+
+    def insert(self, table: type) -> Any:
+        """INSERT for this database, with its ON CONFLICT clauses (SQLite's or PostgreSQL's)."""
+        return (pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert)(table)
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -359,7 +363,7 @@ class Store:
             query = query.where(AppVersion.app_id == app_id)
         refs: dict[int, list[VersionRef]] = {}
         for row in s.exec(query):
-            refs.setdefault(row[0], []).append(VersionRef(row[1], row[2], _aware(row[3]), row[4]))
+            refs.setdefault(row[0], []).append(VersionRef(row[1], row[2], as_utc(row[3]), row[4]))
         return refs
 
     def app_state(self, app_id: int) -> AppState | None:
@@ -371,7 +375,7 @@ class Store:
             live, scheduled = live_and_scheduled(self._version_refs(s, app_id).get(app_id, []), now)
             open_drafts = s.exec(select(func.count()).select_from(Draft).where(
                 Draft.app_id == app_id, Draft.submission_id.is_(None), Draft.expires_at > now)).one()
-        retired_at = _aware(app.retired_at)
+        retired_at = as_utc(app.retired_at)
         return AppState(app=app, status=derive_status(retired_at, live, scheduled, _draft_hash(app), now),
                         live=live, scheduled=scheduled,
                         retire_at=retired_at if retired_at is not None and retired_at > now else None,
@@ -406,7 +410,7 @@ class Store:
         """
         now = self.now()
         if at is not None:
-            at = _aware(at)
+            at = as_utc(at)
             if at < now - dt.timedelta(minutes=1):
                 raise LifecycleRefused("The publishing time {at} has already passed", at=at)
             at = at if at > now else None  # a minute ago means now
@@ -424,7 +428,7 @@ class Store:
                     raise PublishRefused(errors)
                 if any(issue.level == "warning" for issue in issues) and not warnings_acknowledged:
                     raise LifecycleRefused("Read the warnings and confirm that the app should be published with them")
-                retired_at = _aware(app.retired_at)
+                retired_at = as_utc(app.retired_at)
                 if at is not None and retired_at is not None and retired_at <= now:
                     raise LifecycleRefused("A retired app is re-opened by publishing it now, not at a later time")
                 if at is not None and retired_at is not None and at >= retired_at:
@@ -434,32 +438,40 @@ class Store:
                     if s.exec(select(App.id).where(App.slug == spec.slug, App.id != app.id)).first() is not None:
                         raise SlugTaken(spec.slug)
                     app.slug = spec.slug
-                replaced = self._cancel_waiting(s, app.id, now, by)
-                last = s.exec(select(func.max(AppVersion.number)).where(AppVersion.app_id == app.id)).one() or 0
-                version = AppVersion(app_id=app.id, number=last + 1, spec=spec.model_dump(mode="json", exclude_none=True),
-                                     spec_hash=spec_hash(spec), published_by=by, published_at=at or now, created_at=now)
-                s.add(version)
-                if at is None and retired_at is not None and retired_at <= now:
-                    app.retired_at = app.retire_message = app.successor_id = None  # re-opened
-                    # (a retirement still to come stays: publishing a correction does not call it off)
-                s.add(app)
                 try:
-                    s.flush()
+                    version, detail = self._next_version(s, app, spec, by, now, at=at)
                 except IntegrityError:  # another admin published this app at the same moment: number again
                     s.rollback()
                     continue
-                detail: dict[str, Any] = {"version": version.number, "hash": version.spec_hash}
                 if at is not None:
                     detail["at"] = at.isoformat()
-                if replaced:
-                    detail["replaces_scheduled"] = replaced
-                reopened = retired_at is not None and retired_at <= now
-                action = "app.schedule" if at else "app.reopen" if reopened else "app.publish"
+                action = "app.schedule" if at else "app.reopen" if detail.pop("reopened", False) else "app.publish"
                 s.add(AuditEvent(actor=by, action=action, app_id=app.id, target=app.slug, detail=detail))
                 s.commit()
                 self._live.clear()  # the address may have moved
                 return version
         raise LifecycleRefused("Someone else is publishing this app at this moment. Try again")
+
+    def _next_version(self, s: Session, app: App, spec: AppSpec, by: str, now: dt.datetime, *,
+                      at: dt.datetime | None = None, rollback_of: int | None = None) -> tuple[AppVersion, dict[str, Any]]:
+        """Add version N+1 of `app` with `spec`, seen from `at` (now by default), replacing any version
+        still waiting; published now, it re-opens a retired app (a retirement still to come stays).
+        The audit detail so far. IntegrityError (flushed) when another admin took the number meanwhile."""
+        replaced = self._cancel_waiting(s, app.id, now, by)
+        last = s.exec(select(func.max(AppVersion.number)).where(AppVersion.app_id == app.id)).one() or 0
+        version = AppVersion(app_id=app.id, number=last + 1, spec=spec.model_dump(mode="json", exclude_none=True),
+                             spec_hash=spec_hash(spec), published_by=by, published_at=at or now, created_at=now,
+                             rollback_of=rollback_of)
+        detail: dict[str, Any] = {"version": version.number, "hash": version.spec_hash}
+        retired_at = as_utc(app.retired_at)
+        if at is None and retired_at is not None and retired_at <= now:
+            app.retired_at = app.retire_message = app.successor_id = None
+            detail["reopened"] = True
+        if replaced:
+            detail["replaces_scheduled"] = replaced
+        s.add_all([version, app])
+        s.flush()
+        return version, detail
 
     def _cancel_waiting(self, s: Session, app_id: int, now: dt.datetime, by: str) -> list[int]:
         """Cancel the app's versions still waiting for their time: the numbers cancelled."""
@@ -498,11 +510,11 @@ class Store:
                 raise LifecycleRefused("The app has never been published, so there is nothing to retire")
             if live is None:
                 raise LifecycleRefused("Residents cannot see the app yet: call off the scheduled publication instead")
-            retired_at = _aware(app.retired_at)
+            retired_at = as_utc(app.retired_at)
             if retired_at is not None and retired_at <= now:
                 raise LifecycleRefused("The app is already retired")
             if at is not None:
-                at = _aware(at)
+                at = as_utc(at)
                 if at < now - dt.timedelta(minutes=1):
                     raise LifecycleRefused("The retirement time {at} has already passed", at=at)
                 if scheduled is not None and at <= scheduled.published_at:
@@ -532,7 +544,7 @@ class Store:
         now = self.now()
         with self.session() as s:
             app = self._app_for_lifecycle(s, app_id)
-            retired_at = _aware(app.retired_at)
+            retired_at = as_utc(app.retired_at)
             if retired_at is None or retired_at <= now:
                 raise LifecycleRefused("No retirement of this app is waiting for its time")
             app.retired_at = app.retire_message = app.successor_id = None
@@ -551,7 +563,7 @@ class Store:
                 app = self._app_for_lifecycle(s, app_id)
                 earlier = s.exec(select(AppVersion).where(AppVersion.app_id == app_id,
                                                           AppVersion.number == number)).first()
-                if earlier is None or earlier.cancelled_at is not None or _aware(earlier.published_at) > now:
+                if earlier is None or earlier.cancelled_at is not None or as_utc(earlier.published_at) > now:
                     raise LifecycleRefused("There is no version {number} of this app that residents have seen",
                                            number=number)
                 live, _scheduled = live_and_scheduled(self._version_refs(s, app_id).get(app_id, []), now)
@@ -559,24 +571,12 @@ class Store:
                     raise LifecycleRefused("Version {number} is the one residents see now", number=number)
                 # The content of then, at the address of now: posters and links point at today's.
                 spec = AppSpec.model_validate(earlier.spec).model_copy(update={"slug": app.slug})
-                replaced = self._cancel_waiting(s, app_id, now, by)
-                last = s.exec(select(func.max(AppVersion.number)).where(AppVersion.app_id == app_id)).one() or 0
-                version = AppVersion(app_id=app_id, number=last + 1, spec=spec.model_dump(mode="json", exclude_none=True),
-                                     spec_hash=spec_hash(spec), published_by=by, published_at=now, created_at=now,
-                                     rollback_of=number)
-                detail: dict[str, Any] = {"version": version.number, "rollback_of": number, "hash": version.spec_hash}
-                retired_at = _aware(app.retired_at)
-                if retired_at is not None and retired_at <= now:  # re-opened; a retirement still to come stays
-                    app.retired_at = app.retire_message = app.successor_id = None
-                    detail["reopened"] = True
-                if replaced:
-                    detail["replaces_scheduled"] = replaced
-                s.add_all([version, app])
                 try:
-                    s.flush()
+                    version, detail = self._next_version(s, app, spec, by, now, rollback_of=number)
                 except IntegrityError:  # another admin made a version of this app at the same moment
                     s.rollback()
                     continue
+                detail["rollback_of"] = number
                 s.add(AuditEvent(actor=by, action="app.rollback", app_id=app_id, target=app.slug, detail=detail))
                 s.commit()
             self._live.clear()
@@ -617,7 +617,7 @@ class Store:
             if row is None:
                 return None, None
             app_id, slug, retired_at, message, successor_id = row
-            versions = [VersionRef(v[0], v[1], _aware(v[2]), "") for v in c.execute(
+            versions = [VersionRef(v[0], v[1], as_utc(v[2]), "") for v in c.execute(
                 select(AppVersion.id, AppVersion.number, AppVersion.published_at)
                 .where(AppVersion.app_id == app_id, AppVersion.cancelled_at.is_(None)))]
             successor = c.execute(select(App.slug).where(App.id == successor_id)).scalar() if successor_id else None
@@ -625,7 +625,7 @@ class Store:
         spec = self.version_spec(live.id) if live is not None else None
         opens_at = scheduled.published_at if scheduled is not None and live is None else None
         return (LiveApp(app_id, slug, live.id if live else None, live.number if live else None, spec,
-                        _aware(retired_at), message, successor, opens_at, live.published_at if live else None),
+                        as_utc(retired_at), message, successor, opens_at, live.published_at if live else None),
                 scheduled.published_at if scheduled is not None else None)
 
     def version_spec(self, version_id: int) -> AppSpec:
@@ -734,8 +734,7 @@ class Store:
             if found is None or not found[0].active:
                 return None
             point, slug = found
-            insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
-            s.exec(insert(ScanCount).values(access_point_id=point.id, day=day, count=1).on_conflict_do_update(
+            s.exec(self.insert(ScanCount).values(access_point_id=point.id, day=day, count=1).on_conflict_do_update(
                 index_elements=["access_point_id", "day"], set_={"count": ScanCount.count + 1}))
             s.commit()
         return point, slug

@@ -32,7 +32,7 @@ from . import flow, i18n
 from .config import Settings
 from .forms import CSRF_COOKIE, HONEYPOT, BadForm, csrf_ok, csrf_token, new_csrf_cookie, read_form
 from .models import Draft, EmergencyBanner
-from .store import LiveApp, Store
+from .store import LiveApp, Store, as_utc
 
 HERE = Path(__file__).parent
 CSS_PATH = HERE / "static" / "madoguchi.css"
@@ -168,9 +168,8 @@ class ResidentSite:
         if banner is None:
             return None
         english = lang == "en" and banner.text_en
-        issued = banner.issued_at if banner.issued_at.tzinfo else banner.issued_at.replace(tzinfo=dt.UTC)
-        return {"level": banner.level, "text": banner.text_en if english else banner.text,
-                "lang": "en" if english else "ja", "issued": i18n.format_moment(issued, lang, self.settings.time_zone)}
+        return {"level": banner.level, "text": banner.text_en if english else banner.text, "lang": "en" if english else "ja",
+                "issued": i18n.format_moment(as_utc(banner.issued_at), lang, self.settings.time_zone)}
 
     def _respond(self, request: Request, template: str, parts: list[bytes], status: int = 200) -> Response:
         """The page with this browser's CSRF token filled in (and its CSRF cookie, the first time)."""
@@ -387,8 +386,7 @@ class ResidentSite:
     def _answer(self, request: Request, form: MultiDict) -> Response:
         found = self._flow(request)
         if isinstance(found, Response):
-            if found.status_code == 410:  # retired while the resident was answering: keep this page too
-                self._keep_page_of_retired(request, form)
+            self._keep_page_of_retired(request, form)  # retired while the resident was answering?
             return found
         live, draft = found
         index = request.path_params["number"] - 1
@@ -438,8 +436,10 @@ class ResidentSite:
 
     def _keep_page_of_retired(self, request: Request, form: MultiDict) -> None:
         """Add the valid answers of a page sent after the app retired to the resident's unsent draft."""
-        live = self.store.live_app(request.path_params["slug"])
-        draft = self._draft(request, live) if live is not None else None
+        live = self.store.live_app(request.path_params["slug"]) if SLUG.fullmatch(request.path_params["slug"]) else None
+        if live is None or live.status(self.store.now()) != "retired":
+            return
+        draft = self._draft(request, live)
         if draft is None or draft.submission_id is not None:
             return
         if not csrf_ok(self.secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
