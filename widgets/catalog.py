@@ -29,6 +29,7 @@ from .postal_code import PostalCode
 from .rating import Rating
 from .short_text import ShortText
 from .single_choice import SingleChoice
+from .slot_picker import SlotPicker
 from .yes_no import YesNo
 
 WIDGET_TYPES: tuple[type[Widget], ...] = (
@@ -36,7 +37,7 @@ WIDGET_TYPES: tuple[type[Widget], ...] = (
     Heading, Paragraph, Notice, Image, ContactCard,
     # questions
     ShortText, LongText, Number, Email, Phone, PostalCode, Name, DateQuestion,
-    SingleChoice, MultipleChoice, YesNo, Dropdown, Consent, Rating,
+    SingleChoice, MultipleChoice, YesNo, Dropdown, Consent, Rating, SlotPicker,
 )
 
 

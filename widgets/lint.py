@@ -18,8 +18,11 @@ from .base import Question, Widget
 from .dropdown import DROPDOWN_MIN_OPTIONS, Dropdown
 from .image import Image
 from .multiple_choice import MultipleChoice
+from .name import Name
 from .notice import Notice
 from .paragraph import Paragraph
+from .phone import Phone
+from .slot_picker import SlotPicker
 from .spec import AppSpec
 from .text import N_, LocalizedText
 
@@ -54,7 +57,7 @@ def lint(spec: AppSpec) -> list[LintIssue]:
     texts = list(_texts(spec))  # walked once: the builder lints at every keystroke
     issues: list[LintIssue] = [*_blank_texts(texts), *_keys(spec), *_conditions(spec), *_links(texts),
                                *_questions_per_page(spec), *_dropdowns(spec), *_long_sentences(texts),
-                               *_translations(spec, texts), *_policy(spec)]
+                               *_translations(spec, texts), *_policy(spec), *_bookings(spec)]
     return sorted(issues, key=lambda i: (i.level != "error", -1 if i.page is None else i.page, i.widget or 0))
 
 
@@ -220,3 +223,14 @@ def _policy(spec: AppSpec) -> Iterator[LintIssue]:
     if spec.lifecycle.end_date is None and not spec.lifecycle.no_end:
         yield LintIssue("error", "no-end-date",
                         N_("Give a planned end date, or tick 'No planned end' (App settings, Lifecycle)"))
+
+
+def _bookings(spec: AppSpec) -> Iterator[LintIssue]:
+    """A booking is made in a name and a phone number: the number lets the resident cancel, and staff call."""
+    if not any(isinstance(q, SlotPicker) for q in spec.questions()):
+        return
+    for cls, code, msgid in (
+            (Name, "booking-without-name", N_("An app that takes bookings needs a required name question")),
+            (Phone, "booking-without-phone", N_("An app that takes bookings needs a required phone number question"))):
+        if not any(isinstance(q, cls) and q.required and q.show_if is None for q in spec.questions()):
+            yield LintIssue("error", code, msgid)

@@ -25,6 +25,8 @@ TEMPLATE_MSGIDS: tuple[str, ...] = (
     N_("Era"), N_("Year"), N_("Month"), N_("Day"),
     N_("Reading (in kana)"),
     N_("Contact"), N_("Phone"), N_("Email"), N_("Opening hours"), N_("Place"),
+    N_("Times cannot be booked here at the moment. Please call us."), N_("No times on this day"),
+    N_("No times can be booked this week. Look at another week."), N_("Previous week"), N_("Next week"),
 )
 
 MACROS = """

@@ -50,6 +50,8 @@ def render(env: jinja2.Environment) -> Callable[..., str]:
         if isinstance(widget, dict):
             widget = widget_adapter.validate_python(widget)
         template = env.get_template(widget.template_name())
+        if widget.type == "slot_picker":
+            context.setdefault("picker", SAMPLE_PICKER)
         return template.render(w=widget, raw=raw or {}, error=error, as_heading=as_heading, **context)
 
     return render
@@ -123,7 +125,16 @@ SAMPLES: dict[str, dict[str, Any]] = {
                  "options": [{"value": f"d{n}", "label": f"地区{n}"} for n in range(1, 10)]},
     "consent": {"type": "consent", "key": "agree", "label": "個人情報の取り扱い", "statement": "同意します"},
     "rating": {"type": "rating", "key": "satisfaction", "label": "満足度"},
+    "slot_picker": {"type": "slot_picker", "key": "slot", "label": "使う日と時間", "resource": 1},
 }
+# What the web layer hands a slot picker's template: a week of a facility's times.
+SAMPLE_PICKER = {"unavailable": False, "week": "12月5日（土）から12月11日（金）まで", "previous_url": None,
+                 "next_url": "/a/gym/p/1?week=2026-12-12",
+                 "days": [{"iso": "2026-12-05", "label": "12月5日（土）", "slots": [
+                     {"id": 7, "time": "10:00〜12:00", "words": "残り3", "bookable": True},
+                     {"id": 8, "time": "13:00〜15:00", "words": "満員", "bookable": False},
+                     {"id": 9, "time": "15:00〜17:00", "words": "残り1", "bookable": True}]},
+                          {"iso": "2026-12-06", "label": "12月6日（日）", "slots": []}]}
 QUESTION_TYPES = [name for name, sample in SAMPLES.items() if "key" in sample]
 
 
