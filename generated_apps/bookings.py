@@ -10,6 +10,7 @@ Slots are made from each resource's weekly schedule when first needed (an idempo
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -17,11 +18,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from .models import AuditEvent, Booking, Resource, Slot
+from widgets import N_
+
+from .models import AuditEvent, Booking, Draft, Resource, Slot, Submission
 from .refnum import new_reference
 from .store import Refused, Store, as_utc
 
@@ -29,8 +32,17 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
+# Residents cancel online with the phone's last four digits; after this many wrong tries, by phone only.
+CANCEL_TRIES = 5
+NO_MATCH = N_("No booking matches that reference number and phone number")
+TOO_MANY_TRIES = N_("This booking can no longer be cancelled here. Please call us")
+
+
 class BookingRefused(Refused):
     """A booking or cancellation that cannot be made: `msgid` says why (full, outside the window, …)."""
+
+    # A change to a resource refused because of bookings already taken: the residents staff must call.
+    bookings: tuple[AffectedBooking, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,27 @@ class SlotView:
     slot: Slot
     left: int  # places left
     bookable: bool  # inside the window, open, not full
+
+
+@dataclass(frozen=True)
+class CalendarSlot:
+    """A slot as staff see it in the calendar: its counts, and the bookings taken in it."""
+
+    view: SlotView
+    bookings: list[Booking]
+
+
+@dataclass(frozen=True)
+class AffectedBooking:
+    """A booking that stands in the way of a change to its resource. `reason`: capacity (fewer places than
+    bookings), leaves (its time leaves the schedule), changes (its time changes), closes (its day closes)."""
+
+    reference: str
+    name: str
+    phone: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    reason: str
 
 
 @cache
@@ -156,29 +189,7 @@ class Bookings:
 
     def _book(self, slot_id: int, name: str, digits: str, by: str | None) -> Booking:
         with self.store.session() as s:
-            slot = s.get(Slot, slot_id)
-            resource = s.get(Resource, slot.resource_id) if slot is not None else None
-            if slot is None or resource is None or not resource.active:
-                raise BookingRefused("That time cannot be booked. Choose another")
-            earliest, latest = self.window(resource)
-            starts = as_utc(slot.starts_at)
-            if by is None and not earliest <= starts <= latest:
-                raise BookingRefused("That time is outside the booking period. Choose another")
-            taken = s.exec(update(Slot).where(Slot.id == slot_id, Slot.booked < Slot.capacity, Slot.closed.is_(False))
-                           .values(booked=Slot.booked + 1))
-            if taken.rowcount != 1:
-                raise BookingRefused("That time is full. Choose another")
-            if resource.monthly_limit is not None and by is None:
-                local = starts.astimezone(self.zone)
-                month = dt.datetime(local.year, local.month, 1, tzinfo=self.zone)
-                following = dt.datetime(local.year + local.month // 12, local.month % 12 + 1, 1, tzinfo=self.zone)
-                already = s.exec(select(func.count()).select_from(Booking).join(Slot, Slot.id == Booking.slot_id)
-                                 .where(Booking.phone == digits, Booking.status == "booked",
-                                        Slot.resource_id == resource.id, Slot.starts_at >= month.astimezone(dt.UTC),
-                                        Slot.starts_at < following.astimezone(dt.UTC))).one()
-                if already >= resource.monthly_limit:
-                    raise BookingRefused("This phone number already has {limit} bookings that month",
-                                         limit=resource.monthly_limit)
+            self._take_place(s, slot_id, digits, by)
             booking = Booking(slot_id=slot_id, reference=new_reference(), name=name, phone=digits,
                               created_at=self.store.now(), entered_by=by)
             s.add(booking)
@@ -190,14 +201,78 @@ class Bookings:
             s.refresh(booking)
             return booking
 
-    def cancel(self, reference: str, phone_last4: str, *, by: str | None = None) -> Booking:
-        """Cancel with the reference number and the last four digits of the phone given; the place is free at once."""
+    def _take_place(self, s: Session, slot_id: int, digits: str, by: str | None) -> Slot:
+        """Take one place in the slot inside the caller's transaction, with one conditional UPDATE.
+        BookingRefused (the caller's transaction then rolls back) when it cannot be had."""
+        slot = s.get(Slot, slot_id)
+        resource = s.get(Resource, slot.resource_id) if slot is not None else None
+        if slot is None or resource is None or not resource.active:
+            raise BookingRefused("That time cannot be booked. Choose another", slot_id=slot_id)
+        earliest, latest = self.window(resource)
+        starts = as_utc(slot.starts_at)
+        if by is None and not earliest <= starts <= latest:
+            raise BookingRefused("That time is outside the booking period. Choose another", slot_id=slot_id)
+        taken = s.exec(update(Slot).where(Slot.id == slot_id, Slot.booked < Slot.capacity, Slot.closed.is_(False))
+                       .values(booked=Slot.booked + 1))
+        if taken.rowcount != 1:
+            raise BookingRefused("That time is full. Choose another", slot_id=slot_id)
+        if resource.monthly_limit is not None and by is None:
+            local = starts.astimezone(self.zone)
+            month = dt.datetime(local.year, local.month, 1, tzinfo=self.zone)
+            following = dt.datetime(local.year + local.month // 12, local.month % 12 + 1, 1, tzinfo=self.zone)
+            already = s.exec(select(func.count()).select_from(Booking).join(Slot, Slot.id == Booking.slot_id)
+                             .where(Booking.phone == digits, Booking.status == "booked",
+                                    Slot.resource_id == resource.id, Slot.starts_at >= month.astimezone(dt.UTC),
+                                    Slot.starts_at < following.astimezone(dt.UTC))).one()
+            if already >= resource.monthly_limit:
+                raise BookingRefused("This phone number already has {limit} bookings that month",
+                                     limit=resource.monthly_limit, slot_id=slot_id)
+        return slot
+
+    # --- a resident's booking, sent with their form -------------------------------------------------
+
+    def submit(self, draft: Draft, answers: dict[str, Any], lang: str, slot_ids: list[int], name: str,
+               phone: str) -> Submission:
+        """Send a resident's form and take its places in one transaction: the submission and its
+        bookings are stored together or not at all. The (first) booking shares the submission's
+        reference number. Sending the same draft twice returns the first submission and books nothing
+        more. BookingRefused (with `params["slot_id"]`) when a place cannot be had; nothing is stored then."""
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        if len(digits) < 10 or not name.strip():
+            raise BookingRefused("Give a name and a phone number of 10 or 11 digits")
+
+        def take_places(s: Session, submission: Submission) -> None:
+            for n, slot_id in enumerate(slot_ids):
+                self._take_place(s, slot_id, digits, None)
+                s.add(Booking(slot_id=slot_id, reference=submission.reference if n == 0 else new_reference(),
+                              name=name.strip(), phone=digits, created_at=submission.created_at,
+                              submission_id=submission.id))
+                s.flush()  # IntegrityError when a second booking's reference is taken: the store tries again
+
+        return self.store.submit(draft, answers, lang, along=take_places)
+
+    def bookings_of(self, submission_id: int) -> list[tuple[Booking, Slot, Resource]]:
+        """The bookings a resident's submission made, with their slots and facilities."""
         with self.store.session() as s:
-            booking = s.exec(select(Booking).where(Booking.reference == reference)).first()
-            if booking is None or booking.status != "booked" or (by is None and booking.phone[-4:] != phone_last4):
-                raise BookingRefused("No booking matches that reference number and phone number")
-            booking.status, booking.cancelled_at = "cancelled", self.store.now()
-            s.add(booking)
+            return [tuple(row) for row in s.exec(
+                select(Booking, Slot, Resource).join(Slot, Slot.id == Booking.slot_id)
+                .join(Resource, Resource.id == Slot.resource_id)
+                .where(Booking.submission_id == submission_id).order_by(Booking.id))]
+
+    def cancel(self, reference: str, phone_last4: str, *, by: str | None = None) -> Booking:
+        """Cancel with the reference number and the last four digits of the phone given; the place is
+        free at once. Staff (`by`) need no digits; the cancellation is audited."""
+        with self.store.session() as s:
+            booking = self._match(s, reference, phone_last4) if by is None else \
+                s.exec(select(Booking).where(Booking.reference == reference, Booking.status == "booked")).first()
+            if booking is None:
+                raise BookingRefused(NO_MATCH)
+            # Still booked, and in the slot read above (a move committed meanwhile: refused, not freed twice).
+            taken = s.exec(update(Booking).where(Booking.id == booking.id, Booking.status == "booked",
+                                                 Booking.slot_id == booking.slot_id)
+                           .values(status="cancelled", cancelled_at=self.store.now()))
+            if taken.rowcount != 1:  # cancelled by another request just now
+                raise BookingRefused(NO_MATCH)
             s.exec(update(Slot).where(Slot.id == booking.slot_id, Slot.booked > 0).values(booked=Slot.booked - 1))
             if by is not None:
                 s.add(AuditEvent(actor=by, action="booking.cancel", target=booking.reference))
@@ -205,7 +280,263 @@ class Bookings:
             s.refresh(booking)
             return booking
 
+    def find(self, reference: str, phone_last4: str) -> tuple[Booking, Slot, Resource]:
+        """A resident's booking, to show before they cancel it: the same checks, and tries, as `cancel`."""
+        with self.store.session() as s:
+            booking = self._match(s, reference, phone_last4)
+            slot = s.get(Slot, booking.slot_id)
+            return booking, slot, s.get(Resource, slot.resource_id)
+
+    def booking(self, reference: str) -> tuple[Booking, Slot, Resource] | None:
+        with self.store.session() as s:
+            booking = s.exec(select(Booking).where(Booking.reference == reference)).first()
+            if booking is None:
+                return None
+            slot = s.get(Slot, booking.slot_id)
+            return booking, slot, s.get(Resource, slot.resource_id)
+
+    def _match(self, s: Session, reference: str, phone_last4: str) -> Booking:
+        """The booking with this reference number and phone, or BookingRefused. Wrong digits count
+        against the booking: after CANCEL_TRIES of them it can be cancelled only by staff (the
+        resident is asked to call), so the four digits cannot be guessed."""
+        booking = s.exec(select(Booking).where(Booking.reference == reference)).first()
+        if booking is None or booking.status != "booked":
+            raise BookingRefused(NO_MATCH)
+        if booking.cancel_failures >= CANCEL_TRIES:
+            raise BookingRefused(TOO_MANY_TRIES)
+        if not (phone_last4.isascii() and hmac.compare_digest(booking.phone[-4:], phone_last4)):
+            s.exec(update(Booking).where(Booking.id == booking.id).values(cancel_failures=Booking.cancel_failures + 1))
+            s.commit()
+            raise BookingRefused(NO_MATCH)
+        return booking
+
     def slot(self, slot_id: int) -> Slot | None:
         with self.store.session() as s:
             return s.get(Slot, slot_id)
+
+    # --- staff: resources, calendar, closing, moving ------------------------------------------------
+
+    RESOURCE_FIELDS = frozenset({"name", "schedule", "closed_dates", "holidays_closed", "days_ahead", "hours_before",
+                                 "monthly_limit", "active"})
+    SLOT_FIELDS = frozenset({"schedule", "closed_dates", "holidays_closed"})  # the settings that move slots
+
+    def resources(self, include_inactive: bool = True) -> list[Resource]:
+        """Every resource, by name."""
+        query = select(Resource).order_by(Resource.name, Resource.id)
+        if not include_inactive:
+            query = query.where(Resource.active.is_(True))
+        with self.store.session() as s:
+            return list(s.exec(query))
+
+    def checked_settings(self, changes: dict[str, Any]) -> dict[str, Any]:
+        """Changes to a resource's settings, tidied (names trimmed, dates sorted, empty weekdays dropped);
+        BookingRefused for the first one that will not do. The builder checks a new resource's settings here too."""
+        unknown = set(changes) - self.RESOURCE_FIELDS
+        if unknown:
+            raise ValueError(f"not a resource setting: {sorted(unknown)}")
+        checked = dict(changes)
+        if "name" in checked:
+            checked["name"] = " ".join(str(checked["name"] or "").split())
+            if not checked["name"]:
+                raise BookingRefused("Give the resource a name")
+            if len(checked["name"]) > 100:
+                raise BookingRefused("Keep the name under {limit} characters", limit=100)
+        if "schedule" in checked:
+            problems = schedule_problems(checked["schedule"])
+            if problems:
+                raise BookingRefused("The schedule has problems: {problems}", problems="; ".join(problems))
+            checked["schedule"] = {day: sorted(checked["schedule"][day], key=lambda t: t["start"])
+                                   for day in WEEKDAYS if checked["schedule"].get(day)}
+        if "closed_dates" in checked:
+            days = set()
+            for text in checked["closed_dates"]:
+                try:
+                    days.add(dt.date.fromisoformat(str(text)).isoformat())
+                except ValueError:
+                    raise BookingRefused("{date} is not a date (YYYY-MM-DD)", date=text) from None
+            checked["closed_dates"] = sorted(days)
+        if "days_ahead" in checked and not _whole(checked["days_ahead"], 1, 730):
+            raise BookingRefused("Residents can book from 1 to {most} days ahead", most=730)
+        if "hours_before" in checked and not _whole(checked["hours_before"], 0, 720):
+            raise BookingRefused("The booking deadline must be from 0 to {most} hours before the start", most=720)
+        if checked.get("monthly_limit") is not None and not _whole(checked["monthly_limit"], 1, 100):
+            raise BookingRefused("The monthly limit must be empty or a whole number from 1 to {most}", most=100)
+        for flag in ("holidays_closed", "active"):
+            if flag in checked and not isinstance(checked[flag], bool):
+                raise ValueError(f"{flag} must be true or false")
+        return checked
+
+    def update_resource(self, resource_id: int, by: str, **changes: Any) -> Resource:
+        """Change a resource's settings, and its slots already made from today on to match: a slot that
+        leaves the schedule (or falls on a newly closed day) is deleted, or closed if cancelled bookings
+        point at it; a changed capacity or end time is applied. Refused, with nothing changed and the
+        bookings in the way in `BookingRefused.bookings`, when taken places would not fit any more."""
+        checked = self.checked_settings(changes)
+        with self.store.session() as s:
+            resource = s.exec(select(Resource).where(Resource.id == resource_id).with_for_update()).first()
+            if resource is None:
+                raise BookingRefused("There is no such resource")
+            before = Resource(**resource.model_dump())
+            changed = sorted(field for field, value in checked.items() if getattr(resource, field) != value)
+            if not changed:
+                return resource
+            for field in changed:
+                setattr(resource, field, checked[field])
+            s.add(resource)
+            s.flush()  # the write first: on SQLite the transaction holds the write lock from here, so no booking slips in
+            detail: dict[str, Any] = {"id": resource_id, "changed": changed}
+            if self.SLOT_FIELDS & set(changed):
+                detail.update(self._fit_slots(s, before, resource))
+            s.add(AuditEvent(actor=by, action="resource.update", target=resource.name, detail=detail))
+            s.commit()
+            return resource
+
+    def _fit_slots(self, s: Session, before: Resource, after: Resource) -> dict[str, int]:
+        """Bring the resource's slots from now on in line with its new settings, in the caller's transaction."""
+        slots = list(s.exec(select(Slot).where(Slot.resource_id == after.id, Slot.starts_at >= self.store.now())
+                            .order_by(Slot.starts_at).with_for_update()))
+        with_rows = set(s.exec(select(Booking.slot_id).where(Booking.slot_id.in_([x.id for x in slots]))).all())
+        in_the_way: dict[int, str] = {}  # slot id -> reason
+        removed = changed = 0
+        for slot in slots:
+            day, start, end = self._local(slot)
+            new, old = self.scheduled(after, day, start), self.scheduled(before, day, start)
+            made_by_old = old is not None and old["end"] == end  # the old settings made this very slot
+            if new is None:
+                if slot.booked:
+                    in_the_way[slot.id] = "closes" if self.closed_on(after, day) else "leaves"
+                elif slot.id in with_rows:  # cancelled bookings point at it: kept, closed
+                    removed += s.exec(update(Slot).where(Slot.id == slot.id, Slot.booked == 0)
+                                      .values(closed=True)).rowcount
+                else:
+                    removed += s.exec(delete(Slot).where(Slot.id == slot.id, Slot.booked == 0)).rowcount
+                continue
+            values: dict[str, Any] = {}
+            if new["end"] != end:
+                if slot.booked:
+                    in_the_way[slot.id] = "changes"
+                values["ends_at"] = dt.datetime.combine(day, dt.time.fromisoformat(new["end"]), self.zone).astimezone(dt.UTC)
+            if new["capacity"] != slot.capacity:
+                if new["capacity"] < slot.booked:
+                    in_the_way[slot.id] = "capacity"
+                values["capacity"] = new["capacity"]
+            if slot.closed and not made_by_old:  # closed by an earlier change that took it out; back in now
+                values["closed"] = False
+            if values and slot.id not in in_the_way:
+                changed += s.exec(update(Slot).where(Slot.id == slot.id).values(**values)).rowcount
+        if in_the_way:
+            raise self._refusal(s, in_the_way, {x.id: x for x in slots})
+        return {"slots_removed": removed, "slots_changed": changed}
+
+    def _refusal(self, s: Session, in_the_way: dict[int, str], slots: dict[int, Slot]) -> BookingRefused:
+        reasons = set(in_the_way.values())
+        if reasons == {"capacity"}:
+            refused = BookingRefused("The new capacity is below the places already booked. "
+                                     "Move or cancel these bookings first")
+        elif reasons == {"leaves"}:
+            refused = BookingRefused("A time with bookings would leave the schedule. Move or cancel these bookings first")
+        elif reasons == {"changes"}:
+            refused = BookingRefused("A time with bookings would change. Move or cancel these bookings first")
+        elif reasons == {"closes"}:
+            refused = BookingRefused("A day you are closing has bookings. Move or cancel these bookings first")
+        else:
+            refused = BookingRefused("This change would affect bookings already taken. Move or cancel these bookings first")
+        found = s.exec(select(Booking).where(Booking.slot_id.in_(list(in_the_way)), Booking.status == "booked")
+                       .order_by(Booking.id)).all()
+        refused.bookings = tuple(sorted(
+            (AffectedBooking(b.reference, b.name, b.phone, as_utc(slots[b.slot_id].starts_at),
+                             as_utc(slots[b.slot_id].ends_at), in_the_way[b.slot_id]) for b in found),
+            key=lambda a: a.starts_at))
+        return refused
+
+    def _local(self, slot: Slot) -> tuple[dt.date, str, str]:
+        """The slot's city date, start and end (HH:MM)."""
+        start, end = as_utc(slot.starts_at).astimezone(self.zone), as_utc(slot.ends_at).astimezone(self.zone)
+        return start.date(), start.strftime("%H:%M"), end.strftime("%H:%M")
+
+    def scheduled(self, resource: Resource, day: dt.date, start: str) -> dict[str, Any] | None:
+        """The schedule's time starting at `start` (HH:MM) on `day`, or None: no such time, or the day is closed."""
+        if self.closed_on(resource, day):
+            return None
+        return next((t for t in resource.schedule.get(WEEKDAYS[day.weekday()], []) if t["start"] == start), None)
+
+    def calendar(self, resource: Resource, first: dt.date, last: dt.date) -> list[CalendarSlot]:
+        """The slots from `first` to `last` (city dates) in order, each with the bookings taken in it."""
+        views = self.slots(resource, first, last)
+        taken: dict[int, list[Booking]] = {v.slot.id: [] for v in views}
+        with self.store.session() as s:
+            for booking in s.exec(select(Booking).where(Booking.slot_id.in_(list(taken)), Booking.status == "booked")
+                                  .order_by(Booking.created_at, Booking.id)):
+                taken[booking.slot_id].append(booking)
+        return [CalendarSlot(v, taken[v.slot.id]) for v in views]
+
+    def close_slot(self, slot_id: int, by: str) -> list[Booking]:
+        """Stop taking bookings in the slot at once. Its bookings are kept until staff move or cancel
+        them: they are returned, the residents to call."""
+        with self.store.session() as s:
+            slot = s.get(Slot, slot_id)
+            if slot is None:
+                raise BookingRefused("There is no such time")
+            if s.exec(update(Slot).where(Slot.id == slot_id, Slot.closed.is_(False)).values(closed=True)).rowcount:
+                s.add(AuditEvent(actor=by, action="slot.close", target=self._slot_name(s, slot),
+                                 detail={"slot_id": slot_id}))
+            s.commit()
+            return list(s.exec(select(Booking).where(Booking.slot_id == slot_id, Booking.status == "booked")
+                               .order_by(Booking.created_at, Booking.id)))
+
+    def reopen_slot(self, slot_id: int, by: str) -> Slot:
+        """Take bookings in a closed slot again; refused when its time is no longer in the schedule."""
+        with self.store.session() as s:
+            slot = s.get(Slot, slot_id)
+            if slot is None:
+                raise BookingRefused("There is no such time")
+            day, start, end = self._local(slot)
+            entry = self.scheduled(s.get(Resource, slot.resource_id), day, start)
+            if entry is None or entry["end"] != end:
+                raise BookingRefused("That time is no longer in the schedule, or its day is closed")
+            if s.exec(update(Slot).where(Slot.id == slot_id, Slot.closed.is_(True)).values(closed=False)).rowcount:
+                s.add(AuditEvent(actor=by, action="slot.reopen", target=self._slot_name(s, slot),
+                                 detail={"slot_id": slot_id}))
+            s.commit()
+            s.refresh(slot)
+            return slot
+
+    def move(self, reference: str, to_slot_id: int, by: str) -> Booking:
+        """Move a booking to another slot of the same resource: a place is taken there by the same
+        conditional UPDATE as `book`, and the old one freed, in one transaction. Staff only, audited."""
+        with self.store.session() as s:
+            booking = s.exec(select(Booking).where(Booking.reference == reference)).first()
+            if booking is None or booking.status != "booked":
+                raise BookingRefused("No booking has that reference number")
+            source, target = s.get(Slot, booking.slot_id), s.get(Slot, to_slot_id)
+            if target is None or target.resource_id != source.resource_id:
+                raise BookingRefused("That time cannot be booked. Choose another")
+            if target.id == source.id:
+                raise BookingRefused("The booking is already at that time")
+            if target.closed:
+                raise BookingRefused("That time is closed. Choose another")
+            # The booking first, on the condition that nobody cancelled or moved it since it was read.
+            if s.exec(update(Booking).where(Booking.id == booking.id, Booking.status == "booked",
+                                            Booking.slot_id == source.id).values(slot_id=target.id)).rowcount != 1:
+                raise BookingRefused("No booking has that reference number")
+            taken = s.exec(update(Slot).where(Slot.id == target.id, Slot.booked < Slot.capacity, Slot.closed.is_(False))
+                           .values(booked=Slot.booked + 1))
+            if taken.rowcount != 1:
+                raise BookingRefused("That time is full. Choose another")
+            s.exec(update(Slot).where(Slot.id == source.id, Slot.booked > 0).values(booked=Slot.booked - 1))
+            s.add(AuditEvent(actor=by, action="booking.move", target=reference,
+                             detail={"from": self._slot_name(s, source), "to": self._slot_name(s, target),
+                                     "from_slot_id": source.id, "to_slot_id": target.id}))
+            s.commit()
+            s.refresh(booking)
+            return booking
+
+    def _slot_name(self, s: Session, slot: Slot) -> str:
+        """How the audit log names a slot: the resource and the city time, 体育館 2026-12-05 10:00."""
+        resource = s.get(Resource, slot.resource_id)
+        return f"{resource.name} {as_utc(slot.starts_at).astimezone(self.zone):%Y-%m-%d %H:%M}"
+
+
+def _whole(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 

@@ -189,3 +189,6 @@ class Booking(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     cancelled_at: dt.datetime | None = None
     entered_by: str | None = Field(default=None, max_length=100)  # staff who booked for a resident
+    # The resident's form the booking was sent with (its reference number is the submission's).
+    submission_id: int | None = Field(default=None, index=True)
+    cancel_failures: int = 0  # wrong phone digits given to cancel it online (bookings.CANCEL_TRIES)

@@ -827,8 +827,10 @@ class Store:
 
     # --- submissions ----------------------------------------------------------------------------
 
-    def submit(self, draft: Draft, answers: dict[str, Any], lang: str) -> Submission:
-        """Turn a draft into a submission, once: submitting twice returns the first submission."""
+    def submit(self, draft: Draft, answers: dict[str, Any], lang: str,
+               along: Callable[[Session, Submission], None] | None = None) -> Submission:
+        """Turn a draft into a submission, once: submitting twice returns the first submission.
+        `along` does more in the same transaction (takes a booking's place): what it raises undoes all."""
         for _attempt in range(20):
             with self.session() as s:
                 existing = s.exec(select(Submission).where(Submission.draft_id == draft.id)).first()
@@ -836,10 +838,12 @@ class Store:
                     return existing
                 submission = Submission(app_id=draft.app_id, version_id=draft.version_id, reference=new_reference(),
                                         answers=answers, lang=lang, draft_id=draft.id,
-                                        access_point=draft.access_point)
+                                        access_point=draft.access_point, created_at=self.now())
                 s.add(submission)
                 try:
                     s.flush()
+                    if along is not None:
+                        along(s, submission)
                 except IntegrityError:
                     # Another request submitted this draft just now, or the reference number was taken.
                     s.rollback()
