@@ -6,6 +6,7 @@ import os
 
 from fastapi import FastAPI
 
+from generated_apps.bookings import Bookings
 from generated_apps.config import Settings
 from generated_apps.store import Store
 from generated_apps.web import ResidentSite
@@ -16,8 +17,25 @@ from .templates_gallery import templates
 DEMO_BY = "demo"
 
 
+# The facilities the booking template's slot pickers name (resources 1 and 2), made on a database with none.
+DEMO_RESOURCES = (
+    ("総合体育館（アリーナ）", {day: [{"start": "09:00", "end": "12:00", "capacity": 2},
+                              {"start": "13:00", "end": "17:00", "capacity": 2},
+                              {"start": "18:00", "end": "21:00", "capacity": 1}]
+                        for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}),
+    ("カルチャーセンター 会議室A", {day: [{"start": "09:00", "end": "12:00", "capacity": 1},
+                                 {"start": "13:00", "end": "17:00", "capacity": 1}]
+                           for day in ("mon", "tue", "wed", "thu", "fri")}),
+)
+
+
 def load_demo(store: Store) -> list[str]:
-    """Publish every app template as a demo app, unless a version with the same content is already live."""
+    """Publish every app template as a demo app, unless a version with the same content is already live;
+    on a database without facilities, make the two the booking template books."""
+    bookings = Bookings(store)
+    if bookings.resource(1) is None:
+        for name, schedule in DEMO_RESOURCES:
+            bookings.create_resource(name, schedule, by=DEMO_BY, monthly_limit=4)
     slugs = []
     for found in templates():
         spec = found.spec

@@ -26,9 +26,13 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from widgets import N_, WIDGET_TYPES, AppSpec, Question, field_id, format_date
+from widgets.name import Name
+from widgets.phone import Phone
+from widgets.slot_picker import SlotPicker
 from widgets.templates import loader as widget_loader
 
-from . import flow, i18n
+from . import booking_views, flow, i18n
+from .bookings import BookingRefused, Bookings
 from .config import Settings
 from .forms import CSRF_COOKIE, HONEYPOT, BadForm, csrf_ok, csrf_token, new_csrf_cookie, read_form
 from .models import Draft, EmergencyBanner
@@ -39,7 +43,7 @@ CSS_PATH = HERE / "static" / "madoguchi.css"
 LANG_COOKIE = "mdg_lang"
 YEAR = 365 * 24 * 3600
 # Pages with a form: they carry a CSRF token, and set the browser's random CSRF cookie when it has none.
-FORM_TEMPLATES = {"question.html", "check.html", "done.html"}
+FORM_TEMPLATES = {"question.html", "check.html", "done.html", "cancel.html"}
 # Every resident page: never cached (answers are personal), never framed by another site.
 PAGE_HEADERS = {"Cache-Control": "no-store", "Content-Security-Policy": "frame-ancestors 'self'",
                 "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
@@ -81,6 +85,7 @@ class WidgetView:
     error: str | None
     as_heading: bool
     error_field: str | None = None  # the form field the error is about, where a question has several
+    data: Any = None  # what a widget shows from the database: a slot picker's week of times
 
     @property
     def template(self) -> str:
@@ -99,6 +104,8 @@ class ResidentSite:
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
         self.settings = settings
+        self.bookings = Bookings(store, settings.time_zone)
+        self.booking_views = booking_views.BookingViews(self)
         self.secret = settings.secret_key()
         self.css = CSS_PATH.read_bytes()
         self.css_gzip = gzip.compress(self.css, compresslevel=9, mtime=0)  # compressed once, served many times
@@ -126,6 +133,7 @@ class ResidentSite:
             Route("/a/{slug}/submit", self._form_view(self._submit), methods=["POST"]),
             Route("/a/{slug}/done", self.done, methods=["GET"]),
             Route("/a/{slug}/restart", self._form_view(self._restart), methods=["POST"]),
+            *self.booking_views.routes(),
         ]
 
     # --- rendering ------------------------------------------------------------------------------
@@ -332,7 +340,8 @@ class ResidentSite:
                 return self._respond(request, "question.html", parts)
             # Only pages that pass these checks enter the cache, so a page found there passed them too.
             if flow.may_visit(live.spec, {}, index) and any(True for _ in live.spec.questions()):
-                return self._question_page(request, live, live.spec, index, {}, cache_key=key)
+                live_data = any(isinstance(w, SlotPicker) for w in live.spec.pages[index].widgets)
+                return self._question_page(request, live, live.spec, index, {}, cache_key=None if live_data else key)
         return await run_in_threadpool(self._question, request)
 
     def _question(self, request: Request) -> Response:
@@ -348,7 +357,10 @@ class ResidentSite:
                 return self.not_found(request, spec)
             return RedirectResponse(self._page_url(live, flow.first_unanswered(spec, answers)), status_code=303)
         raws = {q.key: q.to_raw(answers[q.key]) for q in spec.pages[index].questions() if q.key in answers}
-        return self._question_page(request, live, spec, index, answers, raws=raws)
+        refused = booking_views.REFUSALS.get(request.query_params.get("refused", ""))
+        errors = {q.key: self.translator(request).gettext(refused) for q in spec.pages[index].questions()
+                  if isinstance(q, SlotPicker)} if refused else None
+        return self._question_page(request, live, spec, index, answers, raws=raws, errors=errors)
 
     def _question_page(self, request: Request, live: LiveApp, spec: AppSpec, index: int, answers: Mapping[str, Any],
                        *, raws: Mapping[str, Mapping[str, list[str]]] | None = None,
@@ -365,7 +377,9 @@ class ResidentSite:
         views = [WidgetView(w, raws.get(w.key, {}) if isinstance(w, Question) else {},
                             errors.get(w.key) if isinstance(w, Question) else None,
                             as_heading=one_question and isinstance(w, Question),
-                            error_field=targets.get(w.key) if isinstance(w, Question) else None)
+                            error_field=targets.get(w.key) if isinstance(w, Question) else None,
+                            data=self.booking_views.picker(request, w, self._page_url(live, index))
+                            if isinstance(w, SlotPicker) else None)
                  for w in visible]
         error_links = [ErrorLink(field_id(targets[q.key]) if q.key in targets else q.first_field_id(), errors[q.key])
                        for q in questions if q.key in errors]
@@ -411,6 +425,7 @@ class ResidentSite:
         if form.get(HONEYPOT):
             return RedirectResponse(self._page_url(live, index), status_code=303)
         updates, field_errors = flow.read_page(spec, index, form, answers)
+        field_errors += self.booking_views.check_choices(spec, index, answers, updates)
         if field_errors:
             messages = {e.question.key: error_message(tr, e) for e in field_errors}
             targets = {e.question.key: e.params["field"] for e in field_errors if isinstance(e.params.get("field"), str)}
@@ -489,7 +504,23 @@ class ResidentSite:
         if not flow.is_complete(spec, draft.answers):
             return RedirectResponse(self._page_url(live, flow.first_unanswered(spec, draft.answers)), status_code=303)
         lang = self.translator(request).lang
-        self.store.submit(draft, flow.submitted_answers(spec, draft.answers), lang)
+        answers = flow.submitted_answers(spec, draft.answers)
+        pickers = [q for q in spec.questions() if isinstance(q, SlotPicker) and q.key in answers]
+        if not pickers:
+            self.store.submit(draft, answers, lang)
+            return RedirectResponse(self._url(live, "/done"), status_code=303)
+        # The places are taken now, with the submission, in one transaction.
+        name = next((answers[q.key]["name"] for q in spec.questions() if isinstance(q, Name) and q.key in answers), "")
+        phone = next((answers[q.key] for q in spec.questions() if isinstance(q, Phone) and q.key in answers), "")
+        try:
+            self.bookings.submit(draft, answers, lang, [answers[q.key]["slot"] for q in pickers], name, phone)
+        except BookingRefused as refused:
+            picker = next((q for q in pickers if answers[q.key]["slot"] == refused.params.get("slot_id")), None)
+            if picker is None:  # no name or phone to book in
+                return self._check_page(request, live, draft, 422, self.translator(request).format(refused.msgid))
+            code = booking_views.refusal_code(refused.msgid)
+            page = next(i for i, p in enumerate(spec.pages) if picker in p.widgets)
+            return RedirectResponse(self._page_url(live, page) + f"?change=1&refused={code}", status_code=303)
         return RedirectResponse(self._url(live, "/done"), status_code=303)
 
     def done(self, request: Request) -> Response:
@@ -503,8 +534,10 @@ class ResidentSite:
                 RedirectResponse(self._url(live), status_code=303)
         submission = self.store.submission(draft.submission_id)
         spec = self.store.version_spec(draft.version_id)
+        booked = self.booking_views.booked(request, submission.id)
         return self.render(request, "done.html", spec=spec, app=live, reference=submission.reference,
-                           restart_url=self._url(live, "/restart"), back_url=self._url(live))
+                           restart_url=self._url(live, "/restart"), back_url=self._url(live), booked=booked,
+                           calendar_url=self._url(live, "/booking.ics"), cancel_url=self._url(live, "/cancel"))
 
     def _restart(self, request: Request, form: MultiDict) -> Response:
         """Start the form again from the beginning (after sending it): forget the draft cookie."""

@@ -15,6 +15,7 @@ NOTICE = SLUGS["notice"]
 CONSULTATION = SLUGS["consultation"]
 EVENT = SLUGS["event-signup"]
 SHELTER = SLUGS["evacuation-shelter"]
+BOOKING = SLUGS["facility-booking"]
 
 
 def spec(slug_: str) -> dict:

@@ -21,7 +21,8 @@ from builder.templates_gallery import INDEX_FILE, TEMPLATES_DIR, Template, templ
 from widgets import REGISTRY, AppSpec, LocalizedText, lint
 
 ROOT = Path(__file__).resolve().parents[2]
-NAMES = ["citizen-survey", "facility-application", "notice", "consultation", "event-signup", "evacuation-shelter"]
+NAMES = ["citizen-survey", "facility-application", "notice", "consultation", "event-signup", "evacuation-shelter",
+         "facility-booking"]
 TEMPLATES = {t.name: t for t in templates()}
 LANGS = {"ja", "en"}
 PHONE = re.compile(r"^0\d{1,4}-\d{1,4}-\d{4}$")  # as residents read it aloud: 0142-23-3331
@@ -53,7 +54,7 @@ def found(request) -> Template:
     return TEMPLATES[request.param]
 
 
-def test_the_gallery_has_the_six_templates_in_order():
+def test_the_gallery_has_the_seven_templates_in_order():
     assert [t.name for t in templates()] == NAMES
 
 

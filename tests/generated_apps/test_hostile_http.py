@@ -10,6 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from generated_apps.asgi import create_app
+from generated_apps.bookings import Bookings
 from generated_apps.flow import flow_pages, next_page
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec, Question
@@ -24,6 +25,9 @@ PAYLOADS = [
     "１２３－４５６７", "🙂👨‍👩‍👧", "\ud7ff\ufffd", "０１４２－２３－３３３１", "昭和六十四年", "-1", "1e309", "NaN",
 ]
 MARKERS = ("<script>alert('x')", "<svg onload")
+EVERY_DAY = {day: [{"start": "10:00", "end": "12:00", "capacity": 1000}]
+             for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+OPEN_SLOT: dict[int, int] = {}  # facility number -> a time residents may book, made by the client fixture
 
 
 def valid_answer(question: Question):
@@ -39,6 +43,8 @@ def valid_answer(question: Question):
         return question.min if question.min is not None else 1
     if question.type == "date":
         return (dt.date.today() + dt.timedelta(days=10)).isoformat() if question.future_only else "1950-03-04"
+    if question.type == "slot_picker":
+        return {"slot": OPEN_SLOT[question.resource]}
     if question.type == "multiple_choice":
         return [o.value for o in question.options[: max(1, question.min_selections or 1)]]
     return question.options[0].value  # single choice, dropdown
@@ -63,6 +69,13 @@ def shown(html, name: str, value: str) -> bool:
 
 @pytest.fixture
 def client(settings, store):
+    bookings = Bookings(store)
+    for resource_id in sorted({q.resource for spec in SPECS for q in spec.questions() if q.type == "slot_picker"}):
+        resource = bookings.create_resource(f"施設{resource_id}", EVERY_DAY, by="test", holidays_closed=False)
+        assert resource.id == resource_id
+        today = store.now().date()
+        views = bookings.slots(resource, today, today + dt.timedelta(days=7))
+        OPEN_SLOT[resource_id] = next(v.slot.id for v in views if v.bookable)
     for spec in SPECS:
         store.save_app(spec, by="test")
         store.publish(spec.slug, by="test")

@@ -1,0 +1,298 @@
+"""The resident's side of facility bookings, beside the form's own pages (web.py).
+
+The slot picker's week of times, the check of a chosen time when its page is sent, the booking on
+the confirmation page with its calendar file, and cancelling with the reference number and the
+last four digits of the phone number. The place itself is taken at submit (Bookings.submit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import time
+import unicodedata
+from collections import defaultdict, deque
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import icalendar
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MultiDict
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from widgets import N_, AppSpec
+from widgets.slot_picker import SlotPicker, clock_time, day_label, slot_words
+
+from . import flow, i18n
+from .bookings import BookingRefused
+from .forms import CSRF_COOKIE, HONEYPOT, csrf_ok
+from .models import Booking, Resource, Slot
+from .refnum import parse_reference
+from .store import LiveApp, as_utc
+
+if TYPE_CHECKING:
+    from .web import ResidentSite
+
+# ?refused=CODE on the slot page after a place could not be had at submit: what the resident reads.
+REFUSALS = {
+    "full": N_("Sorry, the time you chose was booked by someone else just now. Please choose another time."),
+    "window": N_("The time you chose can no longer be booked online. Please choose another time."),
+    "limit": N_("Your phone number already has the most bookings allowed in that month. "
+                "Please choose a day in another month, or call us."),
+    "cannot": N_("That time cannot be booked. Choose another"),
+}
+_CODES = {"That time is full. Choose another": "full",
+          "That time is outside the booking period. Choose another": "window",
+          "This phone number already has {limit} bookings that month": "limit"}
+WEEK = dt.timedelta(days=7)
+# Wrong tries at cancelling from one address; each booking also counts its own (Bookings.CANCEL_TRIES).
+CLIENT_TRIES, CLIENT_PERIOD = 20, 15 * 60
+
+
+def refusal_code(msgid: str) -> str:
+    return _CODES.get(msgid, "cannot")
+
+
+class Tries:
+    """Wrong tries per client address in this process, forgotten after `period` seconds."""
+
+    def __init__(self, limit: int = CLIENT_TRIES, period: float = CLIENT_PERIOD) -> None:
+        self.limit, self.period = limit, period
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def _recent(self, client: str) -> deque[float]:
+        failures, now = self._failures[client], time.monotonic()
+        while failures and failures[0] < now - self.period:
+            failures.popleft()
+        return failures
+
+    def blocked(self, client: str) -> bool:
+        return len(self._recent(client)) >= self.limit
+
+    def failed(self, client: str) -> None:
+        if len(self._failures) > 10_000:  # never grows without bound
+            self._failures.clear()
+        self._recent(client).append(time.monotonic())
+
+
+class BookingViews:
+    def __init__(self, site: ResidentSite) -> None:
+        self.site, self.bookings = site, site.bookings
+        self.zone = ZoneInfo(site.settings.time_zone)
+        self.tries = Tries()
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/a/{slug}/booking.ics", self.calendar_file, methods=["GET"]),
+            Route("/a/{slug}/cancel", self.cancel_form, methods=["GET"]),
+            Route("/a/{slug}/cancel", self.site._form_view(self._cancel), methods=["POST"]),
+            Route("/a/{slug}/cancelled", self.cancelled, methods=["GET"]),
+        ]
+
+    # --- the slot picker ----------------------------------------------------------------------------
+
+    def picker(self, request: Request, widget: SlotPicker, page_url: str) -> dict[str, Any]:
+        """A week of the facility's times for the slot picker's template, from the week the resident
+        asked for (?week=), kept inside the booking window."""
+        resource = self.bookings.resource(widget.resource)
+        if resource is None or not resource.active:
+            return {"unavailable": True}
+        tr = self.site.translator(request)
+        earliest, latest = self.bookings.window(resource)
+        first, last = earliest.astimezone(self.zone).date(), latest.astimezone(self.zone).date()
+        try:
+            week = dt.date.fromisoformat(request.query_params.get("week", ""))
+        except ValueError:
+            week = first
+        week = min(max(week, first), max(last - WEEK + dt.timedelta(days=1), first))
+        end = min(week + WEEK - dt.timedelta(days=1), last)
+        by_day: dict[dt.date, list[dict[str, Any]]] = {week + dt.timedelta(days=n): [] for n in range((end - week).days + 1)}
+        for view in self.bookings.slots(resource, week, end):
+            starts = as_utc(view.slot.starts_at).astimezone(self.zone)
+            ends = as_utc(view.slot.ends_at).astimezone(self.zone)
+            by_day[starts.date()].append({
+                "id": view.slot.id, "time": f"{clock_time(starts)}〜{clock_time(ends)}", "bookable": view.bookable,
+                "words": self._left_words(tr, view.slot, view.left, view.bookable)})
+        keep = {"change": "1"} if request.query_params.get("change") == "1" else {}
+
+        def week_url(day: dt.date) -> str:
+            return f"{page_url}?{urlencode({**keep, 'week': day.isoformat()})}"
+
+        return {
+            "unavailable": False,
+            "week": tr.gettext("{first} to {last}").format(first=day_label(week, tr.lang), last=day_label(end, tr.lang)),
+            "days": [{"iso": day.isoformat(), "label": day_label(day, tr.lang), "slots": slots} for day, slots in by_day.items()],
+            "previous_url": week_url(max(week - WEEK, first)) if week > first else None,
+            "next_url": week_url(week + WEEK) if week + WEEK <= last else None,
+        }
+
+    @staticmethod
+    def _left_words(tr: Any, slot: Slot, left: int, bookable: bool) -> str:
+        if slot.closed:
+            return tr.gettext("Closed")
+        if left == 0:
+            return tr.gettext("Full")
+        if not bookable:
+            return tr.gettext("Not bookable online")
+        return tr.gettext("{left} left").format(left=left)
+
+    def check_choices(self, spec: AppSpec, index: int, answers: dict[str, Any],
+                      updates: dict[str, Any]) -> list[flow.FieldError]:
+        """Check each time chosen on this page against the database, and keep it with its times so
+        that the check page and the confirmation can say it in words. The place is taken at submit."""
+        errors = []
+        for question in flow.visible_questions(spec, answers, index):
+            if not isinstance(question, SlotPicker) or not isinstance(updates.get(question.key), dict):
+                continue
+            slot = self.bookings.slot(updates[question.key]["slot"])
+            problem = self._problem(question, slot)
+            if problem:
+                errors.append(flow.FieldError(question, problem, {}))
+                continue
+            updates[question.key] = {"slot": slot.id,
+                                     "starts_at": as_utc(slot.starts_at).astimezone(self.zone).isoformat(),
+                                     "ends_at": as_utc(slot.ends_at).astimezone(self.zone).isoformat()}
+        return errors
+
+    def _problem(self, question: SlotPicker, slot: Slot | None) -> str | None:
+        resource = self.bookings.resource(question.resource)
+        if slot is None or resource is None or not resource.active or slot.resource_id != resource.id or slot.closed:
+            return N_("That time cannot be booked. Choose another")
+        if slot.booked >= slot.capacity:
+            return N_("That time is full. Choose another")
+        earliest, latest = self.bookings.window(resource)
+        if not earliest <= as_utc(slot.starts_at) <= latest:
+            return N_("That time is outside the booking period. Choose another")
+        return None
+
+    # --- after booking ------------------------------------------------------------------------------
+
+    def booked(self, request: Request, submission_id: int) -> list[dict[str, str]]:
+        """The bookings a submission made, as the confirmation page says them."""
+        lang = self.site.translator(request).lang
+        return [{"reference": booking.reference, "facility": resource.name, "when": self._when(slot, lang)}
+                for booking, slot, resource in self.bookings.bookings_of(submission_id) if booking.status == "booked"]
+
+    def _when(self, slot: Slot, lang: str) -> str:
+        return slot_words(as_utc(slot.starts_at).astimezone(self.zone), as_utc(slot.ends_at).astimezone(self.zone), lang)
+
+    async def calendar_file(self, request: Request) -> Response:
+        return await run_in_threadpool(self._calendar_file, request)
+
+    def _calendar_file(self, request: Request) -> Response:
+        """The resident's bookings as an iCalendar file, for the phone's calendar. Only for the browser
+        that made them (the draft cookie): nothing in the address says whose booking it is."""
+        live = self.site._app(request, retired_ok=True)
+        if isinstance(live, Response):
+            return live
+        draft = self.site._draft(request, live)
+        booked = self.bookings.bookings_of(draft.submission_id) if draft and draft.submission_id else []
+        booked = [row for row in booked if row[0].status == "booked"]
+        if not booked:
+            return self.site.not_found(request, live.spec)
+        lang = self.site.translator(request).lang
+        body = self.ical(live, booked, lang)
+        return Response(body, media_type="text/calendar; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="booking-{booked[0][0].reference}.ics"',
+            "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+    def ical(self, live: LiveApp, booked: list[tuple[Booking, Slot, Resource]], lang: str) -> bytes:
+        tr = i18n.Translator(lang)
+        phone = self.site.help_block(live.spec)["phone"]
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", "-//Madoguchi//Facility bookings//JA")
+        calendar.add("version", "2.0")
+        for booking, slot, resource in booked:
+            event = icalendar.Event()
+            event.add("uid", f"{booking.reference}@madoguchi")
+            event.add("dtstamp", self.site.store.now())
+            event.add("dtstart", as_utc(slot.starts_at).astimezone(self.zone))
+            event.add("dtend", as_utc(slot.ends_at).astimezone(self.zone))
+            event.add("summary", f"{resource.name} – {tr.text(live.spec.title)}")
+            event.add("location", resource.name)
+            event.add("description", tr.gettext("Reference number {reference}. To cancel, call {phone}.").format(
+                reference=booking.reference, phone=phone))
+            calendar.add_component(event)
+        calendar.add_missing_timezones()
+        return calendar.to_ical()
+
+    # --- cancelling -----------------------------------------------------------------------------------
+
+    async def cancel_form(self, request: Request) -> Response:
+        return await run_in_threadpool(self._cancel_page, request)
+
+    def _cancel_page(self, request: Request, status: int = 200, *, values: dict[str, str] | None = None,
+                     errors: dict[str, str] | None = None, found: tuple[Booking, Slot, Resource] | None = None,
+                     notice: str | None = None) -> Response:
+        live = self.site._app(request, retired_ok=True)
+        if isinstance(live, Response):
+            return live
+        errors = errors or {}
+        when = self._when(found[1], self.site.translator(request).lang) if found else None
+        title = N_("Cancel this booking?") if found else N_("Cancel a booking")
+        return self.site.render(
+            request, "cancel.html", status, spec=live.spec, app=live, title=title, values=values or {},
+            errors=errors, error_links=[{"id": f"f-{k}", "text": v} for k, v in errors.items()], found=found,
+            when=when, notice=notice, action=self.site._url(live, "/cancel"), back_url=self.site._url(live))
+
+    def _cancel(self, request: Request, form: MultiDict) -> Response:
+        """Two steps: the reference number and the phone's last four digits find the booking, which is
+        shown; "Yes, cancel it" cancels it. Both steps count wrong tries."""
+        tr = self.site.translator(request)
+        values = {"reference": str(form.get("reference", ""))[:40], "last4": str(form.get("last4", ""))[:40]}
+        if not csrf_ok(self.site.secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
+            return self._cancel_page(request, 400, values=values, notice=tr.gettext(
+                "For your security, please press the button again. What you entered is kept."))
+        if form.get(HONEYPOT):
+            return RedirectResponse(request.url.path, status_code=303)
+        reference = parse_reference(values["reference"])
+        last4 = unicodedata.normalize("NFKC", values["last4"]).strip()
+        errors = {}
+        if reference is None:
+            errors["reference"] = tr.gettext("Enter the reference number as it is on your confirmation, "
+                                             "for example 1234-5678")
+        if not re.fullmatch(r"[0-9]{4}", last4):
+            errors["last4"] = tr.gettext("Enter the last 4 digits of your phone number, for example 3331")
+        if errors:
+            return self._cancel_page(request, 422, values=values, errors=errors)
+        client = request.client.host if request.client else "?"
+        if self.tries.blocked(client):
+            return self._cancel_page(request, 429, values=values, notice=tr.gettext(
+                "There have been too many tries. Please wait 15 minutes, or call us."))
+        try:
+            if form.get("confirm") != "yes":
+                return self._cancel_page(request, values=values, found=self.bookings.find(reference, last4))
+            booking = self.bookings.cancel(reference, last4)
+        except BookingRefused as refused:
+            self.tries.failed(client)
+            return self._cancel_page(request, 422, values=values, notice=tr.gettext(refused.msgid))
+        live = self.site._app(request, retired_ok=True)
+        if isinstance(live, Response):
+            return live
+        query = urlencode({"b": booking.reference, "t": self._sign(booking.reference)})
+        return RedirectResponse(self.site._url(live, f"/cancelled?{query}"), status_code=303)
+
+    def _sign(self, reference: str) -> str:
+        """Proof that this browser just cancelled the booking, so the next page may name its time."""
+        return hmac.new(self.site.secret, f"cancelled:{reference}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    async def cancelled(self, request: Request) -> Response:
+        return await run_in_threadpool(self._cancelled, request)
+
+    def _cancelled(self, request: Request) -> Response:
+        live = self.site._app(request, retired_ok=True)
+        if isinstance(live, Response):
+            return live
+        reference = str(request.query_params.get("b", ""))[:20]
+        token = str(request.query_params.get("t", ""))[:64]
+        if not reference or not hmac.compare_digest(self._sign(reference), token):
+            return RedirectResponse(self.site._url(live, "/cancel"), status_code=303)
+        found = self.bookings.booking(reference)
+        when = self._when(found[1], self.site.translator(request).lang) if found else None
+        return self.site.render(request, "cancelled.html", spec=live.spec, app=live, reference=reference,
+                                when=when, facility=found[2].name if found else None, back_url=self.site._url(live))

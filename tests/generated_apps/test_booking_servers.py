@@ -1,0 +1,125 @@
+"""Two hundred residents send their booking for the same ten places at the same moment, through two
+real server processes (`uvicorn generated_apps.asgi:app`) on one database, SQLite and PostgreSQL:
+exactly ten bookings and ten submissions, every other resident sent back to choose another time,
+and the slot's count matching the bookings. Nothing is faked: real processes, real HTTP, real files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlmodel import func, select
+
+from generated_apps.bookings import Bookings
+from generated_apps.models import Booking, Submission
+from generated_apps.store import Store
+
+from .test_booking_http import booking_spec
+from .test_store import _postgres_store
+
+RESIDENTS, PLACES = 200, 10
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(url: str, data_dir, log) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "MADOGUCHI_DATABASE_URL": url, "MADOGUCHI_DATA_DIR": str(data_dir),
+           "MADOGUCHI_SECRET_KEY": "the-same-on-both-servers"}
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1",
+                             "--port", str(port), "--log-level", "warning"], env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    pytest.fail(f"the server on port {port} did not start")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """(the store, its URL) on a fresh SQLite file or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+        store = Store.open(url)
+        yield store, url
+        store.engine.dispose()
+        return
+    store, admin, schema = _postgres_store()
+    yield store, store.engine.url.render_as_string(hide_password=False)
+    store.engine.dispose()
+    with admin.begin() as c:
+        c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+def resident_at_check(base: str, slot_id: int, n: int) -> httpx.Client:
+    """A resident's browser that has chosen the slot and given a name and phone: at the check page."""
+    client = httpx.Client(base_url=base, timeout=60)
+    token = CSRF.search(client.get("/a/gym/p/1").text).group(1)
+    for page, data in ((1, {"time": str(slot_id)}), (2, {"name": f"住民 {n}"}), (3, {"phone": f"0142{n:06d}"})):
+        response = client.post(f"/a/gym/p/{page}", data={"csrf": token, **data})
+        assert response.status_code == 303, (page, response.status_code, response.text[:300])
+    assert client.get("/a/gym/check").status_code == 200
+    return client
+
+
+def test_two_hundred_residents_at_ten_places_through_two_servers_make_exactly_ten_bookings(database, tmp_path):
+    store, url = database
+    bookings = Bookings(store)
+    day = (dt.datetime.now(ZoneInfo("Asia/Tokyo")) + dt.timedelta(days=3)).date()
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()]
+    gym = bookings.create_resource("体育館", {weekday: [{"start": "10:00", "end": "12:00", "capacity": PLACES}]},
+                                   by="kato", holidays_closed=False)
+    [view] = bookings.slots(gym, day, day)
+    store.save_app(booking_spec(gym.id), by="kato")
+    store.publish("gym", by="kato")
+
+    with open(tmp_path / "servers.log", "wb") as log:
+        servers = [start_server(url, tmp_path, log) for _ in range(2)]
+        try:
+            with ThreadPoolExecutor(8) as pool:  # getting everyone to the check page, half on each server
+                residents = list(pool.map(lambda n: resident_at_check(servers[n % 2][1], view.slot.id, n),
+                                          range(RESIDENTS)))
+            start = threading.Barrier(RESIDENTS)
+
+            def send(client: httpx.Client) -> str:
+                token = CSRF.search(client.get("/a/gym/check").text).group(1)
+                start.wait()  # everyone presses Send at the same moment
+                return client.post("/a/gym/submit", data={"csrf": token}).headers.get("location", "")
+
+            with ThreadPoolExecutor(RESIDENTS) as pool:
+                sent = list(pool.map(send, residents))
+        finally:
+            for proc, _base in servers:
+                proc.terminate()
+                proc.wait(timeout=30)
+    assert sent.count("/a/gym/done") == PLACES
+    assert sent.count("/a/gym/p/1?change=1&refused=full") == RESIDENTS - PLACES
+    with store.session() as s:
+        assert s.exec(select(func.count()).select_from(Booking)).one() == PLACES
+        assert s.exec(select(func.count()).select_from(Submission)).one() == PLACES
+        references = set(s.exec(select(Booking.reference)))
+        assert references == set(s.exec(select(Submission.reference)))
+    assert bookings.slot(view.slot.id).booked == PLACES
+    for client in residents:
+        client.close()
