@@ -69,3 +69,22 @@ async def as_admin(store: Store, action: str, command: Callable[[str], Any], *, 
         ui.notify(_(refused.msgid, **params), type="negative", multi_line=True)
         return False
     return True
+
+
+async def as_staff(store: Store, command: Callable[[str], Any],
+                   on_refused: Callable[[Refused], None] | None = None) -> Any:
+    """Run `command(user name)` in a thread as whoever is signed in now (any active member of staff).
+    Returns the command's result, or None when it did not run: the session ended, or the store
+    refused (told by `on_refused`, else in a notification). Commands given here return something."""
+    user = auth.session_user(store)
+    if user is None:
+        ui.notify(_("Your session has ended. Sign in again"), type="warning")
+        return None
+    try:
+        return await run.io_bound(command, user.username)
+    except Refused as refused:
+        if on_refused is not None:
+            on_refused(refused)
+        else:
+            ui.notify(_(refused.msgid, **refused.params), type="negative", multi_line=True)
+        return None

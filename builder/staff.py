@@ -25,6 +25,7 @@ from generated_apps.store import AuditFilter, SlugTaken, Store
 from widgets import N_, AppSpec, LocalizedText
 
 from . import access_page, audit_page, auth, banner_page, editor, publishing, roles, users_page
+from .booking_routes import register as register_booking_routes
 from .editor import labelled, text_in
 from .i18n import BUILDER_LANGS, _, local_time, staff_lang
 from .templates_gallery import templates
@@ -242,6 +243,8 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         return _file_response(lambda: posters.pdf(access_page.posters_of(store, settings, app_id, points), size),
                               "application/pdf", f"madoguchi-posters-{app_id}-{size}.pdf")
 
+    register_booking_routes(store, settings, guard, frame)  # facilities, their calendars and day sheets
+
     # --- admins: users and the audit log ----------------------------------------------------------
 
     @ui.page("/users", title="Madoguchi")
@@ -355,6 +358,7 @@ class frame:
             with labelled(ui.element("nav"), _("Main")).classes("row q-gutter-md q-ml-lg"):
                 ui.link(_("Apps"), "/").classes("text-white")
                 ui.link(_("New app"), "/new").classes("text-white")
+                ui.link(_("Facility bookings"), "/resources").classes("text-white")
                 if roles.is_admin(self.user):
                     ui.link(_("Users"), "/users").classes("text-white")
                     ui.link(_("Audit log"), "/audit").classes("text-white")

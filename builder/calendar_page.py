@@ -1,0 +1,288 @@
+"""One facility's calendar, by day or by week: each time with its places and bookings.
+
+From here staff book for a resident on the phone or at the counter, move or cancel a booking,
+and close a time (the page then lists the residents to call) or open it again. Every action is
+done and audited by the store, as the member of staff signed in at that moment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from nicegui import run, ui
+
+from generated_apps.bookings import Bookings, CalendarSlot
+from generated_apps.models import Booking, Resource, Slot
+from generated_apps.store import Store
+
+from . import roles
+from .booking_text import city_date, counts, day_name, entered_by, state, time_span
+from .editor import labelled, text_in
+from .i18n import _
+
+VIEWS = ("day", "week")
+
+
+def parse_day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
+class CalendarPage:
+    def __init__(self, store: Store, bookings: Bookings, resource_id: int, *, time_zone: str,
+                 day: dt.date | None = None, view: str = "day") -> None:
+        self.store, self.bookings, self.resource_id, self.zone = store, bookings, resource_id, time_zone
+        self.day = day or self.today()
+        self.view = view if view in VIEWS else "day"
+        self.resource: Resource | None = None
+        self.items: list[CalendarSlot] = []
+
+    def today(self) -> dt.date:
+        return self.store.now().astimezone(ZoneInfo(self.zone)).date()
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        if self.view == "day":
+            return self.day, self.day
+        monday = self.day - dt.timedelta(days=self.day.weekday())
+        return monday, monday + dt.timedelta(days=6)
+
+    def fetch(self) -> tuple[Resource | None, list[CalendarSlot]]:
+        resource = self.bookings.resource(self.resource_id)  # afresh: its settings may have changed
+        return resource, [] if resource is None else self.bookings.calendar(resource, *self.period())
+
+    def build(self) -> None:
+        self.resource, self.items = self.fetch()
+        if self.resource is None:
+            ui.label(_("There is no such facility.")).classes("text-h5")
+            ui.link(_("All facilities"), "/resources")
+            return
+        ui.label(_("Calendar: {name}", name=self.resource.name)).classes("text-h4").props(
+            'role="heading" aria-level="1"')
+        with ui.row().classes("q-gutter-md q-mb-md"):
+            ui.link(_("All facilities"), "/resources").classes("text-body1")
+            ui.link(_("Settings of {name}", name=self.resource.name), f"/resources?edit={self.resource_id}").classes(
+                "text-body1")
+        self.dialogs = ui.element("div")  # dialogs live here, so that refreshing the calendar leaves them open
+        self.body()
+
+    async def go(self, *, view: str | None = None, day: dt.date | None = None, step: int = 0) -> None:
+        self.view = view or self.view
+        self.day = (day or self.day) + dt.timedelta(days=step * (7 if self.view == "week" else 1))
+        await self.reload()
+
+    async def reload(self) -> None:
+        fetched = await run.io_bound(self.fetch)
+        if fetched is not None:
+            self.resource, self.items = fetched
+            self.body.refresh()
+
+    @ui.refreshable_method
+    def body(self) -> None:
+        first, last = self.period()
+        with ui.row().classes("items-center q-gutter-sm q-mb-md"):
+            ui.toggle({"day": _("Day"), "week": _("Week")}, value=self.view,
+                      on_change=lambda e: self.go(view=e.value)).mark("view")
+            ui.button(_("Previous"), icon="chevron_left", on_click=lambda: self.go(step=-1)).props("outline").mark(
+                "previous")
+            ui.button(_("Today"), on_click=lambda: self.go(day=self.today())).props("outline").mark("today")
+            ui.button(_("Next"), icon="chevron_right", on_click=lambda: self.go(step=1)).props("outline").mark("next")
+        with ui.row().classes("items-center q-gutter-md q-mb-sm"):
+            period = day_name(first) if first == last else f"{day_name(first)} – {day_name(last)}"
+            ui.label(period).classes("text-h5").props('role="heading" aria-level="2"').mark("period")
+            if self.view == "day":
+                ui.link(_("Print the day sheet"), f"/resources/{self.resource_id}/day-sheet?day={first.isoformat()}",
+                        new_tab=True).classes("text-body1").mark("day-sheet")
+        if self.view == "day":
+            self.day_view()
+        else:
+            self.week_view(first)
+
+    # --- the two views ----------------------------------------------------------------------------
+
+    def day_view(self) -> None:
+        if not self.items:
+            ui.label(_("No times on this day.")).classes("text-body1").mark("no-times")
+        for item in self.items:
+            self.slot_card(item)
+
+    def week_view(self, monday: dt.date) -> None:
+        by_day: dict[dt.date, list[CalendarSlot]] = {monday + dt.timedelta(days=n): [] for n in range(7)}
+        for item in self.items:
+            by_day[city_date(item.view.slot.starts_at, self.zone)].append(item)
+        with ui.element("div").classes("row no-wrap q-gutter-sm items-start w-full"):
+            for day, items in by_day.items():
+                with ui.column().classes("col q-gutter-xs").mark(f"week-{day.isoformat()}"):
+                    labelled(ui.button(day_name(day), on_click=lambda d=day: self.go(view="day", day=d)).props(
+                        "flat no-caps"), _("Open {day}", day=day_name(day))).mark(f"open-{day.isoformat()}")
+                    if not items:
+                        ui.label("—").classes("text-body2 text-grey-8")
+                    for item in items:
+                        self.slot_summary(item)
+
+    def slot_summary(self, item: CalendarSlot) -> None:
+        """A slot in the week view: its time, counts and who booked it."""
+        view = item.view
+        with ui.card().classes("w-full q-pa-sm").mark(f"slot-{view.slot.id}"):
+            ui.label(time_span(view.slot, self.zone)).classes("text-weight-bold")
+            ui.label(f"{counts(view)} · {state(view)}").classes("text-body2")
+            for booking in item.bookings:
+                ui.label(f"{booking.reference} {booking.name} {booking.phone} ({entered_by(booking)})").classes(
+                    "text-caption")
+
+    def slot_card(self, item: CalendarSlot) -> None:
+        view, slot = item.view, item.view.slot
+        when = f"{day_name(self.day)} {time_span(slot, self.zone)}"
+        with ui.card().classes("w-full q-mb-md").mark(f"slot-{slot.id}"):
+            with ui.row().classes("items-center q-gutter-md w-full"):
+                ui.label(time_span(slot, self.zone)).classes("text-h6").props('role="heading" aria-level="3"')
+                ui.label(counts(view)).classes("text-body1")
+                colour = "grey-8" if slot.closed else "red-10" if view.left == 0 else "green-9"
+                ui.badge(state(view), color=colour).classes("text-body2").mark(f"state-{slot.id}")
+                ui.space()
+                if slot.closed:
+                    labelled(ui.button(_("Reopen"), icon="lock_open", on_click=lambda: self.reopen(slot)).props(
+                        "outline"), _("Reopen {when}", when=when)).mark(f"reopen-{slot.id}")
+                else:
+                    labelled(ui.button(_("Book for a resident"), icon="person_add",
+                                       on_click=lambda: self.book_dialog(slot, when)).props("unelevated"),
+                             _("Book {when} for a resident", when=when)).mark(f"book-{slot.id}")
+                    labelled(ui.button(_("Close this time"), icon="block", on_click=lambda: self.close(slot)).props(
+                        "outline color=negative"), _("Close {when}", when=when)).mark(f"close-{slot.id}")
+            if slot.closed and item.bookings:
+                ui.label(_("Closed: call these residents, then move or cancel their bookings.")).classes(
+                    "text-body1 text-negative")
+            if not item.bookings:
+                ui.label(_("No bookings yet.")).classes("text-body2 text-grey-8")
+                return
+            with ui.element("table").classes("mdg-table w-full"):
+                with ui.element("thead"), ui.element("tr"):
+                    for heading in (_("Reference number"), _("Name"), _("Phone"), _("Entered by"), _("Actions")):
+                        text_in("th", heading).props('scope="col"').classes("text-left q-pa-sm")
+                with ui.element("tbody"):
+                    for booking in item.bookings:
+                        self.booking_row(booking, slot)
+
+    def booking_row(self, booking: Booking, slot: Slot) -> None:
+        with ui.element("tr").mark(f"booking-{booking.reference}"):
+            text_in("td", booking.reference).classes("q-pa-sm text-weight-medium")
+            text_in("td", booking.name).classes("q-pa-sm")
+            text_in("td", booking.phone).classes("q-pa-sm")
+            text_in("td", entered_by(booking)).classes("q-pa-sm")
+            with ui.element("td").classes("q-pa-sm"), ui.row().classes("q-gutter-sm no-wrap"):
+                labelled(ui.button(_("Move"), on_click=lambda: self.move_dialog(booking, slot)).props("outline"),
+                         _("Move the booking {reference}", reference=booking.reference)).mark(f"move-{booking.reference}")
+                labelled(ui.button(_("Cancel"), on_click=lambda: self.cancel_dialog(booking)).props(
+                    "outline color=negative"), _("Cancel the booking {reference}", reference=booking.reference)).mark(
+                    f"cancel-{booking.reference}")
+
+    # --- actions ----------------------------------------------------------------------------------
+
+    def book_dialog(self, slot: Slot, when: str) -> None:
+        with self.dialogs, ui.dialog() as dialog, ui.card().classes("q-gutter-sm"):
+            ui.label(_("Book for a resident: {when}", when=when)).classes("text-h6").props(
+                'role="heading" aria-level="2"')
+            name = ui.input(_("Name")).props("outlined maxlength=200").classes("w-80").mark("booking-name")
+            phone = ui.input(_("Phone number")).props("outlined type=tel maxlength=20").classes("w-80").mark(
+                "booking-phone")
+
+            async def save() -> None:
+                booking = await roles.as_staff(self.store, lambda by: self.bookings.book(
+                    slot.id, name.value or "", phone.value or "", by=by))
+                if booking is not None:
+                    dialog.close()
+                    ui.notify(_("Booked. Reference number {reference}", reference=booking.reference), type="positive")
+                    await self.reload()
+
+            with ui.row():
+                ui.button(_("Book"), on_click=save).props("unelevated").mark("booking-save")
+                ui.button(_("Back"), on_click=dialog.close).props("outline")
+        dialog.open()
+
+    async def move_dialog(self, booking: Booking, slot: Slot) -> None:
+        with self.dialogs, ui.dialog() as dialog, ui.card().classes("q-gutter-sm"):
+            ui.label(_("Move the booking {reference} ({name})", reference=booking.reference, name=booking.name)).classes(
+                "text-h6").props('role="heading" aria-level="2"')
+            day = ui.input(_("Date"), value=city_date(slot.starts_at, self.zone).isoformat()).props(
+                "outlined type=date").mark("move-day")
+            to = ui.select({}, label=_("New time")).props("outlined").classes("w-80").mark("move-to")
+            none_left = ui.label(_("No time on this day has a place left. Choose another day.")).classes(
+                "text-body1").mark("no-time-left")
+
+            async def times() -> None:
+                """The day's open times with a place left, other than the booking's own."""
+                chosen = parse_day(day.value)
+                resource = self.resource
+                found = await run.io_bound(self.bookings.calendar, resource, chosen, chosen) if chosen else []
+                to.set_options({i.view.slot.id: f"{time_span(i.view.slot, self.zone)} ({state(i.view)})"
+                                for i in found or [] if i.view.slot.id != slot.id and not i.view.slot.closed
+                                and i.view.left > 0}, value=None)
+                none_left.visible = not to.options
+
+            day.on_value_change(times)
+
+            async def save() -> None:
+                if to.value is None:
+                    ui.notify(_("Choose the new time"), type="warning")
+                    return
+                moved = await roles.as_staff(self.store, lambda by: self.bookings.move(booking.reference, to.value, by))
+                if moved is not None:
+                    dialog.close()
+                    ui.notify(_("Moved: {reference}", reference=booking.reference), type="positive")
+                    await self.reload()
+
+            with ui.row():
+                ui.button(_("Move"), on_click=save).props("unelevated").mark("move-save")
+                ui.button(_("Back"), on_click=dialog.close).props("outline")
+        dialog.open()
+        await times()
+
+    def cancel_dialog(self, booking: Booking) -> None:
+        with self.dialogs, ui.dialog() as dialog, ui.card().classes("q-gutter-sm"):
+            ui.label(_("Cancel the booking {reference} of {name}?", reference=booking.reference, name=booking.name)
+                     ).classes("text-h6").props('role="heading" aria-level="2"')
+            ui.label(_("The place is free for others at once. This cannot be undone.")).classes("text-body1")
+
+            async def cancel() -> None:
+                done = await roles.as_staff(self.store, lambda by: self.bookings.cancel(booking.reference, "", by=by))
+                dialog.close()
+                if done is not None:
+                    ui.notify(_("Cancelled: {reference}", reference=booking.reference), type="positive")
+                await self.reload()
+
+            with ui.row():
+                ui.button(_("Cancel the booking"), on_click=cancel).props("unelevated color=negative").mark(
+                    "cancel-confirm")
+                ui.button(_("Keep it"), on_click=dialog.close).props("outline")
+        dialog.open()
+
+    async def close(self, slot: Slot) -> None:
+        to_call = await roles.as_staff(self.store, lambda by: self.bookings.close_slot(slot.id, by))
+        if to_call is None:
+            return
+        await self.reload()
+        if not to_call:
+            ui.notify(_("Closed. Nobody had booked this time."), type="positive")
+            return
+        with self.dialogs, ui.dialog() as dialog, ui.card().classes("q-gutter-sm").mark("to-call"):
+            ui.label(_("Closed. Call these residents")).classes("text-h6").props('role="heading" aria-level="2"')
+            ui.label(_("Their bookings are kept until you move or cancel them.")).classes("text-body1")
+            with ui.element("table").classes("mdg-table w-full"):
+                with ui.element("thead"), ui.element("tr"):
+                    for heading in (_("Name"), _("Phone"), _("Reference number")):
+                        text_in("th", heading).props('scope="col"').classes("text-left q-pa-sm")
+                with ui.element("tbody"):
+                    for booking in to_call:
+                        with ui.element("tr"):
+                            text_in("td", booking.name).classes("q-pa-sm")
+                            text_in("td", booking.phone).classes("q-pa-sm text-h6")
+                            text_in("td", booking.reference).classes("q-pa-sm")
+            ui.button(_("Close"), on_click=dialog.close).props("outline")
+        dialog.open()
+
+    async def reopen(self, slot: Slot) -> None:
+        if await roles.as_staff(self.store, lambda by: self.bookings.reopen_slot(slot.id, by)) is not None:
+            ui.notify(_("Open for bookings again"), type="positive")
+            await self.reload()

@@ -1,0 +1,151 @@
+"""The facilities residents book by the time slot: the list, adding one, and changing its settings.
+
+Any member of staff may: counter staff look after the facilities. A change the store refuses
+because of bookings already taken is shown on the page with those bookings, for staff to call
+the residents and move or cancel them first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from generated_apps.bookings import WEEKDAYS, BookingRefused, Bookings
+from generated_apps.models import Resource
+from generated_apps.store import Refused, Store
+
+from . import roles
+from .booking_text import REASONS, WEEKDAY_SHORT, city_date, clock, day_name
+from .editor import labelled, text_in
+from .i18n import _
+from .resource_form import ResourceForm
+
+
+class ResourcesPage:
+    def __init__(self, store: Store, bookings: Bookings, *, time_zone: str, edit: int | None = None) -> None:
+        self.store, self.bookings, self.zone = store, bookings, time_zone
+        self.editing: Resource | None = bookings.resource(edit) if edit is not None else None
+        self.adding = False
+        self.refused: Refused | None = None
+
+    def build(self) -> None:
+        ui.label(_("Facilities residents book by the time. Open a facility's calendar to book for a resident, "
+                   "move or cancel a booking, or close a time.")).classes("text-body1 q-mb-md")
+        ui.button(_("Add a facility"), icon="add", on_click=self.add).props("unelevated").mark("add-resource")
+        self.table()
+        self.form_area()
+
+    @ui.refreshable_method
+    def table(self) -> None:
+        resources = self.bookings.resources()
+        if not resources:
+            ui.label(_("No facility yet.")).classes("text-body1 q-my-md").mark("no-resources")
+            return
+        with ui.element("table").classes("mdg-table w-full q-my-md"):
+            with ui.element("thead"), ui.element("tr"):
+                for heading in (_("Facility number"), _("Facility"), _("Times each week"), _("Booking rules"), _("State"), _("Actions")):
+                    text_in("th", heading).props('scope="col"').classes("text-left q-pa-sm")
+            with ui.element("tbody"):
+                for resource in resources:
+                    self.row(resource)
+
+    def row(self, resource: Resource) -> None:
+        times = ", ".join(f"{_(WEEKDAY_SHORT[day])} {len(resource.schedule[day])}" for day in WEEKDAYS
+                          if resource.schedule.get(day))
+        rules = _("Up to {days} days ahead, until {hours} hours before", days=resource.days_ahead,
+                  hours=resource.hours_before)
+        if resource.monthly_limit is not None:
+            rules += " · " + _("{limit} a month per phone number", limit=resource.monthly_limit)
+        with ui.element("tr").mark(f"resource-{resource.id}"):
+            # The number a slot picker names in an app (its "Facility number" property).
+            text_in("td", str(resource.id)).classes("q-pa-sm text-weight-bold")
+            text_in("td", resource.name).classes("q-pa-sm text-weight-medium")
+            text_in("td", times or "—").classes("q-pa-sm")
+            text_in("td", rules).classes("q-pa-sm")
+            text_in("td", _("Taking bookings") if resource.active else _("Not taking bookings")).classes("q-pa-sm")
+            with ui.element("td").classes("q-pa-sm"), ui.row().classes("q-gutter-sm no-wrap"):
+                labelled(ui.link(_("Calendar"), f"/resources/{resource.id}/calendar"),
+                         _("Calendar of {name}", name=resource.name)).classes("text-body1 q-pt-xs").mark(
+                    f"calendar-{resource.id}")
+                labelled(ui.button(_("Edit"), on_click=lambda r=resource: self.edit(r.id)).props("outline"),
+                         _("Edit {title}", title=resource.name)).mark(f"edit-{resource.id}")
+
+    def add(self) -> None:
+        self.editing, self.adding, self.refused = None, True, None
+        self.form_area.refresh()
+
+    def edit(self, resource_id: int) -> None:
+        self.editing, self.adding, self.refused = self.bookings.resource(resource_id), False, None
+        self.form_area.refresh()
+
+    def close(self) -> None:
+        self.editing, self.adding, self.refused = None, False, None
+        self.form_area.refresh()
+
+    @ui.refreshable_method
+    def form_area(self) -> None:
+        if self.editing is None and not self.adding:
+            return
+        with ui.card().classes("w-full q-gutter-sm").mark("resource-form"):
+            title = _("Add a facility") if self.adding else _("Settings of {name}", name=self.editing.name)
+            ui.label(title).classes("text-h5").props('role="heading" aria-level="2"')
+            self.form = ResourceForm(self.editing)
+            self.form.build()
+            self.refusal()
+            with ui.row().classes("q-gutter-md q-mt-md"):
+                ui.button(_("Save"), icon="save", on_click=self.save).props("unelevated size=lg").mark("save-resource")
+                ui.button(_("Cancel"), on_click=self.close).props("outline size=lg")
+
+    async def save(self) -> None:
+        values = self.form.values()
+        editing = self.editing
+        self.refused = None
+        if editing is None:
+            saved = await roles.as_staff(self.store, lambda by: self.create(values, by), on_refused=self.show_refusal)
+        else:
+            saved = await roles.as_staff(self.store, lambda by: self.bookings.update_resource(editing.id, by, **values),
+                                         on_refused=self.show_refusal)
+        if saved is None:
+            return
+        ui.notify(_("Saved: {name}", name=saved.name), type="positive")
+        self.close()
+        self.table.refresh()
+
+    def create(self, values: dict[str, Any], by: str) -> Resource:
+        checked = self.bookings.checked_settings(values)
+        return self.bookings.create_resource(checked.pop("name"), checked.pop("schedule"), by, **checked)
+
+    def show_refusal(self, refused: Refused) -> None:
+        self.refused = refused
+        self.refusal.refresh()
+
+    @ui.refreshable_method
+    def refusal(self) -> None:
+        """Why the store refused the last save, and the bookings in the way (if that was why)."""
+        if self.refused is None:
+            return
+        with ui.card().classes("w-full bg-red-1").props('role="alert"').mark("refusal"):
+            ui.label(_("Not saved")).classes("text-h6 text-negative")
+            ui.label(_(self.refused.msgid, **self.refused.params)).classes("text-body1")
+            in_the_way = self.refused.bookings if isinstance(self.refused, BookingRefused) else ()
+            if not in_the_way:
+                return
+            ui.label(_("Call these residents, then move or cancel their bookings in the calendar:")).classes(
+                "text-body1")
+            with ui.element("table").classes("mdg-table w-full bg-white").mark("affected-bookings"):
+                with ui.element("thead"), ui.element("tr"):
+                    for heading in (_("Time"), _("Reference number"), _("Name"), _("Phone"), _("Why")):
+                        text_in("th", heading).props('scope="col"').classes("text-left q-pa-sm")
+                with ui.element("tbody"):
+                    for booking in in_the_way:
+                        day = city_date(booking.starts_at, self.zone)
+                        with ui.element("tr"):
+                            with ui.element("td").classes("q-pa-sm"):
+                                ui.link(f"{day_name(day)} {clock(booking.starts_at, self.zone)}–"
+                                        f"{clock(booking.ends_at, self.zone)}",
+                                        f"/resources/{self.editing.id}/calendar?day={day.isoformat()}")
+                            text_in("td", booking.reference).classes("q-pa-sm")
+                            text_in("td", booking.name).classes("q-pa-sm")
+                            text_in("td", booking.phone).classes("q-pa-sm")
+                            text_in("td", _(REASONS[booking.reason])).classes("q-pa-sm")
