@@ -126,6 +126,7 @@ class PreviewSite(ResidentSite):
             notice = tr.gettext("For your security, please press Continue again. Your answers on this page are kept.")
             return self._question_page(request, live, spec, index, answers, raws=raws, status=400, notice=notice)
         updates, field_errors = flow.read_page(spec, index, form, answers)
+        field_errors += self.booking_views.check_choices(spec, index, answers, updates)  # times in words; no booking
         if field_errors:
             messages = {e.question.key: error_message(tr, e) for e in field_errors}
             targets = {e.question.key: e.params["field"] for e in field_errors if isinstance(e.params.get("field"), str)}

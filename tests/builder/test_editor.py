@@ -406,3 +406,29 @@ async def test_the_preview_offers_the_languages_the_app_has(signed_in):
     signed_in.find(marker="prop:languages.en").click()
     await until(lambda: stored(signed_in, app_id)["languages"] == ["ja"])
     await until(lambda: set(choice.options) == {"ja"})
+
+
+async def test_the_preview_of_a_booking_app_shows_the_times_and_books_nothing(signed_in):
+    from generated_apps.bookings import Bookings
+
+    bookings = Bookings(signed_in.store)
+    gym = bookings.create_resource("体育館", {d: [{"start": "10:00", "end": "12:00", "capacity": 3}]
+                                           for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+                                   by="sato", holidays_closed=False)
+    assert gym.id == 1  # the template's gymnasium
+    app_id = await create_from(signed_in, "facility-booking")
+    client = signed_in.http_client
+    first = await client.get(f"/preview/{app_id}/ja/p/1")
+    csrf = first.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    await client.post(f"/preview/{app_id}/ja/p/1", data={"csrf": csrf, "facility": "gym"})
+    picker = await client.get(f"/preview/{app_id}/ja/p/2")
+    assert "残り3" in picker.text
+    slot_id = picker.text.split('name="gym_time" value="', 1)[1].split('"', 1)[0]
+    chosen = await client.post(f"/preview/{app_id}/ja/p/2", data={"csrf": csrf, "gym_time": slot_id})
+    assert chosen.status_code == 303
+    for page, data in ((4, {"name": "伊達 花子"}), (5, {"phone": "0142-23-3331"}), (6, {"consent": "yes"})):
+        assert (await client.post(f"/preview/{app_id}/ja/p/{page}", data={"csrf": csrf, **data})).status_code == 303
+    check = await client.get(f"/preview/{app_id}/ja/check")
+    assert "令和" in check.text and "10:00〜12:00" in check.text  # the chosen time, in words
+    await client.post(f"/preview/{app_id}/ja/check", data={"csrf": csrf}, follow_redirects=True)
+    assert bookings.slot(int(slot_id)).booked == 0 and signed_in.store.submissions(app_id) == []
