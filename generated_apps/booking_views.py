@@ -237,7 +237,7 @@ class BookingViews:
         title = N_("Cancel this booking?") if found else N_("Cancel a booking")
         return self.site.render(
             request, "cancel.html", status, spec=live.spec, app=live, title=title, values=values or {},
-            errors=errors, error_links=[{"id": f"f-{k}", "text": v} for k, v in errors.items()], found=found,
+            errors=errors, error_links=[{"field_id": f"f-{k}", "text": v} for k, v in errors.items()], found=found,
             when=when, notice=notice, action=self.site._url(live, "/cancel"), back_url=self.site._url(live))
 
     def _cancel(self, request: Request, form: MultiDict) -> Response:
