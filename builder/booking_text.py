@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from generated_apps.bookings import WEEKDAYS, SlotView
 from generated_apps.models import Booking, Slot
+from generated_apps.store import Refused
 from widgets import N_
 
 from .i18n import _
@@ -18,6 +19,14 @@ WEEKDAY_SHORT = {"mon": N_("Mon"), "tue": N_("Tue"), "wed": N_("Wed"), "thu": N_
 # Why a booking stands in the way of a change to its facility (AffectedBooking.reason).
 REASONS = {"capacity": N_("Fewer places than bookings"), "leaves": N_("This time leaves the schedule"),
            "changes": N_("This time changes"), "closes": N_("This day closes")}
+
+
+def refusal(refused: Refused) -> str:
+    """A store's refusal in the staff member's language, a weekday in it (`day`) too."""
+    params = dict(refused.params)
+    if params.get("day") in WEEKDAY_NAMES:
+        params["day"] = _(WEEKDAY_NAMES[params["day"]])
+    return _(refused.msgid, **params)
 
 
 def clock(moment: dt.datetime, zone: str) -> str:

@@ -79,7 +79,7 @@ def _import(store: Store, path: Path, publish: bool) -> int:
             where = f"{problem.where}: " if problem.where else ""
             print(f"  {where}{problem.message.format(**problem.params)}", file=sys.stderr)
         return 1
-    for issue in lint(spec):
+    for issue in lint(spec, store.facility_ids()):
         print(f"{issue.level}: {issue.message}", file=sys.stderr)
     store.save_app(spec, by="cli")
     print(f"Imported {spec.slug}.")

@@ -84,7 +84,9 @@ class Editor:
         self.preview_width = "360"
         self.unsaved = False
         self._saving = asyncio.Lock()
-        self._issues = lint(self.editing.app_spec())
+        # The facilities slot pickers may name, read once per editor: they rarely change while one is open.
+        self.facilities = store.facility_ids()
+        self._issues = lint(self.editing.app_spec(), self.facilities)
         self._panel_generation = 0
         self._dialog_open = False  # the conflict or sign-in dialog: one at a time
         self.lang = staff_lang()
@@ -152,7 +154,7 @@ class Editor:
 
     def update_checklist(self, *, always: bool = False) -> None:
         """Lint once; redraw the checklist only when what it lists changed (most keystrokes change nothing)."""
-        issues = lint(self.editing.app_spec())
+        issues = lint(self.editing.app_spec(), self.facilities)
         if always or issues != self._issues:
             self._issues = issues
             self.checklist.refresh()

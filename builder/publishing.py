@@ -167,7 +167,7 @@ class PublishingPage:
     # --- publish ------------------------------------------------------------------------------------
 
     def publish_card(self, state: AppState, spec: AppSpec) -> None:
-        issues = lint(spec)
+        issues = lint(spec, self.store.facility_ids())
         errors = [i for i in issues if i.level == "error"]
         warnings = [i for i in issues if i.level != "error"]
         retired = state.status == "retired"

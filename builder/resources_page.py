@@ -16,7 +16,7 @@ from generated_apps.models import Resource
 from generated_apps.store import Refused, Store
 
 from . import roles
-from .booking_text import REASONS, WEEKDAY_SHORT, city_date, clock, day_name
+from .booking_text import REASONS, WEEKDAY_SHORT, city_date, clock, day_name, refusal
 from .editor import labelled, text_in
 from .i18n import _
 from .resource_form import ResourceForm
@@ -127,7 +127,7 @@ class ResourcesPage:
             return
         with ui.card().classes("w-full bg-red-1").props('role="alert"').mark("refusal"):
             ui.label(_("Not saved")).classes("text-h6 text-negative")
-            ui.label(_(self.refused.msgid, **self.refused.params)).classes("text-body1")
+            ui.label(refusal(self.refused)).classes("text-body1")
             in_the_way = self.refused.bookings if isinstance(self.refused, BookingRefused) else ()
             if not in_the_way:
                 return

@@ -78,24 +78,27 @@ def japanese_holidays(year: int) -> dict[dt.date, str]:
     return dict(holidays.country_holidays("JP", years=year, language="ja"))
 
 
-def schedule_problems(schedule: dict[str, Any]) -> list[str]:
-    """What is wrong with a weekly schedule (English msgids), or [] when it will do."""
-    problems = []
+def schedule_problems(schedule: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """What is wrong with a weekly schedule, each as (msgid, params) with `day` a weekday key ("tue"),
+    or [] when it will do."""
+    problems: list[tuple[str, dict[str, Any]]] = []
     for day, times in schedule.items():
         if day not in WEEKDAYS:
-            problems.append(f"There is no weekday {day}")
+            problems.append((N_("There is no weekday {day}"), {"day": str(day)[:20]}))
             continue
         spans = []
         for t in times:
             start, end, capacity = t.get("start", ""), t.get("end", ""), t.get("capacity")
             if not (TIME.fullmatch(str(start)) and TIME.fullmatch(str(end))) or start >= end:
-                problems.append(f"A time on {day} is not a start before an end (HH:MM)")
+                problems.append((N_("A time on {day} is not a start before an end (HH:MM)"), {"day": day}))
             elif not isinstance(capacity, int) or not 1 <= capacity <= 10_000:
-                problems.append(f"The capacity of {start} on {day} must be a whole number from 1")
+                problems.append((N_("The places at {start} on {day} must be a whole number from 1 to 10000"),
+                                 {"day": day, "start": start}))
             else:
                 spans.append((start, end))
         spans.sort()
-        problems += [f"Times overlap on {day}: {a[0]}-{a[1]} and {b[0]}-{b[1]}"
+        problems += [(N_("Times overlap on {day}: {first} and {second}"),
+                      {"day": day, "first": f"{a[0]}-{a[1]}", "second": f"{b[0]}-{b[1]}"})
                      for a, b in zip(spans, spans[1:], strict=False) if b[0] < a[1]]
     return problems
 
@@ -112,7 +115,7 @@ class Bookings:
             raise BookingRefused("Give the resource a name")
         problems = schedule_problems(schedule)
         if problems:
-            raise BookingRefused("The schedule has problems: {problems}", problems="; ".join(problems))
+            raise BookingRefused(problems[0][0], **problems[0][1])  # the first; fixed, the next is told
         with self.store.session() as s:
             resource = Resource(name=name, schedule=schedule, **settings)
             s.add(resource)
@@ -344,7 +347,7 @@ class Bookings:
         if "schedule" in checked:
             problems = schedule_problems(checked["schedule"])
             if problems:
-                raise BookingRefused("The schedule has problems: {problems}", problems="; ".join(problems))
+                raise BookingRefused(problems[0][0], **problems[0][1])  # the first; fixed, the next is told
             checked["schedule"] = {day: sorted(checked["schedule"][day], key=lambda t: t["start"])
                                    for day in WEEKDAYS if checked["schedule"].get(day)}
         if "closed_dates" in checked:

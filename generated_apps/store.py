@@ -29,6 +29,7 @@ from .models import (
     AuditEvent,
     Draft,
     EmergencyBanner,
+    Resource,
     ScanCount,
     StaffUser,
     Submission,
@@ -318,6 +319,11 @@ class Store:
         self._live.clear()  # the slug may have changed: forget every cached lookup
         return app
 
+    def facility_ids(self) -> set[int]:
+        """The numbers of the facilities taking bookings: what an app's slot pickers may name."""
+        with self.session() as s:
+            return set(s.exec(select(Resource.id).where(Resource.active.is_(True))))
+
     def app_by_id(self, app_id: int) -> App | None:
         with self.session() as s:
             return s.get(App, app_id)
@@ -422,7 +428,7 @@ class Store:
                 if revision is not None and app.revision != revision:
                     raise DraftChanged(app.revision)
                 spec = AppSpec.model_validate(app.draft_spec)
-                issues = lint(spec)
+                issues = lint(spec, self.facility_ids())
                 errors = [issue.message for issue in issues if issue.level == "error"]
                 if errors:
                     raise PublishRefused(errors)

@@ -7,7 +7,7 @@ says what is wrong as a msgid with parameters, so the builder can show it in the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -52,12 +52,13 @@ class LintIssue:
         return f"{self.level}: {self.message}" + (f" ({where})" if where else "")
 
 
-def lint(spec: AppSpec) -> list[LintIssue]:
-    """Every issue of `spec`, errors first, each group in page order."""
+def lint(spec: AppSpec, facilities: Collection[int] | None = None) -> list[LintIssue]:
+    """Every issue of `spec`, errors first, each group in page order. `facilities`: the numbers of the
+    facilities taking bookings now, where the caller knows them (slot pickers must name one)."""
     texts = list(_texts(spec))  # walked once: the builder lints at every keystroke
     issues: list[LintIssue] = [*_blank_texts(texts), *_keys(spec), *_conditions(spec), *_links(texts),
                                *_questions_per_page(spec), *_dropdowns(spec), *_long_sentences(texts),
-                               *_translations(spec, texts), *_policy(spec), *_bookings(spec)]
+                               *_translations(spec, texts), *_policy(spec), *_bookings(spec, facilities)]
     return sorted(issues, key=lambda i: (i.level != "error", -1 if i.page is None else i.page, i.widget or 0))
 
 
@@ -225,12 +226,20 @@ def _policy(spec: AppSpec) -> Iterator[LintIssue]:
                         N_("Give a planned end date, or tick 'No planned end' (App settings, Lifecycle)"))
 
 
-def _bookings(spec: AppSpec) -> Iterator[LintIssue]:
-    """A booking is made in a name and a phone number: the number lets the resident cancel, and staff call."""
-    if not any(isinstance(q, SlotPicker) for q in spec.questions()):
+def _bookings(spec: AppSpec, facilities: Collection[int] | None) -> Iterator[LintIssue]:
+    """A booking is made in a name and a phone number (the number lets the resident cancel, and staff
+    call) and for a facility that takes bookings."""
+    pickers = [(p, w, widget) for p, page in enumerate(spec.pages) for w, widget in enumerate(page.widgets)
+               if isinstance(widget, SlotPicker)]
+    if not pickers:
         return
     for cls, code, msgid in (
             (Name, "booking-without-name", N_("An app that takes bookings needs a required name question")),
             (Phone, "booking-without-phone", N_("An app that takes bookings needs a required phone number question"))):
         if not any(isinstance(q, cls) and q.required and q.show_if is None for q in spec.questions()):
             yield LintIssue("error", code, msgid)
+    for p, w, picker in pickers if facilities is not None else []:
+        if picker.resource not in facilities:
+            yield LintIssue("error", "booking-unknown-facility",
+                            N_("There is no facility number {number} taking bookings (see Facility bookings)"),
+                            {"number": picker.resource}, page=p, widget=w, key=picker.key)

@@ -83,7 +83,7 @@ async def test_overlapping_times_are_refused_and_nothing_is_made(desk):
     await desk.should_see(marker="start-tue-1")
     desk.find(marker="save-resource").click()
     await desk.should_see(marker="refusal")
-    await desk.should_see("The schedule has problems: Times overlap on tue: 09:00-12:00 and 09:00-12:00")
+    await desk.should_see("Times overlap on Tuesday: 09:00-12:00 and 09:00-12:00")
     assert desk.bookings.resources() == []
 
 

@@ -17,6 +17,7 @@ from generated_apps.asgi import create_app
 from generated_apps.bookings import CANCEL_TRIES, Bookings
 from generated_apps.models import Booking
 from generated_apps.refnum import check_digit, format_reference
+from generated_apps.store import PublishRefused
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec
 
@@ -268,3 +269,11 @@ def test_badly_typed_cancel_details_are_named_field_by_field_and_kept(resident, 
     assert [a.attrs["href"] for a in page.find("div", cls="error-summary").find_all("a")] == [f"#f-{wrong}"]
     assert page.find("input", id=f"f-{wrong}").attrs["aria-invalid"] == "true"
     assert form_fields(page)["reference"] == reference and form_fields(page)["last4"] == last4
+
+
+def test_an_app_whose_slot_picker_names_no_facility_taking_bookings_is_not_published(bookings):
+    closed = bookings.create_resource("旧体育館", WEEKLY, by="kato", active=False)
+    for number in (closed.id, 99):
+        bookings.store.save_app(booking_spec(number), by="kato")
+        with pytest.raises(PublishRefused, match=f"facility number {number}"):
+            bookings.store.publish(SLUG, by="kato")

@@ -66,3 +66,14 @@ def test_an_app_that_takes_bookings_needs_a_name_and_a_phone_question():
     spec.pages.append(spec.pages[0].model_validate({"widgets": [{"type": "phone", "key": "phone", "label": "電話番号"}]}))
     codes = {i.code for i in lint(spec) if i.level == "error"}
     assert not codes & {"booking-without-name", "booking-without-phone"}
+
+
+def test_a_slot_picker_must_name_a_facility_taking_bookings_where_they_are_known():
+    spec = AppSpec.model_validate({"slug": "gym", "kind": "reservation", "title": "体育館の予約", "pages": [
+        {"widgets": [{"type": "name", "key": "name", "label": "お名前"}]},
+        {"widgets": [{"type": "phone", "key": "phone", "label": "電話番号"}]},
+        {"widgets": [{"type": "heading", "text": "日時"}, {**PICKER, "resource": 7}]}]})
+    assert "booking-unknown-facility" not in {i.code for i in lint(spec)}  # not known: not checked
+    assert "booking-unknown-facility" not in {i.code for i in lint(spec, {7, 8})}
+    [issue] = [i for i in lint(spec, {1, 2}) if i.code == "booking-unknown-facility"]
+    assert (issue.level, issue.page, issue.widget, issue.key, issue.params) == ("error", 2, 1, "slot", {"number": 7})
