@@ -66,9 +66,9 @@ class ResourcesPage:
             text_in("td", _("Taking bookings") if resource.active else _("Not taking bookings")).classes("q-pa-sm")
             with ui.element("td").classes("q-pa-sm"), ui.row().classes("q-gutter-sm no-wrap"):
                 labelled(ui.link(_("Calendar"), f"/resources/{resource.id}/calendar"),
-                         _("Calendar of {name}", name=resource.name)).classes("text-body1 q-pt-xs").mark(
+                         _("Calendar of {name}", name=resource.name)).classes("text-body1 q-pt-xs text-no-wrap").mark(
                     f"calendar-{resource.id}")
-                labelled(ui.button(_("Edit"), on_click=lambda r=resource: self.edit(r.id)).props("outline"),
+                labelled(ui.button(_("Edit"), on_click=lambda r=resource: self.edit(r.id)).props("outline no-wrap"),
                          _("Edit {title}", title=resource.name)).mark(f"edit-{resource.id}")
 
     def add(self) -> None:
