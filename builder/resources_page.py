@@ -113,8 +113,8 @@ class ResourcesPage:
         self.table.refresh()
 
     def create(self, values: dict[str, Any], by: str) -> Resource:
-        checked = self.bookings.checked_settings(values)
-        return self.bookings.create_resource(checked.pop("name"), checked.pop("schedule"), by, **checked)
+        settings = dict(values)
+        return self.bookings.create_resource(settings.pop("name"), settings.pop("schedule"), by, **settings)
 
     def show_refusal(self, refused: Refused) -> None:
         self.refused = refused

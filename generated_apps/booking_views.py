@@ -150,7 +150,7 @@ class BookingViews:
             if not isinstance(question, SlotPicker) or not isinstance(updates.get(question.key), dict):
                 continue
             slot = self.bookings.slot(updates[question.key]["slot"])
-            problem = self._problem(question, slot)
+            problem = self.bookings.why_not(slot, self.bookings.resource(question.resource))
             if problem:
                 errors.append(flow.FieldError(question, problem, {}))
                 continue
@@ -158,17 +158,6 @@ class BookingViews:
                                      "starts_at": as_utc(slot.starts_at).astimezone(self.zone).isoformat(),
                                      "ends_at": as_utc(slot.ends_at).astimezone(self.zone).isoformat()}
         return errors
-
-    def _problem(self, question: SlotPicker, slot: Slot | None) -> str | None:
-        resource = self.bookings.resource(question.resource)
-        if slot is None or resource is None or not resource.active or slot.resource_id != resource.id or slot.closed:
-            return N_("That time cannot be booked. Choose another")
-        if slot.booked >= slot.capacity:
-            return N_("That time is full. Choose another")
-        earliest, latest = self.bookings.window(resource)
-        if not earliest <= as_utc(slot.starts_at) <= latest:
-            return N_("That time is outside the booking period. Choose another")
-        return None
 
     # --- after booking ------------------------------------------------------------------------------
 

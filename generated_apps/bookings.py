@@ -110,14 +110,11 @@ class Bookings:
     # --- resources ----------------------------------------------------------------------------------
 
     def create_resource(self, name: str, schedule: dict[str, Any], by: str, **settings: Any) -> Resource:
-        name = " ".join(name.split())
-        if not name:
-            raise BookingRefused("Give the resource a name")
-        problems = schedule_problems(schedule)
-        if problems:
-            raise BookingRefused(problems[0][0], **problems[0][1])  # the first; fixed, the next is told
+        """A new resource; its settings checked as a change to one is (`checked_settings`)."""
+        checked = self.checked_settings({**settings, "name": name, "schedule": schedule})
+        name = checked["name"]
         with self.store.session() as s:
-            resource = Resource(name=name, schedule=schedule, **settings)
+            resource = Resource(**checked)
             s.add(resource)
             s.flush()
             s.add(AuditEvent(actor=by, action="resource.create", target=name, detail={"id": resource.id}))
@@ -163,16 +160,25 @@ class Bookings:
         self.ensure_slots(resource, first, last)
         start = dt.datetime.combine(first, dt.time(), self.zone).astimezone(dt.UTC)
         end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), self.zone).astimezone(dt.UTC)
-        earliest, latest = self.window(resource)
+        window = self.window(resource)
         with self.store.session() as s:
             found = list(s.exec(select(Slot).where(Slot.resource_id == resource.id, Slot.starts_at >= start,
                                                    Slot.starts_at < end).order_by(Slot.starts_at)))
-        views = []
-        for slot in found:
-            starts = as_utc(slot.starts_at)
-            left = max(slot.capacity - slot.booked, 0)
-            views.append(SlotView(slot, left, left > 0 and not slot.closed and earliest <= starts <= latest))
-        return views
+        return [SlotView(slot, max(slot.capacity - slot.booked, 0), self.why_not(slot, resource, window) is None)
+                for slot in found]
+
+    def why_not(self, slot: Slot | None, resource: Resource | None,
+                window: tuple[dt.datetime, dt.datetime] | None = None) -> str | None:
+        """Why a resident cannot book the slot of this resource now (a msgid), or None when they can.
+        What a page shows; the place itself is taken only by the conditional UPDATE (`_take`)."""
+        if slot is None or resource is None or not resource.active or slot.resource_id != resource.id or slot.closed:
+            return N_("That time cannot be booked. Choose another")
+        if slot.booked >= slot.capacity:
+            return N_("That time is full. Choose another")
+        earliest, latest = window or self.window(resource)
+        if not earliest <= as_utc(slot.starts_at) <= latest:
+            return N_("That time is outside the booking period. Choose another")
+        return None
 
     # --- booking ------------------------------------------------------------------------------------
 
@@ -215,9 +221,7 @@ class Bookings:
         starts = as_utc(slot.starts_at)
         if by is None and not earliest <= starts <= latest:
             raise BookingRefused("That time is outside the booking period. Choose another", slot_id=slot_id)
-        taken = s.exec(update(Slot).where(Slot.id == slot_id, Slot.booked < Slot.capacity, Slot.closed.is_(False))
-                       .values(booked=Slot.booked + 1))
-        if taken.rowcount != 1:
+        if not self._take(s, slot_id):
             raise BookingRefused("That time is full. Choose another", slot_id=slot_id)
         if resource.monthly_limit is not None and by is None:
             local = starts.astimezone(self.zone)
@@ -231,6 +235,12 @@ class Bookings:
                 raise BookingRefused("This phone number already has {limit} bookings that month",
                                      limit=resource.monthly_limit, slot_id=slot_id)
         return slot
+
+    @staticmethod
+    def _take(s: Session, slot_id: int) -> bool:
+        """The one way a place is taken: a conditional UPDATE, never read-then-write."""
+        return s.exec(update(Slot).where(Slot.id == slot_id, Slot.booked < Slot.capacity, Slot.closed.is_(False))
+                      .values(booked=Slot.booked + 1)).rowcount == 1
 
     # --- a resident's booking, sent with their form -------------------------------------------------
 
@@ -286,17 +296,17 @@ class Bookings:
     def find(self, reference: str, phone_last4: str) -> tuple[Booking, Slot, Resource]:
         """A resident's booking, to show before they cancel it: the same checks, and tries, as `cancel`."""
         with self.store.session() as s:
-            booking = self._match(s, reference, phone_last4)
-            slot = s.get(Slot, booking.slot_id)
-            return booking, slot, s.get(Resource, slot.resource_id)
+            return self._with_place(s, self._match(s, reference, phone_last4))
 
     def booking(self, reference: str) -> tuple[Booking, Slot, Resource] | None:
         with self.store.session() as s:
             booking = s.exec(select(Booking).where(Booking.reference == reference)).first()
-            if booking is None:
-                return None
-            slot = s.get(Slot, booking.slot_id)
-            return booking, slot, s.get(Resource, slot.resource_id)
+            return self._with_place(s, booking) if booking is not None else None
+
+    @staticmethod
+    def _with_place(s: Session, booking: Booking) -> tuple[Booking, Slot, Resource]:
+        slot = s.get(Slot, booking.slot_id)
+        return booking, slot, s.get(Resource, slot.resource_id)
 
     def _match(self, s: Session, reference: str, phone_last4: str) -> Booking:
         """The booking with this reference number and phone, or BookingRefused. Wrong digits count
@@ -522,9 +532,7 @@ class Bookings:
             if s.exec(update(Booking).where(Booking.id == booking.id, Booking.status == "booked",
                                             Booking.slot_id == source.id).values(slot_id=target.id)).rowcount != 1:
                 raise BookingRefused("No booking has that reference number")
-            taken = s.exec(update(Slot).where(Slot.id == target.id, Slot.booked < Slot.capacity, Slot.closed.is_(False))
-                           .values(booked=Slot.booked + 1))
-            if taken.rowcount != 1:
+            if not self._take(s, target.id):
                 raise BookingRefused("That time is full. Choose another")
             s.exec(update(Slot).where(Slot.id == source.id, Slot.booked > 0).values(booked=Slot.booked - 1))
             s.add(AuditEvent(actor=by, action="booking.move", target=reference,
