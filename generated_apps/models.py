@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -27,6 +27,10 @@ class App(SQLModel, table=True):
     retire_message: str | None = None
     # Where the retired page sends residents: an app's id (checked by the store; apps are never deleted).
     successor_id: int | None = None
+    # A survey's counts published as open data (open_data.py): under this licence, since then, by whom.
+    open_data_licence: str | None = Field(default=None, max_length=100)
+    open_data_at: dt.datetime | None = None
+    open_data_by: str | None = Field(default=None, max_length=100)
 
 
 class AppVersion(SQLModel, table=True):
@@ -62,6 +66,13 @@ class Draft(SQLModel, table=True):
 
 
 class Submission(SQLModel, table=True):
+    # Each list staff page through is one walk down one of these, however many submissions there are.
+    __table_args__ = (
+        Index("ix_submission_app_created", "app_id", "created_at", "id"),
+        Index("ix_submission_app_status", "app_id", "status", "created_at", "id"),
+        Index("ix_submission_app_reference", "app_id", "reference"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     app_id: int = Field(foreign_key="app.id", index=True)
     version_id: int = Field(foreign_key="app_version.id")
@@ -72,8 +83,28 @@ class Submission(SQLModel, table=True):
     # One submission per draft, enforced by the database: a double submit finds the first one.
     draft_id: str | None = Field(default=None, max_length=64, unique=True)
     access_point: str | None = Field(default=None, max_length=20)
-    status: str = Field(default="received", max_length=20)
-    entered_by: str | None = Field(default=None, max_length=100)
+    status: str = Field(default="received", max_length=20)  # submissions.STATUSES
+    entered_by: str | None = Field(default=None, max_length=100)  # staff who entered it for a resident
+    assigned_to: str | None = Field(default=None, max_length=100)  # a member of staff's username
+    updated_at: dt.datetime | None = None
+    # A consultation's answer, which the resident reads on the app's status page.
+    reply: str | None = Field(default=None, sa_column=Column(Text))
+    replied_at: dt.datetime | None = None
+    replied_by: str | None = Field(default=None, max_length=100)
+    status_failures: int = 0  # wrong phone digits given on the status page (submissions.STATUS_TRIES)
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+class SubmissionNote(SQLModel, table=True):
+    """A note a member of staff wrote on a submission; residents never see it. Purged with it."""
+
+    __tablename__ = "submission_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    at: dt.datetime = Field(default_factory=utcnow)
+    by: str = Field(max_length=100)
+    text: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class AuditEvent(SQLModel, table=True):

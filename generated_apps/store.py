@@ -36,6 +36,7 @@ from .models import (
     utcnow,
 )
 from .refnum import new_reference
+from .search_text import search_text
 
 # A resident's draft lives long after they stop typing (ACCESSIBILITY.md item 15 asks for 20 hours).
 DRAFT_LIFETIME = dt.timedelta(days=7)
@@ -834,18 +835,25 @@ class Store:
     # --- submissions ----------------------------------------------------------------------------
 
     def submit(self, draft: Draft, answers: dict[str, Any], lang: str,
-               along: Callable[[Session, Submission], None] | None = None) -> Submission:
+               along: Callable[[Session, Submission], None] | None = None, *,
+               entered_by: str | None = None) -> Submission:
         """Turn a draft into a submission, once: submitting twice returns the first submission.
-        `along` does more in the same transaction (takes a booking's place): what it raises undoes all."""
+        `along` does more in the same transaction (takes a booking's place): what it raises undoes all.
+        `entered_by`: the member of staff who entered it for a resident (at the counter), audited with it."""
         for _attempt in range(20):
             with self.session() as s:
                 existing = s.exec(select(Submission).where(Submission.draft_id == draft.id)).first()
                 if existing is not None:
                     return existing
-                submission = Submission(app_id=draft.app_id, version_id=draft.version_id, reference=new_reference(),
-                                        answers=answers, lang=lang, draft_id=draft.id,
-                                        access_point=draft.access_point, created_at=self.now())
+                reference = new_reference()
+                submission = Submission(app_id=draft.app_id, version_id=draft.version_id, reference=reference,
+                                        answers=answers, lang=lang, draft_id=draft.id, entered_by=entered_by,
+                                        access_point=draft.access_point, created_at=self.now(),
+                                        search_text=search_text(reference, answers))
                 s.add(submission)
+                if entered_by is not None:
+                    s.add(AuditEvent(actor=entered_by, action="submission.counter", app_id=draft.app_id,
+                                     target=reference, at=self.now()))
                 try:
                     s.flush()
                     if along is not None:
