@@ -32,6 +32,7 @@ bench: $(VENV)/.installed-test _browser _fonts
 	$(BIN)/python bench/editor.py
 	$(BIN)/python bench/posters.py
 	$(BIN)/python bench/bookings.py
+	$(BIN)/python bench/exports.py
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "Madoguchi needs Python 3.11 or newer (python3 is older); try make PYTHON=python3.12" >&2; exit 1; fi

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
+from generated_apps.exports import neutralise
 from generated_apps.models import AuditEvent
 from generated_apps.store import AuditFilter, Store, as_utc
 
@@ -39,11 +40,6 @@ def day_range(since: str | None, until: str | None, zone: str) -> tuple[dt.datet
     return start_of(since, 0), start_of(until, 1)
 
 
-def neutral(value: str) -> str:
-    """A cell that a spreadsheet would run as a formula (=, +, -, @) is kept as text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def csv_lines(store: Store, where: AuditFilter, zone: str) -> Iterator[bytes]:
     """The matching lines as CSV in UTF-8 with a BOM (so that Excel in Japan reads it), batch by batch."""
     buffer = io.StringIO()
@@ -53,8 +49,8 @@ def csv_lines(store: Store, where: AuditFilter, zone: str) -> Iterator[bytes]:
     for batch in store.audit_batches(where):
         for event in batch:
             writer.writerow([event.id, as_utc(event.at).isoformat(), local_time(event.at, zone, seconds=True),
-                             neutral(event.actor), event.action, event.app_id or "", neutral(event.target or ""),
-                             neutral(json.dumps(event.detail, ensure_ascii=False, sort_keys=True))])
+                             neutralise(event.actor), event.action, event.app_id or "", neutralise(event.target or ""),
+                             neutralise(json.dumps(event.detail, ensure_ascii=False, sort_keys=True))])
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()

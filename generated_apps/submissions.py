@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -29,7 +30,7 @@ from .store import Refused, Store
 # A consultation goes 受付済 → 対応中 → 回答済 → 完了; a form uses the same words for staff's own work.
 STATUSES = ("received", "in_progress", "answered", "closed")
 STATUS_NAMES = {"received": N_("Received"), "in_progress": N_("In progress"), "answered": N_("Answered"),
-                "closed": N_("Closed")}
+                "closed": N_("Completed")}
 SORTS = ("created_at", "reference", "status")
 NOTE_LIMIT = 5000
 REPLY_LIMIT = 10_000
@@ -173,15 +174,17 @@ class Submissions:
             offset = total - offset - len(rows)
         return SubmissionPage(rows=rows, total=total, offset=offset, limit=limit)
 
-    def batches(self, app_id: int, where: SubmissionFilter | None = None, size: int = 1000):
-        """Every matching submission, oldest first, a batch at a time (walking the id): for exports,
-        summaries and the purge, in flat memory however many there are."""
+    def batches(self, app_id: int, where: SubmissionFilter | None = None, size: int = 1000) -> Iterator[list[Any]]:
+        """Every matching submission, oldest first, a batch at a time (walking the id): for exports and
+        summaries, in flat memory however many there are. Read-only rows with a Submission's attributes
+        (`row.answers`, `row.created_at`, …), not ORM objects: building those was half an export's time."""
         where = where or SubmissionFilter()
         after = 0
+        columns = list(Submission.__table__.columns)
         while True:
             with self.store.session() as s:
                 conditions = self._conditions(app_id, where, s.get_bind().dialect.name)
-                batch = list(s.exec(select(Submission).where(*conditions, Submission.id > after)
+                batch = list(s.exec(select(*columns).where(*conditions, Submission.id > after)
                                     .order_by(Submission.id).limit(size)))
             if not batch:
                 return
