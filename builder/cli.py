@@ -1,4 +1,4 @@
-"""`madoguchi`: serve, import, export, schema."""
+"""`madoguchi`: serve, import, export, schema, purge."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from generated_apps.config import Settings
+from generated_apps.retention import Retention
 from generated_apps.store import LifecycleRefused, PublishRefused, Store
 from widgets import json_schema, lint
 
@@ -35,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--name", help="the name shown in the builder and the audit log (default: the user name)")
     admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
+    purge = commands.add_parser("purge", help="delete submissions past their app's retention period, and expired drafts")
+    purge.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
+
     commands.add_parser("schema", help="print the JSON Schema of the app file format")
     commands.add_parser("messages", help="extract interface text and update the catalogs in locales/")
 
@@ -56,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         return _import(store, args.file, args.publish)
     if args.command == "create-admin":
         return _create_admin(store, args)
+    if args.command == "purge":
+        return _plan(store, settings.time_zone) if args.dry_run else _purge(store)
     if args.command == "export":
         app = store.app(args.slug)
         if app is None:
@@ -97,6 +104,44 @@ def _import(store: Store, path: Path, publish: bool) -> int:
     return 0
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _purge(store: Store) -> int:
+    result = Retention(store).purge(by="cli")
+    for app in result.apps:
+        print(f"{app.slug}: deleted {_plural(app.submissions, 'submission')} with {_plural(app.notes, 'note')}, "
+              f"{_plural(app.bookings, 'booking')} and {_plural(app.drafts, 'draft')} "
+              f"(kept for {app.retention_days} days).")
+    if result.drafts:
+        print(f"Deleted {_plural(result.drafts, 'expired resident draft')}.")
+    if not result.deleted:
+        print("Nothing was past its retention period. Nothing was deleted.")
+    return 0
+
+
+def _plan(store: Store, zone: str) -> int:
+    plans = Retention(store).plan()
+    for plan in plans:
+        if plan.retention_days is None:
+            print(f"{plan.slug}: no retention period is set, so nothing it received is deleted.")
+        else:
+            line = f"{plan.slug}: kept for {plan.retention_days} days; {_plural(plan.submissions, 'submission')} " \
+                   "would be deleted now"
+            if plan.held:
+                line += f", {plan.held} more kept until their booked time has passed"
+            if plan.next_expiry is not None:
+                line += f"; the next reaches its end on {plan.next_expiry.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}"
+            print(line + ".")
+        if plan.drafts:
+            print(f"{plan.slug}: {_plural(plan.drafts, 'expired draft')} would be deleted.")
+    if not plans:
+        print("No app has been published: there is nothing to purge.")
+    print("Nothing was deleted (dry run).")
+    return 0
+
+
 def _create_admin(store: Store, args: argparse.Namespace) -> int:
     from .auth import hash_password, password_problem
 
@@ -124,7 +169,13 @@ def _create_admin(store: Store, args: argparse.Namespace) -> int:
 
 
 def _serve(settings: Settings, store: Store, args: argparse.Namespace) -> int:
+    import logging
+
     import uvicorn
+
+    # Madoguchi's own notes (the hourly retention purge's counts) beside uvicorn's; other libraries' stay quiet.
+    logging.basicConfig(format="%(levelname)s:     %(name)s: %(message)s")
+    logging.getLogger("madoguchi").setLevel(logging.INFO)
 
     from .server import create_server, load_demo
 

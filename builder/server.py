@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from generated_apps.bookings import Bookings
 from generated_apps.config import Settings
+from generated_apps.retention import Retention
 from generated_apps.store import Store
 from generated_apps.web import ResidentSite
 
@@ -15,6 +21,9 @@ from .templates_gallery import templates
 
 # Who the demo apps are saved and published by, in the audit trail.
 DEMO_BY = "demo"
+PURGE_EVERY = 3600.0  # seconds between retention purges (generated_apps/retention.py)
+
+log = logging.getLogger("madoguchi.retention")
 
 
 # The facilities the booking template's slot pickers name (resources 1 and 2), made on a database with none.
@@ -47,9 +56,51 @@ def load_demo(store: Store) -> list[str]:
     return slugs
 
 
+def purge_once(store: Store, stop: threading.Event | None = None) -> None:
+    """One retention purge, logged in counts; an error is logged, never raised (the next hour tries again)."""
+    try:
+        result = Retention(store).purge(by="system", stop=stop)
+    except Exception:
+        log.exception("the retention purge failed; it runs again within the hour")
+        return
+    for app in result.apps:
+        log.info("retention purge of %s deleted submissions=%d notes=%d bookings=%d drafts=%d",
+                 app.slug, app.submissions, app.notes, app.bookings, app.drafts)
+    if result.drafts:
+        log.info("retention purge deleted expired resident drafts=%d", result.drafts)
+
+
+async def purge_regularly(store: Store, every: float = PURGE_EVERY, stop: threading.Event | None = None) -> None:
+    """Purge now, then every `every` seconds, until cancelled. The work runs in a thread: never on the
+    event loop that serves staff and residents."""
+    while True:
+        await asyncio.to_thread(purge_once, store, stop)
+        await asyncio.sleep(every)
+
+
+def purging(store: Store, every: float = PURGE_EVERY):
+    """A lifespan that runs `purge_regularly` while the server runs, and stops it between batches at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(_app) -> AsyncIterator[None]:
+        stop = threading.Event()
+        task = asyncio.create_task(purge_regularly(store, every, stop))
+        try:
+            yield
+        finally:
+            stop.set()  # a purge under way ends after its current batch
+            task.cancel()
+
+    return lifespan
+
+
 def create_server(settings: Settings, store: Store, *, staff: bool = True) -> FastAPI:
     site = ResidentSite(store, settings)
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, exception_handlers=site.exception_handlers())
+    # The builder, which runs once, purges what is past its retention period. The resident-only app
+    # (generated_apps/asgi.py, the public replicas) never does: one purger, not one per replica.
+    lifespan = purging(store) if staff else None
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, exception_handlers=site.exception_handlers(),
+                  lifespan=lifespan)
     app.router.routes.extend(site.routes())
     if staff:
         # NiceGUI keeps each browser's session storage in files: in the data directory, not the working one.

@@ -1,6 +1,7 @@
 """The resident side alone, with no NiceGUI: for public replicas (`uvicorn generated_apps.asgi:app --workers N`).
 
-It reads the same environment as the full server and serves only what has been published.
+It reads the same environment as the full server and serves only what has been published. It never
+purges expired submissions: the builder, which runs once, does (builder/server.py), not every replica.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""The `madoguchi` command: schema, import, export."""
+"""The `madoguchi` command: schema, import, export, purge."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -50,3 +51,35 @@ def test_a_broken_app_file_is_refused_with_a_clear_message(tmp_path):
     missing = madoguchi("import", str(tmp_path / "nope.json"), data_dir=tmp_path)
     assert missing.returncode == 1 and "Cannot read" in missing.stderr
     assert madoguchi("export", "nope", data_dir=tmp_path).returncode == 1
+
+
+def test_purge_deletes_what_is_past_its_period_and_a_dry_run_only_says_so(tmp_path):
+    from generated_apps.store import Store
+
+    store = Store.open(f"sqlite:///{tmp_path / 'madoguchi.sqlite3'}")
+    survey = AppSpec.model_validate_json((ROOT / "builder" / "app_templates" / "citizen-survey.json").read_bytes())
+    days = survey.lifecycle.retention_days
+    store.clock = lambda: dt.datetime.now(dt.UTC) - dt.timedelta(days=days + 2)  # sent before the period began
+    store.create_app(survey, by="suzuki")
+    store.publish(survey.slug, by="admin", warnings_acknowledged=True)
+    app_id = store.app(survey.slug).id
+    version = store.versions(app_id)[0]
+    for _ in range(2):
+        store.submit(store.create_draft(app_id, version.id, {}), {}, "ja")
+    store.engine.dispose()
+
+    dry = madoguchi("purge", "--dry-run", data_dir=tmp_path)
+    assert dry.returncode == 0, dry.stderr
+    assert f"citizen-survey: kept for {days} days; 2 submissions would be deleted now." in dry.stdout
+    assert "Nothing was deleted (dry run)." in dry.stdout
+    assert len(store.submissions(app_id)) == 2
+
+    purged = madoguchi("purge", data_dir=tmp_path)
+    assert purged.returncode == 0, purged.stderr
+    assert "citizen-survey: deleted 2 submissions with 0 notes, 0 bookings and 0 drafts" in purged.stdout
+    assert "Deleted 2 expired resident drafts." in purged.stdout
+    assert store.submissions(app_id) == []
+    assert [e.actor for e in store.audit_events() if e.action == "retention.purge"] == ["cli", "cli"]
+
+    again = madoguchi("purge", data_dir=tmp_path)
+    assert again.returncode == 0 and "Nothing was deleted." in again.stdout
