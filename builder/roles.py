@@ -23,7 +23,7 @@ from .i18n import _
 # Named in the audit line of a refused attempt.
 ADMIN_ACTIONS = frozenset({"app.publish", "app.schedule", "app.unschedule", "app.retire", "app.unretire",
                            "app.reopen", "app.rollback", "user.manage", "audit.read", "audit.export",
-                           "banner.set", "banner.clear"})
+                           "banner.set", "banner.clear", "open_data.publish", "open_data.unpublish"})
 
 
 class NotAllowed(Exception):

@@ -26,8 +26,10 @@ from widgets import N_, AppSpec, LocalizedText
 
 from . import access_page, audit_page, auth, banner_page, editor, publishing, roles, users_page
 from .booking_routes import register as register_booking_routes
+from .charts_page import register as register_charts
 from .editor import labelled, text_in
 from .i18n import BUILDER_LANGS, _, local_time, staff_lang
+from .submission_routes import register as register_submission_routes
 from .templates_gallery import templates
 
 LANG_WORDS = {"ja": "日本語", "en": "English"}
@@ -244,6 +246,8 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
                               "application/pdf", f"madoguchi-posters-{app_id}-{size}.pdf")
 
     register_booking_routes(store, settings, guard, frame)  # facilities, their calendars and day sheets
+    register_charts(store, settings, guard, frame)  # charts, the printable summary, open data
+    register_submission_routes(store, settings, guard, frame, mount_path)  # submissions, exports, counter entry
 
     # --- admins: users and the audit log ----------------------------------------------------------
 
@@ -463,7 +467,10 @@ def dashboard_body(store: Store, user: StaffUser, zone: str) -> None:
                         with ui.element("td").classes("q-pa-sm"):
                             ui.badge(_(STATUS_NAMES[s.status]), color=STATUS_COLOURS[s.status]).classes("text-body2")
                         text_in("td", f"{local_time(s.updated_at, zone)} · {s.updated_by or '—'}").classes("q-pa-sm")
-                        text_in("td", str(s.submissions)).classes("q-pa-sm text-right")
+                        with ui.element("td").classes("q-pa-sm text-right"):
+                            labelled(ui.link(f"{s.submissions:,}", f"/apps/{s.id}/submissions"),
+                                     _("Submissions of {title}: {count}", title=title, count=s.submissions)).classes(
+                                "text-body1").mark(f"submissions-{s.slug}")
                         with ui.element("td").classes("q-pa-sm"), ui.row().classes("q-gutter-sm no-wrap"):
                             labelled(ui.button(_("Edit"), on_click=lambda s=s: ui.navigate.to(f"/apps/{s.id}")).props(
                                 "outline"), _("Edit {title}", title=title))
@@ -542,6 +549,8 @@ STAFF_CSS = """
 .nicegui-link { color: #0d47a1; }
 .q-header .nicegui-link { color: #ffffff; }
 .mdg-table { border-collapse: collapse; }
+.mdg-facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1.5rem; font-size: 1rem; }
+.mdg-facts dd { margin: 0; }
 .mdg-table th { border-bottom: 2px solid #424242; font-size: 1rem; }
 .mdg-table td { border-bottom: 1px solid #bdbdbd; vertical-align: top; }
 .mdg-gallery { list-style: none; padding: 0; }

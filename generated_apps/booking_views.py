@@ -10,10 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import re
-import time
-import unicodedata
-from collections import defaultdict, deque
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -30,9 +26,8 @@ from widgets.slot_picker import SlotPicker, clock_time, day_label, slot_words
 
 from . import flow, i18n
 from .bookings import BookingRefused
-from .forms import CSRF_COOKIE, HONEYPOT, csrf_ok
+from .lookup import Tries, read_lookup
 from .models import Booking, Resource, Slot
-from .refnum import parse_reference
 from .store import LiveApp, as_utc
 
 if TYPE_CHECKING:
@@ -50,34 +45,10 @@ _CODES = {"That time is full. Choose another": "full",
           "That time is outside the booking period. Choose another": "window",
           "This phone number already has {limit} bookings that month": "limit"}
 WEEK = dt.timedelta(days=7)
-# Wrong tries at cancelling from one address; each booking also counts its own (Bookings.CANCEL_TRIES).
-CLIENT_TRIES, CLIENT_PERIOD = 20, 15 * 60
 
 
 def refusal_code(msgid: str) -> str:
     return _CODES.get(msgid, "cannot")
-
-
-class Tries:
-    """Wrong tries per client address in this process, forgotten after `period` seconds."""
-
-    def __init__(self, limit: int = CLIENT_TRIES, period: float = CLIENT_PERIOD) -> None:
-        self.limit, self.period = limit, period
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-
-    def _recent(self, client: str) -> deque[float]:
-        failures, now = self._failures[client], time.monotonic()
-        while failures and failures[0] < now - self.period:
-            failures.popleft()
-        return failures
-
-    def blocked(self, client: str) -> bool:
-        return len(self._recent(client)) >= self.limit
-
-    def failed(self, client: str) -> None:
-        if len(self._failures) > 10_000:  # never grows without bound
-            self._failures.clear()
-        self._recent(client).append(time.monotonic())
 
 
 class BookingViews:
@@ -232,34 +203,21 @@ class BookingViews:
     def _cancel(self, request: Request, form: MultiDict) -> Response:
         """Two steps: the reference number and the phone's last four digits find the booking, which is
         shown; "Yes, cancel it" cancels it. Both steps count wrong tries."""
-        tr = self.site.translator(request)
-        values = {"reference": str(form.get("reference", ""))[:40], "last4": str(form.get("last4", ""))[:40]}
-        if not csrf_ok(self.site.secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
-            return self._cancel_page(request, 400, values=values, notice=tr.gettext(
-                "For your security, please press the button again. What you entered is kept."))
-        if form.get(HONEYPOT):
+        lookup = read_lookup(request, form, self.site.secret, self.tries, self.site.translator(request))
+        if lookup.bot:
             return RedirectResponse(request.url.path, status_code=303)
-        reference = parse_reference(values["reference"])
-        last4 = unicodedata.normalize("NFKC", values["last4"]).strip()
-        errors = {}
-        if reference is None:
-            errors["reference"] = tr.gettext("Enter the reference number as it is on your confirmation, "
-                                             "for example 1234-5678")
-        if not re.fullmatch(r"[0-9]{4}", last4):
-            errors["last4"] = tr.gettext("Enter the last 4 digits of your phone number, for example 3331")
-        if errors:
-            return self._cancel_page(request, 422, values=values, errors=errors)
-        client = request.client.host if request.client else "?"
-        if self.tries.blocked(client):
-            return self._cancel_page(request, 429, values=values, notice=tr.gettext(
-                "There have been too many tries. Please wait 15 minutes, or call us."))
+        if not lookup.ready:
+            return self._cancel_page(request, lookup.status, values=lookup.values, errors=lookup.errors,
+                                     notice=lookup.notice)
         try:
             if form.get("confirm") != "yes":
-                return self._cancel_page(request, values=values, found=self.bookings.find(reference, last4))
-            booking = self.bookings.cancel(reference, last4)
+                return self._cancel_page(request, values=lookup.values,
+                                         found=self.bookings.find(lookup.reference, lookup.last4))
+            booking = self.bookings.cancel(lookup.reference, lookup.last4)
         except BookingRefused as refused:
-            self.tries.failed(client)
-            return self._cancel_page(request, 422, values=values, notice=tr.gettext(refused.msgid))
+            self.tries.failed(lookup.client)
+            return self._cancel_page(request, 422, values=lookup.values,
+                                     notice=self.site.translator(request).gettext(refused.msgid))
         live = self.site._app(request, retired_ok=True)
         if isinstance(live, Response):
             return live

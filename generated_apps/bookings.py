@@ -245,7 +245,7 @@ class Bookings:
     # --- a resident's booking, sent with their form -------------------------------------------------
 
     def submit(self, draft: Draft, answers: dict[str, Any], lang: str, slot_ids: list[int], name: str,
-               phone: str) -> Submission:
+               phone: str, *, entered_by: str | None = None) -> Submission:
         """Send a resident's form and take its places in one transaction: the submission and its
         bookings are stored together or not at all. The (first) booking shares the submission's
         reference number. Sending the same draft twice returns the first submission and books nothing
@@ -259,10 +259,10 @@ class Bookings:
                 self._take_place(s, slot_id, digits, None)
                 s.add(Booking(slot_id=slot_id, reference=submission.reference if n == 0 else new_reference(),
                               name=name.strip(), phone=digits, created_at=submission.created_at,
-                              submission_id=submission.id))
+                              submission_id=submission.id, entered_by=entered_by))
                 s.flush()  # IntegrityError when a second booking's reference is taken: the store tries again
 
-        return self.store.submit(draft, answers, lang, along=take_places)
+        return self.store.submit(draft, answers, lang, along=take_places, entered_by=entered_by)
 
     def bookings_of(self, submission_id: int) -> list[tuple[Booking, Slot, Resource]]:
         """The bookings a resident's submission made, with their slots and facilities."""

@@ -31,11 +31,12 @@ from widgets.phone import Phone
 from widgets.slot_picker import SlotPicker
 from widgets.templates import loader as widget_loader
 
-from . import booking_views, flow, i18n
+from . import booking_views, flow, i18n, status_views
 from .bookings import BookingRefused, Bookings
 from .config import Settings
 from .forms import CSRF_COOKIE, HONEYPOT, BadForm, csrf_ok, csrf_token, new_csrf_cookie, read_form
 from .models import Draft, EmergencyBanner
+from .open_data_views import OpenDataViews
 from .store import LiveApp, Store, as_utc
 
 HERE = Path(__file__).parent
@@ -43,7 +44,7 @@ CSS_PATH = HERE / "static" / "madoguchi.css"
 LANG_COOKIE = "mdg_lang"
 YEAR = 365 * 24 * 3600
 # Pages with a form: they carry a CSRF token, and set the browser's random CSRF cookie when it has none.
-FORM_TEMPLATES = {"question.html", "check.html", "done.html", "cancel.html"}
+FORM_TEMPLATES = {"question.html", "check.html", "done.html", "cancel.html", "status.html"}
 # Every resident page: never cached (answers are personal), never framed by another site.
 PAGE_HEADERS = {"Cache-Control": "no-store", "Content-Security-Policy": "frame-ancestors 'self'",
                 "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
@@ -106,6 +107,7 @@ class ResidentSite:
         self.settings = settings
         self.bookings = Bookings(store, settings.time_zone)
         self.booking_views = booking_views.BookingViews(self)
+        self.status_views = status_views.StatusViews(self)
         self.secret = settings.secret_key()
         self.css = CSS_PATH.read_bytes()
         self.css_gzip = gzip.compress(self.css, compresslevel=9, mtime=0)  # compressed once, served many times
@@ -134,6 +136,8 @@ class ResidentSite:
             Route("/a/{slug}/done", self.done, methods=["GET"]),
             Route("/a/{slug}/restart", self._form_view(self._restart), methods=["POST"]),
             *self.booking_views.routes(),
+            *self.status_views.routes(),
+            *OpenDataViews(self).routes(),  # a survey's counts, when an admin publishes them
         ]
 
     # --- rendering ------------------------------------------------------------------------------
@@ -249,7 +253,7 @@ class ResidentSite:
         return live
 
     def _has_unsent_draft(self, request: Request, live: LiveApp) -> bool:
-        draft = self._draft(request, live) if draft_cookie(live.app_id) in request.cookies else None
+        draft = self._draft(request, live) if self.draft_cookie(live.app_id) in request.cookies else None
         return draft is not None and draft.submission_id is None
 
     def _flow(self, request: Request) -> tuple[LiveApp, Draft | None] | Response:
@@ -267,8 +271,15 @@ class ResidentSite:
             return RedirectResponse(self._url(live, "/done"), status_code=303)
         return live, draft
 
+    def draft_cookie(self, app_id: int) -> str:
+        return draft_cookie(app_id)
+
+    def entered_by(self, request: Request) -> str | None:
+        """Who entered the form for a resident: nobody here; the counter (counter.py) names the member of staff."""
+        return None
+
     def _draft(self, request: Request, live: LiveApp) -> Draft | None:
-        return self.store.draft(request.cookies.get(draft_cookie(live.app_id)), live.app_id)
+        return self.store.draft(request.cookies.get(self.draft_cookie(live.app_id)), live.app_id)
 
     def _url(self, live: LiveApp, tail: str = "") -> str:
         return f"/a/{quote(live.slug)}{tail}"
@@ -325,6 +336,7 @@ class ResidentSite:
             if live.retired_at is not None and live.retired_at > self.store.now() else None
         return self.render(request, "start.html", spec=live.spec, app=live, start_url=start_url,
                            has_questions=has_questions, back_url="/", posted=posted, until=until,
+                           status_url=self.status_views.link(live),
                            expired=request.query_params.get("expired") == "1")
 
     async def question(self, request: Request) -> Response:
@@ -332,7 +344,7 @@ class ResidentSite:
         # Served from memory without a thread or a database query.
         hit, live = self.store.cached_live_app(request.path_params["slug"])
         if hit and live is not None and live.status(self.store.now()) == "live" and not request.scope["query_string"] \
-                and draft_cookie(live.app_id) not in request.cookies:
+                and self.draft_cookie(live.app_id) not in request.cookies:
             index = request.path_params["number"] - 1
             key = ("question", live.version_id, index, self.translator(request).lang)
             parts = self._pages.get(self._with_banner(key, self.store.banner()))
@@ -412,7 +424,7 @@ class ResidentSite:
             return self.not_found(request, spec)
         if not flow.may_visit(spec, answers, index):
             # An expired or unknown draft, or a page further on than the resident has reached.
-            if draft is None and request.cookies.get(draft_cookie(live.app_id)):
+            if draft is None and request.cookies.get(self.draft_cookie(live.app_id)):
                 return RedirectResponse(self._url(live, "?expired=1"), status_code=303)
             return RedirectResponse(self._page_url(live, flow.first_unanswered(spec, answers)), status_code=303)
         raws = {q.key: {name: form.getlist(name) for name in q.fields()} for q in spec.pages[index].questions()}
@@ -437,7 +449,7 @@ class ResidentSite:
             point = self.store.access_point(via) if via else None  # only a real code of this app is kept
             via = point.code if point is not None and point.app_id == live.app_id else ""
             draft = self.store.create_draft(live.app_id, live.version_id, answers, access_point=via or None)
-            self._cookie(response, request, draft_cookie(live.app_id), draft.id, max_age=30 * 24 * 3600)
+            self._cookie(response, request, self.draft_cookie(live.app_id), draft.id, max_age=30 * 24 * 3600)
         else:
             self.store.save_answers(draft.id, answers)
         if request.query_params.get("change") == "1":
@@ -507,13 +519,14 @@ class ResidentSite:
         answers = flow.submitted_answers(spec, draft.answers)
         pickers = [q for q in spec.questions() if isinstance(q, SlotPicker) and q.key in answers]
         if not pickers:
-            self.store.submit(draft, answers, lang)
+            self.store.submit(draft, answers, lang, entered_by=self.entered_by(request))
             return RedirectResponse(self._url(live, "/done"), status_code=303)
         # The places are taken now, with the submission, in one transaction.
         name = next((answers[q.key]["name"] for q in spec.questions() if isinstance(q, Name) and q.key in answers), "")
         phone = next((answers[q.key] for q in spec.questions() if isinstance(q, Phone) and q.key in answers), "")
         try:
-            self.bookings.submit(draft, answers, lang, [answers[q.key]["slot"] for q in pickers], name, phone)
+            self.bookings.submit(draft, answers, lang, [answers[q.key]["slot"] for q in pickers], name, phone,
+                                 entered_by=self.entered_by(request))
         except BookingRefused as refused:
             picker = next((q for q in pickers if answers[q.key]["slot"] == refused.params.get("slot_id")), None)
             if picker is None:  # no name or phone to book in
@@ -537,7 +550,8 @@ class ResidentSite:
         booked = self.booking_views.booked(request, submission.id)
         return self.render(request, "done.html", spec=spec, app=live, reference=submission.reference,
                            restart_url=self._url(live, "/restart"), back_url=self._url(live), booked=booked,
-                           calendar_url=self._url(live, "/booking.ics"), cancel_url=self._url(live, "/cancel"))
+                           calendar_url=self._url(live, "/booking.ics"), cancel_url=self._url(live, "/cancel"),
+                           status_url=self.status_views.link(live))
 
     def _restart(self, request: Request, form: MultiDict) -> Response:
         """Start the form again from the beginning (after sending it): forget the draft cookie."""
@@ -546,7 +560,7 @@ class ResidentSite:
             return live
         response = RedirectResponse(self._url(live), status_code=303)
         if csrf_ok(self.secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
-            response.delete_cookie(draft_cookie(live.app_id), path="/")
+            response.delete_cookie(self.draft_cookie(live.app_id), path="/")
         return response
 
     def _form_view(self, handler: Callable[[Request, MultiDict], Response]) -> Callable:

@@ -58,7 +58,8 @@ def lint(spec: AppSpec, facilities: Collection[int] | None = None) -> list[LintI
     texts = list(_texts(spec))  # walked once: the builder lints at every keystroke
     issues: list[LintIssue] = [*_blank_texts(texts), *_keys(spec), *_conditions(spec), *_links(texts),
                                *_questions_per_page(spec), *_dropdowns(spec), *_long_sentences(texts),
-                               *_translations(spec, texts), *_policy(spec), *_bookings(spec, facilities)]
+                               *_translations(spec, texts), *_policy(spec), *_bookings(spec, facilities),
+                               *_consultations(spec)]
     return sorted(issues, key=lambda i: (i.level != "error", -1 if i.page is None else i.page, i.widget or 0))
 
 
@@ -236,10 +237,24 @@ def _bookings(spec: AppSpec, facilities: Collection[int] | None) -> Iterator[Lin
     for cls, code, msgid in (
             (Name, "booking-without-name", N_("An app that takes bookings needs a required name question")),
             (Phone, "booking-without-phone", N_("An app that takes bookings needs a required phone number question"))):
-        if not any(isinstance(q, cls) and q.required and q.show_if is None for q in spec.questions()):
+        if not _always_asked(spec, cls):
             yield LintIssue("error", code, msgid)
     for p, w, picker in pickers if facilities is not None else []:
         if picker.resource not in facilities:
             yield LintIssue("error", "booking-unknown-facility",
                             N_("There is no facility number {number} taking bookings (see Facility bookings)"),
                             {"number": picker.resource}, page=p, widget=w, key=picker.key)
+
+
+def _consultations(spec: AppSpec) -> Iterator[LintIssue]:
+    """A resident reads the reply to a consultation with its reference number and the last four digits of
+    the phone number they gave (generated_apps/status_views.py): every resident must give one."""
+    if spec.kind == "consultation" and not _always_asked(spec, Phone):
+        yield LintIssue("error", "consultation-without-phone",
+                        N_("A consultation needs a required phone number question: residents give its last four "
+                           "digits to read the reply"))
+
+
+def _always_asked(spec: AppSpec, cls: type[Question]) -> bool:
+    """A question of this type is required and shown to every resident."""
+    return any(isinstance(q, cls) and q.required and q.show_if is None for q in spec.questions())

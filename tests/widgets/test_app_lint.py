@@ -136,6 +136,22 @@ def test_the_city_policy_fields_are_errors_until_given():
     assert codes(spec(lifecycle={"retention_days": 30, "end_date": "2027-03-31"})) == []
 
 
+
+def test_a_consultation_needs_a_required_phone_question_that_every_resident_is_asked():
+    # Residents read the reply with the reference number and the last four digits of that phone number.
+    def with_phone(**extra):
+        return lambda d: d["pages"].append({"widgets": [q("phone", "phone", **extra)]})
+
+    missing = [("consultation-without-phone", None, None)]
+    assert codes(spec(kind="consultation"), "error") == missing
+    assert codes(spec(with_phone(required=False), kind="consultation"), "error") == missing
+    assert codes(spec(with_phone(show_if={"key": "visited", "value": "yes"}), kind="consultation"), "error") == missing
+    assert lint(spec(with_phone(), kind="consultation")) == []
+    assert lint(spec()) == []  # a form need not ask for one
+    (issue,) = lint(spec(kind="consultation"))
+    assert issue.message == ("A consultation needs a required phone number question: "
+                             "residents give its last four digits to read the reply")
+
 def test_more_than_one_question_on_a_page_is_a_warning():
     app = spec(lambda d: d["pages"][2]["widgets"].append(q("town")))
     (issue,) = lint(app)

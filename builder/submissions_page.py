@@ -1,0 +1,367 @@
+"""The submissions of one app, as staff work through them: a table paged, sorted and filtered on the
+server (quick at a million rows), search, and exports made in the background with their progress.
+
+Any signed-in member of staff may read submissions (roles.py). Every read of the table goes through
+`run.io_bound`: a slow query must never stall the other staff connected to the builder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nicegui import run, ui
+
+from generated_apps import exports
+from generated_apps.config import Settings
+from generated_apps.i18n import Translator
+from generated_apps.models import Submission
+from generated_apps.retention import Retention, describe
+from generated_apps.store import Store
+from generated_apps.submissions import STATUS_NAMES, STATUSES, SubmissionFilter, SubmissionPage, Submissions
+from widgets import N_, AppSpec, Question
+
+from . import auth
+from .editor import labelled, text_in
+from .i18n import _, local_time, staff_lang
+
+PAGE_SIZE = 50
+SORTABLE = {"reference": N_("Reference number"), "created_at": N_("Received at"), "status": N_("Status")}
+PREVIEW_ANSWERS = 2  # the first questions' answers shown in each row
+STATUS_COLOURS = {"received": "blue-9", "in_progress": "orange-10", "answered": "green-9", "closed": "grey-8"}
+
+
+@dataclass
+class ExportFile:
+    path: Path
+    filename: str
+    media_type: str
+    username: str
+    made: float
+
+
+class ExportFiles:
+    """Finished exports waiting to be downloaded, each once, by whoever made it; then deleted. They hold
+    personal data, so none outlives an hour or a restart of the server."""
+
+    LIFETIME = 3600
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for leftover in self.folder.iterdir():
+            leftover.unlink(missing_ok=True)
+        self._files: dict[str, ExportFile] = {}
+        self._lock = threading.Lock()
+
+    def new_path(self, suffix: str) -> tuple[str, Path]:
+        token = secrets.token_urlsafe(24)
+        return token, self.folder / f"{token}{suffix}"
+
+    def add(self, token: str, file: ExportFile) -> None:
+        with self._lock:
+            self._forget_old()
+            self._files[token] = file
+
+    def take(self, token: str, username: str) -> ExportFile | None:
+        with self._lock:
+            self._forget_old()
+            file = self._files.get(token)
+            if file is None or file.username != username:
+                return None
+            return self._files.pop(token)
+
+    def _forget_old(self) -> None:
+        for token, file in list(self._files.items()):
+            if time.monotonic() - file.made > self.LIFETIME:
+                file.path.unlink(missing_ok=True)
+                del self._files[token]
+
+
+def grouped(number: int) -> str:
+    return f"{number:,}"  # 1,000,000: the same in Japanese and English
+
+
+def short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def latest_spec(store: Store, app_id: int) -> AppSpec | None:
+    """The spec of the newest published version: its questions are what the filters offer."""
+    versions = [v for v in store.versions(app_id) if v.cancelled_at is None]
+    return store.version_spec(max(versions, key=lambda v: v.number).id) if versions else None
+
+
+class SubmissionsPage:
+    def __init__(self, store: Store, settings: Settings, app_id: int, files: ExportFiles) -> None:
+        self.store, self.settings, self.app_id, self.files = store, settings, app_id, files
+        self.zone = settings.time_zone
+        self.submissions = Submissions(store, settings.time_zone)
+        self.filters: dict[str, Any] = {"search": "", "status": None, "access_point": None, "version": None,
+                                        "assigned_to": None, "since": "", "until": "", "answer_key": None,
+                                        "answer": ""}
+        self.sort, self.descending, self.offset = "created_at", True, 0
+        self.specs: dict[int, AppSpec] = {}
+        self.loads = 0  # tables asked for so far: only the latest one is shown
+
+    # --- the page ------------------------------------------------------------------------------
+
+    async def build(self) -> None:
+        app = self.store.app_by_id(self.app_id)
+        if app is None:
+            ui.label(_("There is no such app. It may have been deleted.")).classes("text-h5")
+            ui.link(_("Back to the apps"), "/")
+            return
+        self.spec = await run.io_bound(latest_spec, self.store, self.app_id)
+        lang = staff_lang()
+        title = AppSpec.model_validate(app.draft_spec).title.text(lang)
+        ui.label(_("Submissions: {title}", title=title)).classes("text-h4 q-mb-sm").props(
+            'role="heading" aria-level="1"')
+        with ui.row().classes("q-gutter-md q-mb-md items-center"):
+            ui.link(_("Edit the app"), f"/apps/{self.app_id}")
+            ui.link(_("Charts"), f"/apps/{self.app_id}/charts")
+            if self.spec is not None:
+                ui.link(_("Enter a form for a resident (counter)"), f"/counter/{self.app_id}").mark("counter-link")
+        if self.spec is None:
+            ui.label(_("This app has not been published yet, so nothing has been sent.")).classes("text-body1")
+            return
+        await self.retention_note()
+        self.filter_row()
+        self.box = ui.column().classes("w-full")
+        await self.load()
+
+    async def retention_note(self) -> None:
+        """What the next purge will delete, and when the next submission reaches the end of its period."""
+        plans = await run.io_bound(Retention(self.store).plan, self.app_id)
+        if not plans:
+            return
+        with ui.column().classes("q-gap-none q-mb-md").mark("retention"):
+            for msgid, params in describe(plans[0]):
+                shown = {k: local_time(v, self.zone) if isinstance(v, dt.datetime) else v for k, v in params.items()}
+                ui.label(_(msgid, **shown)).classes("text-body1")
+
+    def filter_row(self) -> None:
+        questions = [q for q in self.spec.questions()]
+        lang = staff_lang()
+        points = {p.code: p.label for p in self.store.access_points(self.app_id)}
+        versions = sorted({v.number for v in self.store.versions(self.app_id) if v.cancelled_at is None})
+        staff = {u.username: u.display_name for u in self.store.staff_users()}
+        with ui.row().classes("items-end q-gutter-md q-mb-md"):
+            labelled(ui.input(_("Search: reference number or words"), on_change=lambda e: self.set("search", e.value))
+                     .props("outlined clearable debounce=400").classes("w-72"), _("Search")).mark("search")
+            ui.select({None: _("All statuses"), **{s: _(STATUS_NAMES[s]) for s in STATUSES}}, value=None,
+                      label=_("Status"), on_change=lambda e: self.set("status", e.value)).props("outlined").classes(
+                "w-48").mark("filter-status")
+            ui.select({None: _("All access points"), "-": _("None (the app's address)"), **points}, value=None,
+                      label=_("Access point"), on_change=lambda e: self.set("access_point", e.value)).props(
+                "outlined").classes("w-56").mark("filter-access-point")
+            ui.select({None: _("All versions"), **{n: _("Version {number}", number=n) for n in versions}}, value=None,
+                      label=_("Version"), on_change=lambda e: self.set("version", e.value)).props("outlined").classes(
+                "w-40").mark("filter-version")
+            ui.select({None: _("Anyone or nobody"), "-": _("Nobody yet"), **staff}, value=None, label=_("Assigned to"),
+                      on_change=lambda e: self.set("assigned_to", e.value)).props("outlined").classes("w-48").mark(
+                "filter-assigned")
+            ui.input(_("From (date)"), on_change=lambda e: self.set("since", e.value)).props(
+                "outlined type=date").mark("filter-since")
+            ui.input(_("To (date)"), on_change=lambda e: self.set("until", e.value)).props(
+                "outlined type=date").mark("filter-until")
+        with ui.row().classes("items-end q-gutter-md q-mb-md"):
+            ui.select({None: _("Any question"), **{q.key: short(q.label.text(lang), 30) for q in questions}},
+                      value=None, label=_("Question"), on_change=lambda e: self.set("answer_key", e.value)).props(
+                "outlined").classes("w-72").mark("filter-question")
+            ui.input(_("Answer contains"), on_change=lambda e: self.set("answer", e.value)).props(
+                "outlined clearable debounce=400").classes("w-56").mark("filter-answer")
+            ui.space()
+            ui.button(_("Export…"), icon="download", on_click=self.export_dialog).props("unelevated").mark("export")
+
+    def where(self) -> SubmissionFilter:
+        f = self.filters
+
+        def day(text: str) -> dt.date | None:
+            try:
+                return dt.date.fromisoformat(text) if text else None
+            except ValueError:
+                return None
+
+        return SubmissionFilter(since=day(f["since"]), until=day(f["until"]), status=f["status"],
+                                access_point=f["access_point"], version=f["version"], assigned_to=f["assigned_to"],
+                                search=(f["search"] or "").strip() or None, answer_key=f["answer_key"],
+                                answer=(f["answer"] or "").strip() or None)
+
+    async def set(self, name: str, value: Any) -> None:
+        self.filters[name] = value
+        self.offset = 0
+        await self.load()
+
+    async def sort_by(self, column: str) -> None:
+        self.descending = not self.descending if self.sort == column else column == "created_at"
+        self.sort, self.offset = column, 0
+        await self.load()
+
+    async def go(self, offset: int) -> None:
+        self.offset = max(0, offset)
+        await self.load()
+
+    # --- the table -------------------------------------------------------------------------------
+
+    async def load(self) -> None:
+        if auth.session_user(self.store) is None:
+            self.box.clear()
+            with self.box:
+                ui.label(_("Your session has ended. Sign in again")).classes("text-body1")
+            return
+        self.loads += 1
+        this_load = self.loads
+        page = await run.io_bound(self.submissions.page, self.app_id, self.where(), sort=self.sort,
+                                  descending=self.descending, offset=self.offset, limit=PAGE_SIZE)
+        for version_id in {row.version_id for row in page.rows} - set(self.specs):
+            self.specs[version_id] = await run.io_bound(self.store.version_spec, version_id)
+        if this_load != self.loads:
+            return  # a newer search or filter was asked for meanwhile: its table is the one to show
+        self.offset = page.offset
+        self.box.clear()
+        with self.box:
+            self.table(page)
+
+    def table(self, page: SubmissionPage) -> None:
+        total = page.total
+        first, last = (page.offset + 1, page.offset + len(page.rows)) if page.rows else (0, 0)
+        ui.label(_("{total} submissions", total=grouped(total))).classes("text-body1").props('role="status"').mark(
+            "submissions-total")
+        if not page.rows:
+            filtered = self.where() != SubmissionFilter()
+            ui.label(_("Nothing matches. Change the search or the filters.") if filtered
+                     else _("Nothing has been sent yet.")).classes("text-body1").mark("submissions-empty")
+            return
+        questions = [q for q in self.spec.questions()][:PREVIEW_ANSWERS]
+        tr = Translator(staff_lang())
+        with ui.element("table").classes("mdg-table w-full"):
+            with ui.element("thead"), ui.element("tr"):
+                self.sort_heading("reference")
+                self.sort_heading("created_at")
+                self.sort_heading("status")
+                for heading in (_("Access point"), _("Version"), _("Assigned to"), _("Entered by staff")):
+                    text_in("th", heading).props('scope="col"').classes("text-left q-pa-sm")
+                for q in questions:
+                    text_in("th", short(q.label.text(tr.lang), 24)).props('scope="col"').classes("text-left q-pa-sm")
+            with ui.element("tbody"):
+                for row in page.rows:
+                    self.row(row, questions, tr)
+        with ui.row().classes("q-gutter-md q-mt-md items-center"):
+            ui.button(_("First"), on_click=lambda: self.go(0)).props("outline").set_enabled(page.offset > 0)
+            ui.button(_("Previous"), on_click=lambda: self.go(page.offset - PAGE_SIZE)).props("outline").set_enabled(
+                page.offset > 0)
+            ui.label(_("{first}–{last} of {total}", first=grouped(first), last=grouped(last), total=grouped(total))).classes(
+                "text-body1").mark("submissions-range")
+            ui.button(_("Next"), on_click=lambda: self.go(page.offset + PAGE_SIZE)).props("outline").set_enabled(
+                last < total).mark("next-page")
+            ui.button(_("Last"), on_click=lambda: self.go((total - 1) // PAGE_SIZE * PAGE_SIZE)).props(
+                "outline").set_enabled(last < total).mark("last-page")
+
+    def sort_heading(self, column: str) -> None:
+        with ui.element("th").props('scope="col"').classes("text-left q-pa-sm") as th:
+            arrow = ""
+            if self.sort == column:
+                th.props(f'aria-sort="{"descending" if self.descending else "ascending"}"')
+                arrow = " ▼" if self.descending else " ▲"
+            labelled(ui.button(_(SORTABLE[column]) + arrow, on_click=lambda: self.sort_by(column)).props(
+                "flat dense no-caps"), _("Sort by {column}", column=_(SORTABLE[column]))).mark(f"sort-{column}")
+
+    def row(self, row: Submission, questions: list[Question], tr: Translator) -> None:
+        spec = self.specs.get(row.version_id, self.spec)
+        with ui.element("tr").mark("submission-row"):
+            with ui.element("td").classes("q-pa-sm"):
+                ui.link(row.reference, f"/apps/{self.app_id}/submissions/{row.id}").classes(
+                    "text-body1 text-weight-medium")
+            text_in("td", local_time(row.created_at, self.zone)).classes("q-pa-sm")
+            with ui.element("td").classes("q-pa-sm"):
+                ui.badge(_(STATUS_NAMES.get(row.status, row.status)), color=STATUS_COLOURS.get(row.status, "grey-8")
+                         ).classes("text-body2")
+            text_in("td", row.access_point or "—").classes("q-pa-sm")
+            text_in("td", str(self._version_number(row.version_id))).classes("q-pa-sm")
+            text_in("td", row.assigned_to or "—").classes("q-pa-sm")
+            text_in("td", row.entered_by or "").classes("q-pa-sm")
+            for q in questions:
+                asked = spec.question(q.key) or q
+                value = row.answers.get(q.key)
+                text_in("td", short(asked.display(value, tr)) if value is not None else "").classes("q-pa-sm")
+
+    def _version_number(self, version_id: int) -> int | str:
+        if not hasattr(self, "_numbers"):
+            self._numbers = {v.id: v.number for v in self.store.versions(self.app_id)}
+        return self._numbers.get(version_id, "?")
+
+    # --- exports -------------------------------------------------------------------------------
+
+    def export_dialog(self) -> None:
+        where = self.where()
+        filtered = where != SubmissionFilter()
+        with ui.dialog() as dialog, ui.card().classes("q-pa-lg").style("min-width: 28rem"):
+            ui.label(_("Export submissions")).classes("text-h5").props('role="heading" aria-level="2"')
+            fmt = ui.radio({f: _(exports.FORMAT_NAMES[f]) for f in exports.FORMATS}, value="csv").mark("export-format")
+            only = ui.checkbox(_("Only the submissions the filters show"), value=filtered).mark("export-filtered")
+            only.set_visibility(filtered)
+            ui.label(_("The file holds residents' personal data. Keep it on the office network and delete it when "
+                       "you no longer need it. The export is recorded in the audit log.")).classes("text-body2")
+            progress = ui.linear_progress(value=0, show_value=False).classes("w-full")
+            progress.set_visibility(False)
+            status = ui.label().classes("text-body1").props('role="status"').mark("export-status")
+            result = ui.column()
+            with ui.row().classes("q-gutter-md"):
+                start = ui.button(_("Make the file"), on_click=lambda: self.run_export(
+                    fmt.value, where if only.value else None, progress, status, result, start)).props(
+                    "unelevated").mark("export-start")
+                ui.button(_("Close"), on_click=dialog.close).props("outline")
+        dialog.open()
+
+    async def run_export(self, fmt: str, where: SubmissionFilter | None, progress: ui.linear_progress,
+                         status: ui.label, result: ui.column, start: ui.button) -> None:
+        user = auth.session_user(self.store)
+        if user is None:
+            ui.notify(_("Your session has ended. Sign in again"), type="warning")
+            return
+        start.disable()
+        progress.set_visibility(True)
+        done = {"rows": 0, "total": 0}
+
+        def tick(rows: int, total: int) -> None:  # called from the export's thread
+            done.update(rows=rows, total=total)
+
+        def show() -> None:
+            if done["total"]:
+                progress.value = done["rows"] / done["total"]
+                status.text = _("{rows} of {total} rows written", rows=grouped(done["rows"]), total=grouped(done["total"]))
+                if done["rows"] == done["total"]:  # an Excel file is zipped after its last row: that takes a moment
+                    status.text += " " + _("Finishing the file…")
+
+        timer = ui.timer(0.5, show)
+        suffix = ".json" if fmt == "json" else ".xlsx" if fmt == "xlsx" else ".csv"
+        token, path = self.files.new_path(suffix)
+        try:
+            made = await run.io_bound(exports.export, self.store, self.app_id, fmt, path, by=user.username,
+                                      where=where, lang=staff_lang(), time_zone=self.zone, progress=tick)
+        except Exception:
+            path.unlink(missing_ok=True)
+            status.text = _("The file could not be made. Nothing was lost; try again, or ask the system administrator.")
+            start.enable()
+            raise
+        finally:
+            timer.cancel()
+        self.files.add(token, ExportFile(path=path, filename=made.filename, media_type=made.media_type,
+                                         username=user.username, made=time.monotonic()))
+        progress.value = 1
+        status.text = _("{rows} rows written. The file is ready.", rows=grouped(made.rows))
+        with result:
+            ui.link(_("Download {filename}", filename=made.filename), f"/exports/{token}").classes(
+                "text-h6").mark("export-download")
+            if made.unencodable:
+                ui.label(_("{cells} cells had characters that Shift_JIS cannot hold; they show as ?. Use the "
+                           "UTF-8 CSV or Excel file to keep them.", cells=made.unencodable)).classes(
+                    "text-body1 text-negative").props('role="alert"')
+        start.enable()

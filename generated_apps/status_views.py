@@ -1,0 +1,117 @@
+"""The resident's status page of a consultation: with the reference number and the last four digits of
+the phone number they gave, where their consultation is and the city's reply, in large print.
+
+Only apps of kind "consultation" have one; at any other app the address answers as an unknown app
+does. The answer is the response to the POST itself, never a page at an address naming the reference
+number. A wrong number and wrong digits get the same refusal (Submissions.check counts wrong digits
+per consultation; lookup.Tries counts wrong tries per address).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MultiDict
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from widgets import N_, format_date
+from widgets.slot_picker import clock_time
+
+from .lookup import Tries, read_lookup
+from .models import Submission
+from .store import LiveApp, as_utc
+from .submissions import STATUS_NAMES, TOO_MANY_TRIES, SubmissionRefused, Submissions
+
+if TYPE_CHECKING:
+    from .web import ResidentSite
+
+# Each status as a plain sentence of what it means (its word is STATUS_NAMES, the one staff see).
+MEANINGS = {
+    "received": N_("We have received your consultation. A member of staff will look at it."),
+    "in_progress": N_("A member of staff is working on your consultation."),
+    "answered": N_("We have replied. The reply is below."),
+    "closed": N_("This consultation is closed."),
+}
+
+
+class StatusViews:
+    def __init__(self, site: ResidentSite) -> None:
+        self.site = site
+        self.submissions = Submissions(site.store, site.settings.time_zone)
+        self.zone = ZoneInfo(site.settings.time_zone)
+        self.tries = Tries()
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/a/{slug}/status", self.status_form, methods=["GET"]),
+            Route("/a/{slug}/status", self.site._form_view(self._look), methods=["POST"]),
+        ]
+
+    @staticmethod
+    def link(live: LiveApp) -> str | None:
+        """The status page of a consultation app, for its start and confirmation pages: always the public
+        address, also when those pages are shown at the counter, whose own addresses differ."""
+        return f"/a/{quote(live.slug)}/status" if live.spec.kind == "consultation" else None
+
+    def _consultation(self, request: Request) -> LiveApp | Response:
+        # A retired consultation keeps its status page: its replies are still to be read.
+        live = self.site._app(request, retired_ok=True)
+        if isinstance(live, Response) or live.spec.kind == "consultation":
+            return live
+        return self.site.not_found(request)
+
+    async def status_form(self, request: Request) -> Response:
+        return await run_in_threadpool(self._form, request)
+
+    def _form(self, request: Request) -> Response:
+        live = self._consultation(request)
+        return live if isinstance(live, Response) else self._page(request, live)
+
+    def _page(self, request: Request, live: LiveApp, status: int = 200, *, values: dict[str, str] | None = None,
+              errors: dict[str, str] | None = None, notice: str | None = None, call: bool = False,
+              found: Submission | None = None) -> Response:
+        errors = errors or {}
+        action = self.site._url(live, "/status")
+        return self.site.render(
+            request, "status.html", status, spec=live.spec, app=live,
+            title=N_("Your consultation") if found else N_("Check your consultation"),
+            values=values or {}, errors=errors, notice=notice, call=call, action=action,
+            error_links=[{"field_id": f"f-{k}", "text": v} for k, v in errors.items()],
+            found=self._found(found, self.site.translator(request).lang) if found else None,
+            back_url=action if found else self.site._url(live))
+
+    def _found(self, submission: Submission, lang: str) -> dict[str, Any]:
+        return {"reference": submission.reference, "word": STATUS_NAMES[submission.status],
+                "meaning": MEANINGS[submission.status], "sent": self._when(submission.created_at, lang),
+                "reply": submission.reply or None, "reply_lang": submission.lang,
+                "replied": self._when(submission.replied_at, lang) if submission.replied_at else None}
+
+    def _when(self, moment: dt.datetime, lang: str) -> str:
+        """A moment with the era year, in the city's time: 令和8年（2026年）11月2日 9:30."""
+        local = as_utc(moment).astimezone(self.zone)
+        return f"{format_date(local.date(), lang)}{' ' if lang.startswith('ja') else ', '}{clock_time(local)}"
+
+    def _look(self, request: Request, form: MultiDict) -> Response:
+        live = self._consultation(request)
+        if isinstance(live, Response):
+            return live
+        tr = self.site.translator(request)
+        lookup = read_lookup(request, form, self.site.secret, self.tries, tr)
+        if lookup.bot:
+            return RedirectResponse(request.url.path, status_code=303)
+        if not lookup.ready:
+            return self._page(request, live, lookup.status, values=lookup.values, errors=lookup.errors,
+                              notice=lookup.notice)
+        try:
+            found = self.submissions.check(live.app_id, lookup.reference, lookup.last4)
+        except SubmissionRefused as refused:
+            self.tries.failed(lookup.client)
+            return self._page(request, live, 422, values=lookup.values, notice=tr.gettext(refused.msgid),
+                              call=refused.msgid == TOO_MANY_TRIES)
+        return self._page(request, live, found=found)

@@ -1,0 +1,256 @@
+"""What a survey's submissions add up to: how many came in, on which days, through which access point, and
+for each question the counts of its choices or a histogram of its numbers and ratings.
+
+Free text is never summarised: for a text question (and a name, an address, a phone number, a date …)
+only the number of residents who answered is counted. Labels are the newest published version's; an
+answer is counted as its own version asked it (a question whose type changed is counted as answered only,
+so that free text sent to an old text question can never turn up as a chart's label). Read a batch at a
+time, in flat memory however many submissions there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+
+from widgets import N_, AppSpec, Question
+from widgets.rating import SCALE, Rating
+from widgets.single_choice import ChoiceBase
+from widgets.yes_no import ANSWERS
+
+from .i18n import Translator
+from .models import AccessPoint
+from .store import Store, as_utc
+from .submissions import SubmissionFilter, Submissions
+
+DIRECT = N_("Direct (no QR code)")
+CHOICE_TYPES = frozenset({"single_choice", "multiple_choice", "dropdown", "yes_no"})
+# A number question whose whole answers span fewer values than this gets a bar for each value.
+SMALL_RANGE = 12
+BINS = 10  # about this many bars otherwise
+
+Kind = Literal["choices", "histogram", "text"]
+
+
+@dataclass(frozen=True)
+class Count:
+    """One bar: the stored value (an option's value, a rating, a number's bin as "[10,20)"), what it reads as,
+    and how many residents gave it."""
+
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    key: str
+    label: str
+    type: str  # the widget's type in the newest version
+    kind: Kind
+    answered: int  # residents who answered it (with a multiple choice, each once)
+    counts: list[Count] = field(default_factory=list)  # none for "text": its answers are never summarised
+
+
+@dataclass(frozen=True)
+class Summary:
+    title: str
+    total: int
+    per_day: list[tuple[dt.date, int]]  # days in the city's zone, from the first submission's to the last, gaps as 0
+    per_access_point: list[Count]  # value: the access point's code, "" for those who came directly
+    questions: list[QuestionSummary]
+
+    def question(self, key: str) -> QuestionSummary | None:
+        return next((q for q in self.questions if q.key == key), None)
+
+
+def kind_of(question_type: str) -> Kind:
+    if question_type in CHOICE_TYPES:
+        return "choices"
+    return "histogram" if question_type in ("number", "rating") else "text"
+
+
+def _family(question_type: str) -> str:
+    """Answers of two versions are counted together only when their questions store the same kind of value."""
+    return question_type if question_type in ("number", "rating") else kind_of(question_type)
+
+
+def _answered(value: Any) -> bool:
+    return value is not None and value != "" and value != [] and value != {}
+
+
+class _Catalogue:
+    """Every question the app has asked, the newest version's first; each option's newest label."""
+
+    def __init__(self, tr: Translator) -> None:
+        self.tr = tr
+        self.questions: dict[str, Question] = {}  # key -> the newest version's question
+        self.labels: dict[str, dict[str, str]] = {}  # key -> option value -> label, the newest first
+        self.families: dict[int, dict[str, str]] = {}  # version id -> key -> family
+
+    def add(self, version_id: int | None, spec: AppSpec) -> None:
+        families = {}
+        for question in spec.questions():
+            families[question.key] = _family(question.type)
+            self.questions.setdefault(question.key, question)
+            if _family(question.type) != _family(self.questions[question.key].type):
+                continue  # its old options mean something else now
+            labels = self.labels.setdefault(question.key, {})
+            if isinstance(question, ChoiceBase):
+                for option in question.options:
+                    labels.setdefault(option.value, self.tr.text(option.label))
+            elif question.type == "yes_no":
+                for value, msgid in ANSWERS.items():
+                    labels.setdefault(value, self.tr.gettext(msgid))
+        if version_id is not None:
+            self.families[version_id] = families
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.answered = 0
+        self.values: Counter[Any] = Counter()  # distinct values only: counts and amounts repeat a lot
+
+
+def summarise(store: Store, app_id: int, where: SubmissionFilter | None = None, time_zone: str = "Asia/Tokyo",
+              *, lang: str = "ja") -> Summary:
+    """The summary of the app's submissions that match `where`, with labels in `lang`."""
+    tr = Translator(lang)
+    zone = ZoneInfo(time_zone)
+    catalogue = _Catalogue(tr)
+    now, shown = store.now(), None
+    for version in store.versions(app_id):  # the newest first; never one cancelled or not yet out
+        if version.cancelled_at is None and as_utc(version.published_at) <= now:
+            shown = shown or store.version_spec(version.id)
+            catalogue.add(version.id, store.version_spec(version.id))
+    if shown is None:
+        app = store.app_by_id(app_id)
+        if app is not None:  # nothing published yet: the draft's questions, with nothing to count
+            shown = AppSpec.model_validate(app.draft_spec)
+            catalogue.add(None, shown)
+    title = tr.text(shown.title) if shown is not None else ""
+
+    tallies: dict[str, _Tally] = {}
+    days: Counter[dt.date] = Counter()
+    points: Counter[str] = Counter()
+    total = 0
+    for batch in Submissions(store, time_zone).batches(app_id, where):
+        for submission in batch:
+            total += 1
+            days[as_utc(submission.created_at).astimezone(zone).date()] += 1
+            points[submission.access_point or ""] += 1
+            if submission.version_id not in catalogue.families:
+                catalogue.add(submission.version_id, store.version_spec(submission.version_id))
+            answers = submission.answers or {}
+            for key, family in catalogue.families[submission.version_id].items():
+                value = answers.get(key)
+                if not _answered(value):
+                    continue
+                tally = tallies.setdefault(key, _Tally())
+                tally.answered += 1
+                if family == _family(catalogue.questions[key].type):
+                    _count(tally, family, value)
+
+    # The newest version's questions in its order, then any asked only by an older version.
+    questions = [_question(catalogue, question, tallies.get(key) or _Tally(), tr)
+                 for key, question in catalogue.questions.items()]
+    return Summary(title=title, total=total, per_day=_per_day(days), questions=questions,
+                   per_access_point=_per_access_point(store, app_id, points, tr))
+
+
+def _count(tally: _Tally, family: str, value: Any) -> None:
+    if family == "choices":
+        if isinstance(value, str):
+            tally.values[value] += 1
+        elif isinstance(value, list):  # a multiple choice: each option once, however it was stored
+            tally.values.update({v for v in value if isinstance(v, str)})
+    elif family in ("number", "rating") and isinstance(value, int | float) and not isinstance(value, bool):
+        if math.isfinite(value):
+            tally.values[value] += 1
+
+
+def _question(catalogue: _Catalogue, question: Question, tally: _Tally, tr: Translator) -> QuestionSummary:
+    kind = kind_of(question.type)
+    counts: list[Count] = []
+    if kind == "choices":
+        counts = _choice_counts(catalogue, question, tally)
+    elif isinstance(question, Rating):
+        counts = [Count(str(n), f"{n} {question.words(n, tr)}", tally.values.get(n, 0)) for n in SCALE]
+    elif kind == "histogram":
+        counts = number_bins(tally.values, tr)
+    return QuestionSummary(key=question.key, label=tr.text(question.label), type=question.type, kind=kind,
+                           answered=tally.answered, counts=counts)
+
+
+def _choice_counts(catalogue: _Catalogue, question: Question, tally: _Tally) -> list[Count]:
+    """The newest version's options in their order, then any option since removed that residents chose."""
+    labels = catalogue.labels.get(question.key, {})
+    current = question.option_values()
+    removed = [v for v in labels if v not in current and tally.values.get(v)]
+    unknown = sorted(v for v in tally.values if v not in labels)  # never an option: shown as stored
+    return [Count(v, labels.get(v, v), tally.values.get(v, 0)) for v in [*current, *removed, *unknown]]
+
+
+def number_bins(values: Counter[Any], tr: Translator) -> list[Count]:
+    """A histogram of numbers: a bar for each whole number when they span few, else about ten bars of a
+    readable width (1, 2, 2.5 or 5 times a power of ten; whole numbers for whole answers)."""
+    if not values:
+        return []
+    numbers = Counter({Decimal(str(v)): c for v, c in values.items()})
+    low, high = min(numbers), max(numbers)
+    whole = all(n == n.to_integral_value() for n in numbers)
+    if whole and high - low < SMALL_RANGE:
+        return [Count(str(n), f"{n:,}", numbers.get(Decimal(n), 0)) for n in range(int(low), int(high) + 1)]
+    step = _step((high - low) / BINS, whole)
+    start = (low / step).to_integral_value(rounding="ROUND_FLOOR") * step
+    bars = [0] * (int((high - start) // step) + 1)
+    for number, count in numbers.items():
+        bars[int((number - start) // step)] += count
+    counts = []
+    for index, count in enumerate(bars):
+        first, end = start + index * step, start + (index + 1) * step
+        label = (f"{_plain(first)}–{_plain(end - 1)}" if whole
+                 else tr.gettext(N_("{low} to under {high}")).format(low=_plain(first), high=_plain(end)))
+        counts.append(Count(f"[{_plain(first, grouped=False)},{_plain(end, grouped=False)})", label, count))
+    return counts
+
+
+def _step(rough: Decimal, whole: bool) -> Decimal:
+    power = Decimal(10) ** math.floor(math.log10(rough)) if rough > 0 else Decimal(1)
+    for factor in ("1", "2", "2.5", "5", "10"):
+        step = Decimal(factor) * power
+        if step >= rough and (not whole or step == step.to_integral_value()):
+            return max(step, Decimal(1)) if whole else step
+    return Decimal(10) * power
+
+
+def _plain(number: Decimal, *, grouped: bool = True) -> str:
+    text = format(number.normalize(), ",f" if grouped else "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def _per_day(days: Counter[dt.date]) -> list[tuple[dt.date, int]]:
+    """Every day from the first submission's to the last one's, days with nothing included."""
+    if not days:
+        return []
+    first, last = min(days), max(days)
+    return [(first + dt.timedelta(days=n), days.get(first + dt.timedelta(days=n), 0))
+            for n in range((last - first).days + 1)]
+
+
+def _per_access_point(store: Store, app_id: int, counted: Counter[str], tr: Translator) -> list[Count]:
+    """Each access point of the app, oldest first (one no longer in use only if something came through it),
+    then those who came directly."""
+    with store.session() as s:
+        points = list(s.exec(select(AccessPoint).where(AccessPoint.app_id == app_id).order_by(AccessPoint.id)))
+    rows = [Count(p.code, p.label, counted.get(p.code, 0)) for p in points if p.active or counted.get(p.code)]
+    known = {p.code for p in points}
+    rows += [Count(code, code, n) for code, n in sorted(counted.items()) if code and code not in known]
+    return [*rows, Count("", tr.gettext(DIRECT), counted.get("", 0))]
