@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -121,3 +122,28 @@ def table(rows: list[list[str]]) -> str:
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def postgres_schema(url: str, skipped: list[str]) -> Iterator[str | None]:
+    """A URL to a schema of our own on the local PostgreSQL, dropped afterwards (as the tests do); None,
+    with the reason added to `skipped`, when the server cannot be reached."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(url, connect_args={"connect_timeout": 3})
+    schema = "madoguchi_bench_" + secrets.token_hex(4)
+    try:
+        with admin.begin() as c:
+            c.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as error:  # noqa: BLE001 - any failure to reach the server means: skip, saying why
+        skipped.append(f"SKIP PostgreSQL: not reachable at 127.0.0.1:5432 (database 'test', user 'postgres'): "
+                       f"{str(error).splitlines()[0]}")
+        admin.dispose()
+        yield None
+        return
+    try:
+        yield f"{url}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as c:
+            c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()

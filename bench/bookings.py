@@ -22,24 +22,21 @@ is wrong (an overbooking is a bug, not a figure).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import math
 import multiprocessing
-import secrets
 import statistics
 import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from benchlib import survey, table
-from sqlalchemy import create_engine, text
+from benchlib import postgres_schema, survey, table
 
 from generated_apps.bookings import WEEKDAYS, BookingRefused, Bookings
 from generated_apps.store import Store
@@ -282,29 +279,6 @@ def bench_database(database: str, url: str, args: argparse.Namespace, with_proce
         store.engine.dispose()
 
 
-@contextlib.contextmanager
-def postgres_schema() -> Iterator[str | None]:
-    """A URL to a schema of our own on the local PostgreSQL, dropped afterwards (as the tests do); None,
-    with the reason in `SKIPPED`, when the server cannot be reached."""
-    admin = create_engine(POSTGRES, connect_args={"connect_timeout": 3})
-    schema = "madoguchi_bench_" + secrets.token_hex(4)
-    try:
-        with admin.begin() as c:
-            c.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as error:  # noqa: BLE001 - any failure to reach the server means: skip, saying why
-        SKIPPED.append(f"SKIP PostgreSQL: not reachable at 127.0.0.1:5432 (database 'test', user 'postgres'): "
-                       f"{str(error).splitlines()[0]}")
-        admin.dispose()
-        yield None
-        return
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as c:
-            c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()
-
-
 SKIPPED: list[str] = []
 
 
@@ -324,7 +298,7 @@ def main() -> int:
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="madoguchi-bench-") as tmp:
         results += bench_database("SQLite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args, with_processes=False)
-    with postgres_schema() as url:
+    with postgres_schema(POSTGRES, SKIPPED) as url:
         if url is not None:
             results += bench_database("PostgreSQL", url, args, with_processes=True)
 

@@ -26,13 +26,11 @@ A benchmark: the times pass or fail nothing; it exits 1 only when a row count is
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import datetime as dt
 import json
 import multiprocessing
 import resource
-import secrets
 import statistics
 import sys
 import tempfile
@@ -40,8 +38,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from benchlib import table
-from sqlalchemy import create_engine, text
+from benchlib import postgres_schema, table
+from sqlalchemy import text
 
 from generated_apps import exports
 from generated_apps.models import Submission
@@ -272,26 +270,6 @@ def paging(database: str, store: Store, app_id: int, n: int, runs: int) -> list[
     return out
 
 
-@contextlib.contextmanager
-def postgres_schema() -> Iterator[str | None]:
-    """A URL to a schema of our own on the local PostgreSQL, dropped afterwards; None when unreachable."""
-    admin = create_engine(POSTGRES, connect_args={"connect_timeout": 3})
-    schema = "madoguchi_bench_" + secrets.token_hex(4)
-    try:
-        with admin.begin() as c:
-            c.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as error:  # noqa: BLE001 - any failure to reach the server means: skip, saying why
-        SKIPPED.append(f"SKIP PostgreSQL: not reachable at 127.0.0.1:5432 (database 'test', user 'postgres'): "
-                       f"{str(error).splitlines()[0]}")
-        admin.dispose()
-        yield None
-        return
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as c:
-            c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()
 
 
 def main() -> int:
@@ -331,7 +309,7 @@ def main() -> int:
         store.engine.dispose()
 
     if not args.no_postgres:
-        with postgres_schema() as pg_url:
+        with postgres_schema(POSTGRES, SKIPPED) as pg_url:
             if pg_url is not None:
                 store = Store.open(pg_url)
                 try:
