@@ -176,3 +176,25 @@ def test_the_emergency_banner_set_by_an_admin_shows_on_resident_pages_without_vi
     finally:
         page.get_by_role("button", name="Clear the banner").click()
         page.get_by_text("No banner is shown.").wait_for()
+
+
+def test_the_submission_screens_and_counter_entry_have_no_accessibility_violations(staff_page, axe):
+    """The table, the charts and, at a resident's phone width, counter entry (resident pages with the staff
+    strip, checked as resident pages are: WCAG 2.2 AA and the AAA criteria of ACCESSIBILITY.md)."""
+    page = staff_page
+    href = page.locator("[data-slug=citizen-survey] a[href*='/apps/']").first.get_attribute("href")
+    app_id = re.search(r"/apps/(\d+)", href).group(1)
+    page.goto(f"/staff/apps/{app_id}/submissions")
+    page.get_by_role("heading", level=1, name=re.compile("Submissions")).wait_for()
+    assert axe_violations(page) == []
+    page.goto(f"/staff/apps/{app_id}/charts")
+    page.get_by_role("heading", level=1).wait_for()
+    assert axe_violations(page) == []
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/staff/counter/{app_id}")
+    assert page.locator(".counter-strip").count() == 1
+    axe.assert_none(page, "counter entry: the start page")
+    page.locator("main a.button").click()
+    page.wait_for_url(re.compile(rf"/staff/counter/{app_id}/p/1$"))
+    axe.assert_none(page, "counter entry: the first question")
