@@ -51,7 +51,7 @@ from widgets import AppSpec
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CHUNK = 10_000  # rows per transaction while filling
 SPEC = {
-    "slug": "bench-survey", "kind": "form", "title": {"ja": "市民アンケート（ベンチ）"},
+    "slug": "bench-survey", "kind": "form", "title": {"ja": "市民アンケート（ベンチ）"}, "languages": ["ja"],
     "contact": {"phone": "0142-23-3331"}, "lifecycle": {"retention_days": 365, "no_end": True},
     "pages": [
         {"widgets": [{"type": "single_choice", "key": "town", "label": {"ja": "お住まいの地区"},

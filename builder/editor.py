@@ -14,7 +14,7 @@ from typing import Any
 
 from nicegui import background_tasks, run, ui
 
-from generated_apps.i18n import UI_LANGS
+from generated_apps.i18n import LANG_NAMES, UI_LANGS
 from generated_apps.models import App, StaffUser
 from generated_apps.store import EditConflict, SlugTaken, Store
 from widgets import REGISTRY, WIDGET_TYPES, AppSpec, LocalizedText, lint
@@ -296,22 +296,23 @@ class Editor:
     def checklist(self) -> None:
         issues = self._issues
         errors = [i for i in issues if i.level == "error"]
-        warnings = [i for i in issues if i.level != "error"]
+        warnings = [i for i in issues if i.level == "warning"]  # advice counts for neither
         with ui.card().classes("w-full q-mb-md mdg-checklist"):
             ui.label(_("Checklist")).classes("text-h6").props('role="heading" aria-level="2"')
-            if not issues:
+            if not errors and not warnings:
                 ui.label(_("No problems found. The app is ready to publish.")).classes("text-positive")
             ui.label(_("{errors} to fix before publishing, {warnings} to consider",
                        errors=len(errors), warnings=len(warnings))).classes("text-body2").props('role="status"')
             with ui.element("ul").classes("q-pl-none mdg-issues"):
                 for issue in issues:
                     with ui.element("li").classes("row no-wrap items-start q-mb-xs"):
-                        ui.icon("error" if issue.level == "error" else "info",
-                                color="negative" if issue.level == "error" else "warning").props('aria-hidden="true"')
+                        icon, color = {"error": ("error", "negative"), "warning": ("info", "warning")}.get(
+                            issue.level, ("lightbulb", "grey-7"))  # advice: calm, it never blocks
+                        ui.icon(icon, color=color).props('aria-hidden="true"')
                         where = ""
                         if issue.page is not None:
                             where = _("Page {number}", number=issue.page + 1) + ": "
-                        kind = _("Error") if issue.level == "error" else _("Warning")
+                        kind = {"error": _("Error"), "warning": _("Warning")}.get(issue.level) or _("Advice")
                         text = f"{kind}: {where}{_(issue.msgid, **issue.params) if issue.params else _(issue.msgid)}"
                         if issue.page is None:
                             target = ("settings", 0, 0)
@@ -378,8 +379,7 @@ class Editor:
 
     def _preview_languages(self) -> dict[str, str]:
         """The app's languages that the resident pages' interface speaks."""
-        names = {"ja": "日本語", "en": "English"}
-        return {lang: names.get(lang, lang) for lang in self.editing.app_spec().languages if lang in UI_LANGS}
+        return {lang: LANG_NAMES[lang] for lang in self.editing.app_spec().languages if lang in UI_LANGS}
 
     def _update_preview_languages(self) -> None:
         """After the app's languages changed in the settings: offer those, and leave one that went."""

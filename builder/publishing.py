@@ -169,7 +169,8 @@ class PublishingPage:
     def publish_card(self, state: AppState, spec: AppSpec) -> None:
         issues = lint(spec, self.store.facility_ids())
         errors = [i for i in issues if i.level == "error"]
-        warnings = [i for i in issues if i.level != "error"]
+        warnings = [i for i in issues if i.level == "warning"]
+        advice = [i for i in issues if i.level == "advice"]  # shown, never to acknowledge
         retired = state.status == "retired"
         with ui.card().classes("w-full q-gutter-sm"):
             ui.label(_("Re-open the app") if retired else _("Publish")).classes("text-h6").props(
@@ -183,6 +184,9 @@ class PublishingPage:
                 ui.label(_("Consider these warnings:")).classes("text-body1")
                 self.issue_list(warnings)
                 acknowledged = ui.checkbox(_("I have read the warnings and want to publish anyway")).mark("acknowledge")
+            if advice:
+                ui.label(_("Advice (it does not stop publishing):")).classes("text-body1 text-grey-8")
+                self.issue_list(advice)
             when = self.when_picker(allow_later=not retired, later_label=_("At a set time (schedule)"))
             revision = state.app.revision
 

@@ -1,4 +1,5 @@
-"""The app lint: what must be fixed before an app is published (errors) and what should be (warnings).
+"""The app lint: what must be fixed before an app is published (errors), what should be (warnings), and
+advice that never stops publishing (the Easy Japanese checklist).
 
 Each issue names where it is (page and widget index, from 0, and the question's data key) and
 says what is wrong as a msgid with parameters, so the builder can show it in the staff's language.
@@ -13,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from . import markup
+from . import easy_japanese, markup
 from .base import Question, Widget
 from .dropdown import DROPDOWN_MIN_OPTIONS, Dropdown
 from .image import Image
@@ -26,8 +27,15 @@ from .slot_picker import SlotPicker
 from .spec import AppSpec
 from .text import N_, LocalizedText
 
-# Longest sentence, in characters, that older residents read comfortably.
+# Longest sentence, in characters (Japanese, Chinese) or words (English, Korean, Vietnamese), that older
+# residents read comfortably.
 SENTENCE_LIMIT = 60
+SENTENCE_WORDS = 25
+_CHARACTER_LANGS = {"ja", "ja-x-easy", "zh-Hans"}
+# Each language's own name, shown to staff as it is (a code such as zh-Hans says little).
+LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "zh-Hans": "简体中文", "ko": "한국어", "vi": "Tiếng Việt",
+                  "ja-x-easy": "やさしい日本語"}
+_LEVELS = {"error": 0, "warning": 1, "advice": 2}
 _SENTENCE_END = re.compile(r"[。．！？!?\n]|\.(?=\s|$)")
 # Fields whose text is formatted (markup.py): counted and checked as the resident reads them.
 _FORMATTED = {(Paragraph, "text"), (Notice, "body")}
@@ -35,7 +43,7 @@ _FORMATTED = {(Paragraph, "text"), (Notice, "body")}
 
 @dataclass(frozen=True)
 class LintIssue:
-    level: Literal["error", "warning"]
+    level: Literal["error", "warning", "advice"]  # advice is never counted against publishing
     code: str  # stable name of the check: "duplicate-key", "long-sentence", …
     msgid: str  # English message with {placeholders}, for gettext
     params: Mapping[str, Any] = field(default_factory=dict, hash=False)
@@ -57,10 +65,10 @@ def lint(spec: AppSpec, facilities: Collection[int] | None = None) -> list[LintI
     facilities taking bookings now, where the caller knows them (slot pickers must name one)."""
     texts = list(_texts(spec))  # walked once: the builder lints at every keystroke
     issues: list[LintIssue] = [*_blank_texts(texts), *_keys(spec), *_conditions(spec), *_links(texts),
-                               *_questions_per_page(spec), *_dropdowns(spec), *_long_sentences(texts),
+                               *_questions_per_page(spec), *_dropdowns(spec), *_long_sentences(spec, texts),
                                *_translations(spec, texts), *_policy(spec), *_bookings(spec, facilities),
-                               *_consultations(spec)]
-    return sorted(issues, key=lambda i: (i.level != "error", -1 if i.page is None else i.page, i.widget or 0))
+                               *_consultations(spec), *_easy_japanese(spec, texts)]
+    return sorted(issues, key=lambda i: (_LEVELS[i.level], -1 if i.page is None else i.page, i.widget or 0))
 
 
 @dataclass(frozen=True)
@@ -191,19 +199,46 @@ def _dropdowns(spec: AppSpec) -> Iterator[LintIssue]:
                                 {"count": len(widget.options), "min": DROPDOWN_MIN_OPTIONS}, p, w, widget.key)
 
 
-def _long_sentences(texts: list[_Text]) -> Iterator[LintIssue]:
+def _long_sentences(spec: AppSpec, texts: list[_Text]) -> Iterator[LintIssue]:
+    """One warning per widget (or per app or page text) and language: its longest sentence, and every field
+    that has one too long."""
+    found: dict[tuple[int | None, int | None, str], tuple[int, str, list[_Text]]] = {}
     for t in texts:
-        text = markup.plain_text(t.text.root["ja"]) if t.formatted else t.text.root["ja"]
-        for sentence in _SENTENCE_END.split(text):
-            sentence = sentence.strip()
-            if len(sentence) > SENTENCE_LIMIT:
-                yield LintIssue("warning", "long-sentence",
-                                N_("A sentence of {length} characters is hard to read: keep sentences under {limit} ({start}…)"),
-                                {"length": len(sentence), "limit": SENTENCE_LIMIT, "start": sentence[:15], "field": t.path},
-                                t.page, t.widget, _key_of(t.owner))
+        for lang in spec.languages:
+            if lang not in t.text.root:
+                continue
+            in_words = lang not in _CHARACTER_LANGS
+            limit = SENTENCE_WORDS if in_words else SENTENCE_LIMIT
+            longest = max(sentences(t.text.root[lang], t.formatted), key=lambda s: _length(s, in_words), default="")
+            if _length(longest, in_words) > limit:
+                length, start, fields = found.get((t.page, t.widget, lang), (0, "", []))
+                if _length(longest, in_words) > length:
+                    length, start = _length(longest, in_words), longest
+                found[(t.page, t.widget, lang)] = (length, start, [*fields, t])
+    for (page, widget, lang), (length, start, fields) in found.items():
+        in_words = lang not in _CHARACTER_LANGS
+        msgid = (N_("A sentence of {length} words in {fields} is hard to read: keep sentences under {limit} words ({start}…)")
+                 if in_words else
+                 N_("A sentence of {length} characters in {fields} is hard to read: keep sentences under {limit} ({start}…)"))
+        params = {"length": length, "limit": SENTENCE_WORDS if in_words else SENTENCE_LIMIT,
+                  "start": " ".join(start.split()[:5]) if in_words else start[:15],
+                  "field": fields[0].path, "fields": ", ".join(t.path for t in fields), "lang": lang}
+        yield LintIssue("warning", "long-sentence", msgid, params, page, widget, _key_of(fields[0].owner))
+
+
+def sentences(text: str, formatted: bool = False) -> list[str]:
+    """The sentences of a text as residents read it (markup removed), stripped, none empty."""
+    plain = markup.plain_text(text) if formatted else text
+    return [s.strip() for s in _SENTENCE_END.split(plain) if s.strip()]
+
+
+def _length(sentence: str, in_words: bool) -> int:
+    return len(sentence.split()) if in_words else len(sentence)
 
 
 def _translations(spec: AppSpec, texts: list[_Text]) -> Iterator[LintIssue]:
+    """Every text written in Japanese must be there in each language the app offers: a resident who chose
+    it would otherwise meet Japanese in the middle of the page. Optional texts left out are not asked for."""
     missing: dict[tuple[int | None, int | None, str], list[_Text]] = {}
     for t in texts:
         if t.text.is_blank():
@@ -212,8 +247,47 @@ def _translations(spec: AppSpec, texts: list[_Text]) -> Iterator[LintIssue]:
             if lang != "ja" and lang not in t.text.root:
                 missing.setdefault((t.page, t.widget, lang), []).append(t)
     for (page, widget, lang), texts in missing.items():
-        yield LintIssue("warning", "missing-translation", N_("Text in {lang} is missing: {fields}"),
-                        {"lang": lang, "fields": ", ".join(t.path for t in texts)}, page, widget, _key_of(texts[0].owner))
+        yield LintIssue("error", "missing-translation",
+                        N_("Text in {language} is missing: {fields}. Write it, or take {language} off the app's languages"),
+                        {"lang": lang, "language": LANGUAGE_NAMES[lang], "fields": ", ".join(t.path for t in texts)},
+                        page, widget, _key_of(texts[0].owner))
+
+
+_EASY_JAPANESE = {
+    "easy-long-sentence": N_("Easy Japanese, short sentences: a sentence in {fields} has {length} characters. "
+                             "Split it into sentences of {limit} characters or fewer ({start}…)"),
+    "easy-double-negative": N_("Easy Japanese, no double negatives: {fields} says \u201c{phrase}\u201d. "
+                               "Say it the positive way, e.g. 〜します or 〜てください"),
+    "easy-loanwords": N_("Easy Japanese, few loanwords: a sentence in {fields} has {count} katakana words ({words}). "
+                         "Use everyday Japanese words, or explain each one"),
+    "easy-kanji": N_("Easy Japanese, few kanji: {percent}% of {fields} is kanji. Write more words in hiragana "
+                     "(at most {limit}%)"),
+}
+_EASY_JAPANESE_KINDS = {"form", "consultation", "reservation"}  # apps residents fill in, not notices
+
+
+def _easy_japanese(spec: AppSpec, texts: list[_Text]) -> Iterator[LintIssue]:
+    """The Easy Japanese checklist, as advice: one line per widget and rule, its worst case, and the fields."""
+    if "ja-x-easy" not in spec.languages:
+        if spec.kind in _EASY_JAPANESE_KINDS:
+            yield LintIssue("advice", "suggest-easy-japanese",
+                            N_("Consider an Easy Japanese (やさしい日本語) version: older residents and residents from "
+                               "abroad read it more easily. Add it under App settings, Languages"))
+        return
+    worst: dict[tuple[int | None, int | None, str], tuple[easy_japanese.Finding, list[_Text]]] = {}
+    for t in texts:
+        text = t.text.root.get("ja-x-easy")
+        if text is None:
+            continue
+        for finding in easy_japanese.check(text, sentences(text, t.formatted)):
+            where = (t.page, t.widget, finding.rule)
+            kept, fields = worst.get(where, (finding, []))
+            if finding.severity > kept.severity:
+                kept = finding
+            worst[where] = (kept, fields if t in fields else [*fields, t])
+    for (page, widget, rule), (finding, fields) in worst.items():
+        yield LintIssue("advice", rule, _EASY_JAPANESE[rule], {**finding.params, "fields": ", ".join(t.path for t in fields)},
+                        page, widget, _key_of(fields[0].owner))
 
 
 def _policy(spec: AppSpec) -> Iterator[LintIssue]:

@@ -92,8 +92,9 @@ def test_the_gallery_module_does_not_import_nicegui():
     assert result.stdout.strip() == "False"
 
 
-def test_each_template_has_no_lint_issue(found):
-    assert [str(issue) for issue in lint(found.spec)] == []
+def test_each_template_has_no_lint_error_nor_warning(found):
+    # Advice (an Easy Japanese version, say) is for the staff who adapt the template; it never blocks.
+    assert [str(issue) for issue in lint(found.spec) if issue.level != "advice"] == []
 
 
 def test_the_slug_is_the_file_name_and_short(found):

@@ -206,7 +206,7 @@ async def test_an_admin_who_lost_the_role_meanwhile_is_refused_and_that_is_audit
 
 async def test_a_consultation_has_no_open_data_control(signed_in):
     spec = survey_spec() | {"slug": "soudan", "kind": "consultation"}
-    spec["pages"].append({"widgets": [{"type": "phone", "key": "phone", "label": {"ja": "電話番号"}}]})
+    spec["pages"].append({"widgets": [{"type": "phone", "key": "phone", "label": {"ja": "電話番号", "en": "Phone"}}]})
     app_id = publish(signed_in.store, spec)
     await signed_in.open(f"/apps/{app_id}/charts")
     await signed_in.should_see("0 submissions")

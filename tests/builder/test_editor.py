@@ -56,6 +56,13 @@ async def test_an_app_is_created_from_each_template(signed_in, template):
     await signed_in.should_see("Draft: residents cannot see this app")
 
 
+async def test_the_checklist_lists_advice_apart_without_counting_it(signed_in):
+    await create_from(signed_in, "citizen-survey")  # no error nor warning; advised an Easy Japanese version
+    await signed_in.should_see("No problems found. The app is ready to publish.")
+    await signed_in.should_see("0 to fix before publishing, 0 to consider")
+    await signed_in.should_see("Advice: Consider an Easy Japanese", retries=5)
+
+
 async def test_a_second_app_from_one_template_gets_its_own_address(signed_in):
     first = await create_from(signed_in, "citizen-survey")
     second = await create_from(signed_in, "citizen-survey")

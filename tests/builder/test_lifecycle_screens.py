@@ -84,13 +84,24 @@ async def test_lint_errors_block_the_publish_button_with_the_list(admin_in):
 async def test_warnings_must_be_ticked_before_publishing(admin_in):
     store = admin_in.store
     spec = template("notice").spec
-    app = store.create_app(spec.model_copy(update={"title": LocalizedText({"ja": "英語のないお知らせ"})}), by="suzuki")
+    long_title = LocalizedText({"ja": "とても" * 20 + "長い題名のお知らせ", "en": "A notice with a long title"})
+    app = store.create_app(spec.model_copy(update={"title": long_title}), by="suzuki")  # a long sentence: a warning
     await admin_in.open(f"/apps/{app.id}/publishing")
     await admin_in.should_see("Consider these warnings:")
     admin_in.find(marker="publish").click()
     await admin_in.should_see("Tick the box to confirm that you have read the warnings")
     assert store.versions(app.id) == []
     admin_in.find(marker="acknowledge").click()
+    admin_in.find(marker="publish").click()
+    await until(lambda: len(store.versions(app.id)) == 1)
+
+
+async def test_advice_is_shown_but_never_needs_ticking(admin_in):
+    store = admin_in.store
+    app = new_app(store)  # a form without an Easy Japanese version: advised to have one
+    await admin_in.open(f"/apps/{app.id}/publishing")
+    await admin_in.should_see("Advice (it does not stop publishing):")
+    await admin_in.should_see("Consider an Easy Japanese", retries=SLOW)
     admin_in.find(marker="publish").click()
     await until(lambda: len(store.versions(app.id)) == 1)
 

@@ -303,7 +303,7 @@ def test_the_file_is_named_after_the_app_and_the_time_in_the_city(store, tmp_pat
 def test_two_questions_with_one_label_are_told_apart_by_their_keys(store):
     store.clock = Clock(T0)
     twin = spec(2)
-    twin["pages"][2]["widgets"][0]["label"] = {"ja": "お名前"}
+    twin["pages"][2]["widgets"][0]["label"] = {"ja": "お名前", "en": "Name"}
     app_id = publish(store, 2)
     app = store.app_by_id(app_id)
     store.save_draft(app_id, AppSpec.model_validate(twin), revision=app.revision, by="suzuki")

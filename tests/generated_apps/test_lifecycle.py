@@ -194,7 +194,8 @@ def test_publishing_is_refused_with_every_lint_error_and_the_missing_policy_fiel
 
 
 def test_warnings_must_be_acknowledged_and_the_draft_must_be_the_one_reviewed(any_store, example_spec, clock):  # noqa: F811
-    example_spec["pages"][2]["widgets"][0]["label"] = {"ja": "お住まいの町名"}  # English missing: a warning
+    example_spec["pages"][2]["widgets"].append(  # a second question on the page: a warning
+        {"type": "short_text", "key": "street", "required": False, "label": {"ja": "番地", "en": "Street"}})
     app = any_store.create_app(AppSpec.model_validate(example_spec), by="suzuki")
     with pytest.raises(LifecycleRefused, match="warnings"):
         any_store.publish(app.slug, by="admin", revision=app.revision)

@@ -93,7 +93,7 @@ def test_an_admin_publishes_under_cc_by_4_0_unless_another_licence_is_named_and_
 
 def test_publishing_is_refused_for_a_consultation_an_unpublished_survey_or_a_licence_left_blank(store, clock):
     consultation = survey_spec() | {"slug": "soudan", "kind": "consultation"}
-    consultation["pages"].append({"widgets": [{"type": "phone", "key": "phone", "label": {"ja": "電話番号"}}]})
+    consultation["pages"].append({"widgets": [{"type": "phone", "key": "phone", "label": {"ja": "電話番号", "en": "Phone"}}]})
     refusals = []
     for app_id, licence in ((publish(store, consultation), "CC BY 4.0"),
                             (store.create_app(open_data_spec("never-published"), by="suzuki").id, "CC BY 4.0"),

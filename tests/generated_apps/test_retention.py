@@ -32,7 +32,7 @@ RESIDENT = {"name": {"family": "伊達", "given": "花子"}, "phone": "0142-23-3
 
 
 def app_spec(slug: str, days: int | None) -> dict:
-    return {"slug": slug, "kind": "form", "title": {"ja": f"アプリ {slug}"},
+    return {"slug": slug, "kind": "form", "title": {"ja": f"アプリ {slug}"}, "languages": ["ja"],
             "contact": {"phone": "0142-23-3331"}, "lifecycle": {"retention_days": days, "no_end": True},
             "pages": [{"widgets": [{"type": "short_text", "key": "question", "label": {"ja": "ご用件"}}]}]}
 

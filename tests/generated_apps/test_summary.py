@@ -132,7 +132,7 @@ def test_free_text_is_only_counted_even_when_the_question_later_became_a_choice(
     assert (comment.kind, comment.answered, comment.counts) == ("text", 1, [])
     # The same key asked as a choice in version 2: the old free text must never become a bar's label.
     changed = survey_spec()
-    changed["pages"][5]["widgets"][0] = {"type": "single_choice", "key": "comment", "label": {"ja": "ご意見の有無"},
+    changed["pages"][5]["widgets"][0] = {"type": "single_choice", "key": "comment", "label": {"ja": "ご意見の有無", "en": "Any comments?"},
                                          "options": [option("some", "ある", "Some"), option("none", "ない", "None")]}
     republish(any_store, survey, changed)
     send(any_store, survey, answers(comment="some"))

@@ -1,4 +1,4 @@
-"""The app lint: each error that blocks publishing and each warning, found where it is."""
+"""The app lint: each error that blocks publishing, each warning, and the advice, found where it is."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import copy
 
 import pytest
 
-from widgets import AppSpec, lint
+import widgets
+from widgets import AppSpec
 
 CONTACT = {"phone": "0142-23-3331", "hours": {"ja": "平日 8:45〜17:30", "en": "Weekdays 8:45 to 17:30"}}
 
@@ -36,6 +37,15 @@ def spec(change=None, **top):
     if change:
         change(data)
     return AppSpec.model_validate(data)
+
+
+def lint(app):
+    """Errors and warnings. Advice, which never stops publishing, is tested on its own at the end."""
+    return [i for i in widgets.lint(app) if i.level != "advice"]
+
+
+def advice(app):
+    return [i for i in widgets.lint(app) if i.level == "advice"]
 
 
 def codes(app, level=None):
@@ -180,14 +190,61 @@ def test_a_dropdown_of_fewer_than_8_options_is_a_warning():
     assert lint(spec(lambda d: change(d, 8))) == []
 
 
-def test_a_language_with_missing_translations_is_a_warning_per_widget():
+def test_a_text_missing_in_a_language_the_app_offers_is_an_error_per_widget_and_language():
     def change(d):
         d["pages"][1]["widgets"][0]["label"] = {"ja": "行きましたか"}
         d["pages"][1]["widgets"][0]["options"][0]["label"] = "はい"
     (issue,) = lint(spec(change))
-    assert (issue.level, issue.code, issue.page, issue.widget) == ("warning", "missing-translation", 1, 0)
-    assert issue.params == {"lang": "en", "fields": "label, options[0].label"}
+    assert (issue.level, issue.code, issue.page, issue.widget) == ("error", "missing-translation", 1, 0)
+    assert issue.params == {"lang": "en", "language": "English", "fields": "label, options[0].label"}
+    assert issue.message == ("Text in English is missing: label, options[0].label. "
+                             "Write it, or take English off the app's languages")
     assert lint(spec(change, languages=["ja"])) == []
+
+
+def test_every_language_the_app_offers_is_asked_for_easy_japanese_too():
+    app = spec(languages=["ja", "en", "ja-x-easy"])
+    missing = [i for i in lint(app) if i.code == "missing-translation"]
+    assert {i.params["language"] for i in missing} == {"やさしい日本語"}
+    assert (missing[0].page, missing[0].params["fields"]) == (None, "title, contact.hours")  # the app's own texts first
+
+
+def test_a_hint_in_japanese_only_is_missing_but_a_hint_left_out_is_not():
+    assert lint(spec()) == []  # CLEAN has no hints at all
+    app = spec(lambda d: d["pages"][1]["widgets"][0].update(hint={"ja": "一つ選んでください"}))
+    assert [(i.code, i.params["fields"]) for i in lint(app)] == [("missing-translation", "hint")]
+
+
+def test_an_image_needs_its_alternative_text_in_every_language_the_app_offers():
+    # There is no 'decorative' image: every image a city puts on a form says something.
+    image = {"type": "image", "src": "/static/map.png", "alt": {"ja": "本庁舎までの地図"}}
+    app = spec(lambda d: d["pages"][0]["widgets"].append(image))
+    assert [(i.level, i.code, i.params["fields"]) for i in lint(app)] == [("error", "missing-translation", "alt")]
+    assert lint(spec(lambda d: d["pages"][0]["widgets"].append(image), languages=["ja"])) == []
+
+
+def test_a_long_sentence_in_english_is_counted_in_words():
+    long_one = "You can apply " + "if you live or work or study in the city " * 3 + "today."
+    (issue,) = lint(spec(lambda d: d["pages"][0]["widgets"][0]["text"].update(en=long_one)))
+    assert (issue.level, issue.code, issue.params["lang"], issue.params["limit"]) == ("warning", "long-sentence", "en", 25)
+    assert issue.params["length"] == len(long_one.split()) and issue.params["start"] == "You can apply if you"
+    assert lint(spec(lambda d: d["pages"][0]["widgets"][0]["text"].update(en="Short. " * 40))) == []
+
+
+def test_a_long_sentence_is_one_warning_per_widget_naming_every_field():
+    long_ja = "この質問は、" + "市内に住んでいる方と市内の会社や学校に通っている方が、" * 3 + "答えてください。"
+    def change(d):
+        d["pages"][1]["widgets"][0]["label"]["ja"] = long_ja
+        d["pages"][1]["widgets"][0]["hint"] = {"ja": long_ja + "ね", "en": "A hint."}
+    (issue,) = lint(spec(change))
+    assert (issue.page, issue.widget, issue.key) == (1, 0, "visited")
+    assert issue.params["fields"] == "label, hint" and issue.params["length"] == len(long_ja) - 1
+    assert issue.message.startswith(f"A sentence of {len(long_ja) - 1} characters in label, hint is hard to read")
+
+
+def test_a_long_sentence_in_a_language_the_app_does_not_offer_is_not_checked():
+    long_en = "word " * 40
+    assert lint(spec(lambda d: d["pages"][0]["widgets"][0]["text"].update(en=long_en), languages=["ja"])) == []
 
 
 def test_errors_come_before_warnings():
@@ -200,3 +257,74 @@ def test_errors_come_before_warnings():
 def test_an_issue_reads_as_a_sentence():
     (issue,) = lint(spec(contact={}))
     assert str(issue) == "error: The app has no contact phone number: residents need one on every page"
+
+
+# --- advice: the Easy Japanese checklist, never counted against publishing --------------------------------
+
+EASY = {"ja": "はじめに。", "en": "Hello.", "ja-x-easy": "はじめに よんで ください。"}
+
+
+def easy(text):
+    """The clean app with an Easy Japanese version, whose first paragraph says `text`."""
+    def change(d):
+        for t in (d["title"], d["contact"]["hours"], d["pages"][1]["widgets"][0]["label"]):
+            t["ja-x-easy"] = "もうしこみ"
+        for option in d["pages"][1]["widgets"][0]["options"]:
+            option["label"]["ja-x-easy"] = option["label"]["ja"]
+        d["pages"][2]["widgets"][0]["label"]["ja-x-easy"] = "ほん"
+        d["pages"][0]["widgets"][0]["text"] = EASY | {"ja-x-easy": text}
+    return spec(change, languages=["ja", "en", "ja-x-easy"])
+
+
+def test_a_form_without_an_easy_japanese_version_is_advised_to_have_one():
+    (line,) = advice(spec())
+    assert (line.level, line.code, line.page) == ("advice", "suggest-easy-japanese", None)
+    assert "Easy Japanese (やさしい日本語)" in line.message
+    assert advice(spec(kind="notice", pages=[{"widgets": [{"type": "paragraph", "text": EASY}]}])) == []
+    assert lint(easy(EASY["ja-x-easy"])) == [] and advice(easy(EASY["ja-x-easy"])) == []
+
+
+@pytest.mark.parametrize(
+    "text, rule, params",
+    [
+        ("この もうしこみは、まちに すんでいる ひとと まちで はたらく ひとが つかえます。", "easy-long-sentence",
+         {"length": 35, "limit": 30}),  # the spaces between words do not count
+        ("きょうは いけない ことは ない です。", "easy-double-negative", {"phrase": "ないことはない"}),
+        ("かみを もって こなければ なりません。", "easy-double-negative", {"phrase": "なければなりません"}),
+        ("オンラインで メールアドレスと パスワードを いれます。", "easy-loanwords",
+         {"count": 3, "words": "オンライン、メールアドレス、パスワード"}),
+        ("本庁舎窓口申請書類提出期限厳守です。", "easy-kanji", {"percent": 88, "limit": 40}),
+    ],
+)
+def test_each_rule_of_the_easy_japanese_checklist_is_advice_with_a_hint(text, rule, params):
+    (line,) = advice(easy(text))
+    assert (line.level, line.code, line.page, line.widget) == ("advice", rule, 0, 0)
+    assert params.items() <= line.params.items() and line.params["fields"] == "text"
+    assert line.message.startswith("Easy Japanese, ")
+    assert lint(easy(text)) == []  # neither an error nor a warning
+
+
+def test_the_checklist_reads_only_the_easy_japanese_text():
+    app = easy("ひとつ えらんで ください。")
+    assert advice(app) == []
+    heavy = "本庁舎窓口申請書類提出期限厳守です。"
+    assert advice(spec(lambda d: d["pages"][0]["widgets"][0]["text"].update(ja=heavy), languages=["ja", "en"])) != []
+    assert [i.code for i in advice(spec(lambda d: d["pages"][0]["widgets"][0]["text"].update(ja=heavy)))] == [
+        "suggest-easy-japanese"]
+
+
+def test_a_short_label_in_kanji_is_not_too_many_kanji():
+    assert advice(easy("住所。氏名。")) == []
+
+
+def test_advice_comes_after_errors_and_warnings():
+    app = spec(lambda d: d["pages"][2]["widgets"].append(q("town")), contact={})
+    assert [i.level for i in widgets.lint(app)] == ["error", "warning", "advice"]
+
+
+def test_advice_never_stops_publishing(store):
+    app = easy("オンラインで メールアドレスと パスワードを いれて、まちの ひとは もうしこみを して ください。")
+    assert {i.level for i in widgets.lint(app)} == {"advice"}
+    store.save_app(app, by="admin")
+    version = store.publish(app.slug, by="admin")  # nothing to acknowledge
+    assert version.number == 1
