@@ -18,7 +18,12 @@ from widgets.templates import MACROS
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
-LANGUAGES = ("ja", "en")
+# Catalogs in locales/, by Babel locale name (generated_apps/i18n.py CATALOG_LOCALES maps our codes).
+LANGUAGES = ("ja", "en", "zh_Hans", "ko", "vi")
+# These hold every message, the builder's too; the others only the resident pages' interface.
+FULL_LANGUAGES = ("ja", "en")
+# Where the resident pages' interface text comes from (builder/ is staff-only).
+RESIDENT_SOURCES = ("generated_apps", "widgets")
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "Invalid": None,
             "Refused": None, "LifecycleRefused": None, "UserChangeRefused": None, "PosterRefused": None,
             "BookingRefused": None}  # staff-facing refusals
@@ -44,12 +49,22 @@ def collect() -> Catalog:
     return catalog
 
 
+def resident(template: Catalog) -> Catalog:
+    """The messages that can appear on a resident page: those used anywhere outside builder/."""
+    catalog = Catalog(project="Madoguchi", charset="utf-8")
+    for message in template:
+        if message.id and any(name.startswith(RESIDENT_SOURCES) for name, _line in message.locations):
+            catalog.add(message.id, locations=message.locations, auto_comments=message.auto_comments)
+    return catalog
+
+
 def update() -> dict[str, list[str]]:
     """Write the template and merge it into every language; returns the untranslated msgids per language."""
     template = collect()
     LOCALES.mkdir(exist_ok=True)
     with (LOCALES / "messages.pot").open("wb") as f:
         write_po(f, template, omit_header=True, sort_output=True)
+    residents = resident(template)
     missing: dict[str, list[str]] = {}
     for lang in LANGUAGES:
         po = LOCALES / lang / "LC_MESSAGES" / "messages.po"
@@ -59,7 +74,7 @@ def update() -> dict[str, list[str]]:
                 catalog = read_po(f, locale=lang)
         else:
             catalog = Catalog(locale=lang, project="Madoguchi", charset="utf-8")
-        catalog.update(template, no_fuzzy_matching=True)
+        catalog.update(template if lang in FULL_LANGUAGES else residents, no_fuzzy_matching=True)
         if lang == "en":  # the msgids are English: the English catalog is the identity
             for message in catalog:
                 if message.id and not message.string:

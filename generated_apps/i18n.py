@@ -23,18 +23,27 @@ from widgets import LocalizedText
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
-# Languages of the resident pages' interface; the first is the default.
-UI_LANGS = ("ja", "en")
-LANG_NAMES = {"ja": "日本語", "en": "English"}
+# Languages of the resident pages' interface; the first is the default. The codes are those of
+# the HTML lang attribute and of app content (widgets/text.py); each is named in its own language.
+UI_LANGS = ("ja", "en", "zh-Hans", "ko", "vi")
+LANG_NAMES = {"ja": "日本語", "en": "English", "zh-Hans": "简体中文", "ko": "한국어", "vi": "Tiếng Việt"}
+# Babel's locale names: the catalog directory in locales/, and the locale dates and numbers follow.
+CATALOG_LOCALES = {"ja": "ja", "en": "en", "zh-Hans": "zh_Hans", "ko": "ko", "vi": "vi"}
+
+
+def babel_locale(lang: str) -> str:
+    """Babel's locale for one of our language codes; Easy Japanese (ja-x-easy) formats as Japanese."""
+    return CATALOG_LOCALES.get(lang) or CATALOG_LOCALES.get(lang.split("-x-")[0], "ja")
 
 
 @cache
 def translations(lang: str) -> stdlib_gettext.NullTranslations:
-    po = LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    locale = babel_locale(lang)
+    po = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not po.exists():
         return stdlib_gettext.NullTranslations()
     with po.open("rb") as f:
-        catalog = read_po(f, locale=lang.replace("-", "_"))
+        catalog = read_po(f, locale=locale)
     buffer = BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
@@ -57,12 +66,23 @@ class Translator:
     def text(self, value: LocalizedText) -> str:
         return value.text(self.lang)
 
+    def format_markup(self, message: str, **params: object) -> Markup:
+        """A translated message with its {placeholders} filled in, escaped, for a page: app content
+        (LocalizedText) keeps its own lang attribute, an unknown placeholder is left empty."""
+        values = _Blank({k: self.markup(v) if isinstance(v, LocalizedText) else v for k, v in params.items()})
+        return Markup(escape(self.gettext(message))).format_map(values)
+
     def markup(self, value: LocalizedText) -> Markup:
         """The text, marked with its own language when it falls back to another one."""
         text, lang = value.get(self.lang)
         if lang == self.lang:
             return escape(text)
         return Markup('<span lang="{}">{}</span>').format(lang, text)
+
+
+class _Blank(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 current: contextvars.ContextVar[Translator] = contextvars.ContextVar("translator")
@@ -81,5 +101,5 @@ def localized(value: LocalizedText | None) -> Markup:
 def format_moment(moment: dt.datetime, lang: str, time_zone: str = "Asia/Tokyo") -> str:
     """A date and time as people read it, in the city's time zone: 2026年12月1日月曜日 9:00."""
     local = moment.astimezone(ZoneInfo(time_zone))
-    locale = lang.replace("-", "_").split("_x_")[0]
+    locale = babel_locale(lang)
     return f"{format_date(local.date(), 'full', locale=locale)} {format_time(local.time(), 'H:mm', locale=locale)}"

@@ -95,7 +95,7 @@ class StatusViews:
     def _when(self, moment: dt.datetime, lang: str) -> str:
         """A moment with the era year, in the city's time: 令和8年（2026年）11月2日 9:30."""
         local = as_utc(moment).astimezone(self.zone)
-        return f"{format_date(local.date(), lang)}{' ' if lang.startswith('ja') else ', '}{clock_time(local)}"
+        return f"{format_date(local.date(), lang)}{', ' if lang == 'en' else ' '}{clock_time(local)}"
 
     def _look(self, request: Request, form: MultiDict) -> Response:
         live = self._consultation(request)

@@ -9,7 +9,6 @@ import datetime as dt
 import gzip
 import hashlib
 import re
-import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MultiDict
 from starlette.exceptions import HTTPException
@@ -31,7 +31,7 @@ from widgets.phone import Phone
 from widgets.slot_picker import SlotPicker
 from widgets.templates import loader as widget_loader
 
-from . import booking_views, flow, i18n, status_views
+from . import booking_views, flow, i18n, preferences, status_views
 from .bookings import BookingRefused, Bookings
 from .config import Settings
 from .forms import CSRF_COOKIE, HONEYPOT, BadForm, csrf_ok, csrf_token, new_csrf_cookie, read_form
@@ -55,16 +55,6 @@ CSRF_SLOT = "\x00csrf\x00"  # where a page's CSRF token goes; filled in per resp
 
 def draft_cookie(app_id: int) -> str:
     return f"mdg_draft_{app_id}"
-
-
-class _Blank(string.Formatter):
-    """str.format that leaves an unknown {placeholder} empty instead of failing."""
-
-    def get_value(self, key: Any, args: Any, kwargs: Mapping[str, Any]) -> Any:
-        return kwargs.get(key, "") if isinstance(key, str) else super().get_value(key, args, kwargs)
-
-
-_formatter = _Blank()
 
 
 class Page(Response):
@@ -128,6 +118,7 @@ class ResidentSite:
             Route("/", self.index, methods=["GET"]),
             Route("/static/madoguchi.css", self.stylesheet, methods=["GET"]),
             Route("/lang/{lang}", self.set_language, methods=["GET"]),
+            *preferences.routes(self._cookie, _local_path),  # text size and high contrast: /size/…, /contrast/…
             Route("/a/{slug}", self.start, methods=["GET"]),
             Route("/q/{code}", self.scan, methods=["GET"]),
             Route("/a/{slug}/p/{number:int}", self._form_view(self._answer), methods=["POST"]),
@@ -151,7 +142,8 @@ class ResidentSite:
         only for pages that depend on nothing but the key, such as a blank question of a published version."""
         tr = self.translator(request)
         banner = self.store.banner()
-        cache_key = self._with_banner(cache_key, banner) if cache_key else None
+        prefs = preferences.read(request.cookies)
+        cache_key = self._with_banner((*cache_key, *prefs.key), banner) if cache_key else None
         parts = self._pages.get(cache_key) if cache_key else None
         if parts is None:
             token = i18n.current.set(tr)
@@ -160,7 +152,7 @@ class ResidentSite:
                     lang=tr.lang, langs=i18n.UI_LANGS, lang_names=i18n.LANG_NAMES, here=_here(request),
                     css=f"/static/madoguchi.css?v={self.css_version}", spec=spec,
                     help=self.help_block(spec), csrf=CSRF_SLOT, honeypot=HONEYPOT,
-                    banner=self.banner_view(banner, tr.lang), **context,
+                    banner=self.banner_view(banner, tr.lang), prefs=prefs, **context,
                 )
             finally:
                 i18n.current.reset(token)
@@ -347,7 +339,8 @@ class ResidentSite:
                 and self.draft_cookie(live.app_id) not in request.cookies:
             index = request.path_params["number"] - 1
             key = ("question", live.version_id, index, self.translator(request).lang)
-            parts = self._pages.get(self._with_banner(key, self.store.banner()))
+            prefs = preferences.read(request.cookies).key  # the same key render() keeps the page under
+            parts = self._pages.get(self._with_banner((*key, *prefs), self.store.banner()))
             if parts is not None:
                 return self._respond(request, "question.html", parts)
             # Only pages that pass these checks enter the cache, so a page found there passed them too.
@@ -608,11 +601,11 @@ def portal_groups(apps: list[LiveApp]) -> list[tuple[str, str, list[LiveApp]]]:
             if any(group(a) == key for a in apps)]
 
 
-def error_message(tr: i18n.Translator, error: flow.FieldError) -> str:
+def error_message(tr: i18n.Translator, error: flow.FieldError) -> Markup:
     """A widget's message in the resident's language, with the question's label and readable dates."""
     params = {k: format_date(v, tr.lang) if isinstance(v, dt.date) else v for k, v in error.params.items()}
-    params["label"] = tr.text(error.question.label)
-    return _formatter.format(tr.gettext(error.message), **params)
+    params["label"] = error.question.label  # marked lang="ja" when it falls back to Japanese
+    return tr.format_markup(error.message, **params)
 
 
 def _via(value: Any) -> str:

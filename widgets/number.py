@@ -6,9 +6,11 @@ import re
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
+from babel.numbers import format_decimal
 from pydantic import Field, model_validator
 
 from .base import Invalid, Question, Raw, Translator, dashes_to_hyphens, single
+from .eras import _BABEL_LOCALE
 from .text import N_, LocalizedText
 
 # Plain digits, or digits grouped by commas in threes; a decimal part when it is allowed.
@@ -67,7 +69,8 @@ class Number(Question):
     def display(self, value: Any, tr: Translator) -> str:
         if value is None:
             return ""
-        text = f"{value:,}"
+        # Grouped as the page's language writes numbers (Vietnamese: 1.234,5), every digit kept.
+        text = format_decimal(value, locale=_BABEL_LOCALE.get(tr.lang, "ja"), decimal_quantization=False)
         if not self.unit:
             return text
         return f"{text}{tr.text(self.unit)}" if tr.lang.startswith("ja") else f"{text} {tr.text(self.unit)}"

@@ -13,10 +13,11 @@ import datetime as dt
 from typing import Any, ClassVar, Literal
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_interval, format_skeleton
 from pydantic import Field
 
 from .base import Invalid, Question, Raw, Translator, single
-from .eras import format_date
+from .eras import _BABEL_LOCALE, format_date
 from .text import N_
 
 WEEKDAYS_JA = "月火水木金土日"
@@ -26,6 +27,8 @@ def day_label(day: dt.date, lang: str) -> str:
     """A day as a heading in the picker: 12月5日（土）, "Saturday 5 December"."""
     if lang.startswith("ja"):
         return f"{day.month}月{day.day}日（{WEEKDAYS_JA[day.weekday()]}）"
+    if lang in _BABEL_LOCALE and lang != "en":  # Chinese, Korean, Vietnamese: the locale's own order
+        return format_skeleton("MMMMEEEEd", day, locale=_BABEL_LOCALE[lang])
     return babel_format_date(day, "EEEE d MMMM", locale="en_GB")
 
 
@@ -40,6 +43,10 @@ def slot_words(starts: dt.datetime, ends: dt.datetime, lang: str) -> str:
     day = starts.date()
     if lang.startswith("ja"):
         return f"{format_date(day, 'ja')}（{WEEKDAYS_JA[day.weekday()]}）{clock_time(starts)}〜{clock_time(ends)}"
+    if lang in _BABEL_LOCALE and lang != "en":  # no era outside Japanese: the locale's full date
+        locale = _BABEL_LOCALE[lang]
+        times = format_interval(starts.time(), ends.time(), "Hm", locale=locale)
+        return f"{babel_format_date(day, 'full', locale=locale)} {times}"
     weekday = babel_format_date(day, "EEEE", locale="en_GB")
     return f"{weekday} {format_date(day, 'en')}, {clock_time(starts)} to {clock_time(ends)}"
 

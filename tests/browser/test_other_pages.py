@@ -15,7 +15,8 @@ pytestmark = pytest.mark.browser
 DEMO_APPS = list(SLUGS.values())  # every app template
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")  # kana and kanji
 
-# (18) text in Japanese script on a page in another language, outside any element marked lang="ja".
+# (18) text in Japanese script on a page in another language, outside any element marked lang="ja"
+# (or lang="zh-Hans": Chinese is written in Han characters too).
 UNMARKED_JAPANESE = """(pattern) => {
   const re = new RegExp(pattern);
   const found = [];
@@ -23,7 +24,8 @@ UNMARKED_JAPANESE = """(pattern) => {
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (!re.test(node.data)) continue;
     const marked = node.parentElement.closest('[lang]');
-    if (!marked || !marked.getAttribute('lang').toLowerCase().startsWith('ja')) found.push(node.data.trim().slice(0, 40));
+    const lang = marked ? marked.getAttribute('lang').toLowerCase() : '';
+    if (!lang.startsWith('ja') && !lang.startsWith('zh')) found.push(node.data.trim().slice(0, 40));  // 简体中文: Han, not Japanese
   }
   return found;
 }"""
