@@ -33,6 +33,7 @@ class SubmissionPage:
 
     async def load(self) -> None:
         detail = await run.io_bound(self.submissions.detail, self.submission_id)
+        self.staff = await run.io_bound(lambda: {u.username: u.display_name for u in self.store.staff_users() if u.active})
         self.box.clear()
         with self.box:
             if detail is None or detail.submission.app_id != self.app_id:
@@ -106,7 +107,7 @@ class SubmissionPage:
 
     def work_section(self, status: str, assigned_to: str | None) -> None:
         ui.label(_("Work on it")).classes("text-h5 q-mt-lg").props('role="heading" aria-level="2"')
-        staff = {u.username: u.display_name for u in self.store.staff_users() if u.active}
+        staff = self.staff
         error = ui.label().classes("text-negative text-body1").props('role="alert"')
         with ui.row().classes("items-end q-gutter-md"):
             chosen = ui.select({k: _(STATUS_NAMES[k]) for k in STATUSES}, value=status, label=_("Status")).props(

@@ -119,6 +119,7 @@ class SubmissionsPage:
             ui.link(_("Back to the apps"), "/")
             return
         self.spec = await run.io_bound(latest_spec, self.store, self.app_id)
+        self.points, self.numbers, self.staff = await run.io_bound(self.choices)
         lang = staff_lang()
         title = AppSpec.model_validate(app.draft_spec).title.text(lang)
         ui.label(_("Submissions: {title}", title=title)).classes("text-h4 q-mb-sm").props(
@@ -146,12 +147,18 @@ class SubmissionsPage:
                 shown = {k: local_time(v, self.zone) if isinstance(v, dt.datetime) else v for k, v in params.items()}
                 ui.label(_(msgid, **shown)).classes("text-body1")
 
+    def choices(self) -> tuple[dict[str, str], dict[int, int], dict[str, str]]:
+        """What the filters offer, read once: access points, version numbers by id, staff by user name."""
+        points = {p.code: p.label for p in self.store.access_points(self.app_id)}
+        numbers = {v.id: v.number for v in self.store.versions(self.app_id) if v.cancelled_at is None}
+        staff = {u.username: u.display_name for u in self.store.staff_users()}
+        return points, numbers, staff
+
     def filter_row(self) -> None:
         questions = [q for q in self.spec.questions()]
         lang = staff_lang()
-        points = {p.code: p.label for p in self.store.access_points(self.app_id)}
-        versions = sorted({v.number for v in self.store.versions(self.app_id) if v.cancelled_at is None})
-        staff = {u.username: u.display_name for u in self.store.staff_users()}
+        points, staff = self.points, self.staff
+        versions = sorted(set(self.numbers.values()))
         with ui.row().classes("items-end q-gutter-md q-mb-md"):
             labelled(ui.input(_("Search: reference number or words"), on_change=lambda e: self.set("search", e.value))
                      .props("outlined clearable debounce=400").classes("w-72"), _("Search")).mark("search")
@@ -284,18 +291,13 @@ class SubmissionsPage:
                 ui.badge(_(STATUS_NAMES.get(row.status, row.status)), color=STATUS_COLOURS.get(row.status, "grey-8")
                          ).classes("text-body2")
             text_in("td", row.access_point or "—").classes("q-pa-sm")
-            text_in("td", str(self._version_number(row.version_id))).classes("q-pa-sm")
+            text_in("td", str(self.numbers.get(row.version_id, "?"))).classes("q-pa-sm")
             text_in("td", row.assigned_to or "—").classes("q-pa-sm")
             text_in("td", row.entered_by or "").classes("q-pa-sm")
             for q in questions:
                 asked = spec.question(q.key) or q
                 value = row.answers.get(q.key)
                 text_in("td", short(asked.display(value, tr)) if value is not None else "").classes("q-pa-sm")
-
-    def _version_number(self, version_id: int) -> int | str:
-        if not hasattr(self, "_numbers"):
-            self._numbers = {v.id: v.number for v in self.store.versions(self.app_id)}
-        return self._numbers.get(version_id, "?")
 
     # --- exports -------------------------------------------------------------------------------
 
