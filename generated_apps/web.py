@@ -40,7 +40,23 @@ from .open_data_views import OpenDataViews
 from .store import LiveApp, Store, as_utc
 
 HERE = Path(__file__).parent
-CSS_PATH = HERE / "static" / "madoguchi.css"
+STATIC = HERE / "static"
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A static file, read and compressed once at start; its address carries a hash of its bytes."""
+
+    body: bytes
+    gzipped: bytes
+    media_type: str
+    url: str
+
+    @classmethod
+    def load(cls, name: str, media_type: str) -> Asset:
+        body = (STATIC / name).read_bytes()
+        return cls(body, gzip.compress(body, compresslevel=9, mtime=0), media_type,
+                   f"/static/{name}?v={hashlib.sha256(body).hexdigest()[:10]}")
 LANG_COOKIE = "mdg_lang"
 YEAR = 365 * 24 * 3600
 # Pages with a form: they carry a CSRF token, and set the browser's random CSRF cookie when it has none.
@@ -99,9 +115,9 @@ class ResidentSite:
         self.booking_views = booking_views.BookingViews(self)
         self.status_views = status_views.StatusViews(self)
         self.secret = settings.secret_key()
-        self.css = CSS_PATH.read_bytes()
-        self.css_gzip = gzip.compress(self.css, compresslevel=9, mtime=0)  # compressed once, served many times
-        self.css_version = hashlib.sha256(self.css).hexdigest()[:10]
+        # The stylesheet, and the script that only adds extras (read aloud) where JavaScript runs.
+        self.assets = {"madoguchi.css": Asset.load("madoguchi.css", "text/css"),
+                       "read_aloud.js": Asset.load("read_aloud.js", "text/javascript")}
         self.env = Environment(
             loader=ChoiceLoader([FileSystemLoader(HERE / "templates"), widget_loader(list(WIDGET_TYPES))]),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -116,7 +132,7 @@ class ResidentSite:
             # The page residents open most often comes first: routes are tried in order.
             Route("/a/{slug}/p/{number:int}", self.question, methods=["GET"]),
             Route("/", self.index, methods=["GET"]),
-            Route("/static/madoguchi.css", self.stylesheet, methods=["GET"]),
+            Route("/static/{name}", self.static, methods=["GET"]),
             Route("/lang/{lang}", self.set_language, methods=["GET"]),
             *preferences.routes(self._cookie, _local_path),  # text size and high contrast: /size/…, /contrast/…
             Route("/a/{slug}", self.start, methods=["GET"]),
@@ -150,7 +166,7 @@ class ResidentSite:
             try:
                 html = self.env.get_template(template).render(
                     lang=tr.lang, langs=i18n.UI_LANGS, lang_names=i18n.LANG_NAMES, here=_here(request),
-                    css=f"/static/madoguchi.css?v={self.css_version}", spec=spec,
+                    css=self.assets["madoguchi.css"].url, script=self.assets["read_aloud.js"].url, spec=spec,
                     help=self.help_block(spec), csrf=CSRF_SLOT, honeypot=HONEYPOT,
                     banner=self.banner_view(banner, tr.lang), prefs=prefs, **context,
                 )
@@ -286,11 +302,14 @@ class ResidentSite:
         apps = [a for a in self.store.live_apps() if a.status(now) == "live"]
         return self.render(request, "index.html", groups=portal_groups(apps))
 
-    async def stylesheet(self, request: Request) -> Response:
+    async def static(self, request: Request) -> Response:
+        asset = self.assets.get(request.path_params["name"])
+        if asset is None:
+            return self.not_found(request)
         headers = {"Cache-Control": f"public, max-age={YEAR}, immutable", "Vary": "Accept-Encoding"}
         if "gzip" in request.headers.get("accept-encoding", ""):
-            return Response(self.css_gzip, media_type="text/css", headers={**headers, "Content-Encoding": "gzip"})
-        return Response(self.css, media_type="text/css", headers=headers)
+            return Response(asset.gzipped, media_type=asset.media_type, headers={**headers, "Content-Encoding": "gzip"})
+        return Response(asset.body, media_type=asset.media_type, headers=headers)
 
     async def set_language(self, request: Request) -> Response:
         lang = request.path_params["lang"]
