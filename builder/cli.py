@@ -1,4 +1,4 @@
-"""`madoguchi`: serve, import, export, schema, purge."""
+"""`madoguchi`: serve, import, export, schema, purge, backup, restore."""
 
 from __future__ import annotations
 
@@ -40,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     purge = commands.add_parser("purge", help="delete submissions past their app's retention period, and expired drafts")
     purge.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
 
+    back = commands.add_parser("backup", help="copy the whole database to a new file, safely while serving")
+    back.add_argument("file", type=Path, help="the new file (SQLite: a database file; PostgreSQL: a pg_dump file)")
+    rest = commands.add_parser("restore", help="replace the whole database with a backup (stop the servers first)")
+    rest.add_argument("file", type=Path)
+    rest.add_argument("--yes", action="store_true", help="do not ask before replacing the database")
+
     commands.add_parser("schema", help="print the JSON Schema of the app file format")
     commands.add_parser("messages", help="extract interface text and update the catalogs in locales/")
 
@@ -54,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{lang}: {len(missing)} untranslated")
         return 0
     settings = Settings.from_env()
+    if args.command in ("backup", "restore"):
+        return _backup(settings, args)
     store = Store.open(settings.database_url)
     if args.command == "serve":
         return _serve(settings, store, args)
@@ -139,6 +147,35 @@ def _plan(store: Store, zone: str) -> int:
     if not plans:
         print("No app has been published: there is nothing to purge.")
     print("Nothing was deleted (dry run).")
+    return 0
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from generated_apps.backup import BackupError, backup, restore
+
+    url = settings.database_url
+    try:
+        if args.command == "backup":
+            summary = backup(url, args.file)
+            Store.open(url).audit("cli", "database.backup", target=args.file.name,
+                                  detail={"holds": summary.counts} if summary else None)
+            print(f"Backed up to {args.file}" + (f": {summary.describe()}." if summary else "."))
+            return 0
+        if not args.yes:
+            answer = input(f"This replaces everything in the database with {args.file}. What is there now is "
+                           "kept in a copy beside it. Stop the servers first. Type yes to go on: ")
+            if answer.strip().lower() != "yes":
+                print("Nothing was changed.")
+                return 1
+        summary, kept = restore(url, args.file)
+    except BackupError as error:
+        print(f"{error} Nothing was changed.", file=sys.stderr)
+        return 1
+    store = Store.open(url)  # an older backup is brought to this version's schema here
+    store.audit("cli", "database.restore", target=args.file.name)
+    print(f"Restored {args.file}" + (f": {summary.describe()}." if summary else "."))
+    if kept:
+        print(f"What was there before is kept in {kept}.")
     return 0
 
 
