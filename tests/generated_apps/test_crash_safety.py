@@ -1,0 +1,159 @@
+"""Crash safety (issue 9): the server is killed with SIGKILL while residents send forms and book places.
+
+The server runs on SQLite in its own process; residents in this process send surveys and bookings
+through HTTP. Mid-stream the server is killed without warning, then started again on the same files.
+Every reference number a resident was shown must be in the database, with its answers, and no slot
+may hold more bookings than its places. Residents then carry on with the restarted server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from zoneinfo import ZoneInfo
+
+import httpx
+from sqlmodel import func, select
+
+from generated_apps.bookings import Bookings
+from generated_apps.models import Booking, Submission
+from generated_apps.store import Store
+from widgets import AppSpec
+
+from .test_booking_http import booking_spec
+from .test_booking_servers import CSRF, free_port
+
+PLACES = 12  # fewer places than the residents who try for them, so the limit is hit while the server dies
+REFERENCE = re.compile(r'<p class="reference">([0-9]{4}-[0-9]{4})</p>')
+SURVEY = AppSpec.model_validate({
+    "slug": "iken", "title": {"ja": "ご意見", "en": "Your views"},
+    "contact": {"phone": "0142-23-3331"}, "lifecycle": {"retention_days": 365, "no_end": True},
+    "pages": [{"widgets": [{"type": "long_text", "key": "view", "label": {"ja": "ご意見", "en": "Your view"}}]},
+              {"widgets": [{"type": "name", "key": "name", "label": {"ja": "お名前", "en": "Name"}, "reading": "none"}]}],
+})
+
+
+class Server:
+    """`uvicorn generated_apps.asgi:app` on the data dir's SQLite, in a process of its own."""
+
+    def __init__(self, url: str, data_dir, log) -> None:
+        self.url, self.data_dir, self.log = url, data_dir, log
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        env = {**os.environ, "MADOGUCHI_DATABASE_URL": self.url, "MADOGUCHI_DATA_DIR": str(self.data_dir),
+               "MADOGUCHI_SECRET_KEY": "kept-across-restarts"}
+        self.proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host",
+                                      "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+                                     env=env, stdout=self.log, stderr=self.log)
+        for _ in range(300):
+            try:
+                if httpx.get(f"{self.base}/", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise AssertionError("the server did not start")
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+
+def survey_sent(base: str, n: int) -> str | None:
+    """One resident's survey, start to reference number; None when the server went away on the way."""
+    try:
+        with httpx.Client(base_url=base, timeout=10) as client:
+            token = CSRF.search(client.get("/a/iken/p/1").text).group(1)
+            client.post("/a/iken/p/1", data={"csrf": token, "view": f"除雪をお願いします {n}"})
+            client.post("/a/iken/p/2", data={"csrf": token, "name": f"住民 {n}"})
+            client.post("/a/iken/submit", data={"csrf": token})
+            found = REFERENCE.search(client.get("/a/iken/done").text)
+            return found.group(1) if found else None
+    except (httpx.HTTPError, AttributeError):
+        return None
+
+
+def booking_made(base: str, slot_id: int, n: int) -> str | None:
+    """One resident's booking, start to reference number; None when refused or the server went away."""
+    try:
+        with httpx.Client(base_url=base, timeout=10) as client:
+            token = CSRF.search(client.get("/a/gym/p/1").text).group(1)
+            client.post("/a/gym/p/1", data={"csrf": token, "time": str(slot_id)})
+            client.post("/a/gym/p/2", data={"csrf": token, "name": f"住民 {n}"})
+            client.post("/a/gym/p/3", data={"csrf": token, "phone": f"0142{n:06d}"})
+            if client.post("/a/gym/submit", data={"csrf": token}).headers.get("location") != "/a/gym/done":
+                return None
+            found = REFERENCE.search(client.get("/a/gym/done").text)
+            return found.group(1) if found else None
+    except (httpx.HTTPError, AttributeError):
+        return None
+
+
+def test_a_server_killed_mid_stream_loses_no_reference_number_it_showed_and_overbooks_nothing(tmp_path):
+    url = f"sqlite:///{tmp_path / 'madoguchi.sqlite3'}"
+    store = Store.open(url)
+    bookings = Bookings(store)
+    day = (dt.datetime.now(ZoneInfo("Asia/Tokyo")) + dt.timedelta(days=3)).date()
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()]
+    gym = bookings.create_resource("体育館", {weekday: [{"start": "10:00", "end": "12:00", "capacity": PLACES}]},
+                                   by="kato", holidays_closed=False)
+    [view] = bookings.slots(gym, day, day)
+    store.save_app(booking_spec(gym.id), by="kato")
+    store.publish("gym", by="kato")
+    store.save_app(SURVEY, by="kato")
+    store.publish("iken", by="kato")
+
+    shown: list[str] = []  # reference numbers residents saw on the confirmation page
+    lock = threading.Lock()
+    with open(tmp_path / "server.log", "wb") as log:
+        server = Server(url, tmp_path, log)
+        server.start()
+        try:
+            def resident(n: int) -> None:
+                reference = booking_made(server.base, view.slot.id, n) if n % 3 == 0 else survey_sent(server.base, n)
+                if reference:
+                    with lock:
+                        shown.append(reference)
+
+            with ThreadPoolExecutor(8) as pool:
+                work = [pool.submit(resident, n) for n in range(400)]
+                while len(shown) < 40:  # well under way: then, without warning
+                    time.sleep(0.01)
+                server.kill()
+                for done in work:
+                    done.result()
+            seen_before_kill = list(shown)
+
+            server.start()  # the same files, a new process
+            after = [survey_sent(server.base, 1000 + n) for n in range(5)]
+        finally:
+            server.stop()
+
+    assert len(seen_before_kill) >= 40 and len(seen_before_kill) < 400, "the kill did not land mid-stream"
+    with store.session() as s:
+        stored = set(s.exec(select(Submission.reference)))
+        missing = [r for r in seen_before_kill if r not in stored]
+        assert not missing, f"{len(missing)} reference numbers shown to residents are gone: {missing[:5]}"
+        for submission in s.exec(select(Submission).where(Submission.reference.in_(seen_before_kill))):
+            assert submission.answers, submission.reference
+        booked = s.exec(select(func.count()).select_from(Booking).where(Booking.slot_id == view.slot.id)).one()
+    assert booked <= PLACES
+    assert bookings.slot(view.slot.id).booked == booked  # the slot's count agrees with its bookings
+    assert all(after), "residents could not carry on after the restart"
+    with store.session() as s:
+        assert set(after) <= set(s.exec(select(Submission.reference)))
+    store.engine.dispose()
