@@ -1,4 +1,5 @@
-"""A bare Starlette app that answers every GET with fixed bytes: the peer in bench/throughput.py.
+"""A bare Starlette app that answers every GET and POST with fixed bytes: the peer in bench/throughput.py
+and bench/load.py.
 
 The body and its content type come from BARE_BODY_FILE and BARE_CONTENT_TYPE, so that it serves
 exactly what the resident app served. Run: uvicorn bare_starlette:app --app-dir bench
@@ -22,4 +23,4 @@ async def page(request: Request) -> Response:
     return Response(BODY, headers={"content-type": CONTENT_TYPE})
 
 
-app = Starlette(routes=[Route("/{path:path}", page)])
+app = Starlette(routes=[Route("/{path:path}", page, methods=["GET", "POST"])])
