@@ -226,7 +226,8 @@ class BookingViews:
 
     def _sign(self, reference: str) -> str:
         """Proof that this browser just cancelled the booking, so the next page may name its time."""
-        return hmac.new(self.site.secret, f"cancelled:{reference}".encode(), hashlib.sha256).hexdigest()[:32]
+        message = b"booking-cancelled\x00" + reference.encode()  # a prefix no other signature uses
+        return hmac.new(self.site.secret, message, hashlib.sha256).hexdigest()[:32]
 
     async def cancelled(self, request: Request) -> Response:
         return await run_in_threadpool(self._cancelled, request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from urllib.parse import parse_qsl
 
@@ -13,6 +14,7 @@ from starlette.requests import Request
 MAX_BODY = 256 * 1024  # bytes; the longest answer is a few thousand characters
 MAX_FIELDS = 300
 CSRF_COOKIE = "mdg_csrf"
+CSRF_COOKIE_SHAPE = re.compile(r"[A-Za-z0-9_-]{32}")
 HONEYPOT = "hp-website"  # a hyphen: never a data key, so no question can be named like it
 
 
@@ -45,15 +47,22 @@ async def read_form(request: Request) -> MultiDict:
 
 
 def new_csrf_cookie() -> str:
-    return secrets.token_urlsafe(24)
+    return secrets.token_urlsafe(24)  # 32 characters of CSRF_COOKIE_SHAPE
 
 
 def csrf_token(secret: bytes, cookie: str) -> str:
-    """The form token is an HMAC of the browser's random cookie: a page elsewhere can read neither."""
-    return hmac.new(secret, cookie.encode(), hashlib.sha256).hexdigest()[:40]
+    """The form token is an HMAC of the browser's random cookie: a page elsewhere can read neither.
+    Its own prefix keeps it from ever equalling another signature made with the same key for
+    text the browser chose (the cookie is the browser's to set)."""
+    return hmac.new(secret, b"csrf\x00" + cookie.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def is_csrf_cookie(cookie: str | None) -> bool:
+    """Whether the cookie has the shape new_csrf_cookie gives it; any other is replaced, never signed."""
+    return bool(cookie) and CSRF_COOKIE_SHAPE.fullmatch(cookie) is not None
 
 
 def csrf_ok(secret: bytes, cookie: str | None, token: str | None) -> bool:
-    if not cookie or not token or len(cookie) > 100:
+    if not token or not is_csrf_cookie(cookie):
         return False
     return hmac.compare_digest(csrf_token(secret, cookie), token)

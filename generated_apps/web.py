@@ -34,7 +34,16 @@ from widgets.templates import loader as widget_loader
 from . import booking_views, flow, i18n, preferences, status_views
 from .bookings import BookingRefused, Bookings
 from .config import Settings
-from .forms import CSRF_COOKIE, HONEYPOT, BadForm, csrf_ok, csrf_token, new_csrf_cookie, read_form
+from .forms import (
+    CSRF_COOKIE,
+    HONEYPOT,
+    BadForm,
+    csrf_ok,
+    csrf_token,
+    is_csrf_cookie,
+    new_csrf_cookie,
+    read_form,
+)
 from .models import Draft, EmergencyBanner
 from .open_data_views import OpenDataViews
 from .store import LiveApp, Store, as_utc
@@ -195,7 +204,7 @@ class ResidentSite:
         """The page with this browser's CSRF token filled in (and its CSRF cookie, the first time)."""
         csrf_cookie = request.cookies.get(CSRF_COOKIE) or ""
         fresh_cookie = None
-        if template in FORM_TEMPLATES and (not csrf_cookie or len(csrf_cookie) > 100):
+        if template in FORM_TEMPLATES and not is_csrf_cookie(csrf_cookie):  # none yet, or not one of ours
             csrf_cookie = fresh_cookie = new_csrf_cookie()
         body = csrf_token(self.secret, csrf_cookie).encode().join(parts) if len(parts) > 1 else parts[0]
         response = Page(body, status)

@@ -247,6 +247,21 @@ def test_a_resident_cancels_with_the_reference_and_the_last_four_digits(browser,
     assert get(later, f"/a/{SLUG}/cancelled?b={reference}&t=forged", status=303) is not None
 
 
+def test_a_cancelled_page_cannot_be_forged_with_a_chosen_csrf_cookie(browser, bookings, gym):
+    """The form token signs the browser's cookie; a cookie chosen to read "cancelled:REF" must not turn a
+    page's token into the proof that this browser cancelled booking REF."""
+    reference = booked_reference(browser(), bookings, gym)
+    attacker = browser()
+    attacker.cookies.set("mdg_csrf", f"cancelled:{reference}")
+    page = get(attacker, CANCEL)
+    token = form_fields(page)["csrf"]
+    given = [c.value for c in attacker.cookies.jar if c.name == "mdg_csrf" and c.value != f"cancelled:{reference}"]
+    assert given, "the page did not give the browser a CSRF cookie of our own"
+    for signature in (token, token[:32]):
+        get(attacker, f"/a/{SLUG}/cancelled?b={reference}&t={signature}", status=303)
+    assert saturday_slot(bookings, gym).booked == 1
+
+
 def test_a_wrong_number_or_wrong_digits_get_the_same_polite_refusal_and_tries_are_limited(browser, bookings, gym):
     reference = booked_reference(browser(), bookings, gym)
     someone = browser()
