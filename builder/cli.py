@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +18,8 @@ from .app_files import read_app_file
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything Madoguchi writes (database, exports, backups, session files) is for this user only.
+    os.umask(0o077)
     parser = argparse.ArgumentParser(prog="madoguchi", description="Accessible citizen apps for municipalities.")
     commands = parser.add_subparsers(dest="command", required=True)
 

@@ -22,11 +22,11 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from alembic.script import ScriptDirectory
 
-from .db import MIGRATIONS
+from .db import MIGRATIONS, private_file
 
 # What a summary counts, so an operator can see at a glance that the copy holds what they expect.
 COUNTED = {"apps": "app", "versions": "app_version", "submissions": "submission", "bookings": "booking",
@@ -93,6 +93,7 @@ def _copy_sqlite(source: Path, target: Path) -> None:
     """A consistent, self-contained copy of `source` at `target`, written whole or not at all."""
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    private_file(partial)  # a backup holds the same personal data as the database
     src = sqlite3.connect(source, timeout=30)
     dst = sqlite3.connect(partial)
     try:
@@ -124,29 +125,39 @@ def _restore_sqlite(source: Path, live: Path) -> None:
 # --- PostgreSQL -------------------------------------------------------------------------------
 
 
-def _libpq(url: str) -> tuple[str, str | None]:
-    """(a libpq connection URI, the schema named by search_path if any) from SQLAlchemy's URL."""
+def _libpq(url: str) -> tuple[str, str | None, str | None]:
+    """(a libpq connection URI without its password, the password, the schema named by search_path)
+    from SQLAlchemy's URL. The password goes to the child in PGPASSWORD, never on its command line,
+    where any user of the machine could read it."""
     parts = urlsplit(url)
     scheme = parts.scheme.split("+", 1)[0]
     options = " ".join(parse_qs(parts.query).get("options", []))
     found = re.search(r"-c\s*search_path=([A-Za-z_][A-Za-z0-9_]*)", options)
-    return urlunsplit((scheme, parts.netloc, parts.path, parts.query, "")), found.group(1) if found else None
+    netloc = parts.netloc
+    password = None
+    if "@" in netloc:
+        credentials, host = netloc.rsplit("@", 1)
+        user, _, password = credentials.partition(":")
+        netloc = f"{user}@{host}"
+    uri = urlunsplit((scheme, netloc, parts.path, parts.query, ""))
+    return uri, unquote(password) if password else None, found.group(1) if found else None
 
 
-def _run(command: list[str]) -> None:
+def _run(command: list[str], password: str | None = None) -> None:
     if shutil.which(command[0]) is None:
         raise BackupError(f"{command[0]} is not installed: install PostgreSQL's client programs (the same major "
                           "version as the server).")
-    result = subprocess.run(command, capture_output=True, text=True)
+    env = {**os.environ, "PGPASSWORD": password} if password else None
+    result = subprocess.run(command, capture_output=True, text=True, env=env, umask=0o077)
     if result.returncode != 0:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip() or result.stdout.strip()}")
 
 
 def _dump(url: str, target: Path) -> None:
-    uri, schema = _libpq(url)
+    uri, password, schema = _libpq(url)
     partial = target.with_name(target.name + ".partial")
     _run(["pg_dump", "--format=custom", "--no-owner", f"--file={partial}", f"--dbname={uri}",
-          *([f"--schema={schema}"] if schema else [])])
+          *([f"--schema={schema}"] if schema else [])], password)
     partial.replace(target)
 
 
@@ -190,9 +201,9 @@ def restore(url: str, source: Path) -> tuple[Summary | None, Path | None]:
         _summary_of_dump(source)
         kept = source.with_name(f"before-restore-{_stamp()}.dump")
         _dump(url, kept)
-        uri, _schema = _libpq(url)
+        uri, password, _schema = _libpq(url)
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-              f"--dbname={uri}", str(source)])
+              f"--dbname={uri}", str(source)], password)
         return None, kept
     summary = _check(source)
     known = {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}

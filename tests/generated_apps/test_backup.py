@@ -223,3 +223,36 @@ def test_a_postgresql_backup_restored_brings_back_every_row():
         with admin.begin() as c:
             c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+def test_the_database_and_its_backups_are_readable_by_this_user_only(tmp_path):
+    store = Store.open(f"sqlite:///{tmp_path / 'fresh' / 'madoguchi.sqlite3'}")
+    fill(store, residents=1)
+    backup(str(store.engine.url), tmp_path / "b.sqlite3")
+    store.engine.dispose()
+    assert (tmp_path / "fresh").stat().st_mode & 0o777 == 0o700
+    for path in [*(tmp_path / "fresh").iterdir(), tmp_path / "b.sqlite3"]:
+        assert path.stat().st_mode & 0o077 == 0, f"{path.name} is readable by others"
+
+
+def test_the_postgresql_password_never_appears_on_a_command_line():
+    from generated_apps.backup import _libpq
+
+    uri, password, schema = _libpq("postgresql+psycopg://madoguchi:s%40cret@db.example:5432/city"
+                                   "?options=-csearch_path%3Dmdg")
+    assert (uri, password, schema) == ("postgresql://madoguchi@db.example:5432/city?options=-csearch_path%3Dmdg",
+                                       "s@cret", "mdg")
+
+
+def test_a_failed_statement_never_carries_what_a_resident_wrote(sqlite_store):
+    from sqlalchemy.exc import IntegrityError
+
+    fill(sqlite_store, residents=1)
+    [submission] = sqlite_store.submissions(sqlite_store.app("kouen").id)
+    marker = "伊達市梅本町 2-3 秘密の相談"
+    with pytest.raises(IntegrityError) as error, sqlite_store.engine.begin() as c:  # a reference number taken twice
+        c.execute(text("INSERT INTO submission (app_id, version_id, reference, answers, lang, created_at, status, "
+                       "status_failures, search_text) SELECT app_id, version_id, reference, :answers, lang, "
+                       "created_at, status, 0, :answers FROM submission WHERE id = :id"),
+                  {"answers": f'{{"secret": "{marker}"}}', "id": submission.id})
+    assert marker not in str(error.value)
