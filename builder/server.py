@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from generated_apps.bookings import Bookings
 from generated_apps.config import Settings
 from generated_apps.retention import Retention
+from generated_apps.security import SecurityHeaders
 from generated_apps.store import Store
 from generated_apps.web import ResidentSite
 
@@ -102,6 +103,7 @@ def create_server(settings: Settings, store: Store, *, staff: bool = True) -> Fa
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, exception_handlers=site.exception_handlers(),
                   lifespan=lifespan)
     app.router.routes.extend(site.routes())
+    app.add_middleware(SecurityHeaders, staff_prefix="/staff" if staff else None)  # HSTS; the staff pages' headers
     if staff:
         # NiceGUI keeps each browser's session storage in files: in the data directory, not the working one.
         os.environ.setdefault("NICEGUI_STORAGE_PATH", str(settings.data_dir / "nicegui"))

@@ -567,7 +567,7 @@ def mount(fastapi_app, store: Store, settings: Settings) -> None:
     # The session cookie stays on /staff: residents' pages never see it.
     ui.run_with(fastapi_app, mount_path="/staff", title="Madoguchi", language="ja",
                 storage_secret=settings.secret_key().decode(),
-                session_middleware_kwargs={"path": "/staff", "same_site": "strict"}, show_welcome_message=False)
+                session_middleware_kwargs={"path": "/staff", "same_site": "strict", "https_only": settings.https}, show_welcome_message=False)
     # NiceGUI lets a page on any site open the builder's websocket; only the builder's own pages may.
     # (None is the Socket.IO server's default: the request's own origin, behind a proxy as forwarded.)
     from nicegui import core

@@ -9,8 +9,10 @@ from __future__ import annotations
 import gc
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
 from .config import Settings
+from .security import SecurityHeaders
 from .store import Store
 from .web import ResidentSite
 
@@ -19,7 +21,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings.from_env()
     store = store or Store.open(settings.database_url)
     site = ResidentSite(store, settings)
-    app = Starlette(routes=site.routes(), exception_handlers=site.exception_handlers())
+    app = Starlette(routes=site.routes(), exception_handlers=site.exception_handlers(),
+                    middleware=[Middleware(SecurityHeaders)])  # HSTS, when served over HTTPS
     app.state.site = site
     # Everything loaded so far lives as long as the process: keep the garbage collector from
     # walking it again and again under load.

@@ -19,6 +19,12 @@ class Settings:
     # Times are stored in UTC and shown, and typed by staff, in this zone.
     time_zone: str = "Asia/Tokyo"
 
+    @property
+    def https(self) -> bool:
+        """Whether people reach Madoguchi over HTTPS (the public address says so, or MADOGUCHI_HTTPS=1):
+        then the staff session cookie is sent over HTTPS only."""
+        return self.public_url.startswith("https://") or os.environ.get("MADOGUCHI_HTTPS", "") in ("1", "true", "yes")
+
     @classmethod
     def from_env(cls) -> Settings:
         data_dir = Path(os.environ.get("MADOGUCHI_DATA_DIR", "madoguchi-data")).resolve()

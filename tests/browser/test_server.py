@@ -93,6 +93,20 @@ def test_staff_is_nicegui_under_staff(base_url):
     assert "<script" in html.lower()
 
 
+def test_staff_pages_cannot_be_framed_sniffed_or_cached(base_url):
+    """NiceGUI sets none of these itself; a staff page shows personal data."""
+    reply = request(base_url, request(base_url, "/staff/").header("location"))  # sign-in, or setup
+    assert reply.status == 200
+    assert reply.header("x-frame-options") == "SAMEORIGIN"
+    assert reply.header("content-security-policy") == "frame-ancestors 'self'"
+    assert reply.header("x-content-type-options") == "nosniff"
+    assert reply.header("referrer-policy") == "same-origin"
+    assert reply.header("cache-control") == "no-store"
+    assert not reply.header("strict-transport-security")  # plain HTTP here: HSTS is for HTTPS only
+    session = [c for c in reply.cookies() if c.strip().startswith("session=")]
+    assert session and "httponly" in session[0].lower() and "samesite=strict" in session[0].lower()
+
+
 def test_the_builder_websocket_refuses_pages_of_other_sites(base_url):
     """NiceGUI's default lets any site's page open the builder's websocket with a signed-in member of
     staff's cookie; only the builder's own pages may."""

@@ -1,0 +1,35 @@
+"""Headers that depend on the connection: HSTS over HTTPS only, on the resident replicas as on the one server."""
+
+from __future__ import annotations
+
+from starlette.testclient import TestClient
+
+from generated_apps.asgi import create_app
+from generated_apps.config import Settings
+
+HSTS = "strict-transport-security"
+
+
+def test_hsts_is_sent_over_https_and_never_over_plain_http(settings, store, example_spec):
+    from widgets import AppSpec
+
+    store.save_app(AppSpec.model_validate(example_spec), by="kato")
+    store.publish(example_spec["slug"], by="kato")
+    app = create_app(settings, store)
+    for path in ("/", f"/a/{example_spec['slug']}", f"/a/{example_spec['slug']}/p/1", "/no-such-page"):
+        over_https = TestClient(app, base_url="https://madoguchi.example").get(path, follow_redirects=False)
+        assert over_https.headers[HSTS] == "max-age=31536000", path
+        plain = TestClient(app, base_url="http://madoguchi.example").get(path, follow_redirects=False)
+        assert HSTS not in plain.headers, path
+        # The page's own headers are still there, once each.
+        assert over_https.headers["x-content-type-options"] == "nosniff"
+        assert over_https.headers.get_list("content-security-policy") == plain.headers.get_list("content-security-policy")
+
+
+def test_the_staff_cookie_is_https_only_when_people_come_over_https(tmp_path, monkeypatch):
+    monkeypatch.delenv("MADOGUCHI_HTTPS", raising=False)
+    base = {"data_dir": tmp_path, "database_url": "sqlite://"}
+    assert Settings(**base, public_url="https://madoguchi.city.example").https
+    assert not Settings(**base, public_url="http://127.0.0.1:8000").https
+    monkeypatch.setenv("MADOGUCHI_HTTPS", "1")  # TLS ends at a proxy whose address residents never see
+    assert Settings(**base, public_url="http://10.0.0.5:8000").https
