@@ -43,6 +43,8 @@ def register(store: Store, settings: Settings, guard: Callable[[Request], StaffU
         user = guard(request)
         if isinstance(user, Response):
             return user
+        # The calendar names who booked: opening it is recorded like an export.
+        store.audit(user.username, "bookings.calendar", target=str(resource_id))
         with frame(request, user, None):
             CalendarPage(store, bookings, resource_id, time_zone=settings.time_zone, day=parse_day(day),
                          view=view).build()

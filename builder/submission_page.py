@@ -22,21 +22,25 @@ LANG_NAMES = {"ja": "日本語", "en": "English", "zh": "中文", "ko": "한국�
 
 
 class SubmissionPage:
-    def __init__(self, store: Store, settings: Settings, app_id: int, submission_id: int) -> None:
-        self.store, self.app_id, self.submission_id = store, app_id, submission_id
+    def __init__(self, store: Store, settings: Settings, app_id: int, submission_id: int, *, viewer: str) -> None:
+        self.store, self.app_id, self.submission_id, self.viewer = store, app_id, submission_id, viewer
         self.zone = settings.time_zone
         self.submissions = Submissions(store, settings.time_zone)
 
     async def build(self) -> None:
         self.box = ui.column().classes("w-full")
         await self.load()
+        if self.found is not None:  # who read which resident's answers: in the audit log, by reference only
+            await run.io_bound(self.store.audit, self.viewer, "submission.view", app_id=self.app_id,
+                               target=self.found.reference)
 
     async def load(self) -> None:
         detail = await run.io_bound(self.submissions.detail, self.submission_id)
         self.staff = await run.io_bound(lambda: {u.username: u.display_name for u in self.store.staff_users() if u.active})
         self.box.clear()
+        self.found = detail.submission if detail is not None and detail.submission.app_id == self.app_id else None
         with self.box:
-            if detail is None or detail.submission.app_id != self.app_id:
+            if self.found is None:
                 ui.label(_("There is no such submission. It may have been deleted at the end of its retention "
                            "period.")).classes("text-h5")
                 ui.link(_("Back to the submissions"), f"/apps/{self.app_id}/submissions")

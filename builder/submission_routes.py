@@ -37,7 +37,7 @@ def register(store: Store, settings: Settings, guard: Callable[[Request], StaffU
         if isinstance(user, Response):
             return user
         with frame(request, user, None, wide=True):
-            await SubmissionsPage(store, settings, app_id, files).build()
+            await SubmissionsPage(store, settings, app_id, files, viewer=user.username).build()
 
     @ui.page("/apps/{app_id}/submissions/{submission_id}", title="Madoguchi")
     async def submission(request: Request, app_id: int, submission_id: int):
@@ -45,7 +45,7 @@ def register(store: Store, settings: Settings, guard: Callable[[Request], StaffU
         if isinstance(user, Response):
             return user
         with frame(request, user, None):
-            await SubmissionPage(store, settings, app_id, submission_id).build()
+            await SubmissionPage(store, settings, app_id, submission_id, viewer=user.username).build()
 
     @nicegui_app.get("/exports/{token}")
     def export_file(request: Request, token: str) -> Response:

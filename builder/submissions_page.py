@@ -99,8 +99,8 @@ def latest_spec(store: Store, app_id: int) -> AppSpec | None:
 
 
 class SubmissionsPage:
-    def __init__(self, store: Store, settings: Settings, app_id: int, files: ExportFiles) -> None:
-        self.store, self.settings, self.app_id, self.files = store, settings, app_id, files
+    def __init__(self, store: Store, settings: Settings, app_id: int, files: ExportFiles, *, viewer: str) -> None:
+        self.store, self.settings, self.app_id, self.files, self.viewer = store, settings, app_id, files, viewer
         self.zone = settings.time_zone
         self.submissions = Submissions(store, settings.time_zone)
         self.filters: dict[str, Any] = {"search": "", "status": None, "access_point": None, "version": None,
@@ -118,6 +118,8 @@ class SubmissionsPage:
             ui.label(_("There is no such app. It may have been deleted.")).classes("text-h5")
             ui.link(_("Back to the apps"), "/")
             return
+        # Reading personal data is recorded like changing it: who opened which app's submissions.
+        await run.io_bound(self.store.audit, self.viewer, "submissions.list", app_id=self.app_id)
         self.spec = await run.io_bound(latest_spec, self.store, self.app_id)
         self.points, self.numbers, self.staff = await run.io_bound(self.choices)
         lang = staff_lang()

@@ -110,6 +110,8 @@ async def test_the_calendar_shows_each_time_with_its_counts_and_bookings_by_day_
              for name, phone in (("伊達 花子", "0142-23-3331"), ("有珠 太郎", "090-1234-5678"))]
     await desk.open(f"/resources/{gym.id}/calendar")  # today, by day
     await desk.should_see("2026-11-16 (Mon)")
+    opened = desk.store.audit_events()[-1]  # it names who booked: opening it is in the audit log
+    assert (opened.action, opened.target) == ("bookings.calendar", str(gym.id))
     with desk.scope(marker=f"slot-{morning.id}"):
         await desk.should_see("0 of 10 booked")
         await desk.should_see("10 left")

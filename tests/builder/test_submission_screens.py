@@ -135,7 +135,8 @@ async def test_staff_add_notes_assign_and_change_the_status_and_each_is_audited(
     desk.find(marker="save-status").click()
     await desk.should_see("Write a reply first: the resident reads it when the status is Answered", retries=SLOW)
     assert desk.store.submission(sent[0].id).status == "in_progress"
-    assert [(e.action, e.actor, e.target) for e in desk.store.audit_events(app_id)][-3:] == [
+    changes = [e for e in desk.store.audit_events(app_id) if e.action != "submission.view"]  # reading is audited too
+    assert [(e.action, e.actor, e.target) for e in changes][-3:] == [
         ("submission.note", "sato", sent[0].reference), ("submission.assign", "sato", sent[0].reference),
         ("submission.status", "sato", sent[0].reference)]
 
@@ -214,3 +215,18 @@ async def test_the_screens_and_the_counter_ask_for_a_signed_in_member_of_staff(s
                  f"/counter/{app_id}/slip/1"):
         response = await staff_gui.http_client.get(path)
         assert response.status_code == 303 and "/signin" in response.headers["location"], path
+
+
+async def test_reading_residents_answers_is_in_the_audit_log_by_reference_only(desk, survey):
+    app_id, sent = survey
+    before = len(desk.store.audit_events())
+    await desk.open(f"/apps/{app_id}/submissions")
+    await desk.should_see("60 submissions", retries=SLOW)
+    await desk.open(f"/apps/{app_id}/submissions/{sent[59].id}")
+    await desk.should_see(f"Reference number {sent[59].reference}", retries=SLOW)
+    await until(lambda: len(desk.store.audit_events()) >= before + 2)
+    listed, viewed = desk.store.audit_events()[before:before + 2]
+    assert (listed.action, listed.app_id) == ("submissions.list", app_id)
+    assert (viewed.action, viewed.app_id, viewed.target) == ("submission.view", app_id, sent[59].reference)
+    assert listed.actor == viewed.actor != ""
+    assert "梅本町" not in str(viewed.detail) and "script" not in str(viewed.detail)  # never what was written
