@@ -7,6 +7,7 @@ server. The tests call `register` inside NiceGUI's user simulation.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from collections.abc import Callable
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -76,6 +77,11 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
             return RedirectResponse(prefixed(request, "/"), status_code=303)
         with narrow_main(request):
             ui.label(_("Create the first admin account")).classes("text-h4").props('role="heading" aria-level="1"')
+            if not from_this_machine(request):
+                # Until an admin exists, whoever reaches this page first would become one: only on the server.
+                ui.label(_("The first admin account can only be made on the server itself: open this page "
+                           "there, or run 'madoguchi create-admin' on it.")).classes("text-body1").mark("setup-local")
+                return
             ui.label(_("No account exists yet. The account you create now can add the others."))
             username = ui.input(_("User name")).props("outlined autocomplete=username")
             name = ui.input(_("Your name, as colleagues will see it")).props("outlined autocomplete=name")
@@ -559,6 +565,16 @@ STAFF_CSS = """
                     pointer-events: none; }
 a:focus-visible, button:focus-visible, [tabindex]:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
 """
+
+
+def from_this_machine(request: Request) -> bool:
+    """Whether the browser is on the server itself. Behind a proxy, uvicorn reports the real client
+    (it reads X-Forwarded-For from the proxies it trusts, by default only 127.0.0.1)."""
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def mount(fastapi_app, store: Store, settings: Settings) -> None:

@@ -107,6 +107,17 @@ def test_staff_pages_cannot_be_framed_sniffed_or_cached(base_url):
     assert session and "httponly" in session[0].lower() and "samesite=strict" in session[0].lower()
 
 
+def test_the_first_admin_can_only_be_made_on_the_server_itself(base_url):
+    """Before any account exists, whoever reaches /staff/setup first would become admin: not from afar.
+    (uvicorn trusts X-Forwarded-For from a proxy on 127.0.0.1, as a reverse proxy in front would send it.)"""
+    if request(base_url, "/staff/").header("location") != "/staff/setup":
+        pytest.skip("an admin exists already in this session's server")
+    remote = request(base_url, "/staff/setup", headers={"X-Forwarded-For": "203.0.113.9"}).text
+    local = request(base_url, "/staff/setup").text
+    assert "madoguchi create-admin" in remote  # told how to do it on the server, in any language
+    assert "madoguchi create-admin" not in local
+
+
 def test_the_builder_websocket_refuses_pages_of_other_sites(base_url):
     """NiceGUI's default lets any site's page open the builder's websocket with a signed-in member of
     staff's cookie; only the builder's own pages may."""
