@@ -34,6 +34,8 @@ def read_app_file(data: bytes) -> tuple[AppSpec | None, list[Problem]]:
     except json.JSONDecodeError as error:
         return None, [Problem(N_("The file is not JSON: line {line}, column {column}"),
                               {"line": error.lineno, "column": error.colno})]
+    except RecursionError:  # thousands of nested brackets: no app file is built like that
+        return None, [Problem(N_("The file is JSON but not an app file"))]
     if not isinstance(raw, dict):
         return None, [Problem(N_("The file is JSON but not an app file"))]
     try:

@@ -238,7 +238,7 @@ class BookingViews:
             return live
         reference = str(request.query_params.get("b", ""))[:20]
         token = str(request.query_params.get("t", ""))[:64]
-        if not reference or not hmac.compare_digest(self._sign(reference), token):
+        if not reference or not hmac.compare_digest(self._sign(reference).encode(), token.encode()):  # any text
             return RedirectResponse(self.site._url(live, "/cancel"), status_code=303)
         found = self.bookings.booking(reference)
         when = self._when(found[1], self.site.translator(request).lang) if found else None

@@ -65,4 +65,4 @@ def is_csrf_cookie(cookie: str | None) -> bool:
 def csrf_ok(secret: bytes, cookie: str | None, token: str | None) -> bool:
     if not token or not is_csrf_cookie(cookie):
         return False
-    return hmac.compare_digest(csrf_token(secret, cookie), token)
+    return hmac.compare_digest(csrf_token(secret, cookie).encode(), token.encode())  # bytes: any text compares
