@@ -11,11 +11,13 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlencode
 
-from nicegui import background_tasks, run, ui
+from nicegui import background_tasks, context, run, ui
 
 from generated_apps.i18n import LANG_NAMES, UI_LANGS
 from generated_apps.models import App, StaffUser
+from generated_apps.preferences import FURIGANA_COOKIE
 from generated_apps.store import EditConflict, SlugTaken, Store
 from widgets import REGISTRY, WIDGET_TYPES, AppSpec, LocalizedText, lint
 from widgets.spec import Page
@@ -62,6 +64,14 @@ def widget_summary(widget: dict[str, Any], lang: str) -> str:
     return _("(no text yet)")
 
 
+def _furigana_chosen() -> bool:
+    """Whether this browser has furigana on (the resident pages' cookie), for the preview's switch."""
+    try:
+        return context.client.request.cookies.get(FURIGANA_COOKIE) == "on"
+    except (RuntimeError, AssertionError):  # outside a page: no browser to ask
+        return False
+
+
 def type_title(widget_type: str) -> str:
     cls = REGISTRY.get(widget_type)
     return _(cls.title) if cls is not None and cls.title else widget_type
@@ -82,6 +92,8 @@ class Editor:
         self.dragging: tuple[str, Any, Any] | None = None
         self.preview_lang = "ja"
         self.preview_width = "360"
+        self.preview_furigana = _furigana_chosen()
+        self._furigana_changed = False
         self.unsaved = False
         self._saving = asyncio.Lock()
         # The facilities slot pickers may name, read once per editor: they rarely change while one is open.
@@ -370,7 +382,11 @@ class Editor:
             self.preview_langs = ui.select(self._preview_languages(),
                       value=self.preview_lang, label=_("Preview language"),
                       on_change=lambda e: self._set_preview_lang(e.value)).props("outlined dense").classes("w-48")
-        self.frame = ui.element("iframe").classes("mdg-preview")
+            # The resident's own furigana choice (the same cookie as on a resident page), so the preview
+            # shows the readings residents will see before anything is published.
+            ui.switch(_("Furigana (ふりがな)"), value=self.preview_furigana,
+                      on_change=lambda e: self._set_preview_furigana(e.value)).mark("preview-furigana")
+        self.frame = ui.element("iframe").classes("mdg-preview").mark("preview-frame")
         self.frame.props["title"] = _("Preview as residents see it")
         ui.label(_("The preview shows the draft as residents would see it. Nothing sent from it is kept.")).classes(
             "text-caption")
@@ -394,8 +410,17 @@ class Editor:
         return f"{self.preview_base}/{self.preview_lang}/p/{page + 1}?r={self.editing.revision}"
 
     def reload_preview(self) -> None:
-        self.frame.props["src"] = self.preview_url()
+        url = self.preview_url()
+        if self._furigana_changed:  # through the preview's switch, which sets the resident pages' own cookie
+            self._furigana_changed = False
+            choice = "on" if self.preview_furigana else "off"
+            url = f"{self.preview_base}/{self.preview_lang}/furigana/{choice}?{urlencode({'next': url})}"
+        self.frame.props["src"] = url
         self.frame.style(f"width: {PREVIEW_WIDTHS[self.preview_width]}")
+
+    def _set_preview_furigana(self, shown: bool) -> None:
+        self.preview_furigana, self._furigana_changed = shown, True
+        self.reload_preview()
 
     def _set_width(self, width: str) -> None:
         self.preview_width = width

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import gettext as stdlib_gettext
+import re
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -19,7 +20,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from markupsafe import Markup, escape
 
-from widgets import LocalizedText
+from widgets import LocalizedText, furigana
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -64,6 +65,7 @@ class Translator:
         return self.gettext(message).format(**params)
 
     def text(self, value: LocalizedText) -> str:
+        """Plain text (Japanese without its furigana notation): for <title>, attributes, answers, files."""
         return value.text(self.lang)
 
     def format_markup(self, message: str, **params: object) -> Markup:
@@ -73,11 +75,13 @@ class Translator:
         return Markup(escape(self.gettext(message))).format_map(values)
 
     def markup(self, value: LocalizedText) -> Markup:
-        """The text, marked with its own language when it falls back to another one."""
+        """The text, marked with its own language when it falls back to another one; Japanese with
+        furigana where the resident chose them (furigana.current), else without its notation."""
         text, lang = value.get(self.lang)
+        html = furigana.html(text, japanese=lang in furigana.JAPANESE)
         if lang == self.lang:
-            return escape(text)
-        return Markup('<span lang="{}">{}</span>').format(lang, text)
+            return html
+        return Markup('<span lang="{}">{}</span>').format(lang, html)
 
 
 class _Blank(dict[str, object]):
@@ -96,6 +100,19 @@ def localized(value: LocalizedText | None) -> Markup:
     if value is None:
         return Markup("")
     return current.get().markup(value)
+
+
+_RUBY_ANNOTATION = re.compile(r"<(rt|rp)>.*?</\1>", re.DOTALL)
+
+
+def plain(value: LocalizedText | str | None) -> str:
+    """Text for <title> and attributes: app content in the page's language without furigana, or HTML
+    with its readings (<rt>, <rp>) and tags taken out."""
+    if value is None:
+        return ""
+    if isinstance(value, LocalizedText):
+        return current.get().text(value)
+    return Markup(_RUBY_ANNOTATION.sub("", str(value))).striptags()
 
 
 def format_moment(moment: dt.datetime, lang: str, time_zone: str = "Asia/Tokyo") -> str:

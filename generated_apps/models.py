@@ -46,9 +46,13 @@ class AppVersion(SQLModel, table=True):
     published_at: dt.datetime = Field(default_factory=utcnow)  # when residents first see it (later: scheduled)
     created_at: dt.datetime | None = Field(default_factory=utcnow)  # when the admin published or scheduled it
     rollback_of: int | None = None  # the number of the earlier version this one republishes
-    # A scheduled version withdrawn before its time: residents never saw it. Nothing else about a version changes.
+    # A scheduled version withdrawn before its time: residents never saw it. Nothing else about a version changes
+    # (but for `readings`, filled in once for a version published before they were kept).
     cancelled_at: dt.datetime | None = None
     cancelled_by: str | None = Field(default=None, max_length=100)
+    # Furigana, computed when it was published: each Japanese text of the spec -> the same text with every
+    # reading written out (widgets/furigana.py), so residents' pages never need the dictionary.
+    readings: dict[str, str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class Draft(SQLModel, table=True):

@@ -2,13 +2,15 @@
 
 Same templates, same flow engine, same validation as `ResidentSite`; only the addresses differ
 (`{prefix}/{app_id}/{lang}/…`) and the answers are kept in memory for the preview alone. Nothing
-is written to the database: a preview never creates a draft or a submission.
+is written to the database: a preview never creates a draft or a submission. Furigana are computed
+from the draft as it is now (`{prefix}/{app_id}/{lang}/furigana/on` switches them on, as a resident would).
 """
 
 from __future__ import annotations
 
 import secrets
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,13 +18,14 @@ from starlette.datastructures import MultiDict
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from widgets import AppSpec
+from widgets import AppSpec, furigana
+from widgets.text import japanese_texts
 
-from . import flow, i18n
+from . import flow, i18n, preferences
 from .config import Settings
 from .forms import CSRF_COOKIE, BadForm, csrf_ok, read_form
 from .store import LiveApp, Store
-from .web import ResidentSite, error_message
+from .web import ResidentSite, error_message, local_path
 
 PREVIEW_COOKIE = "mdg_preview"
 SAMPLE_REFERENCE = "0000-0000"
@@ -45,6 +48,13 @@ class PreviewSite(ResidentSite):
 
     def translator(self, request: Request) -> i18n.Translator:
         return i18n.Translator(request.path_params.get("lang") or "ja")
+
+    def readings(self, spec: AppSpec | None, shown: bool) -> Mapping[str, str]:
+        """The draft's furigana, computed now (each text once: furigana.annotate keeps them) so staff see
+        them before publishing; with furigana off only what the page needs to show its text plain."""
+        if spec is None:
+            return super().readings(spec, shown)
+        return furigana.readings(japanese_texts(spec), automatic=shown)
 
     # --- answers, per browser and app, in memory --------------------------------------------------
 
@@ -81,6 +91,11 @@ class PreviewSite(ResidentSite):
             except BadForm as bad:
                 return self.error_page(request, bad.status, spec)
         parts = path.strip("/").split("/") if path.strip("/") else []
+        if len(parts) == 2 and parts[0] == "furigana":  # the editor's switch: the resident's own cookie
+            response = RedirectResponse(local_path(request.query_params.get("next") or self._url(live)), status_code=303)
+            if parts[1] in preferences.FURIGANA:
+                self._cookie(response, request, preferences.FURIGANA_COOKIE, parts[1], preferences.REMEMBERED)
+            return response
         if not parts:
             if form is not None:  # "start again"
                 self.forget(request, app_id)

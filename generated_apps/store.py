@@ -19,7 +19,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from widgets import AppSpec, lint
+from widgets import AppSpec, furigana, lint
+from widgets.text import japanese_texts
 
 from .db import make_engine, migrate
 from .models import (
@@ -214,6 +215,11 @@ def _draft_hash(app: App) -> str:
     return spec_hash(AppSpec.model_validate(app.draft_spec))
 
 
+def spec_readings(spec: AppSpec) -> dict[str, str]:
+    """The furigana of every Japanese text of `spec`, from the dictionary (widgets/furigana.py)."""
+    return furigana.readings(japanese_texts(spec))
+
+
 def spec_hash(spec: AppSpec) -> str:
     canonical = json.dumps(spec.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -226,6 +232,8 @@ class Store:
         # take effect at the first request after them, with no job running.
         self.clock = clock
         self._specs: dict[int, AppSpec] = {}  # published versions never change, so caching them is safe
+        # The furigana of every version loaded (text -> text with readings): a text reads the same in each.
+        self._readings: dict[str, str] = {}
         self._live: dict[str, tuple[dt.datetime, LiveApp | None]] = {}  # slug -> (valid until, app)
         self._banner: tuple[dt.datetime, EmergencyBanner | None] | None = None  # (valid until, banner)
         self._lock = threading.Lock()
@@ -468,7 +476,7 @@ class Store:
         last = s.exec(select(func.max(AppVersion.number)).where(AppVersion.app_id == app.id)).one() or 0
         version = AppVersion(app_id=app.id, number=last + 1, spec=spec.model_dump(mode="json", exclude_none=True),
                              spec_hash=spec_hash(spec), published_by=by, published_at=at or now, created_at=now,
-                             rollback_of=rollback_of)
+                             rollback_of=rollback_of, readings=spec_readings(spec))
         detail: dict[str, Any] = {"version": version.number, "hash": version.spec_hash}
         retired_at = as_utc(app.retired_at)
         if at is None and retired_at is not None and retired_at <= now:
@@ -643,9 +651,21 @@ class Store:
                 if version is None:
                     raise LookupError(version_id)
                 spec = AppSpec.model_validate(version.spec)
+                readings = version.readings
+                if readings is None:  # published before furigana were kept: computed once, now
+                    readings = spec_readings(spec)
+                    s.exec(update(AppVersion).where(AppVersion.id == version_id, AppVersion.readings.is_(None))
+                           .values(readings=readings))
+                    s.commit()
             with self._lock:
+                self._readings.update(readings)
                 self._specs[version_id] = spec
         return spec
+
+    def readings(self) -> dict[str, str]:
+        """The furigana of every published version loaded so far (each version's spec is loaded with
+        them, by version_spec): Japanese text -> the same text with every reading written out."""
+        return self._readings
 
 
     def live_apps(self) -> list[LiveApp]:

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from widgets import N_, WIDGET_TYPES, AppSpec, Question, field_id, format_date
+from widgets import N_, WIDGET_TYPES, AppSpec, Question, field_id, format_date, furigana
 from widgets.name import Name
 from widgets.phone import Phone
 from widgets.slot_picker import SlotPicker
@@ -134,6 +134,7 @@ class ResidentSite:
         )
         self.env.globals["_"] = i18n.gettext
         self.env.filters["t"] = i18n.localized
+        self.env.filters["plain"] = i18n.plain  # for <title> and attributes: never ruby
         self._pages: dict[tuple, list[bytes]] = {}  # rendered pages, split where the CSRF token goes
 
     def routes(self) -> list[Route]:
@@ -143,7 +144,7 @@ class ResidentSite:
             Route("/", self.index, methods=["GET"]),
             Route("/static/{name}", self.static, methods=["GET"]),
             Route("/lang/{lang}", self.set_language, methods=["GET"]),
-            *preferences.routes(self._cookie, _local_path),  # text size and high contrast: /size/…, /contrast/…
+            *preferences.routes(self._cookie, local_path),  # /size/…, /contrast/…, /furigana/…
             Route("/a/{slug}", self.start, methods=["GET"]),
             Route("/q/{code}", self.scan, methods=["GET"]),
             Route("/a/{slug}/p/{number:int}", self._form_view(self._answer), methods=["POST"]),
@@ -173,12 +174,13 @@ class ResidentSite:
         if parts is None:
             token = i18n.current.set(tr)
             try:
-                html = self.env.get_template(template).render(
-                    lang=tr.lang, langs=i18n.UI_LANGS, lang_names=i18n.LANG_NAMES, here=_here(request),
-                    css=self.assets["madoguchi.css"].url, script=self.assets["read_aloud.js"].url, spec=spec,
-                    help=self.help_block(spec), csrf=CSRF_SLOT, honeypot=HONEYPOT,
-                    banner=self.banner_view(banner, tr.lang), prefs=prefs, **context,
-                )
+                with furigana.on_page(self.readings(spec, prefs.shows_furigana), prefs.shows_furigana):
+                    html = self.env.get_template(template).render(
+                        lang=tr.lang, langs=i18n.UI_LANGS, lang_names=i18n.LANG_NAMES, here=_here(request),
+                        css=self.assets["madoguchi.css"].url, script=self.assets["read_aloud.js"].url, spec=spec,
+                        help=self.help_block(spec), csrf=CSRF_SLOT, honeypot=HONEYPOT,
+                        banner=self.banner_view(banner, tr.lang), prefs=prefs, **context,
+                    )
             finally:
                 i18n.current.reset(token)
             parts = [part.encode() for part in html.split(CSRF_SLOT)]
@@ -187,6 +189,11 @@ class ResidentSite:
                     self._pages.clear()
                 self._pages[cache_key] = parts
         return self._respond(request, template, parts, status)
+
+    def readings(self, spec: AppSpec | None, shown: bool) -> Mapping[str, str]:
+        """The readings of the Japanese texts a page may show: those of every published version loaded,
+        computed when it was published (the portal shows several apps). Never the dictionary here."""
+        return self.store.readings()
 
     @staticmethod
     def _with_banner(key: tuple, banner: EmergencyBanner | None) -> tuple:
@@ -322,7 +329,7 @@ class ResidentSite:
 
     async def set_language(self, request: Request) -> Response:
         lang = request.path_params["lang"]
-        target = _local_path(request.query_params.get("next", "/"))
+        target = local_path(request.query_params.get("next", "/"))
         response = RedirectResponse(target, status_code=303)
         if lang in i18n.UI_LANGS:
             self._cookie(response, request, LANG_COOKIE, lang, max_age=YEAR)
@@ -646,7 +653,7 @@ def _here(request: Request) -> str:
     return path + (f"?{request.url.query}" if request.url.query else "")
 
 
-def _local_path(target: str) -> str:
+def local_path(target: str) -> str:
     """Only a path on this site: never an open redirect."""
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:

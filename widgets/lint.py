@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from . import easy_japanese, markup
+from . import easy_japanese, furigana, markup
 from .base import Question, Widget
 from .dropdown import DROPDOWN_MIN_OPTIONS, Dropdown
 from .image import Image
@@ -64,7 +64,7 @@ def lint(spec: AppSpec, facilities: Collection[int] | None = None) -> list[LintI
     """Every issue of `spec`, errors first, each group in page order. `facilities`: the numbers of the
     facilities taking bookings now, where the caller knows them (slot pickers must name one)."""
     texts = list(_texts(spec))  # walked once: the builder lints at every keystroke
-    issues: list[LintIssue] = [*_blank_texts(texts), *_keys(spec), *_conditions(spec), *_links(texts),
+    issues: list[LintIssue] = [*_blank_texts(texts), *_keys(spec), *_conditions(spec), *_links(texts), *_furigana(texts),
                                *_questions_per_page(spec), *_dropdowns(spec), *_long_sentences(spec, texts),
                                *_translations(spec, texts), *_policy(spec), *_bookings(spec, facilities),
                                *_consultations(spec), *_easy_japanese(spec, texts)]
@@ -182,6 +182,31 @@ def _links(texts: list[_Text]) -> Iterator[LintIssue]:
                                 {"url": url}, t.page, t.widget, _key_of(t.owner))
 
 
+_FURIGANA = {
+    "empty-reading": N_("Write the reading of {base} between 《 and 》 ({field})"),
+    "reading-not-kana": N_("The reading {reading} of {base} is not in kana: write readings in hiragana or katakana ({field})"),
+    "broken-notation": N_("The furigana notation in {field} is not complete near “{near}”: write ｜漢字《かんじ》, "
+                          "the reading in 《 》 right after the kanji"),
+    "reading-in-alt": N_("Readings cannot be shown in alternative text: write {field} without 《 》"),
+}
+
+
+def _furigana(texts: list[_Text]) -> Iterator[LintIssue]:
+    """Readings staff wrote (furigana.py) in Japanese text: well formed, in kana, and only where a resident sees
+    text (alternative text is read out, never shown)."""
+    for t in texts:
+        where = {"page": t.page, "widget": t.widget, "key": _key_of(t.owner)}
+        for lang, text in t.text.root.items():
+            if lang not in furigana.JAPANESE:
+                continue
+            field = t.path if lang == "ja" else f"{t.path} ({LANGUAGE_NAMES[lang]})"
+            if isinstance(t.owner, Image) and t.path == "alt" and furigana.plain(text) != text:
+                yield LintIssue("error", "reading-in-alt", _FURIGANA["reading-in-alt"], {"field": field}, **where)
+                continue
+            for code, params in furigana.problems(text):
+                yield LintIssue("error", f"furigana-{code}", _FURIGANA[code], {**params, "field": field}, **where)
+
+
 def _questions_per_page(spec: AppSpec) -> Iterator[LintIssue]:
     for p, page in enumerate(spec.pages):
         questions = page.questions()
@@ -228,7 +253,7 @@ def _long_sentences(spec: AppSpec, texts: list[_Text]) -> Iterator[LintIssue]:
 
 def sentences(text: str, formatted: bool = False) -> list[str]:
     """The sentences of a text as residents read it (markup removed), stripped, none empty."""
-    plain = markup.plain_text(text) if formatted else text
+    plain = markup.plain_text(text) if formatted else furigana.plain(text)
     return [s.strip() for s in _SENTENCE_END.split(plain) if s.strip()]
 
 
@@ -279,7 +304,7 @@ def _easy_japanese(spec: AppSpec, texts: list[_Text]) -> Iterator[LintIssue]:
         text = t.text.root.get("ja-x-easy")
         if text is None:
             continue
-        for finding in easy_japanese.check(text, sentences(text, t.formatted)):
+        for finding in easy_japanese.check(furigana.plain(text), sentences(text, t.formatted)):
             where = (t.page, t.widget, finding.rule)
             kept, fields = worst.get(where, (finding, []))
             if finding.severity > kept.severity:

@@ -5,7 +5,8 @@
     1. item           a numbered list (also "1) item", "１．item")
     [text](https://…) a link: only https://, http://, tel: and mailto: addresses
     **text**          strong emphasis
-    {漢字|かんじ}      furigana: <ruby> with <rp> fallbacks
+    {漢字|かんじ}      a reading, as do ｜漢字《かんじ》 and 漢字《かんじ》 (furigana.py): <ruby> with <rp>
+                      fallbacks where the resident chose furigana, otherwise the kanji alone
 
 Everything else is text. The HTML is built here from escaped pieces: staff HTML never passes
 through, and a link to any other kind of address is shown as its text, without a link (the
@@ -15,8 +16,11 @@ lint reports it).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from . import furigana
 
 _BULLET = re.compile(r"^(?:[-*][ \u3000]+|[・•][ \u3000]*)(?P<item>\S.*)$")
 # "1. item" with a space; after a full-width "．" or "）" the space may be left out ("3．三番目").
@@ -24,7 +28,6 @@ _NUMBERED = re.compile(r"^(?P<n>[0-9０-９]{1,3})(?:[.．)）][ \u3000]+|[．�
 _INLINE = re.compile(
     r"\[(?P<text>[^\[\]\n]+)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))*)\)"  # one level of (…) inside an address
     r"|\*\*(?P<strong>[^*\n]+)\*\*"
-    r"|\{(?P<base>[^{}|\n]+)\|(?P<ruby>[^{}|\n]+)\}"
 )
 _SAFE_URL = re.compile(
     r"^(?:https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?(?:[/?#][^\s<>\"'`\\]*)?"
@@ -72,44 +75,47 @@ def _blocks(text: str) -> list[tuple[str, list[str], int]]:
     return blocks
 
 
-def _inline(text: str, *, with_links: bool = True) -> Markup:
+def _inline(text: str, words: Callable[[str], Markup], *, with_links: bool = True) -> Markup:
+    """One line: links and strong emphasis, and `words` (furigana.prepare) for the text in between."""
     out = Markup()
     end = 0
     for m in _INLINE.finditer(text):
-        out += escape(text[end:m.start()])
+        out += words(text[end:m.start()])
         end = m.end()
         if m.group("url") is not None:
             if with_links and is_safe_url(m.group("url")):
-                out += Markup('<a href="{}">{}</a>').format(m.group("url"), _inline(m.group("text"), with_links=False))
+                out += Markup('<a href="{}">{}</a>').format(m.group("url"), _inline(m.group("text"), words, with_links=False))
             else:
-                out += _inline(m.group("text"), with_links=False)
-        elif m.group("strong") is not None:
-            out += Markup("<strong>{}</strong>").format(_inline(m.group("strong"), with_links=False))
+                out += _inline(m.group("text"), words, with_links=False)
         else:
-            out += Markup("<ruby>{}<rp>（</rp><rt>{}</rt><rp>）</rp></ruby>").format(m.group("base"), m.group("ruby"))
-    return out + escape(text[end:])
+            out += Markup("<strong>{}</strong>").format(_inline(m.group("strong"), words, with_links=False))
+    return out + words(text[end:])
 
 
-def render(text: str) -> Markup:
-    """The HTML of formatted text: <p>, <ul>, <ol>, <a>, <strong>, <ruby> and nothing else."""
+def render(text: str, lang: str | None = None) -> Markup:
+    """The HTML of formatted text: <p>, <ul>, <ol>, <a>, <strong>, <ruby> and nothing else.
+
+    Readings are shown as the current page says (furigana.py); `lang`, the language the text is in,
+    when known (else the page's readings tell whether it is Japanese)."""
+    source, words = furigana.prepare(text, None if lang is None else lang in furigana.JAPANESE)
     parts = []
-    for kind, lines, start in _blocks(text):
+    for kind, lines, start in _blocks(source):
         if kind == "p":
-            parts.append(Markup("<p>{}</p>").format(Markup("<br>\n").join(_inline(line) for line in lines)))
+            parts.append(Markup("<p>{}</p>").format(Markup("<br>\n").join(_inline(line, words) for line in lines)))
             continue
-        items = Markup("").join(Markup("<li>{}</li>\n").format(_inline(line)) for line in lines)
+        items = Markup("").join(Markup("<li>{}</li>\n").format(_inline(line, words)) for line in lines)
         opening = Markup('<ol start="{}">').format(start) if kind == "ol" and start != 1 else Markup(f"<{kind}>")
         parts.append(opening + Markup("\n") + items + Markup(f"</{kind}>"))
     return Markup("\n").join(parts)
 
 
 def plain_text(text: str) -> str:
-    """The words a resident reads, without formatting: for counting sentence lengths."""
+    """The words a resident reads, without formatting or readings: for counting sentence lengths."""
 
     def words(m: re.Match[str]) -> str:
-        return m.group("text") or m.group("strong") or m.group("base") or ""
+        return m.group("text") or m.group("strong") or ""
 
     lines = []
     for _kind, block, _start in _blocks(text):
-        lines.extend(_INLINE.sub(words, line) for line in block)
+        lines.extend(furigana.plain(_INLINE.sub(words, line)) for line in block)
     return "\n".join(lines)

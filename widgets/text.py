@@ -5,9 +5,12 @@ Staff may write a plain string in an app file; it is read as Japanese.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Literal
 
-from pydantic import RootModel, model_validator
+from pydantic import BaseModel, RootModel, model_validator
+
+from . import furigana
 
 # Languages app content may be written in. "ja-x-easy" is やさしい日本語 (Easy Japanese).
 Lang = Literal["ja", "en", "zh-Hans", "ko", "vi", "ja-x-easy"]
@@ -51,7 +54,31 @@ class LocalizedText(RootModel[dict[Lang, str]]):
         return self.root["ja"], "ja"
 
     def text(self, lang: str) -> str:
-        return self.get(lang)[0]
+        """The text for `lang` as a reader reads it: Japanese without its furigana notation (furigana.py)."""
+        text, real = self.get(lang)
+        return furigana.plain(text) if real in furigana.JAPANESE else text
 
     def __str__(self) -> str:
         return self.root["ja"]
+
+
+def localized_texts(model: BaseModel) -> Iterator[LocalizedText]:
+    """Every LocalizedText in `model` (an app, a page, a widget), however deep."""
+    for name in type(model).model_fields:
+        yield from _localized(getattr(model, name))
+
+
+def _localized(value: Any) -> Iterator[LocalizedText]:
+    if isinstance(value, LocalizedText):
+        yield value
+    elif isinstance(value, BaseModel):
+        yield from localized_texts(value)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _localized(item)
+
+
+def japanese_texts(model: BaseModel) -> list[str]:
+    """The Japanese (and Easy Japanese) texts of `model`, each once: what furigana are computed for."""
+    return list(dict.fromkeys(text for value in localized_texts(model) for lang, text in value.root.items()
+                              if lang in furigana.JAPANESE and text))

@@ -439,3 +439,23 @@ async def test_the_preview_of_a_booking_app_shows_the_times_and_books_nothing(si
     assert "令和" in check.text and "10:00〜12:00" in check.text  # the chosen time, in words
     await client.post(f"/preview/{app_id}/ja/check", data={"csrf": csrf}, follow_redirects=True)
     assert bookings.slot(int(slot_id)).booked == 0 and signed_in.store.submissions(app_id) == []
+
+
+async def test_the_preview_shows_the_furigana_before_publishing(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    signed_in.find(marker="widget-0-0").click()
+    signed_in.find(marker="prop:label.ja").type("ご住所")
+    await until(lambda: stored(signed_in, app_id)["pages"][0]["widgets"][0]["label"]["ja"] == "ご住所")
+    client = signed_in.http_client
+    assert "<ruby>" not in (await client.get(f"/preview/{app_id}/ja/p/1")).text  # off until chosen
+    signed_in.find(marker="preview-furigana").click()
+    [frame] = signed_in.find(marker="preview-frame").elements
+    # The switch sets the resident pages' own cookie, then shows the page again.
+    assert frame.props["src"].startswith(f"/preview/{app_id}/ja/furigana/on?next=%2Fpreview%2F{app_id}%2Fja%2Fp%2F1")
+    chosen = await client.get(frame.props["src"])
+    assert chosen.status_code == 303 and chosen.headers["location"].startswith(f"/preview/{app_id}/ja/p/1")
+    preview = await client.get(chosen.headers["location"])
+    assert "<ruby>住所<rp>（</rp><rt>じゅうしょ</rt><rp>）</rp></ruby>" in preview.text  # nothing published
+    assert signed_in.store.versions(app_id) == []
+    signed_in.find(marker="preview-furigana").click()
+    assert frame.props["src"].startswith(f"/preview/{app_id}/ja/furigana/off?next=")

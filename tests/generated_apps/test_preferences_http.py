@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 
 from generated_apps.asgi import create_app
 from generated_apps.forms import MAX_BODY
-from generated_apps.preferences import CONTRAST_COOKIE, SIZE_COOKIE
+from generated_apps.preferences import CONTRAST_COOKIE, FURIGANA_COOKIE, SIZE_COOKIE
 from tests.htmlpage import parse
 from widgets import AppSpec
 
@@ -56,6 +56,7 @@ def current_choices(client, url: str = QUESTION) -> list[str]:
     ("/size/standard", SIZE_COOKIE, "standard"), ("/size/large", SIZE_COOKIE, "large"),
     ("/size/largest", SIZE_COOKIE, "largest"),
     ("/contrast/high", CONTRAST_COOKIE, "high"), ("/contrast/standard", CONTRAST_COOKIE, "standard"),
+    ("/furigana/on", FURIGANA_COOKIE, "on"), ("/furigana/off", FURIGANA_COOKIE, "off"),
 ])
 def test_each_choice_is_remembered_for_a_year_and_leads_back_to_the_page(resident, path, cookie, value):
     response = resident.get(path, params={"next": QUESTION})
@@ -93,12 +94,13 @@ def test_the_html_class_follows_the_cookies(resident):
 def test_the_current_choices_are_marked_and_every_choice_is_a_link_back_here(resident):
     resident.get("/size/largest")
     nav = aids(resident, QUESTION)
-    assert current_choices(resident) == ["/size/largest", "/contrast/standard"]
+    assert current_choices(resident) == ["/size/largest", "/contrast/standard", "/furigana/off"]
     assert {a.attrs["href"].split("?next=")[1] for a in nav.find_all("a")} == {QUESTION}
     hrefs = [a.attrs["href"].split("?")[0] for a in nav.find_all("a")]
-    assert hrefs == ["/size/standard", "/size/large", "/size/largest", "/contrast/standard", "/contrast/high"]
+    assert hrefs == ["/size/standard", "/size/large", "/size/largest", "/contrast/standard", "/contrast/high",
+                     "/furigana/on", "/furigana/off"]
     lists = nav.find_all("ul")
-    assert [ul.attrs["aria-labelledby"] for ul in lists] == ["aid-size", "aid-contrast"]  # each group named
+    assert [ul.attrs["aria-labelledby"] for ul in lists] == ["aid-size", "aid-contrast", "aid-furigana"]  # each named
 
 
 def test_the_aids_are_on_every_kind_of_page(resident, store):
@@ -143,8 +145,8 @@ def test_a_cached_page_never_carries_one_residents_choice_to_another(resident, a
         assert html_classes(resident) == {"size-largest", "contrast-high"}
         assert html_classes(resident) == {"size-largest", "contrast-high"}
     # And the choices marked as current are each resident's own, too.
-    assert current_choices(another_resident) == ["/size/standard", "/contrast/standard"]
-    assert current_choices(resident) == ["/size/largest", "/contrast/high"]
+    assert current_choices(another_resident) == ["/size/standard", "/contrast/standard", "/furigana/off"]
+    assert current_choices(resident) == ["/size/largest", "/contrast/high", "/furigana/off"]
 
 
 @pytest.mark.parametrize("path", ["/size/huge", "/size/", "/contrast/on", "/contrast/%3Cscript%3E", "/size/LARGE"])

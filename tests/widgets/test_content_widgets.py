@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from widgets import widget_adapter
+from widgets import furigana, widget_adapter
 from widgets.markup import is_safe_url, links, plain_text, render
 
 
@@ -49,8 +49,10 @@ def test_staff_html_is_escaped():
 
 def test_strong_text_and_furigana():
     assert render("**必ず**お持ちください") == "<p><strong>必ず</strong>お持ちください</p>"
-    assert render("{伊達|だて}市") == "<p><ruby>伊達<rp>（</rp><rt>だて</rt><rp>）</rp></ruby>市</p>"
-    assert render("{<b>|<i>}") == "<p><ruby>&lt;b&gt;<rp>（</rp><rt>&lt;i&gt;</rt><rp>）</rp></ruby></p>"
+    with furigana.on_page({}, shown=True):  # a resident who chose furigana
+        assert render("{伊達|だて}市") == "<p><ruby>伊達<rp>（</rp><rt>だて</rt><rp>）</rp></ruby>市</p>"
+        assert render("{<b>|<i>}です") == "<p><ruby>&lt;b&gt;<rp>（</rp><rt>&lt;i&gt;</rt><rp>）</rp></ruby>です</p>"
+    assert render("{伊達|だて}市") == "<p>伊達市</p>"  # furigana off: the kanji alone
 
 
 def test_plain_text_and_links_for_the_lint():
