@@ -21,7 +21,7 @@ class Dropdown(ChoiceBase):
 <select class="select" id="{{ w.first_field_id() }}" name="{{ w.key }}"{{ m.described(w, error) }}>
 <option value="">{{ _('Choose one') }}</option>
 {%- for o in w.options %}
-<option value="{{ o.value }}"{{ ' selected' if o.value == chosen }}>{{ o.label|t }}</option>
+<option value="{{ o.value }}"{{ ' selected' if o.value == chosen }}>{{ o.label|plain }}</option>
 {%- endfor %}
 </select>
 {% endcall %}"""
