@@ -25,7 +25,7 @@ from . import flow, i18n, preferences
 from .config import Settings
 from .forms import CSRF_COOKIE, BadForm, csrf_ok, read_form
 from .store import LiveApp, Store
-from .web import ResidentSite, error_message, local_path
+from .web import FramedPage, ResidentSite, error_message, local_path
 
 PREVIEW_COOKIE = "mdg_preview"
 SAMPLE_REFERENCE = "0000-0000"
@@ -37,6 +37,7 @@ class PreviewApp(LiveApp):
 
 
 class PreviewSite(ResidentSite):
+    page_class = FramedPage  # shown in the editor's frame
     def __init__(self, store: Store, settings: Settings, prefix: str) -> None:
         super().__init__(store, settings)
         self.prefix = prefix.rstrip("/")

@@ -70,8 +70,11 @@ LANG_COOKIE = "mdg_lang"
 YEAR = 365 * 24 * 3600
 # Pages with a form: they carry a CSRF token, and set the browser's random CSRF cookie when it has none.
 FORM_TEMPLATES = {"question.html", "check.html", "done.html", "cancel.html", "status.html"}
-# Every resident page: never cached (answers are personal), never framed by another site.
-PAGE_HEADERS = {"Cache-Control": "no-store", "Content-Security-Policy": "frame-ancestors 'self'",
+# Every resident page: never cached (answers are personal), never framed, and nothing runs or loads
+# but our own files (images may come from a city's https:// site): an injected tag could do nothing.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https:; form-action 'self'; "
+       "base-uri 'none'; frame-ancestors {frame}")
+PAGE_HEADERS = {"Cache-Control": "no-store", "Content-Security-Policy": CSP.format(frame="'none'"),
                 "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 VIA = re.compile(r"[A-Za-z0-9_-]{1,20}")
@@ -82,16 +85,26 @@ def draft_cookie(app_id: int) -> str:
     return f"mdg_draft_{app_id}"
 
 
+def _encoded(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(k.lower().encode("latin-1"), v.encode("latin-1"))
+            for k, v in {**headers, "Content-Type": "text/html; charset=utf-8"}.items()]
+
+
 class Page(Response):
     """A resident page: HTML with the same headers every time, encoded once rather than per response."""
 
     media_type = "text/html; charset=utf-8"
-    _headers = [(k.lower().encode("latin-1"), v.encode("latin-1"))
-                for k, v in {**PAGE_HEADERS, "Content-Type": "text/html; charset=utf-8"}.items()]
+    _headers = _encoded(PAGE_HEADERS)
 
     def __init__(self, body: bytes, status_code: int = 200) -> None:
         self.status_code, self.body, self.background = status_code, body, None
         self.raw_headers = [(b"content-length", str(len(body)).encode()), *self._headers]
+
+
+class FramedPage(Page):
+    """A page the builder shows inside its own editor (the preview): framed by the same site only."""
+
+    _headers = _encoded({**PAGE_HEADERS, "Content-Security-Policy": CSP.format(frame="'self'")})
 
 
 @dataclass
@@ -116,6 +129,8 @@ class ErrorLink:
 
 class ResidentSite:
     """The resident side of Madoguchi: its routes, its templates and its store."""
+
+    page_class: type[Page] = Page  # the preview's pages may be framed by the builder
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
@@ -214,7 +229,7 @@ class ResidentSite:
         if template in FORM_TEMPLATES and not is_csrf_cookie(csrf_cookie):  # none yet, or not one of ours
             csrf_cookie = fresh_cookie = new_csrf_cookie()
         body = csrf_token(self.secret, csrf_cookie).encode().join(parts) if len(parts) > 1 else parts[0]
-        response = Page(body, status)
+        response = self.page_class(body, status)
         if fresh_cookie:
             self._cookie(response, request, CSRF_COOKIE, fresh_cookie, max_age=None)
         return response

@@ -269,6 +269,7 @@ async def test_the_preview_never_creates_a_draft_or_a_submission(signed_in):
     client = signed_in.http_client
     first = await client.get(f"/preview/{app_id}/ja/p/1")
     assert first.status_code == 200
+    assert "frame-ancestors 'self'" in first.headers["content-security-policy"]  # the editor frames it; no other site
     csrf = first.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
     # A page sent empty gets the resident's error message; a good answer goes on to the check page,
     # which shows it; sending from there shows the confirmation. Nothing is stored at any step.

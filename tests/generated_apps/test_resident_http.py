@@ -386,12 +386,16 @@ def test_strange_slugs_cookies_and_access_points_are_turned_away_quietly(client,
     assert page.find("a", cls="button").attrs["href"] == "/a/library-survey/p/1?via=HK7M2Q"
 
 
-def test_resident_pages_are_never_cached_nor_framed_by_another_site(client):
+def test_resident_pages_are_never_cached_framed_or_able_to_run_anything_but_our_own_files(client):
     for url in ["/", "/a/library-survey", "/a/library-survey/p/1", "/a/nothing"]:
         headers = client.get(url).headers
         assert headers["cache-control"] == "no-store"
-        assert headers["content-security-policy"] == "frame-ancestors 'self'"
+        policy = dict(part.strip().split(" ", 1) for part in headers["content-security-policy"].split(";"))
+        assert policy == {"default-src": "'none'", "script-src": "'self'", "style-src": "'self'",
+                          "img-src": "'self' https:", "form-action": "'self'", "base-uri": "'none'",
+                          "frame-ancestors": "'none'"}
         assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "same-origin"
 
 
 def test_a_wrong_reading_marks_only_the_reading_field(settings, store):
