@@ -60,7 +60,8 @@ def free_port() -> int:
 
 
 def data_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "MADOGUCHI_DATA_DIR": str(data_dir), **extra}
+    # No limit on forms sent: a bench's every request comes from one loopback address.
+    env = {**os.environ, "MADOGUCHI_DATA_DIR": str(data_dir), "MADOGUCHI_POST_LIMIT": "0", **extra}
     env.pop("MADOGUCHI_DATABASE_URL", None)  # SQLite in the temp dir, never a real database
     return env
 

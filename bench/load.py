@@ -187,7 +187,8 @@ def measure(name: str, url: str, workers: int, args: argparse.Namespace, work: P
             notes: list[str]) -> None:
     slot = prepare(url)
     env = {**os.environ, "MADOGUCHI_DATABASE_URL": url, "MADOGUCHI_DATA_DIR": str(work),
-           "MADOGUCHI_SECRET_KEY": "one-key-for-every-worker", "PYTHONPATH": str(REPO)}
+           "MADOGUCHI_SECRET_KEY": "one-key-for-every-worker", "PYTHONPATH": str(REPO),
+           "MADOGUCHI_POST_LIMIT": "0"}  # every resident comes from this one address
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with running(f"madoguchi-{name}", uvicorn("generated_apps.asgi:app", port, workers), base + "/", env, work):

@@ -18,6 +18,10 @@ class Settings:
     help_phone: str = "0142-23-3331"
     # Times are stored in UTC and shown, and typed by staff, in this zone.
     time_zone: str = "Asia/Tokyo"
+    # Forms a client address may send in POST_PERIOD seconds, per server process; 0: no limit. From the
+    # environment it is 300 unless MADOGUCHI_POST_LIMIT says otherwise: generous for residents behind
+    # one shared mobile-network address, a wall for a script.
+    post_limit: int = 0
 
     @property
     def https(self) -> bool:
@@ -32,7 +36,9 @@ class Settings:
         public = os.environ.get("MADOGUCHI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
         help_phone = os.environ.get("MADOGUCHI_HELP_PHONE", cls.help_phone)
         time_zone = os.environ.get("MADOGUCHI_TIME_ZONE", cls.time_zone)
-        return cls(data_dir=data_dir, database_url=url, public_url=public, help_phone=help_phone, time_zone=time_zone)
+        post_limit = int(os.environ.get("MADOGUCHI_POST_LIMIT", "300"))
+        return cls(data_dir=data_dir, database_url=url, public_url=public, help_phone=help_phone, time_zone=time_zone,
+                   post_limit=post_limit)
 
     def secret_key(self) -> bytes:
         """MADOGUCHI_SECRET_KEY (the same on every replica), else a random key made on first run and

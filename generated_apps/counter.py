@@ -19,6 +19,8 @@ from .web import ResidentSite
 
 
 class CounterSite(ResidentSite):
+    limits_posts = False  # one desk sends every form for the residents who come to it
+
     def __init__(self, store: Store, settings: Settings, prefix: str, staff_prefix: str = "") -> None:
         super().__init__(store, settings)
         self.prefix = prefix.rstrip("/")

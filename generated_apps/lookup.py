@@ -46,6 +46,25 @@ class Tries:
         self._recent(client).append(time.monotonic())
 
 
+POST_PERIOD = 600.0  # seconds: the window of the limit on forms sent (Settings.post_limit)
+
+
+class PostLimit(Tries):
+    """Forms sent per client address in this process: past the limit, refused until the window moves on."""
+
+    def __init__(self, limit: int, period: float = POST_PERIOD) -> None:
+        super().__init__(limit, period)
+
+    def allows(self, client: str) -> bool:
+        """Whether this client may send one more form now (and count it)."""
+        if self.limit <= 0:
+            return True
+        if self.blocked(client):
+            return False
+        self.failed(client)  # one more try inside the window
+        return True
+
+
 @dataclass
 class Lookup:
     """The two fields as sent. Unless `ready`, the page comes back at once: with `status` and a `notice`

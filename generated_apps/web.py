@@ -44,6 +44,7 @@ from .forms import (
     new_csrf_cookie,
     read_form,
 )
+from .lookup import POST_PERIOD, PostLimit
 from .models import Draft, EmergencyBanner
 from .open_data_views import OpenDataViews
 from .store import LiveApp, Store, as_utc
@@ -131,6 +132,7 @@ class ResidentSite:
     """The resident side of Madoguchi: its routes, its templates and its store."""
 
     page_class: type[Page] = Page  # the preview's pages may be framed by the builder
+    limits_posts = True  # Settings.post_limit applies (residents); staff at the counter are not limited
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
@@ -138,6 +140,8 @@ class ResidentSite:
         self.bookings = Bookings(store, settings.time_zone)
         self.booking_views = booking_views.BookingViews(self)
         self.status_views = status_views.StatusViews(self)
+        # Forms sent per client address (not at the counter, where staff send many from one desk).
+        self.post_limit = PostLimit(settings.post_limit) if settings.post_limit and self.limits_posts else None
         self.secret = settings.secret_key()
         # The stylesheet, and the script that only adds extras (read aloud) where JavaScript runs.
         self.assets = {"madoguchi.css": Asset.load("madoguchi.css", "text/css"),
@@ -610,6 +614,10 @@ class ResidentSite:
         """A POST endpoint: read the form safely, then run `handler` (it uses the database) in a thread."""
 
         async def endpoint(request: Request) -> Response:
+            if self.post_limit is not None and not self.post_limit.allows(request.client.host if request.client else "?"):
+                response = await run_in_threadpool(self.error_page, request, 429)
+                response.raw_headers.append((b"retry-after", str(int(POST_PERIOD)).encode()))
+                return response
             try:
                 form = await read_form(request)
             except BadForm as bad:

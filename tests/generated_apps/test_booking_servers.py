@@ -41,7 +41,7 @@ def free_port() -> int:
 def start_server(url: str, data_dir, log) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "MADOGUCHI_DATABASE_URL": url, "MADOGUCHI_DATA_DIR": str(data_dir),
-           "MADOGUCHI_SECRET_KEY": "the-same-on-both-servers"}
+           "MADOGUCHI_SECRET_KEY": "the-same-on-both-servers", "MADOGUCHI_POST_LIMIT": "0"}  # all from one address
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1",
                              "--port", str(port), "--log-level", "warning"], env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"

@@ -51,7 +51,7 @@ class Server:
 
     def start(self) -> None:
         env = {**os.environ, "MADOGUCHI_DATABASE_URL": self.url, "MADOGUCHI_DATA_DIR": str(self.data_dir),
-               "MADOGUCHI_SECRET_KEY": "kept-across-restarts"}
+               "MADOGUCHI_SECRET_KEY": "kept-across-restarts", "MADOGUCHI_POST_LIMIT": "0"}  # all from one address
         self.proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host",
                                       "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
                                      env=env, stdout=self.log, stderr=self.log)

@@ -414,3 +414,22 @@ def test_a_wrong_reading_marks_only_the_reading_field(settings, store):
         assert page.find("input", name="applicant").attrs["value"] == "伊達 花子"
         link = page.find("div", cls="error-summary").find("a").attrs["href"]
         assert link == "#" + page.find("input", name="applicant-reading").attrs["id"]
+
+
+def test_a_client_sending_a_great_many_forms_is_asked_politely_to_wait_and_loses_nothing(settings, app_store):
+    from dataclasses import replace
+
+    store = app_store
+    app = create_app(replace(settings, post_limit=5), store)
+    client = TestClient(app, follow_redirects=False, client=("198.51.100.7", 50000))
+    token = form_fields(parse(client.get("/a/library-survey/p/1").text))["csrf"]
+    for _ in range(5):
+        assert client.post("/a/library-survey/p/1", data={"csrf": token, "visited": "yes"}).status_code == 303
+    refused = client.post("/a/library-survey/p/1", data={"csrf": token, "visited": "no"})
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "600"
+    assert "10分" in refused.text  # wait about ten minutes, in the resident's language
+    again = get(client, "/a/library-survey/p/1")  # pages still open, with the answer given before the limit
+    assert again.find("input", name="visited", value="yes").attrs.get("checked") is not None
+    neighbour = TestClient(app, follow_redirects=False, client=("198.51.100.8", 50000))  # another address
+    token = form_fields(parse(neighbour.get("/a/library-survey/p/1").text))["csrf"]
+    assert neighbour.post("/a/library-survey/p/1", data={"csrf": token, "visited": "no"}).status_code == 303

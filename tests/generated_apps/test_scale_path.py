@@ -101,7 +101,7 @@ def test_two_workers_and_the_builder_on_postgresql_lose_nothing_and_overbook_not
         store.publish(spec.slug, by="kato")
 
     env = {**os.environ, "MADOGUCHI_DATABASE_URL": url, "MADOGUCHI_DATA_DIR": str(tmp_path),
-           "MADOGUCHI_SECRET_KEY": "one-key-for-every-replica"}
+           "MADOGUCHI_SECRET_KEY": "one-key-for-every-replica", "MADOGUCHI_POST_LIMIT": "0"}  # all from one address
     residents_port, builder_port = free_port(), free_port()
     residents, builder = f"http://127.0.0.1:{residents_port}", f"http://127.0.0.1:{builder_port}"
     procs: list[subprocess.Popen] = []
