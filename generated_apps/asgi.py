@@ -7,6 +7,7 @@ purges expired submissions: the builder, which runs once, does (builder/server.p
 from __future__ import annotations
 
 import gc
+import os
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -19,7 +20,8 @@ from .web import ResidentSite
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Starlette:
     settings = settings or Settings.from_env()
-    store = store or Store.open(settings.database_url)
+    # MADOGUCHI_MIGRATE=0: the builder migrates; this replica's database role need not be able to.
+    store = store or Store.open(settings.database_url, migrate_schema=os.environ.get("MADOGUCHI_MIGRATE") != "0")
     site = ResidentSite(store, settings)
     app = Starlette(routes=site.routes(), exception_handlers=site.exception_handlers(),
                     middleware=[Middleware(SecurityHeaders)])  # HSTS, when served over HTTPS

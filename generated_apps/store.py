@@ -246,9 +246,12 @@ class Store:
         return (pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert)(table)
 
     @classmethod
-    def open(cls, url: str) -> Store:
+    def open(cls, url: str, *, migrate_schema: bool = True) -> Store:
+        """The store on `url`, its schema brought up to date first unless `migrate_schema` is False (a
+        public replica whose database role may read and write rows but not change tables)."""
         engine = make_engine(url)
-        migrate(engine)
+        if migrate_schema:
+            migrate(engine)
         return cls(engine)
 
     def session(self) -> Session:
