@@ -101,3 +101,14 @@ def test_the_fullest_poster_stays_inside_its_page(size):
     lowest = posters._draw(canvas, fullest, width, height)
     label_top = 14 * posters.mm * scale / 2 + 2 * max(10 * scale, posters.SMALLEST_PT) * 1.3
     assert lowest > label_top + 2 * posters.mm * scale
+
+
+def test_a_hostile_title_and_label_are_printed_as_their_own_characters_and_the_code_still_reads():
+    """Posters are drawn as text on a canvas, never parsed as markup: what staff typed is what is printed."""
+    hostile = "<script>alert(1)</script> =HYPERLINK(\"x\") <b>太字</b> &amp;"
+    pdf = posters.pdf([one(hostile, label="<img src=x onerror=alert(1)> 1階")])
+    text = page_text(pdf).replace("\r", "").replace("\n", "")
+    assert "<script>alert(1)</script>" in text and "<b>太字</b>" in text and "&amp;" in text
+    assert "<img src=x onerror=alert(1)>" in text
+    assert [r.text for r in zxingcpp.read_barcodes(rendered(pdf))] == [URL]
+    assert posters.png(one(hostile))[:8] == b"\x89PNG\r\n\x1a\n"
