@@ -33,3 +33,26 @@ def test_the_staff_cookie_is_https_only_when_people_come_over_https(tmp_path, mo
     assert not Settings(**base, public_url="http://127.0.0.1:8000").https
     monkeypatch.setenv("MADOGUCHI_HTTPS", "1")  # TLS ends at a proxy whose address residents never see
     assert Settings(**base, public_url="http://10.0.0.5:8000").https
+
+
+def test_resident_cookies_are_http_only_same_site_and_secure_over_https(settings, store, example_spec):
+    from widgets import AppSpec
+
+    store.save_app(AppSpec.model_validate(example_spec), by="kato")
+    store.publish(example_spec["slug"], by="kato")
+    app = create_app(settings, store)
+    slug = example_spec["slug"]
+    for base, secure in (("https://madoguchi.example", True), ("http://madoguchi.example", False)):
+        client = TestClient(app, base_url=base, follow_redirects=False)
+        page = client.get(f"/a/{slug}/p/1")
+        token = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        answered = client.post(f"/a/{slug}/p/1", data={"csrf": token, "visited": "yes"})
+        chosen = client.get("/size/large?next=/")
+        cookies = [*page.headers.get_list("set-cookie"), *answered.headers.get_list("set-cookie"),
+                   *chosen.headers.get_list("set-cookie")]
+        names = {c.split("=", 1)[0] for c in cookies}
+        assert {"mdg_csrf", f"mdg_draft_{store.app(slug).id}", "mdg_size"} <= names
+        for cookie in cookies:
+            flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+            assert "httponly" in flags and "samesite=lax" in flags and "path=/" in flags, cookie
+            assert ("secure" in flags) == secure, cookie
