@@ -33,6 +33,7 @@ from widgets.templates import loader as widget_loader
 
 from . import booking_views, flow, i18n, preferences, status_views
 from .bookings import BookingRefused, Bookings
+from .compressed import CachedPage
 from .config import Settings
 from .forms import (
     CSRF_COOKIE,
@@ -96,10 +97,12 @@ class Page(Response):
 
     media_type = "text/html; charset=utf-8"
     _headers = _encoded(PAGE_HEADERS)
+    _gzip = [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
 
-    def __init__(self, body: bytes, status_code: int = 200) -> None:
+    def __init__(self, body: bytes, status_code: int = 200, *, gzipped: bool = False) -> None:
         self.status_code, self.body, self.background = status_code, body, None
-        self.raw_headers = [(b"content-length", str(len(body)).encode()), *self._headers]
+        self.raw_headers = [(b"content-length", str(len(body)).encode()), *self._headers,
+                            *(self._gzip if gzipped else ())]
 
 
 class FramedPage(Page):
@@ -145,7 +148,9 @@ class ResidentSite:
         self.secret = settings.secret_key()
         # The stylesheet, and the script that only adds extras (read aloud) where JavaScript runs.
         self.assets = {"madoguchi.css": Asset.load("madoguchi.css", "text/css"),
-                       "read_aloud.js": Asset.load("read_aloud.js", "text/javascript")}
+                       "read_aloud.js": Asset.load("read_aloud.js", "text/javascript"),
+                       # Named in every page, so browsers never ask for /favicon.ico (a 404 page, uncached).
+                       "favicon.svg": Asset.load("favicon.svg", "image/svg+xml")}
         self.env = Environment(
             loader=ChoiceLoader([FileSystemLoader(HERE / "templates"), widget_loader(list(WIDGET_TYPES))]),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -154,7 +159,7 @@ class ResidentSite:
         self.env.globals["_"] = i18n.gettext
         self.env.filters["t"] = i18n.localized
         self.env.filters["plain"] = i18n.plain  # for <title> and attributes: never ruby
-        self._pages: dict[tuple, list[bytes]] = {}  # rendered pages, split where the CSRF token goes
+        self._pages: dict[tuple, CachedPage] = {}  # rendered pages, split where the CSRF token goes
 
     def routes(self) -> list[Route]:
         return [
@@ -189,25 +194,27 @@ class ResidentSite:
         banner = self.store.banner()
         prefs = preferences.read(request.cookies)
         cache_key = self._with_banner((*cache_key, *prefs.key), banner) if cache_key else None
-        parts = self._pages.get(cache_key) if cache_key else None
-        if parts is None:
+        cached = self._pages.get(cache_key) if cache_key else None
+        if cached is None:
             token = i18n.current.set(tr)
             try:
                 with furigana.on_page(self.readings(spec, prefs.shows_furigana), prefs.shows_furigana):
                     html = self.env.get_template(template).render(
                         lang=tr.lang, langs=i18n.UI_LANGS, lang_names=i18n.LANG_NAMES, here=_here(request),
-                        css=self.assets["madoguchi.css"].url, script=self.assets["read_aloud.js"].url, spec=spec,
+                        css=self.assets["madoguchi.css"].url, script=self.assets["read_aloud.js"].url,
+                    icon=self.assets["favicon.svg"].url, spec=spec,
                         help=self.help_block(spec), csrf=CSRF_SLOT, honeypot=HONEYPOT,
                         banner=self.banner_view(banner, tr.lang), prefs=prefs, **context,
                     )
             finally:
                 i18n.current.reset(token)
             parts = [part.encode() for part in html.split(CSRF_SLOT)]
-            if cache_key:
-                if len(self._pages) > 2000:
-                    self._pages.clear()
-                self._pages[cache_key] = parts
-        return self._respond(request, template, parts, status)
+            if not cache_key:
+                return self._respond(request, template, parts, status)
+            if len(self._pages) > 2000:
+                self._pages.clear()
+            cached = self._pages[cache_key] = CachedPage(parts)
+        return self._respond(request, template, cached.parts, status, cached)
 
     def readings(self, spec: AppSpec | None, shown: bool) -> Mapping[str, str]:
         """The readings of the Japanese texts a page may show: those of every published version loaded,
@@ -226,14 +233,19 @@ class ResidentSite:
         return {"level": banner.level, "text": banner.text_en if english else banner.text, "lang": "en" if english else "ja",
                 "issued": i18n.format_moment(as_utc(banner.issued_at), lang, self.settings.time_zone)}
 
-    def _respond(self, request: Request, template: str, parts: list[bytes], status: int = 200) -> Response:
-        """The page with this browser's CSRF token filled in (and its CSRF cookie, the first time)."""
+    def _respond(self, request: Request, template: str, parts: list[bytes], status: int = 200,
+                 cached: CachedPage | None = None) -> Response:
+        """The page with this browser's CSRF token filled in (and its CSRF cookie, the first time);
+        gzip-compressed when it is a cached page (nothing personal in it) and the browser takes gzip."""
         csrf_cookie = request.cookies.get(CSRF_COOKIE) or ""
         fresh_cookie = None
         if template in FORM_TEMPLATES and not is_csrf_cookie(csrf_cookie):  # none yet, or not one of ours
             csrf_cookie = fresh_cookie = new_csrf_cookie()
-        body = csrf_token(self.secret, csrf_cookie).encode().join(parts) if len(parts) > 1 else parts[0]
-        response = self.page_class(body, status)
+        token = csrf_token(self.secret, csrf_cookie).encode() if len(parts) > 1 else b""
+        if cached is not None and "gzip" in request.headers.get("accept-encoding", ""):
+            response = self.page_class(cached.gzip(token), status, gzipped=True)
+        else:
+            response = self.page_class(token.join(parts) if token else parts[0], status)
         if fresh_cookie:
             self._cookie(response, request, CSRF_COOKIE, fresh_cookie, max_age=None)
         return response
@@ -394,9 +406,9 @@ class ResidentSite:
             index = request.path_params["number"] - 1
             key = ("question", live.version_id, index, self.translator(request).lang)
             prefs = preferences.read(request.cookies).key  # the same key render() keeps the page under
-            parts = self._pages.get(self._with_banner((*key, *prefs), self.store.banner()))
-            if parts is not None:
-                return self._respond(request, "question.html", parts)
+            cached = self._pages.get(self._with_banner((*key, *prefs), self.store.banner()))
+            if cached is not None:
+                return self._respond(request, "question.html", cached.parts, cached=cached)
             # Only pages that pass these checks enter the cache, so a page found there passed them too.
             if flow.may_visit(live.spec, {}, index) and any(True for _ in live.spec.questions()):
                 live_data = any(isinstance(w, SlotPicker) for w in live.spec.pages[index].widgets)

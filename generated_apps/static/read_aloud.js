@@ -98,7 +98,10 @@
   const WAVES = 'M15.5 8.5a5 5 0 0 1 0 7M18.5 5.5a9 9 0 0 1 0 13';
   const SQUARE = 'M6 6h12v12H6z';
 
-  const bar = document.createElement('div');
+  // The page holds an empty place for the button (base.html), kept open by the stylesheet where
+  // scripts run, so nothing below moves when it appears; a page without one gets it added.
+  const placed = main.querySelector('.read-aloud');
+  const bar = placed || document.createElement('div');
   bar.className = 'read-aloud';
   const button = document.createElement('button');
   button.type = 'button';
@@ -175,6 +178,8 @@
 
   show(false);
   // The same place on every page: first in <main>, after the Back link when there is one.
-  const back = main.firstElementChild && main.firstElementChild.matches('.back') ? main.firstElementChild : null;
-  main.insertBefore(bar, back ? back.nextSibling : main.firstChild);
+  if (!placed) {
+    const back = main.firstElementChild && main.firstElementChild.matches('.back') ? main.firstElementChild : null;
+    main.insertBefore(bar, back ? back.nextSibling : main.firstChild);
+  }
 })();
