@@ -26,13 +26,9 @@ test: $(VENV)/.installed-test _browser _fonts
 	echo "ruff check ."; $(BIN)/ruff check . || status=1; \
 	exit $$status
 
+# Every benchmark in bench/ in turn, into one markdown report (bench/report.md): see bench/run_all.
 bench: $(VENV)/.installed-test _browser _fonts
-	$(BIN)/python bench/page_weight.py
-	$(BIN)/python bench/throughput.py
-	$(BIN)/python bench/editor.py
-	$(BIN)/python bench/posters.py
-	$(BIN)/python bench/bookings.py
-	$(BIN)/python bench/exports.py
+	PYTHON=$(BIN)/python bench/run_all
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "Madoguchi needs Python 3.11 or newer (python3 is older); try make PYTHON=python3.12" >&2; exit 1; fi
