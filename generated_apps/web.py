@@ -72,6 +72,10 @@ LANG_COOKIE = "mdg_lang"
 YEAR = 365 * 24 * 3600
 # Pages with a form: they carry a CSRF token, and set the browser's random CSRF cookie when it has none.
 FORM_TEMPLATES = {"question.html", "check.html", "done.html", "cancel.html", "status.html"}
+# Pages with no token and nothing of a resident's in them: safe to send compressed whatever they echo
+# of the address (compressed.py says why the others are not, unless cached).
+PUBLIC_TEMPLATES = {"index.html", "start.html", "not_found.html", "not_open.html", "retired.html", "problem.html",
+                    "unknown_code.html"}
 # Every resident page: never cached (answers are personal), never framed, and nothing runs or loads
 # but our own files (images may come from a city's https:// site): an injected tag could do nothing.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https:; form-action 'self'; "
@@ -242,8 +246,11 @@ class ResidentSite:
         if template in FORM_TEMPLATES and not is_csrf_cookie(csrf_cookie):  # none yet, or not one of ours
             csrf_cookie = fresh_cookie = new_csrf_cookie()
         token = csrf_token(self.secret, csrf_cookie).encode() if len(parts) > 1 else b""
-        if cached is not None and "gzip" in request.headers.get("accept-encoding", ""):
+        takes_gzip = "gzip" in request.headers.get("accept-encoding", "")
+        if cached is not None and takes_gzip:
             response = self.page_class(cached.gzip(token), status, gzipped=True)
+        elif template in PUBLIC_TEMPLATES and takes_gzip:
+            response = self.page_class(gzip.compress(parts[0], compresslevel=6, mtime=0), status, gzipped=True)
         else:
             response = self.page_class(token.join(parts) if token else parts[0], status)
         if fresh_cookie:

@@ -43,3 +43,6 @@ def test_a_blank_question_page_comes_compressed_and_a_page_of_answers_never_does
         client.post(f"/a/{SLUG}/p/1", data={"csrf": token, "visited": "yes"})
         for path in (f"/a/{SLUG}/p/2", f"/a/{SLUG}/check"):  # rendered for this resident, with their answers
             assert "content-encoding" not in client.get(path, headers={"accept-encoding": "gzip"}).headers, path
+        for path in ("/", f"/a/{SLUG}", "/a/no-such-app"):  # no token, nothing of anyone's: compressed as made
+            reply = client.get(path, headers={"accept-encoding": "gzip"})
+            assert reply.headers["content-encoding"] == "gzip" and "</html>" in reply.text, path
