@@ -2,11 +2,17 @@
 
 Playwright's evaluate still works where the page's JavaScript is off, as long as the code is
 synchronous, so these run on the very layout the resident gets. Numbers refer to ACCESSIBILITY.md.
+
+`script_problems` runs on every page: (1), (3), (7), (8), (10), (17). `error_page_problems` runs on a
+page sent back with errors: (11).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from generated_apps.i18n import Translator
 
 MIN_TEXT_PX = 16       # (1) nothing smaller, furigana aside
 MIN_BODY_TEXT_PX = 20  # (1) body text
@@ -125,9 +131,170 @@ MEASURE = """([minText, minBody, minTarget, minButton]) => {
 }"""
 
 
+# (8) every form control a person can use has a visible label tied to it (label for=…), a radio button
+# or check box also a fieldset with a visible legend (its question), and the label or the legend says
+# in words whether an answer is required or optional. Read off the visible text only: furigana (rt,
+# rp) and screen-reader-only text do not count as visible words.
+LABELS = """([needWords]) => {
+  const problems = [];
+""" + HELPERS + """
+  const visibleText = (root) => {
+    let text = '';
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (el && !el.closest('rt, rp') && !hidden(el)) text += node.data;
+    }
+    return text.replace(/\\s+/g, ' ').trim();
+  };
+  // Gone for everyone (display: none, or hidden from assistive technology too, like the honeypot):
+  // not a control anybody fills in.
+  const gone = (el) => {
+    if (el.closest('[aria-hidden="true"], [hidden]')) return true;
+    for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+      const cs = getComputedStyle(e);
+      if (cs.display === 'none' || cs.visibility === 'hidden') return true;
+    }
+    return false;
+  };
+  const words = needWords.map((w) => w.toLowerCase());
+  const reported = new Set();
+  const report = (key, message) => { if (!reported.has(key)) { reported.add(key); problems.push(message); } };
+  const controls = document.querySelectorAll(
+    'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), select, textarea');
+  for (const [index, el] of [...controls].entries()) {
+    if (gone(el)) continue;
+    const labels = [...(el.labels || [])].filter((label) => !hidden(label) && visibleText(label));
+    if (!labels.length) report(`label ${index}`, `(8) no visible label tied to it (label for="${el.id}"): ${describe(el)}`);
+    const fieldset = el.closest('fieldset');
+    const legend = fieldset && [...fieldset.children].find((c) => c.tagName === 'LEGEND');
+    const legendText = legend && !hidden(legend) ? visibleText(legend) : '';
+    // A group of radio buttons or check boxes is one question: one message for all of it.
+    const group = el.matches('input[type=radio], input[type=checkbox]') ? `group ${el.name}` : `field ${index}`;
+    if (el.matches('input[type=radio], input[type=checkbox]') && !legendText) {
+      report(group, `(8) a radio button or check box outside a fieldset with a visible legend: ${describe(el)}`);
+    }
+    const said = [...labels.map(visibleText), legendText].join(' ').toLowerCase();
+    if (!words.some((word) => said.includes(word))) {
+      report(`${group} words`, `(8) its label or legend does not say in words that it is ${needWords.join(' or ')}: ` +
+                               `"${said.slice(0, 60)}": ${describe(el)}`);
+    }
+  }
+  return problems;
+}"""
+
+# (11) a page sent back with errors, as the resident meets it.
+ERRORS = """([errorWord, expected, entered]) => {
+  const problems = [];
+""" + HELPERS + """
+  const clean = (s) => s.replace(/\\s+/g, ' ').trim();
+  // What a person reads in an inline message: without its screen-reader-only "Error:" prefix.
+  const shown = (el) => {
+    const copy = el.cloneNode(true);
+    copy.querySelectorAll('.visually-hidden').forEach((e) => e.remove());
+    return clean(copy.textContent);
+  };
+  const main = document.querySelector('main');
+  const form = main && [...main.querySelectorAll('form')].find((f) => f.querySelector('input:not([type=hidden]), select, textarea'));
+  if (!form) return ['(11) no form with fields in <main>'];
+  if (!form.hasAttribute('novalidate')) problems.push('(11) the form has no novalidate: the browser would check it first');
+  if (!document.title.startsWith(errorWord)) problems.push(`(11) the <title> "${document.title}" does not start with "${errorWord}"`);
+  const summary = main.querySelector('.error-summary');
+  if (!summary || hidden(summary)) return [...problems, '(11) no visible error summary (.error-summary) in <main>'];
+  // At the top: nothing a person sees but the Back link before it in <main> (an empty place kept for
+  // an extra that only JavaScript fills shows nothing), and before the form and the h1.
+  const before = [...main.children].slice(0, [...main.children].indexOf(summary));
+  const inTheWay = before.filter((e) => !e.matches('a.back') && !hidden(e) && e.getBoundingClientRect().height >= 1);
+  if (!main.contains(summary) || summary.parentElement !== main || inTheWay.length) {
+    problems.push(`(11) the error summary is not at the top of <main>: after ${inTheWay.map(describe).join(', ')}`);
+  }
+  const h1 = document.querySelector('h1');
+  for (const [what, el] of [['the form', form], ['the h1', h1]]) {
+    if (el && !(summary.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING)) {
+      problems.push(`(11) the error summary comes after ${what}`);
+    }
+  }
+  const links = [...summary.querySelectorAll('a')];
+  if (links.length !== expected) {
+    problems.push(`(11) the error summary lists ${links.length} problem(s), not ${expected}: ` +
+                  links.map((a) => clean(a.textContent)).join(' / '));
+  }
+  for (const link of links) {
+    const text = clean(link.textContent);
+    const href = link.getAttribute('href') || '';
+    const target = href.startsWith('#') ? document.getElementById(decodeURIComponent(href.slice(1))) : null;
+    if (!target) { problems.push(`(11) the summary's link "${text}" (href="${href}") leads to no element on the page`); continue; }
+    if (!target.matches('input, select, textarea')) {
+      problems.push(`(11) the summary's link "${text}" leads to ${describe(target)}, not to a field`);
+      continue;
+    }
+    if (target.getAttribute('aria-invalid') !== 'true') problems.push(`(11) no aria-invalid="true" on ${describe(target)}`);
+    // The message is tied to the field itself, or to the fieldset of its group.
+    const group = target.closest('fieldset');
+    const ids = [target, group].filter(Boolean).flatMap((e) => (e.getAttribute('aria-describedby') || '').split(/\\s+/));
+    const messages = ids.filter(Boolean).map((id) => document.getElementById(id))
+      .filter((e) => e && e.matches('.error-message'));
+    if (!messages.length) {
+      problems.push(`(11) aria-describedby of ${describe(target)}${group ? ' and of its fieldset' : ''} points at no error message`);
+      continue;
+    }
+    const inline = messages.find((m) => shown(m) === text);
+    if (!inline) {
+      problems.push(`(11) the inline message "${messages.map(shown).join(' / ')}" is not the summary's "${text}"`);
+    } else if (hidden(inline)) {
+      problems.push(`(11) the inline message "${text}" is not visible`);
+    } else if (!form.contains(inline)) {
+      problems.push(`(11) the inline message "${text}" is not next to its field, in the form`);
+    }
+  }
+  // Every value the resident entered is there again.
+  for (const [name, value] of Object.entries(entered)) {
+    const fields = [...form.elements].filter((e) => e.name === name);
+    if (!fields.length) { problems.push(`(11) the field ${name} is gone`); continue; }
+    const choice = fields[0].matches('input[type=radio], input[type=checkbox]');
+    const now = choice ? (fields.find((e) => e.checked) || {value: ''}).value : fields[0].value;
+    if (now !== value) problems.push(`(11) ${name} holds "${now}", not "${value}" as entered`);
+  }
+  return problems;
+}"""
+
+# (8), (11): the words each page language uses. ACCESSIBILITY.md names the Japanese ones, and English
+# is the source text; other languages say them as their catalogs do.
+NEED_WORDS = {"ja": ["必須", "任意"], "en": ["required", "optional"]}
+ERROR_WORD = {"ja": "エラー:", "en": "Error:"}
+BRACKETS = re.compile(r"[()（）]")
+
+
+def need_words(lang: str) -> list[str]:
+    """The words that say an answer is required or optional, in the page's language."""
+    if lang in NEED_WORDS:
+        return NEED_WORDS[lang]
+    tr = Translator(lang)
+    return [BRACKETS.sub("", tr.gettext(msgid)).strip() for msgid in ("(required)", "(optional)")]
+
+
+def page_lang(page: Any) -> str:
+    return page.evaluate("() => document.documentElement.lang") or "ja"
+
+
+def label_problems(page: Any) -> list[str]:
+    """(8) visible labels tied to every control, and required or optional said in words."""
+    return page.evaluate(LABELS, [need_words(page_lang(page))])
+
+
 def script_problems(page: Any) -> list[str]:
-    """Problems found by checks (1), (3), (7), (10) and (17) on the page as it is now."""
-    return page.evaluate(MEASURE, [MIN_TEXT_PX, MIN_BODY_TEXT_PX, MIN_TARGET_PX, MIN_BUTTON_HEIGHT_PX])
+    """Problems found by checks (1), (3), (7), (8), (10) and (17) on the page as it is now."""
+    return page.evaluate(MEASURE, [MIN_TEXT_PX, MIN_BODY_TEXT_PX, MIN_TARGET_PX, MIN_BUTTON_HEIGHT_PX]) + \
+        label_problems(page)
+
+
+def error_page_problems(page: Any, expected: int, entered: dict[str, str]) -> list[str]:
+    """(11) on a form sent back with `expected` problems: novalidate, "エラー:" first in the <title>, an
+    error summary at the top whose links lead to the fields, the same message inline and tied to its
+    field (aria-describedby, aria-invalid), and every value in `entered` (field name -> value) kept."""
+    lang = page_lang(page)
+    error_word = ERROR_WORD.get(lang) or Translator(lang).gettext("Error:")
+    return page.evaluate(ERRORS, [error_word, expected, entered])
 
 
 def assert_script_checks(page: Any, where: str = "") -> None:

@@ -1,7 +1,7 @@
 """The app templates of the gallery (builder/app_templates/): complete, lint-clean, bilingual apps.
 
-They are also the demo apps (`madoguchi serve --demo`); tests/browser/test_app_templates.py walks
-every page of each in Chromium. None of these has a lint warning, so the lint tests ask for none.
+They are also the demo apps (`madoguchi serve --demo`); the accessibility gate,
+tests/browser/test_gate.py, walks every page of each in Chromium. None of these has a lint warning, so the lint tests ask for none.
 """
 
 from __future__ import annotations
