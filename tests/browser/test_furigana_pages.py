@@ -19,6 +19,7 @@ NOTATION = ["《", "》", "｜"]
 
 def choose_furigana(page, value: str) -> None:
     here = page.url
+    page.locator("nav.aids summary").click()  # the aids open from their one line, without a script
     with page.expect_navigation(wait_until="load"):
         page.locator(f"nav.aids a[href^='/furigana/{value}?']").click()
     assert page.url == here, f"choosing furigana {value} led to {page.url}, not back to {here}"

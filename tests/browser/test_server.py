@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import os
 import re
+import subprocess
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from .conftest import _stop, _wait_until_up, free_port, madoguchi_command
 from .demo import FACILITY, NOTICE, SLUGS, SURVEY
 
 DEMO_APPS = list(SLUGS.values())  # every app template
@@ -107,13 +110,26 @@ def test_staff_pages_cannot_be_framed_sniffed_or_cached(base_url):
     assert session and "httponly" in session[0].lower() and "samesite=strict" in session[0].lower()
 
 
-def test_the_first_admin_can_only_be_made_on_the_server_itself(base_url):
+def test_the_first_admin_can_only_be_made_on_the_server_itself(tmp_path):
     """Before any account exists, whoever reaches /staff/setup first would become admin: not from afar.
-    (uvicorn trusts X-Forwarded-For from a proxy on 127.0.0.1, as a reverse proxy in front would send it.)"""
-    if request(base_url, "/staff/").header("location") != "/staff/setup":
-        pytest.skip("an admin exists already in this session's server")
-    remote = request(base_url, "/staff/setup", headers={"X-Forwarded-For": "203.0.113.9"}).text
-    local = request(base_url, "/staff/setup").text
+    (uvicorn trusts X-Forwarded-For from a proxy on 127.0.0.1, as a reverse proxy in front would send it.)
+    A server of its own: the session's shared server has its admin already."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "MADOGUCHI_DATA_DIR": str(tmp_path / "data"), "MADOGUCHI_PUBLIC_URL": url}
+    env.pop("MADOGUCHI_DATABASE_URL", None)
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([*madoguchi_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                                cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        _wait_until_up(url + "/", proc, log)
+        assert request(url, "/staff/").header("location") == "/staff/setup"
+        remote = request(url, "/staff/setup", headers={"X-Forwarded-For": "203.0.113.9"}).text
+        local = request(url, "/staff/setup").text
+    finally:
+        _stop(proc)
     assert "madoguchi create-admin" in remote  # told how to do it on the server, in any language
     assert "madoguchi create-admin" not in local
 
