@@ -243,4 +243,5 @@ class BookingViews:
         found = self.bookings.booking(reference)
         when = self._when(found[1], self.site.translator(request).lang) if found else None
         return self.site.render(request, "cancelled.html", spec=live.spec, app=live, reference=reference,
-                                when=when, facility=found[2].name if found else None, back_url=self.site._url(live))
+                                when=when, facility=found[2].name if found else None, back_url=self.site._url(live),
+                                here=self.site.here(request, ("b", "t")))

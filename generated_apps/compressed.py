@@ -1,14 +1,15 @@
-"""A cached page, kept gzip-compressed once, with its CSRF token filled in per response.
+"""A page sent gzip-compressed, with its CSRF token filled in per response outside the compression.
 
-The page is compressed once, in pieces split where the token goes. Each piece ends with a full flush,
-which empties the compressor's memory, and each token goes in as a stored (uncompressed) block. So a
-response costs a few byte copies and a CRC, not a compression. And the token never takes part in the
-compression, so the length of a response tells nothing about it (the BREACH attack reads secrets off
-compressed lengths).
+The page is compressed in pieces split where the token goes. Each piece ends with a full flush,
+which empties the compressor's memory, and each token goes in as a stored (uncompressed) block. A
+cached page is compressed once, so a response costs a few byte copies and a CRC; a page made for one
+resident is compressed as it is sent. The token never takes part in the compression, so the length
+of a response tells nothing about it (the BREACH attack reads secrets off compressed lengths).
 
-Only cached pages are compressed: they hold nothing personal (a cached page depends on nothing but
-its key). Pages made afresh for one resident, which show their answers, go uncompressed, so that no
-secret is ever compressed beside text an attacker could put into the same page.
+BREACH also needs text of the attacker's choosing in the same page as a secret, and a resident's
+answers are secrets too. So a page writes back nothing a request brings beyond a few parameters of a
+fixed shape (web.KEPT_PARAMS, and only on the pages that use them): then every page, answers and all,
+can go out compressed.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def _stored(data: bytes) -> bytes:
 
 
 class CachedPage:
+    """A page split where its token goes, deflated once; `gzip(token)` is the whole page for one response."""
+
     def __init__(self, parts: list[bytes]) -> None:
         self.parts = parts  # the page split where the token goes, uncompressed
         compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)  # raw deflate; the gzip frame is ours

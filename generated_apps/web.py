@@ -5,6 +5,7 @@ Each view reads the request, asks the store and the flow engine, and renders one
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import gzip
 import hashlib
@@ -13,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
@@ -58,28 +59,44 @@ STATIC = HERE / "static"
 class Asset:
     """A static file, read and compressed once at start; its address carries a hash of its bytes."""
 
+    name: str
     body: bytes
     gzipped: bytes
     media_type: str
-    url: str
+    version: str  # the start of a hash of its bytes: in its address (and in the stylesheet's cookie)
+
+    @property
+    def url(self) -> str:
+        return f"/static/{self.name}?v={self.version}"
 
     @classmethod
     def load(cls, name: str, media_type: str) -> Asset:
         body = (STATIC / name).read_bytes()
-        return cls(body, gzip.compress(body, compresslevel=9, mtime=0), media_type,
-                   f"/static/{name}?v={hashlib.sha256(body).hexdigest()[:10]}")
+        return cls(name, body, gzip.compress(body, compresslevel=9, mtime=0), media_type,
+                   hashlib.sha256(body).hexdigest()[:10])
 LANG_COOKIE = "mdg_lang"
 YEAR = 365 * 24 * 3600
 # Pages with a form: they carry a CSRF token, and set the browser's random CSRF cookie when it has none.
 FORM_TEMPLATES = {"question.html", "check.html", "done.html", "cancel.html", "status.html"}
-# Pages with no token and nothing of a resident's in them: safe to send compressed whatever they echo
-# of the address (compressed.py says why the others are not, unless cached).
-PUBLIC_TEMPLATES = {"index.html", "start.html", "not_found.html", "not_open.html", "retired.html", "problem.html",
-                    "unknown_code.html"}
+# What a page's address may carry on into the page's own links (the `next=` of the reading aids and
+# the languages), each value of a fixed shape. `change` on every page; the others only where a page
+# asks for them (`_here`). Nothing else a request brings is written back into a page, so no page holds
+# text of an attacker's choosing beside a resident's answers, and every page can go out compressed.
+KEPT_PARAMS = {"change": re.compile("1"), "via": re.compile(r"[A-Za-z0-9_-]{1,20}"),
+               "week": re.compile(r"\d{4}-\d{2}-\d{2}"), "b": re.compile(r"[A-Z0-9-]{1,20}"),
+               "t": re.compile(r"[0-9a-f]{32}")}
+# A browser's first page carries the stylesheet inline, so that nothing holds up its first paint (one
+# round trip less on a slow network), and fetches the file for later pages without waiting for it.
+# The cookie says which stylesheet the browser has; later pages link it from the cache.
+STYLESHEET = "madoguchi.css"
+STYLESHEET_COOKIE = "mdg_css"
+INLINE_CSS = Markup(re.sub(r"/\*.*?\*/\s*", "", (STATIC / STYLESHEET).read_text(encoding="utf-8"), flags=re.S))
+INLINE_CSS_HASH = base64.b64encode(hashlib.sha256(INLINE_CSS.encode()).digest()).decode()
 # Every resident page: never cached (answers are personal), never framed, and nothing runs or loads
-# but our own files (images may come from a city's https:// site): an injected tag could do nothing.
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https:; form-action 'self'; "
-       "base-uri 'none'; frame-ancestors {frame}")
+# but our own files (images may come from a city's https:// site) and the one inline stylesheet, named
+# by its hash: an injected tag could do nothing.
+CSP = (f"default-src 'none'; script-src 'self'; style-src 'self' 'sha256-{INLINE_CSS_HASH}'; img-src 'self' https:; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors {frame}")
 PAGE_HEADERS = {"Cache-Control": "no-store", "Content-Security-Policy": CSP.format(frame="'none'"),
                 "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
@@ -151,7 +168,7 @@ class ResidentSite:
         self.post_limit = PostLimit(settings.post_limit) if settings.post_limit and self.limits_posts else None
         self.secret = settings.secret_key()
         # The stylesheet, and the script that only adds extras (read aloud) where JavaScript runs.
-        self.assets = {"madoguchi.css": Asset.load("madoguchi.css", "text/css"),
+        self.assets = {STYLESHEET: Asset.load(STYLESHEET, "text/css"),
                        "read_aloud.js": Asset.load("read_aloud.js", "text/javascript"),
                        # Named in every page, so browsers never ask for /favicon.ico (a 404 page, uncached).
                        "favicon.svg": Asset.load("favicon.svg", "image/svg+xml")}
@@ -191,22 +208,24 @@ class ResidentSite:
         return i18n.Translator(request.cookies.get(LANG_COOKIE, i18n.UI_LANGS[0]))
 
     def render(self, request: Request, template: str, status: int = 200, *, spec: AppSpec | None = None,
-               cache_key: tuple | None = None, **context: Any) -> Response:
+               cache_key: tuple | None = None, here: str | None = None, **context: Any) -> Response:
         """Render a page. With `cache_key`, the page (all but its CSRF token) is rendered once and kept:
         only for pages that depend on nothing but the key, such as a blank question of a published version."""
         tr = self.translator(request)
         banner = self.store.banner()
         prefs = preferences.read(request.cookies)
-        cache_key = self._with_banner((*cache_key, *prefs.key), banner) if cache_key else None
+        first_page = self._first_page(request)
+        cache_key = self._with_banner((*cache_key, *prefs.key, first_page), banner) if cache_key else None
         cached = self._pages.get(cache_key) if cache_key else None
         if cached is None:
             token = i18n.current.set(tr)
             try:
                 with furigana.on_page(self.readings(spec, prefs.shows_furigana), prefs.shows_furigana):
                     html = self.env.get_template(template).render(
-                        lang=tr.lang, langs=i18n.UI_LANGS, lang_names=i18n.LANG_NAMES, here=_here(request),
-                        css=self.assets["madoguchi.css"].url, script=self.assets["read_aloud.js"].url,
-                    icon=self.assets["favicon.svg"].url, spec=spec,
+                        lang=tr.lang, langs=i18n.UI_LANGS, lang_names=i18n.LANG_NAMES,
+                        here=here if here is not None else _here(request),
+                        css=self.assets[STYLESHEET].url, inline_css=INLINE_CSS if first_page else None,
+                        script=self.assets["read_aloud.js"].url, icon=self.assets["favicon.svg"].url, spec=spec,
                         help=self.help_block(spec), csrf=CSRF_SLOT, honeypot=HONEYPOT,
                         banner=self.banner_view(banner, tr.lang), prefs=prefs, **context,
                     )
@@ -219,6 +238,10 @@ class ResidentSite:
                 self._pages.clear()
             cached = self._pages[cache_key] = CachedPage(parts)
         return self._respond(request, template, cached.parts, status, cached)
+
+    def _first_page(self, request: Request) -> bool:
+        """Whether this browser has not yet been sent the stylesheet (this version of it)."""
+        return request.cookies.get(STYLESHEET_COOKIE) != self.assets[STYLESHEET].version
 
     def readings(self, spec: AppSpec | None, shown: bool) -> Mapping[str, str]:
         """The readings of the Japanese texts a page may show: those of every published version loaded,
@@ -239,22 +262,22 @@ class ResidentSite:
 
     def _respond(self, request: Request, template: str, parts: list[bytes], status: int = 200,
                  cached: CachedPage | None = None) -> Response:
-        """The page with this browser's CSRF token filled in (and its CSRF cookie, the first time);
-        gzip-compressed when it is a cached page (nothing personal in it) and the browser takes gzip."""
+        """The page with this browser's CSRF token filled in (and its CSRF cookie, the first time),
+        gzip-compressed when the browser takes gzip: the token outside the compression (compressed.py)."""
         csrf_cookie = request.cookies.get(CSRF_COOKIE) or ""
         fresh_cookie = None
         if template in FORM_TEMPLATES and not is_csrf_cookie(csrf_cookie):  # none yet, or not one of ours
             csrf_cookie = fresh_cookie = new_csrf_cookie()
         token = csrf_token(self.secret, csrf_cookie).encode() if len(parts) > 1 else b""
         takes_gzip = "gzip" in request.headers.get("accept-encoding", "")
-        if cached is not None and takes_gzip:
-            response = self.page_class(cached.gzip(token), status, gzipped=True)
-        elif template in PUBLIC_TEMPLATES and takes_gzip:
-            response = self.page_class(gzip.compress(parts[0], compresslevel=6, mtime=0), status, gzipped=True)
+        if takes_gzip:
+            response = self.page_class((cached or CachedPage(parts)).gzip(token), status, gzipped=True)
         else:
             response = self.page_class(token.join(parts) if token else parts[0], status)
         if fresh_cookie:
             self._cookie(response, request, CSRF_COOKIE, fresh_cookie, max_age=None)
+        if self._first_page(request):  # this page carries the stylesheet, and fetches the file for the next
+            self._cookie(response, request, STYLESHEET_COOKIE, self.assets[STYLESHEET].version, max_age=30 * 24 * 3600)
         return response
 
     def help_block(self, spec: AppSpec | None) -> dict[str, Any]:
@@ -346,6 +369,10 @@ class ResidentSite:
     def _url(self, live: LiveApp, tail: str = "") -> str:
         return f"/a/{quote(live.slug)}{tail}"
 
+    @staticmethod
+    def here(request: Request, keep: tuple[str, ...] = ()) -> str:
+        return _here(request, keep)
+
     def _page_url(self, live: LiveApp, index: int | None) -> str:
         return self._url(live, "/check" if index is None else f"/p/{index + 1}")
 
@@ -401,7 +428,7 @@ class ResidentSite:
             if live.retired_at is not None and live.retired_at > self.store.now() else None
         return self.render(request, "start.html", spec=live.spec, app=live, start_url=start_url,
                            has_questions=has_questions, back_url="/", posted=posted, until=until,
-                           status_url=self.status_views.link(live),
+                           status_url=self.status_views.link(live), here=_here(request, ("via",)),
                            expired=request.query_params.get("expired") == "1")
 
     async def question(self, request: Request) -> Response:
@@ -412,7 +439,8 @@ class ResidentSite:
                 and self.draft_cookie(live.app_id) not in request.cookies:
             index = request.path_params["number"] - 1
             key = ("question", live.version_id, index, self.translator(request).lang)
-            prefs = preferences.read(request.cookies).key  # the same key render() keeps the page under
+            # The same key render() keeps the page under.
+            prefs = (*preferences.read(request.cookies).key, self._first_page(request))
             cached = self._pages.get(self._with_banner((*key, *prefs), self.store.banner()))
             if cached is not None:
                 return self._respond(request, "question.html", cached.parts, cached=cached)
@@ -467,12 +495,16 @@ class ResidentSite:
             self._page_url(live, previous) if previous is not None else self._url(live))
         action = self._page_url(live, index) + ("?change=1" if change else "")
         asking = flow.question_pages(spec, answers)
+        # Where the links of the reading aids come back to: the poster's code until a draft keeps it,
+        # and the week a slot picker shows.
+        keep = (*(() if answers else ("via",)), *(("week",) if any(isinstance(w, SlotPicker) for w in visible) else ()))
         return self.render(
             request, "question.html", status, spec=spec, app=live, page=page, views=views,
             one_question=one_question, heading=questions[0].label if one_question else (page.title or spec.title),
             error_links=error_links, action=action, back_url=back_url, notice=notice,
-            via=via if via is not None else _via(request.query_params.get("via")),
+            via=via if via is not None else "" if answers else _via(request.query_params.get("via")),
             step=asking.index(index) + 1 if index in asking else None, steps=len(asking), cache_key=cache_key,
+            here=_here(request, keep),
         )
 
     def _answer(self, request: Request, form: MultiDict) -> Response:
@@ -690,9 +722,13 @@ def _via(value: Any) -> str:
     return value if isinstance(value, str) and VIA.fullmatch(value) else ""
 
 
-def _here(request: Request) -> str:
-    path = request.url.path
-    return path + (f"?{request.url.query}" if request.url.query else "")
+def _here(request: Request, keep: tuple[str, ...] = ()) -> str:
+    """This page's address for its own links: the path, `change` and the parameters in `keep`, each
+    only if it has its fixed shape (KEPT_PARAMS); any other parameter is left out."""
+    params = request.query_params
+    kept = [(name, params[name]) for name in ("change", *keep)
+            if name in params and KEPT_PARAMS[name].fullmatch(params[name])]
+    return request.url.path + (f"?{urlencode(kept)}" if kept else "")
 
 
 def local_path(target: str) -> str:

@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 from generated_apps.asgi import create_app
 from generated_apps.forms import MAX_BODY
 from generated_apps.refnum import parse_reference
+from generated_apps.web import INLINE_CSS_HASH
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec
 
@@ -391,7 +392,7 @@ def test_resident_pages_are_never_cached_framed_or_able_to_run_anything_but_our_
         headers = client.get(url).headers
         assert headers["cache-control"] == "no-store"
         policy = dict(part.strip().split(" ", 1) for part in headers["content-security-policy"].split(";"))
-        assert policy == {"default-src": "'none'", "script-src": "'self'", "style-src": "'self'",
+        assert policy == {"default-src": "'none'", "script-src": "'self'", "style-src": f"'self' 'sha256-{INLINE_CSS_HASH}'",
                           "img-src": "'self' https:", "form-action": "'self'", "base-uri": "'none'",
                           "frame-ancestors": "'none'"}
         assert headers["x-content-type-options"] == "nosniff"
