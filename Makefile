@@ -1,5 +1,6 @@
 # Madoguchi: `make run` serves the demo, `make test` runs every test, `make bench` the benchmarks.
-# Install steps are stamped, so a second run only does the work that changed.
+# Install steps are stamped, so a second run only does the work that changed. They install the
+# hashed lock files in requirements/; `make lock` writes them again, `make audit` checks them (below).
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -15,7 +16,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test bench _browser _fonts
+.PHONY: run test bench lock audit _browser _fonts
 
 run: $(VENV)/.installed _fonts
 	$(BIN)/madoguchi serve --demo --host $(HOST) --port $(PORT)
@@ -36,13 +37,52 @@ $(BIN)/python:
 		|| { echo "$(PYTHON) is older than 3.11; Madoguchi needs 3.11 or newer" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+# Installs come from the hashed lock files in requirements/: pip takes exactly the pinned versions and
+# refuses any file whose hash is not in the lock, and a dependency missing from the lock stops the
+# install. The lock also pins the build backend (setuptools), so Madoguchi itself is built without
+# fetching anything (--no-build-isolation) and added without its dependencies (already there).
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+LOCK := requirements/lock.txt
+LOCK_TEST := requirements/lock-test.txt
+
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP) install --require-hashes -r $(LOCK)
+	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml $(LOCK_TEST) | $(BIN)/python
+	$(PIP) install --require-hashes -r $(LOCK_TEST)
+	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed
+
+# `make lock` writes both lock files again from pyproject.toml: its dependencies (lock.txt, for
+# `make run`), plus the test extra (lock-test.txt, for `make test`), plus the build backend, each
+# with the hashes of every file of every pinned version, for any platform and Python 3.11+. Versions
+# already locked are kept while pyproject.toml allows them; `make lock UPGRADE=1` takes the newest.
+# Then run `make test` (tests/test_dependencies.py checks the locks against pyproject.toml).
+# The tools (uv, pip-audit) live in their own venv, pinned with hashes by requirements/tools.txt,
+# so that they and what they pull in never mix with the packages Madoguchi runs on.
+TOOLS := .venv-tools
+COMPILE := $(TOOLS)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade)
+BUILD_REQUIRES := $(BIN)/python -c 'import tomllib; \
+	print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
+
+lock: $(TOOLS)/.installed
+	$(BUILD_REQUIRES) | $(COMPILE) pyproject.toml - -o $(LOCK)
+	$(BUILD_REQUIRES) | $(COMPILE) pyproject.toml - --extra test -c $(LOCK) -o $(LOCK_TEST)
+	$(COMPILE) requirements/tools.in -o requirements/tools.txt
+
+# Known vulnerabilities in the locked versions (PyPI's advisories, read over the network). Run by
+# hand and in `make bench`'s report, not by `make test`: an advisory published tomorrow must not
+# fail the tests of code that did not change.
+audit: $(TOOLS)/.installed
+	$(TOOLS)/bin/pip-audit --strict --progress-spinner off --disable-pip -r $(LOCK_TEST)
+
+$(TOOLS)/.installed: requirements/tools.txt | $(BIN)/python
+	$(BIN)/python -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip --quiet --disable-pip-version-check install --require-hashes -r requirements/tools.txt
+	touch $@
 
 # Debian's Chromium for the browser tests (Playwright's own browser download does not work here),
 # with Japanese fonts so that pages are measured with the glyphs residents see.
