@@ -16,6 +16,7 @@ import copy
 import datetime as dt
 import inspect
 import json
+import re
 import types
 import weakref
 from collections.abc import Callable, Iterable
@@ -31,7 +32,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined, to_jsonable_python
 
 from builder.i18n import _
-from widgets import LANGS, N_, Condition, LocalizedText, Question
+from widgets import LANGS, N_, Condition, LocalizedText, Question, colour
 
 Path = tuple[str | int, ...]
 
@@ -119,7 +120,7 @@ def question_refs(questions: Iterable[Question], lang: str = "ja") -> list[Quest
 class Shape:
     """What a field holds, as far as the panel cares.
 
-    kind: text, localized, number, switch, choice, choices (several of a Literal), date, condition,
+    kind: text, colour, localized, number, switch, choice, choices (several of a Literal), date, condition,
     model, list or unknown. `of` is the Literal values, the nested model or the item's Shape.
     """
 
@@ -199,8 +200,12 @@ def blank(shape: Shape) -> Any:
 
 
 def is_long(info: FieldInfo | None) -> bool:
+    return _marked(info, "long")
+
+
+def _marked(info: FieldInfo | None, mark: str) -> bool:
     extra = info.json_schema_extra if info is not None else None
-    return isinstance(extra, dict) and bool(extra.get("long"))
+    return isinstance(extra, dict) and bool(extra.get(mark))
 
 
 def dotted(path: Path) -> str:
@@ -391,6 +396,8 @@ class PropertyPanel:
 
     def _field(self, name: str, info: FieldInfo, path: Path) -> None:
         shape = shape_of(info.annotation)
+        if _marked(info, "colour"):  # a text field that holds a colour: typed, or picked
+            shape = Shape("colour", shape.optional)
         value = _get(self._draft, path)
         if value is _MISSING:
             value = info.get_default(call_default_factory=True)
@@ -439,6 +446,35 @@ class PropertyPanel:
             self._edit(path, _REMOVE if shape.optional and not text else text)
         element.on_value_change(changed)
         self._input_sink(path, element)
+
+    def _colour(self, shape: Shape, path: Path, value: Any, label: str, hint: str | None, long: bool) -> None:
+        """A colour, typed as #rrggbb or picked, with how well white text reads on it shown as it changes
+        (the lint refuses to publish under 7:1)."""
+        element = ui.color_input(label=label, value="" if value is None else str(value), preview=True)
+        element.props("outlined stack-label hide-bottom-space").classes("w-full").mark(f"prop:{dotted(path)}")
+        pick = _("Pick a colour")
+        element.button.props(f'aria-label="{pick}"')
+        if hint:
+            element.props["hint"] = hint
+        reading = ui.label().classes("text-body2").mark(f"contrast:{dotted(path)}")
+        self._error_text(path)
+
+        def show_contrast(text: str) -> None:
+            if not re.fullmatch(colour.HEX_COLOUR, text):
+                reading.text = ""
+                return
+            ratio = f"{int(colour.contrast(text, colour.WHITE) * 10) / 10:.1f}"
+            enough = colour.contrast(text, colour.WHITE) >= colour.MIN_CONTRAST
+            reading.text = (_("White text on it: {ratio}:1. Enough for older eyes (7:1 or more)", ratio=ratio) if enough
+                            else _("White text on it: {ratio}:1. Too light: choose a darker colour (7:1 or more)", ratio=ratio))
+            reading.classes(replace="text-body2 " + ("text-positive" if enough else "text-negative"))
+
+        def changed(e: Any) -> None:
+            text = (e.value or "").strip()
+            show_contrast(text)
+            self._edit(path, _REMOVE if shape.optional and not text else text)
+        element.on_value_change(changed)
+        show_contrast("" if value is None else str(value))
 
     @staticmethod
     def _text_input(label: str, value: str, long: bool, hint: str | None) -> ui.input:

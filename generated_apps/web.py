@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import gzip
 import hashlib
 import re
@@ -27,6 +28,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from widgets import N_, WIDGET_TYPES, AppSpec, Question, field_id, format_date, furigana
+from widgets.colour import title_bar_css
 from widgets.name import Name
 from widgets.phone import Phone
 from widgets.slot_picker import SlotPicker
@@ -91,14 +93,29 @@ KEPT_PARAMS = {"change": re.compile("1"), "via": re.compile(r"[A-Za-z0-9_-]{1,20
 STYLESHEET = "madoguchi.css"
 STYLESHEET_COOKIE = "mdg_css"
 INLINE_CSS = Markup(re.sub(r"/\*.*?\*/\s*", "", (STATIC / STYLESHEET).read_text(encoding="utf-8"), flags=re.S))
-INLINE_CSS_HASH = base64.b64encode(hashlib.sha256(INLINE_CSS.encode()).digest()).decode()
+
+
+def style_hash(css: str) -> str:
+    """What names an inline stylesheet in the Content-Security-Policy."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
+
+
 # Every resident page: never cached (answers are personal), never framed, and nothing runs or loads
-# but our own files (images may come from a city's https:// site) and the one inline stylesheet, named
-# by its hash: an injected tag could do nothing.
-CSP = (f"default-src 'none'; script-src 'self'; style-src 'self' 'sha256-{INLINE_CSS_HASH}'; img-src 'self' https:; "
+# but our own files (images may come from a city's https:// site) and our inline stylesheets, each
+# named by its hash: an injected tag could do nothing.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self' {styles}; img-src 'self' https:; "
        "form-action 'self'; base-uri 'none'; frame-ancestors {frame}")
-PAGE_HEADERS = {"Cache-Control": "no-store", "Content-Security-Policy": CSP.format(frame="'none'"),
-                "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
+PAGE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
+
+
+@functools.lru_cache(maxsize=1024)
+def page_headers(frame: str, colour: str | None) -> list[tuple[bytes, bytes]]:
+    """A resident page's headers, encoded once for each framing rule and app colour (the rule that puts
+    an app's colour on its title bar is an inline stylesheet of its own)."""
+    styles = " ".join([style_hash(INLINE_CSS), *([style_hash(title_bar_css(colour))] if colour else [])])
+    return _encoded({**PAGE_HEADERS, "Content-Security-Policy": CSP.format(styles=styles, frame=frame)})
+
+
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 VIA = re.compile(r"[A-Za-z0-9_-]{1,20}")
 CSRF_SLOT = "\x00csrf\x00"  # where a page's CSRF token goes; filled in per response
@@ -117,19 +134,19 @@ class Page(Response):
     """A resident page: HTML with the same headers every time, encoded once rather than per response."""
 
     media_type = "text/html; charset=utf-8"
-    _headers = _encoded(PAGE_HEADERS)
+    frame = "'none'"
     _gzip = [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
 
-    def __init__(self, body: bytes, status_code: int = 200, *, gzipped: bool = False) -> None:
+    def __init__(self, body: bytes, status_code: int = 200, *, gzipped: bool = False, colour: str | None = None) -> None:
         self.status_code, self.body, self.background = status_code, body, None
-        self.raw_headers = [(b"content-length", str(len(body)).encode()), *self._headers,
+        self.raw_headers = [(b"content-length", str(len(body)).encode()), *page_headers(self.frame, colour),
                             *(self._gzip if gzipped else ())]
 
 
 class FramedPage(Page):
     """A page the builder shows inside its own editor (the preview): framed by the same site only."""
 
-    _headers = _encoded({**PAGE_HEADERS, "Content-Security-Policy": CSP.format(frame="'self'")})
+    frame = "'self'"
 
 
 @dataclass
@@ -215,6 +232,7 @@ class ResidentSite:
         banner = self.store.banner()
         prefs = preferences.read(request.cookies)
         first_page = self._first_page(request)
+        colour = spec.colour if spec is not None else None
         cache_key = self._with_banner((*cache_key, *prefs.key, first_page), banner) if cache_key else None
         cached = self._pages.get(cache_key) if cache_key else None
         if cached is None:
@@ -225,6 +243,7 @@ class ResidentSite:
                         lang=tr.lang, langs=i18n.UI_LANGS, lang_names=i18n.LANG_NAMES,
                         here=here if here is not None else _here(request),
                         css=self.assets[STYLESHEET].url, inline_css=INLINE_CSS if first_page else None,
+                        title_bar_css=Markup(title_bar_css(colour)) if colour else None,
                         script=self.assets["read_aloud.js"].url, icon=self.assets["favicon.svg"].url, spec=spec,
                         help=self.help_block(spec), csrf=CSRF_SLOT, honeypot=HONEYPOT,
                         banner=self.banner_view(banner, tr.lang), prefs=prefs, **context,
@@ -233,11 +252,11 @@ class ResidentSite:
                 i18n.current.reset(token)
             parts = [part.encode() for part in html.split(CSRF_SLOT)]
             if not cache_key:
-                return self._respond(request, template, parts, status)
+                return self._respond(request, template, parts, status, colour=colour)
             if len(self._pages) > 2000:
                 self._pages.clear()
             cached = self._pages[cache_key] = CachedPage(parts)
-        return self._respond(request, template, cached.parts, status, cached)
+        return self._respond(request, template, cached.parts, status, cached, colour=colour)
 
     def _first_page(self, request: Request) -> bool:
         """Whether this browser has not yet been sent the stylesheet (this version of it)."""
@@ -261,7 +280,7 @@ class ResidentSite:
                 "issued": i18n.format_moment(as_utc(banner.issued_at), lang, self.settings.time_zone)}
 
     def _respond(self, request: Request, template: str, parts: list[bytes], status: int = 200,
-                 cached: CachedPage | None = None) -> Response:
+                 cached: CachedPage | None = None, *, colour: str | None = None) -> Response:
         """The page with this browser's CSRF token filled in (and its CSRF cookie, the first time),
         gzip-compressed when the browser takes gzip: the token outside the compression (compressed.py)."""
         csrf_cookie = request.cookies.get(CSRF_COOKIE) or ""
@@ -271,9 +290,9 @@ class ResidentSite:
         token = csrf_token(self.secret, csrf_cookie).encode() if len(parts) > 1 else b""
         takes_gzip = "gzip" in request.headers.get("accept-encoding", "")
         if takes_gzip:
-            response = self.page_class((cached or CachedPage(parts)).gzip(token), status, gzipped=True)
+            response = self.page_class((cached or CachedPage(parts)).gzip(token), status, gzipped=True, colour=colour)
         else:
-            response = self.page_class(token.join(parts) if token else parts[0], status)
+            response = self.page_class(token.join(parts) if token else parts[0], status, colour=colour)
         if fresh_cookie:
             self._cookie(response, request, CSRF_COOKIE, fresh_cookie, max_age=None)
         if self._first_page(request):  # this page carries the stylesheet, and fetches the file for the next
@@ -443,7 +462,7 @@ class ResidentSite:
             prefs = (*preferences.read(request.cookies).key, self._first_page(request))
             cached = self._pages.get(self._with_banner((*key, *prefs), self.store.banner()))
             if cached is not None:
-                return self._respond(request, "question.html", cached.parts, cached=cached)
+                return self._respond(request, "question.html", cached.parts, cached=cached, colour=live.spec.colour)
             # Only pages that pass these checks enter the cache, so a page found there passed them too.
             if flow.may_visit(live.spec, {}, index) and any(True for _ in live.spec.questions()):
                 live_data = any(isinstance(w, SlotPicker) for w in live.spec.pages[index].widgets)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from . import easy_japanese, furigana, markup
+from . import colour, easy_japanese, furigana, markup
 from .base import Question, Widget
 from .dropdown import DROPDOWN_MIN_OPTIONS, Dropdown
 from .image import Image
@@ -67,7 +67,7 @@ def lint(spec: AppSpec, facilities: Collection[int] | None = None) -> list[LintI
     issues: list[LintIssue] = [*_blank_texts(texts), *_keys(spec), *_conditions(spec), *_links(texts), *_furigana(texts),
                                *_questions_per_page(spec), *_dropdowns(spec), *_long_sentences(spec, texts),
                                *_translations(spec, texts), *_policy(spec), *_bookings(spec, facilities),
-                               *_consultations(spec), *_easy_japanese(spec, texts)]
+                               *_consultations(spec), *_colour(spec), *_easy_japanese(spec, texts)]
     return sorted(issues, key=lambda i: (_LEVELS[i.level], -1 if i.page is None else i.page, i.widget or 0))
 
 
@@ -324,6 +324,15 @@ def _policy(spec: AppSpec) -> Iterator[LintIssue]:
     if spec.lifecycle.end_date is None and not spec.lifecycle.no_end:
         yield LintIssue("error", "no-end-date",
                         N_("Give a planned end date, or tick 'No planned end' (App settings, Lifecycle)"))
+
+
+def _colour(spec: AppSpec) -> Iterator[LintIssue]:
+    """White text on the app's colour must be readable by older eyes: 7:1, as every text of ours."""
+    if spec.colour is not None and (ratio := colour.contrast(spec.colour, colour.WHITE)) < colour.MIN_CONTRAST:
+        yield LintIssue("error", "colour-contrast",
+                        N_("The title bar colour {colour} is too light: white text on it has a contrast of {ratio}:1, "
+                           "and it needs at least 7:1. Choose a darker colour, or none"),
+                        {"colour": spec.colour, "ratio": f"{int(ratio * 10) / 10:.1f}"})
 
 
 def _bookings(spec: AppSpec, facilities: Collection[int] | None) -> Iterator[LintIssue]:

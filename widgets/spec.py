@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .base import Question, Widget
 from .catalog import AnyWidget
+from .colour import HEX_COLOUR
 from .text import LANGS, N_, Lang, LocalizedText
 
 FORMAT_VERSION = 1
@@ -74,6 +75,11 @@ class AppSpec(BaseModel):
     what_next: LocalizedText | None = Field(default=None, title=N_("What happens next"), json_schema_extra={"long": True})
     # Listed first on the city portal, under "Important notices" (an eruption, a water stoppage).
     pinned: bool = Field(default=False, title=N_("Pin to the top of the city portal"))
+    # The city's (or the department's) colour on the bar at the top of every page of the app.
+    colour: str | None = Field(default=None, pattern=HEX_COLOUR, title=N_("Colour of the title bar"),
+                               description=N_("As #rrggbb, e.g. #1d4f91. The text on it is white, so it must be dark: "
+                                              "at least 7:1 against white. Empty: the standard black bar"),
+                               json_schema_extra={"colour": True})
 
     @model_validator(mode="after")
     def _languages(self) -> AppSpec:

@@ -244,6 +244,27 @@ async def test_app_settings_render_contact_and_lifecycle_as_sections(panel_user:
     assert "what_next" not in shown.changes[-1]  # an optional text left empty in every language
 
 
+async def test_the_apps_colour_shows_how_well_white_text_reads_on_it(panel_user: User):
+    shown = await show(panel_user, AppSpec, EXAMPLE, skip={"pages", "format_version"})
+    field, reading = element(panel_user, "prop:colour"), element(panel_user, "contrast:colour")
+    assert reading.text == ""  # no colour: the standard black bar
+    # Typed or picked, the value arrives the same way (the simulated user cannot type into a colour input).
+    field.set_value("#1d70b8")
+    assert shown.changes[-1]["colour"] == "#1d70b8"
+    assert reading.text.startswith("White text on it: 5.1:1. Too light") and "text-negative" in reading.classes
+
+    field.set_value("#1d4f91")
+    assert shown.changes[-1]["colour"] == "#1d4f91"
+    assert reading.text.startswith("White text on it: 8.1:1. Enough") and "text-positive" in reading.classes
+
+    field.set_value("navy")  # not a colour the pages can use
+    assert set(shown.panel.errors()) == {"colour"} and reading.text == ""
+    assert "expected" in element(panel_user, "error:colour").text and field.value == "navy"  # what staff typed stays
+
+    field.set_value("")
+    assert "colour" not in shown.changes[-1] and shown.panel.errors() == {}
+
+
 async def test_a_new_widget_type_needs_no_editor_code(panel_user: User):
     class Shuttle(Question):
         type: Literal["shuttle"] = "shuttle"

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from generated_apps.asgi import create_app
 from generated_apps.forms import MAX_BODY
 from generated_apps.refnum import parse_reference
-from generated_apps.web import INLINE_CSS_HASH
+from generated_apps.web import INLINE_CSS, style_hash
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec
 
@@ -392,7 +392,7 @@ def test_resident_pages_are_never_cached_framed_or_able_to_run_anything_but_our_
         headers = client.get(url).headers
         assert headers["cache-control"] == "no-store"
         policy = dict(part.strip().split(" ", 1) for part in headers["content-security-policy"].split(";"))
-        assert policy == {"default-src": "'none'", "script-src": "'self'", "style-src": f"'self' 'sha256-{INLINE_CSS_HASH}'",
+        assert policy == {"default-src": "'none'", "script-src": "'self'", "style-src": f"'self' {style_hash(INLINE_CSS)}",
                           "img-src": "'self' https:", "form-action": "'self'", "base-uri": "'none'",
                           "frame-ancestors": "'none'"}
         assert headers["x-content-type-options"] == "nosniff"
@@ -434,3 +434,20 @@ def test_a_client_sending_a_great_many_forms_is_asked_politely_to_wait_and_loses
     neighbour = TestClient(app, follow_redirects=False, client=("198.51.100.8", 50000))  # another address
     token = form_fields(parse(neighbour.get("/a/library-survey/p/1").text))["csrf"]
     assert neighbour.post("/a/library-survey/p/1", data={"csrf": token, "visited": "no"}).status_code == 303
+
+
+def test_an_apps_colour_is_on_its_title_bar_and_the_policy_lets_only_that_rule_in(settings, store, example_spec):
+    spec = AppSpec.model_validate({**example_spec, "colour": "#1D4F91"})
+    store.save_app(spec, by="tanaka")
+    store.publish(spec.slug, by="tanaka")
+    with TestClient(create_app(settings, store), follow_redirects=False) as client:
+        client.get("/")  # past the first page, which carries the whole stylesheet inline as well
+        for url in ["/a/library-survey", "/a/library-survey/p/1", "/a/library-survey/p/1"]:  # made, then cached
+            response = client.get(url)
+            styles = re.findall(r"<style>(.*?)</style>", response.text)
+            assert styles == ["html:not(.contrast-high) .header{background:#1d4f91}"], url
+            policy = response.headers["content-security-policy"]
+            assert f"style-src 'self' {style_hash(INLINE_CSS)} {style_hash(styles[0])};" in policy, url
+        portal = client.get("/")
+        assert "<style>" not in portal.text and style_hash(INLINE_CSS) in portal.headers["content-security-policy"]
+        assert "'sha256-" not in portal.headers["content-security-policy"].replace(style_hash(INLINE_CSS), "")
