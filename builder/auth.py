@@ -3,6 +3,12 @@
 The session lives in NiceGUI's per-browser user storage (a signed cookie names it); every page and
 every action asks `session_user()` again, on the server, so a signed-out or deactivated account
 stops at its next click.
+
+Signing in gives the browser a new session: a new random id in its cookie, naming new, empty storage
+(`renew_session`). A password is checked over NiceGUI's websocket, which cannot set a cookie, so the
+tab that signed in is sent over HTTP with a one-time token (`SignInGrants`) to have it set. A cookie
+planted in the browser before sign-in (session fixation) therefore names storage that never holds
+anyone's sign-in.
 """
 
 from __future__ import annotations
@@ -10,17 +16,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import secrets
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from nicegui import app
+from starlette.requests import Request
 
 from generated_apps.models import StaffUser, utcnow
 from generated_apps.store import Store
 from widgets import N_
+
+from .i18n import BUILDER_LANGS
 
 ROLES = ("staff", "admin")
 # A working day and then some: long enough never to interrupt a day's editing, short enough that a
@@ -32,6 +43,9 @@ MIN_PASSWORD = 10
 FREE_FAILURES = 3
 FREE_FAILURES_PER_CLIENT = 30
 MAX_WAIT_SECONDS = 300
+# How long a checked password waits for its tab to come and collect the new session: the tab is sent at once.
+GRANT_SECONDS = 60
+SESSION_KEYS = ("user_id", "signed_in_at", "password")
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
 # Verifying against this costs what verifying a real hash costs, so a wrong user name takes as long.
@@ -131,12 +145,63 @@ def _password_mark(user: StaffUser) -> str:
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class Grant:
+    user_id: int
+    password: str  # the password mark when it was checked: a reset in the meantime ends the session at once
+    session_id: str  # the browser it was checked for: a token copied elsewhere is worth nothing
+    until: float  # time.monotonic()
+
+
+class SignInGrants:
+    """Passwords checked on a tab's websocket, each waiting for that tab to collect its new session
+    over HTTP, once, within GRANT_SECONDS (in memory: the builder runs once)."""
+
+    def __init__(self) -> None:
+        self._waiting: dict[str, Grant] = {}
+        self._lock = threading.Lock()
+
+    def issue(self, user: StaffUser, session_id: str) -> str:
+        """A one-time token for `user`, who has just proved their password in the browser `session_id`."""
+        token = secrets.token_urlsafe(32)
+        now = time.monotonic()
+        with self._lock:
+            self._waiting = {t: g for t, g in self._waiting.items() if g.until > now}
+            self._waiting[token] = Grant(user.id, _password_mark(user), session_id, now + GRANT_SECONDS)
+        return token
+
+    def take(self, token: str, session_id: str) -> Grant | None:
+        """The grant of `token`, used up; None if unknown, used, too old, or issued to another browser."""
+        with self._lock:
+            grant = self._waiting.pop(token, None)
+        if grant is None or grant.until < time.monotonic() or not secrets.compare_digest(grant.session_id, session_id):
+            return None
+        return grant
+
+
+async def renew_session(request: Request, grant: Grant) -> None:
+    """Sign the browser of `request` (a plain HTTP route under NiceGUI) in with a new session: a new
+    random id in its session cookie (set by this response), naming new storage. Nothing moves from the
+    old storage but the language chosen on the sign-in page; the old one is left signed out."""
+    lang = app.storage.user.get("lang")
+    end_session()
+    request.session.clear()
+    request.session["id"] = str(uuid.uuid4())  # Starlette's SessionMiddleware signs it into the new cookie
+    # What NiceGUI's own middleware does for a browser it has not seen (nicegui/storage.py, RequestTrackingMiddleware).
+    await app.storage._create_user_storage(request.session["id"])
+    app.storage.user.update(user_id=grant.user_id, signed_in_at=utcnow().timestamp(), password=grant.password,
+                            **({"lang": lang} if lang in BUILDER_LANGS else {}))
+
+
 def start_session(user: StaffUser) -> None:
+    """Write `user`'s session into this browser's current storage. Only for a session that is already
+    this browser's own, made at sign-in by `renew_session`: a password changed, or signing in again in
+    the editor once the session has run out. Signing in goes through `SignInGrants` and `renew_session`."""
     app.storage.user.update(user_id=user.id, signed_in_at=utcnow().timestamp(), password=_password_mark(user))
 
 
 def end_session() -> None:
-    for key in ("user_id", "signed_in_at", "password"):
+    for key in SESSION_KEYS:
         app.storage.user.pop(key, None)
 
 

@@ -209,6 +209,10 @@ def _create_admin(store: Store, args: argparse.Namespace) -> int:
 
 
 def _serve(settings: Settings, store: Store, args: argparse.Namespace) -> int:
+    problem = settings.staff_url_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     import logging
 
     import uvicorn
@@ -222,7 +226,8 @@ def _serve(settings: Settings, store: Store, args: argparse.Namespace) -> int:
     slugs = load_demo(store) if args.demo else []
     app = create_server(settings, store)
     base = f"http://{args.host}:{args.port}"
-    print(f"Madoguchi: resident pages at {base}/  ·  staff at {base}/staff")
+    staff_at = f"{settings.staff_url}/staff (only there)" if settings.staff_url else f"{base}/staff"
+    print(f"Madoguchi: resident pages at {base}/  ·  staff at {staff_at}")
     for slug in slugs:
         print(f"  demo app: {base}/a/{slug}")
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")

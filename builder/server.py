@@ -10,11 +10,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.types import Receive, Scope, Send
 
 from generated_apps.bookings import Bookings
 from generated_apps.config import Settings
 from generated_apps.retention import Retention
-from generated_apps.security import SecurityHeaders
+from generated_apps.security import SecurityHeaders, StaffHostOnly
 from generated_apps.store import Store
 from generated_apps.web import ResidentSite
 
@@ -96,6 +99,10 @@ def purging(store: Store, every: float = PURGE_EVERY):
 
 
 def create_server(settings: Settings, store: Store, *, staff: bool = True) -> FastAPI:
+    problem = settings.staff_url_problem()
+    if problem:
+        raise ValueError(problem)
+    settings.keep_private()
     site = ResidentSite(store, settings)
     # The builder, which runs once, purges what is past its retention period. The resident-only app
     # (generated_apps/asgi.py, the public replicas) never does: one purger, not one per replica.
@@ -103,6 +110,15 @@ def create_server(settings: Settings, store: Store, *, staff: bool = True) -> Fa
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, exception_handlers=site.exception_handlers(),
                   lifespan=lifespan)
     app.router.routes.extend(site.routes())
+    if staff and settings.staff_host:
+        # The builder on its own host name: /staff elsewhere is the resident side's 404, as on a replica.
+        # Resident pages still answer on the staff host: the preview and counter entry use /static and
+        # the language and reading-aid switches at the root.
+        async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
+            response = await run_in_threadpool(site.not_found, Request(scope, receive))
+            await response(scope, receive, send)
+
+        app.add_middleware(StaffHostOnly, staff_host=settings.staff_host, staff_prefix="/staff", not_found=not_found)
     app.add_middleware(SecurityHeaders, staff_prefix="/staff" if staff else None)  # HSTS; the staff pages' headers
     if staff:
         # NiceGUI keeps each browser's session storage in files: in the data directory, not the working one.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 from collections.abc import Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -50,6 +50,7 @@ def prefixed(request: Request, path: str) -> str:
 
 def register(store: Store, settings: Settings, *, mount_path: str = "/staff") -> None:
     throttle = auth.Throttle()
+    grants = auth.SignInGrants()
     ui.add_css(STAFF_CSS + editor.EDITOR_CSS, shared=True)
     preview = PreviewSite(store, settings, prefix=f"{mount_path}/preview")
 
@@ -70,6 +71,21 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         return user
 
     # --- signing in -------------------------------------------------------------------------------
+
+    def collect_session(request: Request, user: StaffUser, target: str) -> None:
+        """Send the tab whose password was just checked to collect its new session, then on to `target`."""
+        token = grants.issue(user, request.session.get("id", ""))
+        ui.navigate.to(f"/signin/session?{urlencode({'token': token, 'next': target})}")
+
+    # A plain route, not a page: only an HTTP response can give the browser its new session cookie.
+    @nicegui_app.get("/signin/session")
+    async def new_session(request: Request, token: str = "", next: str = "/") -> Response:  # noqa: A002 - the query parameter's name
+        grant = grants.take(token, request.session.get("id", ""))
+        if grant is None:  # used already, too old, or issued to another browser: nobody is signed in
+            return RedirectResponse(prefixed(request, "/signin"), status_code=303)
+        await auth.renew_session(request, grant)
+        target = next if next.startswith("/") and not next.startswith("//") else "/"
+        return RedirectResponse(prefixed(request, target), status_code=303)
 
     @ui.page("/setup", title="Madoguchi")
     def setup(request: Request):
@@ -106,8 +122,7 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
                 user = store.create_staff_user(username.value.strip(), name.value.strip(), hashed, "admin",
                                                by="setup")
                 store.record_sign_in(user.id)
-                auth.start_session(user)
-                ui.navigate.to("/")
+                collect_session(request, user, "/")
 
             ui.button(_("Create account and sign in"), on_click=create).props("unelevated size=lg")
 
@@ -135,8 +150,7 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
                     error.text = _("The user name or the password is not right")
                     password.value = ""
                 else:
-                    auth.start_session(result.user)
-                    ui.navigate.to(target)
+                    collect_session(request, result.user, target)
 
             password.on("keydown.enter", attempt)
             ui.button(_("Sign in"), on_click=attempt).props("unelevated size=lg")
@@ -582,7 +596,7 @@ def mount(fastapi_app, store: Store, settings: Settings) -> None:
     register(store, settings, mount_path="/staff")
     # The session cookie stays on /staff: residents' pages never see it.
     ui.run_with(fastapi_app, mount_path="/staff", title="Madoguchi", language="ja",
-                storage_secret=settings.secret_key().decode(),
+                storage_secret=settings.staff_secret_key().decode(),  # the builder's own: replicas never hold it
                 session_middleware_kwargs={"path": "/staff", "same_site": "strict", "https_only": settings.https}, show_welcome_message=False)
     # NiceGUI lets a page on any site open the builder's websocket; only the builder's own pages may.
     # (None is the Socket.IO server's default: the request's own origin, behind a proxy as forwarded.)

@@ -2,6 +2,7 @@
 
 It reads the same environment as the full server and serves only what has been published. It never
 purges expired submissions: the builder, which runs once, does (builder/server.py), not every replica.
+It never reads or makes the key that signs staff sessions (`Settings.staff_secret_key`): only the builder holds it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .web import ResidentSite
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    settings.keep_private()  # a data dir left readable by an older version: for this user only
     # MADOGUCHI_MIGRATE=0: the builder migrates; this replica's database role need not be able to.
     store = store or Store.open(settings.database_url, migrate_schema=os.environ.get("MADOGUCHI_MIGRATE") != "0")
     site = ResidentSite(store, settings)

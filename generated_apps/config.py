@@ -7,6 +7,7 @@ import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -22,12 +23,33 @@ class Settings:
     # environment it is 300 unless MADOGUCHI_POST_LIMIT says otherwise: generous for residents behind
     # one shared mobile-network address, a wall for a script.
     post_limit: int = 0
+    # The builder's own address (MADOGUCHI_STAFF_URL), e.g. https://staff.city.example: /staff then answers
+    # only on that host. Empty: the builder shares the public address (one machine for a small town).
+    staff_url: str = ""
 
     @property
     def https(self) -> bool:
-        """Whether people reach Madoguchi over HTTPS (the public address says so, or MADOGUCHI_HTTPS=1):
-        then the staff session cookie is sent over HTTPS only."""
-        return self.public_url.startswith("https://") or os.environ.get("MADOGUCHI_HTTPS", "") in ("1", "true", "yes")
+        """Whether staff reach the builder over HTTPS (its own address, else the public one, says so, or
+        MADOGUCHI_HTTPS=1): then the staff session cookie is sent over HTTPS only."""
+        address = self.staff_url or self.public_url
+        return address.startswith("https://") or os.environ.get("MADOGUCHI_HTTPS", "") in ("1", "true", "yes")
+
+    @property
+    def staff_host(self) -> str | None:
+        """The host name the builder answers on, or None when it answers on any."""
+        return urlsplit(self.staff_url).hostname if self.staff_url else None
+
+    def staff_url_problem(self) -> str | None:
+        """Why MADOGUCHI_STAFF_URL cannot be used, or None."""
+        if not self.staff_url:
+            return None
+        parts = urlsplit(self.staff_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+            return f"MADOGUCHI_STAFF_URL must be an address such as https://staff.city.example, not {self.staff_url!r}."
+        if parts.hostname == urlsplit(self.public_url).hostname:
+            # Cookies do not tell ports apart, and the host check compares names only.
+            return "MADOGUCHI_STAFF_URL must name a host of its own, not the host of MADOGUCHI_PUBLIC_URL."
+        return None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -37,19 +59,34 @@ class Settings:
         help_phone = os.environ.get("MADOGUCHI_HELP_PHONE", cls.help_phone)
         time_zone = os.environ.get("MADOGUCHI_TIME_ZONE", cls.time_zone)
         post_limit = int(os.environ.get("MADOGUCHI_POST_LIMIT", "300"))
+        staff_url = os.environ.get("MADOGUCHI_STAFF_URL", "").rstrip("/")
         return cls(data_dir=data_dir, database_url=url, public_url=public, help_phone=help_phone, time_zone=time_zone,
-                   post_limit=post_limit)
+                   post_limit=post_limit, staff_url=staff_url)
 
     def secret_key(self) -> bytes:
-        """MADOGUCHI_SECRET_KEY (the same on every replica), else a random key made on first run and
-        kept in the data dir, readable only by us. Written whole before it appears, so that workers
-        starting together never read half a key."""
-        if os.environ.get("MADOGUCHI_SECRET_KEY"):
-            return os.environ["MADOGUCHI_SECRET_KEY"].encode()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        path = self.data_dir / "secret.key"
+        """MADOGUCHI_SECRET_KEY (the same on every replica), else a random key made on first run and kept
+        in the data dir. It signs resident CSRF and cancel tokens, so every replica holds it."""
+        return os.environ.get("MADOGUCHI_SECRET_KEY", "").encode() or self._key_file("secret.key")
+
+    def staff_secret_key(self) -> bytes:
+        """MADOGUCHI_STAFF_SECRET_KEY, else a random key made on first run as `staff.key` in the data dir.
+        It signs the staff session cookie, and only the builder reads it: never give it to a replica."""
+        return os.environ.get("MADOGUCHI_STAFF_SECRET_KEY", "").encode() or self._key_file("staff.key")
+
+    def keep_private(self) -> None:
+        """Tighten what an older version, run without umask 077, left readable by others: the data dir
+        to 0700 and secret.key to 0600 (the database: `db.private_file`). New files are made that way already."""
+        if self.data_dir.is_dir():
+            private_dir(self.data_dir)
+            tighten(self.data_dir / "secret.key", 0o600)  # staff.key is the builder's: tightened when it reads it
+
+    def _key_file(self, name: str) -> bytes:
+        """The key kept in the data dir as `name`, made on first use: 32 random bytes as hex, readable only by
+        us, written whole before it appears, so that workers starting together never read half a key."""
+        private_dir(self.data_dir)
+        path = self.data_dir / name
         if not path.exists():
-            fd, temporary = tempfile.mkstemp(dir=self.data_dir, prefix=".secret-")  # mode 0600
+            fd, temporary = tempfile.mkstemp(dir=self.data_dir, prefix=f".{path.stem}-")  # mode 0600
             with os.fdopen(fd, "wb") as f:
                 f.write(secrets.token_hex(32).encode())
             try:
@@ -58,4 +95,23 @@ class Settings:
                 pass
             finally:
                 os.unlink(temporary)
+        tighten(path, 0o600)  # made by an older version without umask 077
         return path.read_bytes().strip()
+
+
+def private_dir(path: Path) -> None:
+    """A folder for this user only: made 0700, or an existing one (perhaps made by an older version
+    without umask 077) tightened to 0700."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tighten(path, 0o700)
+
+
+def tighten(path: Path, mode: int) -> None:
+    """Take from `path`, if it exists and is ours, every permission that `mode` does not give. A file
+    or folder someone else owns keeps the mode its owner chose (and we could not change it)."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return
+    if found.st_uid == os.getuid() and found.st_mode & 0o777 & ~mode:
+        path.chmod(found.st_mode & 0o777 & mode)

@@ -11,6 +11,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import create_engine
 
+from .config import tighten
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -29,11 +31,16 @@ def make_engine(url: str) -> Engine:
 
 def private_file(path: Path) -> None:
     """Make `path` (and its folder) readable by this user only, before anything is written to it: it
-    will hold residents' personal data. SQLite gives its -wal and -shm files the database's mode."""
+    will hold residents' personal data. SQLite gives its -wal and -shm files the database's mode.
+    A database made by an older version without umask 077 is tightened to 0600 too, with its -wal,
+    -shm and -journal files (its folder, which may be anyone's, is left as it is: the data dir is
+    tightened by `Settings.keep_private`)."""
     if not path.parent.exists():
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for each in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+        tighten(each, 0o600)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -1,4 +1,5 @@
-"""Security headers that do not depend on the page: HSTS over HTTPS, and the staff side's own.
+"""Security headers that do not depend on the page (HSTS over HTTPS, and the staff side's own), and the
+staff side kept to a host name of its own.
 
 Resident pages carry their headers themselves (web.PAGE_HEADERS, computed once). This middleware
 adds what only the connection or the path decides:
@@ -11,6 +12,9 @@ A header the response already has is left as it is.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HSTS = (b"strict-transport-security", b"max-age=31536000")
@@ -53,3 +57,42 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class StaffHostOnly:
+    """With a host name of the builder's own (MADOGUCHI_STAFF_URL), everything under the staff prefix
+    (NiceGUI's pages, files and websocket) answers only on that host. On any other, the public one,
+    it is not found, as on a public replica: a redirect would tell anyone who tries /staff where the
+    builder lives. Such a request never reaches NiceGUI: no session cookie, no client, no socket.
+
+    `not_found` answers those requests (the resident side's own 404 page); by default a plain 404.
+    The host is the request's Host header, as the reverse proxy passes it on, compared by name only.
+    """
+
+    def __init__(self, app: ASGIApp, staff_host: str, staff_prefix: str = "/staff",
+                 not_found: ASGIApp | None = None) -> None:
+        self.app = app
+        self.staff_host = staff_host.lower()
+        self.staff_prefix = staff_prefix
+        self.not_found = not_found or PlainTextResponse("Not Found", status_code=404)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or not self._is_staff(scope["path"]) \
+                or request_host(scope) == self.staff_host:
+            await self.app(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})  # before accepting: refused with 403
+        else:
+            await self.not_found(scope, receive, send)
+
+    def _is_staff(self, path: str) -> bool:
+        return path == self.staff_prefix or path.startswith(self.staff_prefix + "/")
+
+
+def request_host(scope: Scope) -> str:
+    """The host name the request was sent to (its Host header, without the port), lower case; "" if none."""
+    raw = next((value for name, value in scope.get("headers", []) if name == b"host"), b"")
+    try:
+        return (urlsplit("//" + raw.decode("latin-1")).hostname or "").rstrip(".")
+    except ValueError:  # a malformed Host, such as an unclosed [ of an IPv6 address
+        return ""

@@ -84,6 +84,7 @@ async def test_an_unknown_user_name_gets_the_same_answer_as_a_wrong_password(sta
 
 
 async def test_a_session_ends_after_its_lifetime(signed_in):
+    await signed_in.open("/")  # app.storage.user is now this browser's session, the one made at sign-in
     app.storage.user["signed_in_at"] -= (auth.SESSION_LIFETIME + dt.timedelta(minutes=1)).total_seconds()
     await signed_in.open("/")
     await signed_in.should_see("Sign in to Madoguchi")
@@ -101,3 +102,36 @@ async def test_a_deactivated_account_is_out_at_its_next_click(signed_in):
         s.commit()
     await signed_in.open("/")
     await signed_in.should_see("Sign in to Madoguchi")
+
+
+async def test_signing_in_gives_the_browser_a_new_session_and_the_cookie_from_before_signs_nobody_in(staff_gui):
+    """Session fixation: whoever planted or copied the cookie a browser had before signing in gets nothing."""
+    import httpx
+
+    add_staff(staff_gui.store)
+    await in_english(staff_gui, "/signin")
+    before = staff_gui.http_client.cookies["session"]
+    await sign_in(staff_gui)
+    await staff_gui.should_see("佐藤 花子", retries=SLOW)
+    after = staff_gui.http_client.cookies["session"]
+    assert after != before
+    await staff_gui.should_see("New app")  # the language chosen before signing in is kept, and only that
+    transport = staff_gui.http_client._transport
+    async with httpx.AsyncClient(transport=transport, base_url="http://test", cookies={"session": before}) as planted:
+        refused = await planted.get("/")
+        assert refused.status_code == 303 and refused.headers["location"].startswith("/signin")
+    async with httpx.AsyncClient(transport=transport, base_url="http://test", cookies={"session": after}) as own:
+        assert (await own.get("/")).status_code == 200
+
+
+async def test_a_sign_in_token_works_once_only_and_only_in_the_browser_it_was_made_for(staff_gui):
+    user = add_staff(staff_gui.store)
+    grants = auth.SignInGrants()
+    token = grants.issue(user, "browser-a")
+    assert grants.take(token, "browser-b") is None  # copied to another browser: worthless, and used up
+    token = grants.issue(user, "browser-a")
+    granted = grants.take(token, "browser-a")
+    assert granted is not None and granted.user_id == user.id
+    assert grants.take(token, "browser-a") is None  # once only
+    response = await staff_gui.http_client.get(f"/signin/session?token={token}&next=/")
+    assert response.status_code == 303 and response.headers["location"] == "/signin"

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+
+import httpx
 from starlette.testclient import TestClient
 
 from generated_apps.asgi import create_app
 from generated_apps.config import Settings
+
+from .test_booking_servers import free_port
 
 HSTS = "strict-transport-security"
 
@@ -31,8 +39,12 @@ def test_the_staff_cookie_is_https_only_when_people_come_over_https(tmp_path, mo
     base = {"data_dir": tmp_path, "database_url": "sqlite://"}
     assert Settings(**base, public_url="https://madoguchi.city.example").https
     assert not Settings(**base, public_url="http://127.0.0.1:8000").https
+    # With an address of its own the builder's decides: staff may come over HTTPS while residents do not, or not.
+    assert Settings(**base, public_url="http://10.0.0.5:8000", staff_url="https://staff.city.example").https
+    assert not Settings(**base, public_url="https://madoguchi.city.example", staff_url="http://staff.city.example").https
     monkeypatch.setenv("MADOGUCHI_HTTPS", "1")  # TLS ends at a proxy whose address residents never see
     assert Settings(**base, public_url="http://10.0.0.5:8000").https
+    # A real staff cookie with these flags: tests/browser/test_staff_server.py::test_the_staff_cookie_is_secure_when_tls_ends_at_a_proxy
 
 
 def test_resident_cookies_are_http_only_same_site_and_secure_over_https(settings, store, example_spec):
@@ -56,3 +68,42 @@ def test_resident_cookies_are_http_only_same_site_and_secure_over_https(settings
             flags = {part.strip().lower() for part in cookie.split(";")[1:]}
             assert "httponly" in flags and "samesite=lax" in flags and "path=/" in flags, cookie
             assert ("secure" in flags) == secure, cookie
+
+
+def test_behind_a_proxy_the_csrf_and_draft_cookies_are_secure_exactly_when_it_says_https(settings, store, example_spec,
+                                                                                           tmp_path):
+    """A real replica under uvicorn, which believes X-Forwarded-Proto from a proxy on 127.0.0.1 (its
+    default): the CSRF and draft cookies are HttpOnly and SameSite=Lax always, Secure only over HTTPS."""
+    from widgets import AppSpec
+
+    store.save_app(AppSpec.model_validate(example_spec), by="kato")
+    store.publish(example_spec["slug"], by="kato")
+    slug, port = example_spec["slug"], free_port()
+    env = {**os.environ, "MADOGUCHI_DATABASE_URL": settings.database_url, "MADOGUCHI_DATA_DIR": str(tmp_path)}
+    with open(tmp_path / "server.log", "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1",
+                                 "--port", str(port), "--log-level", "warning"], env=env, stdout=log, stderr=log)
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        for proto, secure in (("https", True), ("http", False)):
+            address, proxied = f"http://127.0.0.1:{port}/a/{slug}/p/1", {"X-Forwarded-Proto": proto}
+            page = httpx.get(address, headers=proxied)
+            token = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+            # Sent back by hand, as the browser behind the proxy does: httpx would keep a Secure cookie off plain HTTP.
+            csrf = next(c for c in page.headers.get_list("set-cookie") if c.startswith("mdg_csrf="))
+            answered = httpx.post(address, data={"csrf": token, "visited": "yes"},
+                                  headers={**proxied, "Cookie": csrf.split(";", 1)[0]})
+            cookies = {c.split("=", 1)[0]: c for c in [*page.headers.get_list("set-cookie"),
+                                                       *answered.headers.get_list("set-cookie")]}
+            for name in ("mdg_csrf", f"mdg_draft_{store.app(slug).id}"):
+                flags = {part.strip().lower() for part in cookies[name].split(";")[1:]}
+                assert {"httponly", "samesite=lax", "path=/"} <= flags, cookies[name]
+                assert ("secure" in flags) == secure, (proto, cookies[name])
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
