@@ -6,6 +6,7 @@ Jinja's own Babel extractor one by one.
 
 from __future__ import annotations
 
+import json
 from io import BytesIO
 from pathlib import Path
 
@@ -13,11 +14,12 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract, extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from widgets import WIDGET_TYPES
+from widgets import WIDGET_TYPES, furigana
 from widgets.templates import MACROS
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
+INTERFACE_READINGS = LOCALES / "ja" / "LC_MESSAGES" / "furigana.json"
 # Catalogs in locales/, by Babel locale name (generated_apps/i18n.py CATALOG_LOCALES maps our codes).
 LANGUAGES = ("ja", "en", "zh_Hans", "ko", "vi")
 # These hold every message, the builder's too; the others only the resident pages' interface.
@@ -82,4 +84,29 @@ def update() -> dict[str, list[str]]:
         with po.open("wb") as f:
             write_po(f, catalog, omit_header=False, sort_output=True, ignore_obsolete=True, width=100)
         missing[lang] = [m.id for m in catalog if m.id and not m.string]
+        if lang == "ja":
+            write_interface_readings(catalog, residents)
     return missing
+
+
+# Readings the dictionary gets wrong in our interface text, put right in every text: there 方 is always
+# a person (読み取った方は, ほかの方が), never a direction, and 年 the year of a date.
+READING_FIXES = (("｜方《ほう》", "｜方《かた》"), ("｜年《とし》", "｜年《ねん》"))
+
+
+def _annotated(text: str) -> str:
+    annotated = furigana.annotate(text)
+    for wrong, right in READING_FIXES:
+        annotated = annotated.replace(wrong, right)
+    return annotated
+
+
+def write_interface_readings(japanese: Catalog, residents: Catalog) -> None:
+    """The furigana of the resident pages' Japanese interface text (次へ, 戻る, 必須…), worked out here,
+    once, so that no resident page loads the dictionary: translated text -> the same text with every
+    reading written out (｜漢字《かんじ》). Read by generated_apps/i18n.py."""
+    shown = {message.string for message in japanese
+             if message.id in residents and isinstance(message.string, str) and furigana.KANJI.search(message.string)}
+    readings = {text: _annotated(text) for text in sorted(shown)}
+    INTERFACE_READINGS.write_text(json.dumps(readings, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+

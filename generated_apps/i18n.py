@@ -8,7 +8,10 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import gettext as stdlib_gettext
+import json
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -72,7 +75,20 @@ class Translator:
         """A translated message with its {placeholders} filled in, escaped, for a page: app content
         (LocalizedText) keeps its own lang attribute, an unknown placeholder is left empty."""
         values = _Blank({k: self.markup(v) if isinstance(v, LocalizedText) else v for k, v in params.items()})
-        return Markup(escape(self.gettext(message))).format_map(values)
+        return self.interface_html(message).format_map(values)
+
+    def interface_html(self, message: str) -> Markup:
+        """Interface text as HTML on the current page: with ruby where a Japanese page's resident chose
+        furigana (the readings `madoguchi messages` worked out), else as it is, escaped."""
+        text = self.gettext(message)
+        page = furigana.current.get()
+        if self.lang == "ja" and page is not None and page.shown:
+            return furigana.ruby(interface_readings().get(text, text))
+        return escape(text)
+
+    def later(self, message: str, **params: object) -> PageMessage:
+        """`format_markup`, made when the page is: only then is it known whether it shows furigana."""
+        return PageMessage(self, message, params)
 
     def markup(self, value: LocalizedText) -> Markup:
         """The text, marked with its own language when it falls back to another one; Japanese with
@@ -82,6 +98,22 @@ class Translator:
         if lang == self.lang:
             return html
         return Markup('<span lang="{}">{}</span>').format(lang, html)
+
+
+@dataclass(frozen=True)
+class PageMessage:
+    """A message for a page that becomes HTML as the page is rendered (Jinja asks for `__html__`)."""
+
+    translator: Translator
+    message: str
+    params: Mapping[str, object]
+
+    def __html__(self) -> str:
+        return self.translator.format_markup(self.message, **self.params)
+
+    def __str__(self) -> str:  # plain text, as a log or a test reads it
+        values = _Blank({k: self.translator.text(v) if isinstance(v, LocalizedText) else v for k, v in self.params.items()})
+        return self.translator.gettext(self.message).format_map(values)
 
 
 class _Blank(dict[str, object]):
@@ -94,6 +126,26 @@ current: contextvars.ContextVar[Translator] = contextvars.ContextVar("translator
 
 def gettext(message: str) -> str:
     return current.get().gettext(message)
+
+
+INTERFACE_READINGS = LOCALES_DIR / "ja" / "LC_MESSAGES" / "furigana.json"
+
+
+@cache
+def interface_readings() -> dict[str, str]:
+    """The Japanese interface text with its readings written out (｜次《つぎ》へ), worked out by
+    `madoguchi messages` (builder/messages.py), so that no resident page needs the dictionary."""
+    return json.loads(INTERFACE_READINGS.read_text(encoding="utf-8")) if INTERFACE_READINGS.exists() else {}
+
+
+def page_text(message: str) -> str | Markup:
+    """Interface text for a template (its `_`): with furigana on a Japanese page whose resident chose
+    them, as ruby. Where no markup may go (<title>, an attribute, an <option>) it goes through `plain`."""
+    tr = current.get()
+    page = furigana.current.get()
+    if tr.lang == "ja" and page is not None and page.shown:
+        return tr.interface_html(message)
+    return tr.gettext(message)
 
 
 def localized(value: LocalizedText | None) -> Markup:

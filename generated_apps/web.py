@@ -194,7 +194,7 @@ class ResidentSite:
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True, lstrip_blocks=True,
         )
-        self.env.globals["_"] = i18n.gettext
+        self.env.globals["_"] = i18n.page_text  # with furigana where the resident chose them
         self.env.filters["t"] = i18n.localized
         self.env.filters["plain"] = i18n.plain  # for <title> and attributes: never ruby
         self._pages: dict[tuple, CachedPage] = {}  # rendered pages, split where the CSRF token goes
@@ -729,11 +729,12 @@ def portal_groups(apps: list[LiveApp]) -> list[tuple[str, str, list[LiveApp]]]:
             if any(group(a) == key for a in apps)]
 
 
-def error_message(tr: i18n.Translator, error: flow.FieldError) -> Markup:
-    """A widget's message in the resident's language, with the question's label and readable dates."""
+def error_message(tr: i18n.Translator, error: flow.FieldError) -> i18n.PageMessage:
+    """A widget's message in the resident's language, with the question's label and readable dates;
+    made into HTML as the page is rendered, with furigana where the resident chose them."""
     params = {k: format_date(v, tr.lang) if isinstance(v, dt.date) else v for k, v in error.params.items()}
     params["label"] = error.question.label  # marked lang="ja" when it falls back to Japanese
-    return tr.format_markup(error.message, **params)
+    return tr.later(error.message, **params)
 
 
 def _via(value: Any) -> str:

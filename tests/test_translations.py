@@ -6,6 +6,7 @@ hold the resident pages' interface: every message used outside builder/.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -93,3 +94,19 @@ def test_the_status_words_mean_the_same_in_every_language():
     assert words["zh-Hans"] == ["已受理", "处理中", "已答复", "已完成"]
     assert words["ko"] == ["접수됨", "처리 중", "답변 완료", "완료"]
     assert words["vi"] == ["Đã tiếp nhận", "Đang xử lý", "Đã trả lời", "Đã hoàn tất"]
+
+
+def test_the_japanese_interface_readings_are_those_of_the_catalog_as_it_is(residents):
+    """`madoguchi messages` works out the furigana of the Japanese interface text; a catalog changed
+    since, without running it again, fails here (a resident with furigana on would see text without)."""
+    from builder.messages import _annotated
+    from generated_apps.i18n import INTERFACE_READINGS
+    from widgets import furigana
+
+    kept = json.loads(INTERFACE_READINGS.read_text(encoding="utf-8"))
+    shown = {m.string for m in catalog("ja") if m.id in residents and furigana.KANJI.search(m.string or "")}
+    assert set(kept) == shown
+    assert kept == {text: _annotated(text) for text in shown}
+    assert kept["次へ"] == "｜次《つぎ》へ"
+    person = next(text for text in kept if "ほかの方が" in text)
+    assert "ほかの｜方《かた》が" in kept[person]  # a person, not a direction (READING_FIXES)

@@ -60,7 +60,7 @@ class DateQuestion(Question):
 <label class="label" for="f-{{ w.key }}-era">{{ _('Era') }}</label>
 <select class="select" id="f-{{ w.key }}-era" name="{{ w.key }}-era"{{ ' aria-invalid="true"'|safe if error }}>
 {%- for value, words in w.era_choices().items() %}
-<option value="{{ value }}"{{ ' selected' if value == era }}>{{ _(words) }}</option>
+<option value="{{ value }}"{{ ' selected' if value == era }}>{{ _(words)|plain }}</option>
 {%- endfor %}
 </select>
 </div>

@@ -19,7 +19,7 @@ class Dropdown(ChoiceBase):
 {% call m.field(w, error, as_heading) %}
 {%- set chosen = (raw.get(w.key) or [''])[0] %}
 <select class="select" id="{{ w.first_field_id() }}" name="{{ w.key }}"{{ m.described(w, error) }}>
-<option value="">{{ _('Choose one') }}</option>
+<option value="">{{ _('Choose one')|plain }}</option>
 {%- for o in w.options %}
 <option value="{{ o.value }}"{{ ' selected' if o.value == chosen }}>{{ o.label|plain }}</option>
 {%- endfor %}

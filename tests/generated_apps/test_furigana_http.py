@@ -213,3 +213,57 @@ def test_export_headers_are_the_labels_without_their_readings(published):
     published.save_draft(app.id, spec, revision=app.revision, by="tanaka")
     published.publish("gym", by="tanaka")
     assert [c.label for c in columns(published, app.id) if c.answer] == ["お住まいの長和町の地区", "ご住所", "使う部屋"]
+
+
+def test_the_interface_reads_with_furigana_too_and_stays_plain_where_no_markup_may_go(settings, published, no_dictionary):
+    with client_for(settings, fresh_store(settings), furigana_on=True) as client:
+        html = page_html(client)
+        found = rubies(html)
+        for pair in [("次", "つぎ"), ("必須", "ひっす"), ("戻", "もど"), ("電話", "でんわ"), ("文字", "もじ")]:
+            assert pair in found, pair  # 次へ, （必須）, 戻る, お電話ください, 文字の大きさ
+        assert title(html) == "ご住所 – 体育館の予約"
+        for value in re.findall(r'="([^"]*)"', html):  # aria-label="言語", data-read="読み上げる"…
+            assert "<" not in value and not NOTATION.search(value), value
+        assert 'aria-label="言語"' in html and 'data-read="読み上げる"' in html
+        answer(client, FIRST, address="伊達市大手町1")
+        answer(client, "/a/gym/p/2", room="hall")
+        check = page_html(client, "/a/gym/check")
+        assert ("確認", "かくにん") in rubies(check) and title(check).startswith("答えの確認")
+        client.get("/lang/en")  # the interface in English: nothing to read; the Japanese content keeps its ruby
+        english = page_html(client)
+        assert ("次", "つぎ") not in rubies(english) and ("伊達市", "だてし") in rubies(english)
+
+
+def test_an_error_title_and_a_dropdowns_options_stay_plain_with_furigana_on(settings, store):
+    spec = {**SPEC, "slug": "born", "pages": [{"widgets": [
+        {"type": "date", "key": "born", "label": {"ja": "生年月日"}, "purpose": "birth"},
+        {"type": "dropdown", "key": "ward", "label": {"ja": "地区"},
+         "options": [{"value": v, "label": {"ja": label}} for v, label in
+                     [("a", "大手町"), ("b", "末永町"), ("c", "網代町"), ("d", "舟岡町"), ("e", "梅本町"), ("f", "竹原町")]]}]}]}
+    store.save_app(AppSpec.model_validate(spec), by="tanaka")
+    store.publish("born", by="tanaka", warnings_acknowledged=True)
+    with client_for(settings, store, furigana_on=True) as client:
+        first = page_html(client, "/a/born/p/1")
+        csrf = form_fields(parse(first))["csrf"]
+        sent = client.post("/a/born/p/1", data={"csrf": csrf, "born-era": "showa", "born-year": "99"})
+        assert sent.status_code == 422
+        for html in (first, sent.text):
+            options = re.findall(r"<option[^>]*>(.*?)</option>", html, re.S)
+            assert "選んでください" in options and "昭和" in options, options  # plain: no ruby in an <option>
+            assert not any("<" in o or NOTATION.search(o) for o in options), options
+        assert title(sent.text).startswith("エラー:") and "<" not in title(sent.text)
+        assert ("入力", "にゅうりょく") in rubies(sent.text)  # the error summary's heading is read with ruby
+
+
+def test_an_error_message_reads_with_furigana_as_the_page_around_it(settings, published):
+    """The message is made with the page, so its own words and the question's label get ruby too."""
+    with client_for(settings, published, furigana_on=True) as client:
+        csrf = form_fields(parse(page_html(client)))["csrf"]
+        sent = client.post(FIRST, data={"csrf": csrf, "address": ""})
+        assert sent.status_code == 422
+        message = re.search(r'<p class="error-message"[^>]*>(.*?)</p>', sent.text, re.S).group(1)
+        assert ("住所", "じゅうしょ") in rubies(message) and ("入力", "にゅうりょく") in rubies(message), message
+    with client_for(settings, published, furigana_on=False) as client:
+        csrf = form_fields(parse(page_html(client)))["csrf"]
+        sent = client.post(FIRST, data={"csrf": csrf, "address": ""})
+        assert "「ご住所」を入力してください" in sent.text and "<ruby>" not in sent.text

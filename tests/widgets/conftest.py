@@ -40,7 +40,7 @@ def en() -> FakeTranslator:
 def env() -> jinja2.Environment:
     environment = jinja2.Environment(loader=loader(list(WIDGET_TYPES)), autoescape=True, undefined=jinja2.StrictUndefined)
     environment.filters["t"] = lambda value: value.text("ja")
-    environment.filters["plain"] = lambda value: value.text("ja")
+    environment.filters["plain"] = lambda value: value if isinstance(value, str) else value.text("ja")
     environment.globals["_"] = lambda message: message
     return environment
 
