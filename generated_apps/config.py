@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import tempfile
@@ -37,7 +38,7 @@ class Settings:
     @property
     def staff_host(self) -> str | None:
         """The host name the builder answers on, or None when it answers on any."""
-        return urlsplit(self.staff_url).hostname if self.staff_url else None
+        return (urlsplit(self.staff_url).hostname or "").rstrip(".") or None if self.staff_url else None
 
     def staff_url_problem(self) -> str | None:
         """Why MADOGUCHI_STAFF_URL cannot be used, or None."""
@@ -46,7 +47,7 @@ class Settings:
         parts = urlsplit(self.staff_url)
         if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
             return f"MADOGUCHI_STAFF_URL must be an address such as https://staff.city.example, not {self.staff_url!r}."
-        if parts.hostname == urlsplit(self.public_url).hostname:
+        if self.staff_host == (urlsplit(self.public_url).hostname or "").rstrip("."):
             # Cookies do not tell ports apart, and the host check compares names only.
             return "MADOGUCHI_STAFF_URL must name a host of its own, not the host of MADOGUCHI_PUBLIC_URL."
         return None
@@ -111,7 +112,9 @@ def tighten(path: Path, mode: int) -> None:
     or folder someone else owns keeps the mode its owner chose (and we could not change it)."""
     try:
         found = path.stat()
+        if found.st_uid == os.getuid() and found.st_mode & 0o777 & ~mode:
+            path.chmod(found.st_mode & 0o777 & mode)
     except FileNotFoundError:
         return
-    if found.st_uid == os.getuid() and found.st_mode & 0o777 & ~mode:
-        path.chmod(found.st_mode & 0o777 & mode)
+    except OSError as error:  # a read-only file system (a replica's image, say): nothing to tighten there
+        logging.getLogger("madoguchi").warning("could not tighten %s to %o: %s", path, mode, error)

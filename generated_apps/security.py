@@ -12,7 +12,7 @@ A header the response already has is left as it is.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import re
 
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -89,10 +89,15 @@ class StaffHostOnly:
         return path == self.staff_prefix or path.startswith(self.staff_prefix + "/")
 
 
+# A Host header as browsers send it: a name or an [IPv6 address], and a port. Nothing else ("user@",
+# "#", "/"): a proxy may send such a header to its default server while a URL parser reads another
+# name out of it.
+HOST = re.compile(r"(?P<name>[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?")
+
+
 def request_host(scope: Scope) -> str:
-    """The host name the request was sent to (its Host header, without the port), lower case; "" if none."""
+    """The host name the request was sent to (its Host header, without the port), lower case; "" if none
+    or not a plain host[:port]."""
     raw = next((value for name, value in scope.get("headers", []) if name == b"host"), b"")
-    try:
-        return (urlsplit("//" + raw.decode("latin-1")).hostname or "").rstrip(".")
-    except ValueError:  # a malformed Host, such as an unclosed [ of an IPv6 address
-        return ""
+    found = HOST.fullmatch(raw.decode("latin-1").lower())
+    return found["name"].strip("[]").rstrip(".") if found else ""

@@ -84,8 +84,7 @@ FORM_TEMPLATES = {"question.html", "check.html", "done.html", "cancel.html", "st
 # the languages), each value of a fixed shape. `change` on every page; the others only where a page
 # asks for them (`_here`). Nothing else a request brings is written back into a page, so no page holds
 # text of an attacker's choosing beside a resident's answers, and every page can go out compressed.
-KEPT_PARAMS = {"change": re.compile("1"), "via": re.compile(r"[A-Za-z0-9_-]{1,20}"),
-               "week": re.compile(r"\d{4}-\d{2}-\d{2}"), "b": re.compile(r"[A-Z0-9-]{1,20}"),
+KEPT_PARAMS = {"change": re.compile("1"), "via": re.compile(r"[A-Za-z0-9_-]{1,20}"), "b": re.compile(r"[A-Z0-9-]{1,20}"),
                "t": re.compile(r"[0-9a-f]{32}")}
 # A browser's first page carries the stylesheet inline, so that nothing holds up its first paint (one
 # round trip less on a slow network), and fetches the file for later pages without waiting for it.
@@ -515,15 +514,19 @@ class ResidentSite:
         action = self._page_url(live, index) + ("?change=1" if change else "")
         asking = flow.question_pages(spec, answers)
         # Where the links of the reading aids come back to: the poster's code until a draft keeps it,
-        # and the week a slot picker shows.
-        keep = (*(() if answers else ("via",)), *(("week",) if any(isinstance(w, SlotPicker) for w in visible) else ()))
+        # and the week a slot picker shows (as the picker worked it out, inside the booking window: never
+        # the address's own text).
+        here = _here(request, () if answers else ("via",))
+        week = next((v.data["days"][0]["iso"] for v in views if v.data and v.data.get("days")), None)
+        if week:
+            here += ("&" if "?" in here else "?") + urlencode({"week": week})
         return self.render(
             request, "question.html", status, spec=spec, app=live, page=page, views=views,
             one_question=one_question, heading=questions[0].label if one_question else (page.title or spec.title),
             error_links=error_links, action=action, back_url=back_url, notice=notice,
             via=via if via is not None else "" if answers else _via(request.query_params.get("via")),
             step=asking.index(index) + 1 if index in asking else None, steps=len(asking), cache_key=cache_key,
-            here=_here(request, keep),
+            here=here,
         )
 
     def _answer(self, request: Request, form: MultiDict) -> Response:

@@ -134,6 +134,10 @@ def test_with_a_staff_address_the_builder_answers_only_on_its_own_host(tmp_path)
         staff_socket = upgrade(url, socket_path, STAFF)
         portal = {host: request(url, "/", headers={"Host": host}).status for host in (PUBLIC, STAFF)}
         unnamed = request(url, "/staff/signin", headers={"Host": "127.0.0.1"}).status
+        # Host headers no browser sends, which a proxy may pass to its default (public) server while a
+        # URL parser reads the staff name out of them.
+        bent = {host: request(url, "/staff/signin", headers={"Host": host}).status
+                for host in (f"{PUBLIC}@{STAFF}", f"{STAFF}#", f"{STAFF}/x", f"{STAFF}?", f"{PUBLIC}:1@{STAFF}")}
     for path, reply in public.items():
         assert reply.status == 404, f"{path} on the public host answered {reply.status}"
         assert "text/html" in reply.header("content-type") and 'lang="ja"' in reply.text, path  # the residents' page
@@ -145,6 +149,7 @@ def test_with_a_staff_address_the_builder_answers_only_on_its_own_host(tmp_path)
     assert staff_socket == 101
     assert portal == {PUBLIC: 200, STAFF: 200}
     assert unnamed == 404  # any host but the staff one, even the server's own address
+    assert set(bent.values()) == {404}, bent
 
 
 def test_a_staff_address_on_the_public_host_is_refused_at_start(tmp_path):

@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 from generated_apps.asgi import create_app
 from generated_apps.compressed import CachedPage
 
+from .test_booking_http import PICK, bookings, browser, gym, resident  # noqa: F401 - fixtures: a booking app
 from .test_resident_http import app_store  # noqa: F401 - the fixture: the library survey, published
 
 SLUG = "library-survey"
@@ -77,3 +78,9 @@ def test_a_page_with_answers_writes_back_nothing_a_request_brings(settings, app_
         lengths = {len(client.get(f"/a/{SLUG}/check", params={"via": guess},
                                   headers={"accept-encoding": "gzip"}).content) for guess in ("yes", "no", "visited")}
         assert len(lengths) == 1
+
+
+def test_a_slot_pickers_page_carries_on_the_week_it_shows_never_the_text_of_its_address(resident):  # noqa: F811
+    assert "week%3D2026-11-24" in resident.get(f"{PICK}?week=2026-11-24").text  # the aids come back to this week
+    far = resident.get(f"{PICK}?week=2030-01-01").text  # past the booking window: its last week is shown
+    assert "2030" not in far and "week%3D2027-01-" in far
