@@ -113,7 +113,7 @@ def check_sign_in(store: Store, throttle: Throttle, username: str, password: str
     keys = (f"user:{username.lower()}", f"client:{client}")
     wait = throttle.wait_seconds(*keys)
     if wait > 0:
-        store.audit(username or "?", "auth.throttled", target=username[:200], detail={"client": client})
+        _refused(store, "auth.throttled", store.staff_user(username) if username else None, client)
         return SignIn(wait_seconds=wait)
     user = store.staff_user(username) if username else None
     ok = False
@@ -123,7 +123,7 @@ def check_sign_in(store: Store, throttle: Throttle, username: str, password: str
         ok = False
     if not ok or not user.active:
         throttle.failed(*keys)
-        store.audit(username[:100] or "?", "auth.failed", target=username[:200], detail={"client": client})
+        _refused(store, "auth.failed", user, client)
         return SignIn()
     throttle.succeeded(keys[0])  # the user's count; the address's count is not reset by one success
     rehash = hash_password(password) if _hasher.check_needs_rehash(user.password_hash) else None
@@ -131,6 +131,14 @@ def check_sign_in(store: Store, throttle: Throttle, username: str, password: str
     if rehash:
         user.password_hash = rehash  # the session is started with the hash now stored
     return SignIn(user=user)
+
+
+def _refused(store: Store, action: str, user: StaffUser | None, client: str) -> None:
+    """The audit line of a refused sign-in: the account's name when the name typed is one, else "?".
+    Any other text typed may be a password in the wrong box or a person's name, and the audit log keeps
+    every line for ever (triggers refuse UPDATE and DELETE), so it is never written down at all."""
+    name = user.username if user is not None else None
+    store.audit(name or "?", action, target=name, detail={"client": client})
 
 
 def verify_password(user: StaffUser, password: str) -> bool:

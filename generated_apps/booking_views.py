@@ -45,6 +45,13 @@ _CODES = {"That time is full. Choose another": "full",
           "That time is outside the booking period. Choose another": "window",
           "This phone number already has {limit} bookings that month": "limit"}
 WEEK = dt.timedelta(days=7)
+# After cancelling, the next page learns which booking from a cookie that lasts a few minutes, never from
+# its address: an address lands in every access log on the way (ours, a proxy's) and in the history.
+CANCELLED_SECONDS = 10 * 60
+
+
+def cancelled_cookie(app_id: int) -> str:
+    return f"mdg_cancelled_{app_id}"
 
 
 def refusal_code(msgid: str) -> str:
@@ -221,8 +228,10 @@ class BookingViews:
         live = self.site._app(request, retired_ok=True)
         if isinstance(live, Response):
             return live
-        query = urlencode({"b": booking.reference, "t": self._sign(booking.reference)})
-        return RedirectResponse(self.site._url(live, f"/cancelled?{query}"), status_code=303)
+        response = RedirectResponse(self.site._url(live, "/cancelled"), status_code=303)
+        proof = f"{booking.reference}.{self._sign(booking.reference)}"
+        self.site._cookie(response, request, cancelled_cookie(live.app_id), proof, max_age=CANCELLED_SECONDS)
+        return response
 
     def _sign(self, reference: str) -> str:
         """Proof that this browser just cancelled the booking, so the next page may name its time."""
@@ -236,12 +245,12 @@ class BookingViews:
         live = self.site._app(request, retired_ok=True)
         if isinstance(live, Response):
             return live
-        reference = str(request.query_params.get("b", ""))[:20]
-        token = str(request.query_params.get("t", ""))[:64]
+        # Kept for the cookie's few minutes, not cleared here: the page's own language and reading-aid
+        # links come back to this address, and so do a reload and the Back button.
+        reference, _, token = request.cookies.get(cancelled_cookie(live.app_id), "")[:120].partition(".")
         if not reference or not hmac.compare_digest(self._sign(reference).encode(), token.encode()):  # any text
             return RedirectResponse(self.site._url(live, "/cancel"), status_code=303)
         found = self.bookings.booking(reference)
         when = self._when(found[1], self.site.translator(request).lang) if found else None
         return self.site.render(request, "cancelled.html", spec=live.spec, app=live, reference=reference,
-                                when=when, facility=found[2].name if found else None, back_url=self.site._url(live),
-                                here=self.site.here(request, ("b", "t")))
+                                when=when, facility=found[2].name if found else None, back_url=self.site._url(live))

@@ -84,8 +84,7 @@ FORM_TEMPLATES = {"question.html", "check.html", "done.html", "cancel.html", "st
 # the languages), each value of a fixed shape. `change` on every page; the others only where a page
 # asks for them (`_here`). Nothing else a request brings is written back into a page, so no page holds
 # text of an attacker's choosing beside a resident's answers, and every page can go out compressed.
-KEPT_PARAMS = {"change": re.compile("1"), "via": re.compile(r"[A-Za-z0-9_-]{1,20}"), "b": re.compile(r"[A-Z0-9-]{1,20}"),
-               "t": re.compile(r"[0-9a-f]{32}")}
+KEPT_PARAMS = {"change": re.compile("1"), "via": re.compile(r"[A-Za-z0-9_-]{1,20}")}
 # A browser's first page carries the stylesheet inline, so that nothing holds up its first paint (one
 # round trip less on a slow network), and fetches the file for later pages without waiting for it.
 # The cookie says which stylesheet the browser has; later pages link it from the cache.
