@@ -14,10 +14,10 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from generated_apps.asgi import create_app
-from generated_apps.bookings import CANCEL_TRIES, Bookings
+from generated_apps.bookings import CANCEL_TRIES, Bookings, SlotView
 from generated_apps.models import Booking
 from generated_apps.refnum import check_digit, format_reference
-from generated_apps.store import PublishRefused
+from generated_apps.store import PublishRefused, Store
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec
 
@@ -47,6 +47,20 @@ def booking_spec(resource_id: int) -> AppSpec:
             {"widgets": [{"type": "name", "key": "name", "label": {"ja": "お名前", "en": "Your name"}, "reading": "none"}]},
             {"widgets": [{"type": "phone", "key": "phone", "label": {"ja": "電話番号", "en": "Phone number"}}]},
         ]})
+
+
+def a_gym_time_three_days_ahead(store: Store, places: int) -> tuple[Bookings, SlotView]:
+    """The gym with one two-hour time three days from now (Date City's day, open whatever day it is), and
+    its booking app published: for the tests that book through real servers, on the real clock."""
+    bookings = Bookings(store)
+    day = (dt.datetime.now(JST) + dt.timedelta(days=3)).date()
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()]
+    gym = bookings.create_resource("体育館", {weekday: [{"start": "10:00", "end": "12:00", "capacity": places}]},
+                                   by="kato", holidays_closed=False)
+    [view] = bookings.slots(gym, day, day)
+    store.save_app(booking_spec(gym.id), by="kato")
+    store.publish(SLUG, by="kato")
+    return bookings, view
 
 
 @pytest.fixture

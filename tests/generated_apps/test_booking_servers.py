@@ -5,7 +5,6 @@ and the slot's count matching the bookings. Nothing is faked: real processes, re
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import socket
@@ -14,18 +13,16 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from sqlalchemy import text
 from sqlmodel import func, select
 
-from generated_apps.bookings import Bookings
 from generated_apps.models import Booking, Submission
 from generated_apps.store import Store
 
-from .test_booking_http import booking_spec
+from .test_booking_http import a_gym_time_three_days_ahead
 from .test_store import _postgres_store
 
 RESIDENTS, PLACES = 200, 10
@@ -85,14 +82,7 @@ def resident_at_check(base: str, slot_id: int, n: int) -> httpx.Client:
 
 def test_two_hundred_residents_at_ten_places_through_two_servers_make_exactly_ten_bookings(database, tmp_path):
     store, url = database
-    bookings = Bookings(store)
-    day = (dt.datetime.now(ZoneInfo("Asia/Tokyo")) + dt.timedelta(days=3)).date()
-    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()]
-    gym = bookings.create_resource("体育館", {weekday: [{"start": "10:00", "end": "12:00", "capacity": PLACES}]},
-                                   by="kato", holidays_closed=False)
-    [view] = bookings.slots(gym, day, day)
-    store.save_app(booking_spec(gym.id), by="kato")
-    store.publish("gym", by="kato")
+    bookings, view = a_gym_time_three_days_ahead(store, PLACES)
 
     with open(tmp_path / "servers.log", "wb") as log:
         servers = [start_server(url, tmp_path, log) for _ in range(2)]

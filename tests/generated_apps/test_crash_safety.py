@@ -8,7 +8,6 @@ may hold more bookings than its places. Residents then carry on with the restart
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import signal
@@ -17,17 +16,15 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from zoneinfo import ZoneInfo
 
 import httpx
 from sqlmodel import func, select
 
-from generated_apps.bookings import Bookings
 from generated_apps.models import Booking, Submission
 from generated_apps.store import Store
 from widgets import AppSpec
 
-from .test_booking_http import booking_spec
+from .test_booking_http import a_gym_time_three_days_ahead
 from .test_booking_servers import CSRF, free_port
 
 PLACES = 12  # fewer places than the residents who try for them, so the limit is hit while the server dies
@@ -106,14 +103,7 @@ def booking_made(base: str, slot_id: int, n: int) -> str | None:
 def test_a_server_killed_mid_stream_loses_no_reference_number_it_showed_and_overbooks_nothing(tmp_path):
     url = f"sqlite:///{tmp_path / 'madoguchi.sqlite3'}"
     store = Store.open(url)
-    bookings = Bookings(store)
-    day = (dt.datetime.now(ZoneInfo("Asia/Tokyo")) + dt.timedelta(days=3)).date()
-    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()]
-    gym = bookings.create_resource("体育館", {weekday: [{"start": "10:00", "end": "12:00", "capacity": PLACES}]},
-                                   by="kato", holidays_closed=False)
-    [view] = bookings.slots(gym, day, day)
-    store.save_app(booking_spec(gym.id), by="kato")
-    store.publish("gym", by="kato")
+    bookings, view = a_gym_time_three_days_ahead(store, PLACES)
     store.save_app(SURVEY, by="kato")
     store.publish("iken", by="kato")
 

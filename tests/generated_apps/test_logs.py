@@ -3,7 +3,6 @@ nor does a reference number, which no address a resident's browser asks for ever
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
@@ -11,14 +10,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 
-from generated_apps.bookings import Bookings
 from generated_apps.store import Store
 
-from .test_booking_http import booking_spec
+from .test_booking_http import a_gym_time_three_days_ahead
 from .test_booking_servers import CSRF, free_port
 from .test_crash_safety import REFERENCE, SURVEY
 
@@ -72,14 +69,7 @@ def test_answers_names_and_phone_numbers_stay_out_of_the_server_log(tmp_path):
 def test_a_booking_and_its_cancellation_leave_no_reference_number_in_the_server_log(tmp_path):
     url = f"sqlite:///{tmp_path / 'madoguchi.sqlite3'}"
     store = Store.open(url)
-    bookings = Bookings(store)
-    day = (dt.datetime.now(ZoneInfo("Asia/Tokyo")) + dt.timedelta(days=3)).date()
-    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()]
-    gym = bookings.create_resource("体育館", {weekday: [{"start": "10:00", "end": "12:00", "capacity": 5}]},
-                                   by="kato", holidays_closed=False)
-    [view] = bookings.slots(gym, day, day)
-    store.save_app(booking_spec(gym.id), by="kato")
-    store.publish("gym", by="kato")
+    bookings, view = a_gym_time_three_days_ahead(store, 5)
     store.engine.dispose()
     with server_logging_everything(tmp_path, url) as client:
         token = CSRF.search(client.get("/a/gym/p/1").text).group(1)

@@ -9,24 +9,21 @@ bench/load.py's job; this test only asks that nothing goes wrong.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import text
 from sqlmodel import func, select
 
-from generated_apps.bookings import Bookings
 from generated_apps.models import Booking, Submission
 from widgets import AppSpec
 
-from .test_booking_http import booking_spec
+from .test_booking_http import a_gym_time_three_days_ahead
 from .test_booking_servers import CSRF, free_port
 from .test_crash_safety import REFERENCE, SURVEY
 from .test_store import _postgres_store
@@ -90,15 +87,9 @@ def view_pages(base: str) -> None:
 def test_two_workers_and_the_builder_on_postgresql_lose_nothing_and_overbook_nothing(tmp_path):
     store, admin, schema = _postgres_store()
     url = store.engine.url.render_as_string(hide_password=False)
-    bookings = Bookings(store)
-    day = (dt.datetime.now(ZoneInfo("Asia/Tokyo")) + dt.timedelta(days=3)).date()
-    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()]
-    gym = bookings.create_resource("体育館", {weekday: [{"start": "10:00", "end": "12:00", "capacity": PLACES}]},
-                                   by="kato", holidays_closed=False)
-    [slot] = bookings.slots(gym, day, day)
-    for spec in (booking_spec(gym.id), SURVEY):
-        store.save_app(spec, by="kato")
-        store.publish(spec.slug, by="kato")
+    bookings, slot = a_gym_time_three_days_ahead(store, PLACES)
+    store.save_app(SURVEY, by="kato")
+    store.publish(SURVEY.slug, by="kato")
 
     env = {**os.environ, "MADOGUCHI_DATABASE_URL": url, "MADOGUCHI_DATA_DIR": str(tmp_path),
            "MADOGUCHI_SECRET_KEY": "one-key-for-every-replica", "MADOGUCHI_POST_LIMIT": "0"}  # all from one address
