@@ -187,6 +187,10 @@ class ResidentSite:
                        "read_aloud.js": Asset.load("read_aloud.js", "text/javascript"),
                        # Named in every page, so browsers never ask for /favicon.ico (a 404 page, uncached).
                        "favicon.svg": Asset.load("favicon.svg", "image/svg+xml")}
+        # The stylesheet's cookie, as a first page sends it (over http, over https): written once.
+        cookie = f"{STYLESHEET_COOKIE}={self.assets[STYLESHEET].version}; HttpOnly; Path=/; SameSite=lax; Max-Age={30 * 24 * 3600}"
+        self._stylesheet_cookie = {secure: (b"set-cookie", (cookie + ("; Secure" if secure else "")).encode("latin-1"))
+                                   for secure in (False, True)}
         self.env = Environment(
             loader=ChoiceLoader([FileSystemLoader(HERE / "templates"), widget_loader(list(WIDGET_TYPES))]),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -250,11 +254,11 @@ class ResidentSite:
                 i18n.current.reset(token)
             parts = [part.encode() for part in html.split(CSRF_SLOT)]
             if not cache_key:
-                return self._respond(request, template, parts, status, colour=colour)
+                return self._respond(request, template, parts, status, colour=colour, first_page=first_page)
             if len(self._pages) > 2000:
                 self._pages.clear()
             cached = self._pages[cache_key] = CachedPage(parts)
-        return self._respond(request, template, cached.parts, status, cached, colour=colour)
+        return self._respond(request, template, cached.parts, status, cached, colour=colour, first_page=first_page)
 
     def _first_page(self, request: Request) -> bool:
         """Whether this browser has not yet been sent the stylesheet (this version of it)."""
@@ -278,7 +282,7 @@ class ResidentSite:
                 "issued": i18n.format_moment(as_utc(banner.issued_at), lang, self.settings.time_zone)}
 
     def _respond(self, request: Request, template: str, parts: list[bytes], status: int = 200,
-                 cached: CachedPage | None = None, *, colour: str | None = None) -> Response:
+                 cached: CachedPage | None = None, *, colour: str | None = None, first_page: bool = False) -> Response:
         """The page with this browser's CSRF token filled in (and its CSRF cookie, the first time),
         gzip-compressed when the browser takes gzip: the token outside the compression (compressed.py)."""
         csrf_cookie = request.cookies.get(CSRF_COOKIE) or ""
@@ -293,8 +297,8 @@ class ResidentSite:
             response = self.page_class(token.join(parts) if token else parts[0], status, colour=colour)
         if fresh_cookie:
             self._cookie(response, request, CSRF_COOKIE, fresh_cookie, max_age=None)
-        if self._first_page(request):  # this page carries the stylesheet, and fetches the file for the next
-            self._cookie(response, request, STYLESHEET_COOKIE, self.assets[STYLESHEET].version, max_age=30 * 24 * 3600)
+        if first_page:  # this page carries the stylesheet, and fetches the file for the next
+            response.raw_headers.append(self._stylesheet_cookie[request.scope.get("scheme") == "https"])
         return response
 
     def help_block(self, spec: AppSpec | None) -> dict[str, Any]:
@@ -457,10 +461,12 @@ class ResidentSite:
             index = request.path_params["number"] - 1
             key = ("question", live.version_id, index, self.translator(request).lang)
             # The same key render() keeps the page under.
-            prefs = (*preferences.read(request.cookies).key, self._first_page(request))
+            first_page = self._first_page(request)
+            prefs = (*preferences.read(request.cookies).key, first_page)
             cached = self._pages.get(self._with_banner((*key, *prefs), self.store.banner()))
             if cached is not None:
-                return self._respond(request, "question.html", cached.parts, cached=cached, colour=live.spec.colour)
+                return self._respond(request, "question.html", cached.parts, cached=cached, colour=live.spec.colour,
+                                     first_page=first_page)
             # Only pages that pass these checks enter the cache, so a page found there passed them too.
             if flow.may_visit(live.spec, {}, index) and any(True for _ in live.spec.questions()):
                 live_data = any(isinstance(w, SlotPicker) for w in live.spec.pages[index].widgets)
