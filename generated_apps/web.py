@@ -84,7 +84,8 @@ FORM_TEMPLATES = {"question.html", "check.html", "done.html", "cancel.html", "st
 # the languages), each value of a fixed shape. `change` on every page; the others only where a page
 # asks for them (`_here`). Nothing else a request brings is written back into a page, so no page holds
 # text of an attacker's choosing beside a resident's answers, and every page can go out compressed.
-KEPT_PARAMS = {"change": re.compile("1"), "via": re.compile(r"[A-Za-z0-9_-]{1,20}")}
+VIA = re.compile(r"[A-Za-z0-9_-]{1,20}")  # a poster's short code, as a page carries it on
+KEPT_PARAMS = {"change": re.compile("1"), "via": VIA}
 # A browser's first page carries the stylesheet inline, so that nothing holds up its first paint (one
 # round trip less on a slow network), and fetches the file for later pages without waiting for it.
 # The cookie says which stylesheet the browser has; later pages link it from the cache.
@@ -115,7 +116,6 @@ def page_headers(frame: str, colour: str | None) -> list[tuple[bytes, bytes]]:
 
 
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
-VIA = re.compile(r"[A-Za-z0-9_-]{1,20}")
 CSRF_SLOT = "\x00csrf\x00"  # where a page's CSRF token goes; filled in per response
 
 
@@ -389,10 +389,6 @@ class ResidentSite:
 
     def _url(self, live: LiveApp, tail: str = "") -> str:
         return f"/a/{quote(live.slug)}{tail}"
-
-    @staticmethod
-    def here(request: Request, keep: tuple[str, ...] = ()) -> str:
-        return _here(request, keep)
 
     def _page_url(self, live: LiveApp, index: int | None) -> str:
         return self._url(live, "/check" if index is None else f"/p/{index + 1}")
