@@ -12,7 +12,7 @@ PYTHON := $(shell for p in python3 python3.13 python3.12 python3.11; do \
 	&& { echo $$p; break; }; done)
 endif
 
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
@@ -37,6 +37,15 @@ $(BIN)/python:
 		|| { echo "$(PYTHON) is older than 3.11; Madoguchi needs 3.11 or newer" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
+# First the installer: whatever pip the interpreter bundled is replaced by the locked one, checked
+# by hash (pip has no dependencies). An old bundled pip (23.2.1 in Python 3.11.7) resolves an extra
+# such as uvicorn[standard] against the newest release on the index, not the locked one, and then
+# refuses the hashed lock; the locked pip resolves only what the lock holds.
+PIP_LOCK := requirements/pip.txt
+$(VENV)/.pip: $(PIP_LOCK) | $(BIN)/python
+	$(BIN)/python -m pip --quiet --disable-pip-version-check install --require-hashes --no-deps -r $(PIP_LOCK)
+	touch $@
+
 # Installs come from the hashed lock files in requirements/: pip takes exactly the pinned versions and
 # refuses any file whose hash is not in the lock, and a dependency missing from the lock stops the
 # install. The lock also pins the build backend (setuptools), so Madoguchi itself is built without
@@ -45,12 +54,12 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 LOCK := requirements/lock.txt
 LOCK_TEST := requirements/lock-test.txt
 
-$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+$(VENV)/.installed: pyproject.toml $(LOCK) $(VENV)/.pip
 	$(PIP) install --require-hashes -r $(LOCK)
 	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(LOCK_TEST) | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml $(LOCK_TEST) $(VENV)/.pip
 	$(PIP) install --require-hashes -r $(LOCK_TEST)
 	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed
@@ -72,6 +81,7 @@ lock: $(TOOLS)/.installed
 	$(BUILD_REQUIRES) | $(COMPILE) pyproject.toml - -o $(LOCK)
 	$(BUILD_REQUIRES) | $(COMPILE) pyproject.toml - --extra test -c $(LOCK) -o $(LOCK_TEST)
 	$(COMPILE) requirements/tools.in -o requirements/tools.txt
+	$(COMPILE) requirements/pip.in -o $(PIP_LOCK)
 
 # Known vulnerabilities in the locked versions (PyPI's advisories, read over the network). Run by
 # hand and in `make bench`'s report, not by `make test`: an advisory published tomorrow must not
@@ -79,8 +89,9 @@ lock: $(TOOLS)/.installed
 audit: $(TOOLS)/.installed
 	$(TOOLS)/bin/pip-audit --strict --progress-spinner off --disable-pip -r $(LOCK_TEST)
 
-$(TOOLS)/.installed: requirements/tools.txt | $(BIN)/python
+$(TOOLS)/.installed: requirements/tools.txt $(PIP_LOCK) | $(BIN)/python
 	$(BIN)/python -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip --quiet --disable-pip-version-check install --require-hashes --no-deps -r $(PIP_LOCK)
 	$(TOOLS)/bin/python -m pip --quiet --disable-pip-version-check install --require-hashes -r requirements/tools.txt
 	touch $@
 

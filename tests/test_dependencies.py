@@ -19,6 +19,7 @@ LOCK = ROOT / "requirements" / "lock.txt"
 LOCK_TEST = ROOT / "requirements" / "lock-test.txt"
 TOOLS_IN = ROOT / "requirements" / "tools.in"
 TOOLS_LOCK = ROOT / "requirements" / "tools.txt"
+PIP_LOCK = ROOT / "requirements" / "pip.txt"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 RUNTIME = PYPROJECT["project"]["dependencies"] + PYPROJECT["build-system"]["requires"]
@@ -72,13 +73,17 @@ def test_the_test_lock_pins_those_and_the_test_extra_too():
     assert disagreements(TEST, read(LOCK_TEST)) == []
 
 
+def test_the_installer_is_locked_too():
+    assert disagreements(["pip"], read(PIP_LOCK)) == []
+
+
 def test_the_tools_lock_pins_the_tools():
     tools = entries(read(TOOLS_IN))
     assert tools and disagreements(tools, read(TOOLS_LOCK)) == []
 
 
 def test_every_package_in_every_lock_is_pinned_exactly_with_hashes():
-    for lock in (LOCK, LOCK_TEST, TOOLS_LOCK):
+    for lock in (LOCK, LOCK_TEST, TOOLS_LOCK, PIP_LOCK):
         text = read(lock)
         names = [pin.name for versions in pins(text).values() for pin, _ in versions]
         assert names and disagreements(names, text) == [], lock.name
@@ -92,7 +97,7 @@ def test_make_test_installs_the_same_versions_as_make_run():
 
 def test_the_locks_name_no_index_or_host():
     # pip takes the index it is configured with; the hashes, not the address, say what is genuine.
-    for lock in (LOCK, LOCK_TEST, TOOLS_LOCK):
+    for lock in (LOCK, LOCK_TEST, TOOLS_LOCK, PIP_LOCK):
         text = read(lock)
         assert "://" not in text, lock.name
         assert [entry for entry in entries(text) if entry.startswith("-")] == [], lock.name
