@@ -151,7 +151,7 @@ class SubmissionsPage:
 
     def choices(self) -> tuple[dict[str, str], dict[int, int], dict[str, str]]:
         """What the filters offer, read once: access points, version numbers by id, staff by user name."""
-        points = {p.code: p.label for p in self.store.access_points(self.app_id)}
+        points = {p.point.code: p.point.label for p in self.store.access_points(self.app_id)}
         numbers = {v.id: v.number for v in self.store.versions(self.app_id) if v.cancelled_at is None}
         staff = {u.username: u.display_name for u in self.store.staff_users()}
         return points, numbers, staff

@@ -88,6 +88,26 @@ async def test_the_table_pages_sorts_filters_and_searches_on_the_server(desk, su
     await desk.should_see("20 submissions", retries=SLOW)
 
 
+async def test_an_app_with_access_points_lists_its_submissions_and_filters_by_point(desk, example_spec):
+    """Every app used as intended has a QR access point: its table once answered 500 (issue 17)."""
+    app_id = publish(desk.store, example_spec)
+    counter = desk.store.create_access_point(app_id, "本庁舎 窓口", by="suzuki")
+    hall = desk.store.create_access_point(app_id, "市民会館", by="suzuki")
+    version = max(desk.store.versions(app_id), key=lambda v: v.number)
+    for n, point in enumerate([counter, counter, hall, None]):
+        answers = {"visited": "no", "town": f"町 {n}"}
+        draft = desk.store.create_draft(app_id, version.id, answers, access_point=point and point.code)
+        desk.store.submit(draft, answers, "ja")
+    await desk.open(f"/apps/{app_id}/submissions")
+    await desk.should_see("4 submissions", retries=SLOW)
+    choose(desk, "filter-access-point", counter.code)
+    await desk.should_see("2 submissions", retries=SLOW)
+    choose(desk, "filter-access-point", hall.code)
+    await desk.should_see("1 submissions", retries=SLOW)
+    choose(desk, "filter-access-point", "-")
+    await desk.should_see("1 submissions", retries=SLOW)
+
+
 async def test_an_empty_app_and_an_unknown_one_say_so(desk, example_spec):
     app_id = publish(desk.store, example_spec)
     await desk.open(f"/apps/{app_id}/submissions")
