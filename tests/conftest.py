@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: a real SQLite file per test, and a small example app."""
+"""Fixtures shared by every test: the watchman, a real SQLite file per test, and a small example app."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import pytest
 
 from generated_apps.config import Settings
 from generated_apps.store import Store
+
+from . import watchman as _watchman
 
 EXAMPLE: dict[str, Any] = {
     "slug": "library-survey",
@@ -36,6 +38,31 @@ EXAMPLE: dict[str, Any] = {
         ]},
     ],
 }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "server_errors(*patterns): the test provokes server errors matching these on purpose")
+
+
+@pytest.fixture(autouse=True)
+def watchman(request: pytest.FixtureRequest):
+    """Fails the test during which any server it drove logged an unhandled exception (tests/watchman.py)."""
+    watch = _watchman.Watch()
+    yield
+    marker = request.node.get_closest_marker("server_errors")
+    found = _watchman.unexpected(watch.stop(), list(marker.args) if marker else [])
+    if found:
+        pytest.fail("a server logged an unhandled exception during this test:\n\n" + "\n\n".join(found),
+                    pytrace=False)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    late = _watchman.leftovers()
+    if late:
+        print("\n\nThe watchman: a server logged an unhandled exception after the tests that drove it ended:\n\n"
+              + "\n\n".join(late))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.watchman import watch
+
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("MADOGUCHI_CHROMIUM", "/usr/bin/chromium"))
 # Without the background-networking flags Chromium keeps trying to reach Google on this closed network.
@@ -113,6 +115,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "MADOGUCHI_DATA_DIR": str(data_dir), "MADOGUCHI_PUBLIC_URL": url, "MADOGUCHI_POST_LIMIT": "0"}
     env.pop("MADOGUCHI_DATABASE_URL", None)  # SQLite in the fresh data dir, never a shared database
     log = data_dir.parent / f"{data_dir.name}-server.log"
+    watch(log)
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [*madoguchi_command(), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],

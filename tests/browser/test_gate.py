@@ -44,6 +44,7 @@ from builder.server import DEMO_BY, load_demo
 from builder.templates_gallery import templates
 from generated_apps.store import Store
 from generated_apps.submissions import Submissions
+from tests.watchman import watch
 from widgets.catalog import REGISTRY
 
 from .axe import MUST_RUN, NOSCRIPT_TAG, RUN_AXE, TAGS, AxeRunner, describe
@@ -149,6 +150,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GateServer]:
     env = {**os.environ, "MADOGUCHI_DATA_DIR": str(data_dir), "MADOGUCHI_DATABASE_URL": database,
            "MADOGUCHI_PUBLIC_URL": url, "MADOGUCHI_POST_LIMIT": "0"}
     log = data_dir.parent / f"{data_dir.name}-server.log"
+    watch(log)
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1", "--port", str(port),

@@ -18,6 +18,8 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from tests.watchman import watch
+
 from .conftest import _stop, _wait_until_up, free_port, madoguchi_command
 from .demo import FACILITY, NOTICE, SLUGS, SURVEY
 
@@ -119,6 +121,7 @@ def test_the_first_admin_can_only_be_made_on_the_server_itself(tmp_path):
     env = {**os.environ, "MADOGUCHI_DATA_DIR": str(tmp_path / "data"), "MADOGUCHI_PUBLIC_URL": url}
     env.pop("MADOGUCHI_DATABASE_URL", None)
     log = tmp_path / "server.log"
+    watch(log)
     with log.open("wb") as out:
         proc = subprocess.Popen([*madoguchi_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
                                 cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT,

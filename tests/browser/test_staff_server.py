@@ -19,6 +19,8 @@ from pathlib import Path
 import itsdangerous
 import pytest
 
+from tests.watchman import watch
+
 from .conftest import _stop, _wait_until_up, free_port, madoguchi_command
 from .test_server import request
 
@@ -40,6 +42,7 @@ def serving(data_dir: Path, **settings: str) -> Iterator[str]:
                           env=env, capture_output=True, text=True, timeout=120)
     assert made.returncode == 0, made.stderr
     log = data_dir.parent / f"{data_dir.name}-server.log"
+    watch(log)
     with log.open("wb") as out:
         proc = subprocess.Popen([*madoguchi_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
                                 env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -19,6 +19,7 @@ import pytest
 from builder.server import load_demo
 from generated_apps.store import Store
 from generated_apps.submissions import Submissions
+from tests.watchman import watch
 
 from .conftest import _stop, _wait_until_up, free_port
 from .demo import CONSULTATION
@@ -45,6 +46,7 @@ def server(tmp_path_factory):
     env = {**os.environ, "MADOGUCHI_DATA_DIR": str(data_dir), "MADOGUCHI_DATABASE_URL": database,
            "MADOGUCHI_PUBLIC_URL": url}
     log = data_dir.parent / f"{data_dir.name}-server.log"
+    watch(log)
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1", "--port", str(port),

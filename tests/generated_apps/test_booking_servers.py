@@ -21,6 +21,7 @@ from sqlmodel import func, select
 
 from generated_apps.models import Booking, Submission
 from generated_apps.store import Store
+from tests.watchman import watch
 
 from .test_booking_http import a_gym_time_three_days_ahead
 from .test_store import _postgres_store
@@ -84,6 +85,7 @@ def test_two_hundred_residents_at_ten_places_through_two_servers_make_exactly_te
     store, url = database
     bookings, view = a_gym_time_three_days_ahead(store, PLACES)
 
+    watch(tmp_path / "servers.log")
     with open(tmp_path / "servers.log", "wb") as log:
         servers = [start_server(url, tmp_path, log) for _ in range(2)]
         try:

@@ -22,6 +22,7 @@ from sqlmodel import func, select
 
 from generated_apps.models import Booking, Submission
 from generated_apps.store import Store
+from tests.watchman import watch
 from widgets import AppSpec
 
 from .test_booking_http import a_gym_time_three_days_ahead
@@ -109,6 +110,7 @@ def test_a_server_killed_mid_stream_loses_no_reference_number_it_showed_and_over
 
     shown: list[str] = []  # reference numbers residents saw on the confirmation page
     lock = threading.Lock()
+    watch(tmp_path / "server.log")
     with open(tmp_path / "server.log", "wb") as log:
         server = Server(url, tmp_path, log)
         server.start()

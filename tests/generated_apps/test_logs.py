@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 
 from generated_apps.store import Store
+from tests.watchman import watch
 
 from .test_booking_http import a_gym_time_three_days_ahead
 from .test_booking_servers import CSRF, free_port
@@ -28,6 +29,7 @@ def server_logging_everything(tmp_path: Path, url: str) -> Iterator[httpx.Client
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "MADOGUCHI_DATABASE_URL": url, "MADOGUCHI_DATA_DIR": str(tmp_path)}
+    watch(tmp_path / "server.log")
     with open(tmp_path / "server.log", "wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--port", str(port),
                                  "--log-level", "debug"], env=env, stdout=log, stderr=log)

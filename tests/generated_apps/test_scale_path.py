@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlmodel import func, select
 
 from generated_apps.models import Booking, Submission
+from tests.watchman import watch
 from widgets import AppSpec
 
 from .test_booking_http import a_gym_time_three_days_ahead
@@ -97,6 +98,7 @@ def test_two_workers_and_the_builder_on_postgresql_lose_nothing_and_overbook_not
     residents, builder = f"http://127.0.0.1:{residents_port}", f"http://127.0.0.1:{builder_port}"
     procs: list[subprocess.Popen] = []
     try:
+        watch(tmp_path / "servers.log")
         with open(tmp_path / "servers.log", "wb") as log:
             procs.append(started([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--workers", "2",
                                   "--host", "127.0.0.1", "--port", str(residents_port), "--log-level", "warning"],

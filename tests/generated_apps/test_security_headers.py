@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 
 from generated_apps.asgi import create_app
 from generated_apps.config import Settings
+from tests.watchman import watch
 
 from .test_booking_servers import free_port
 
@@ -80,6 +81,7 @@ def test_behind_a_proxy_the_csrf_and_draft_cookies_are_secure_exactly_when_it_sa
     store.publish(example_spec["slug"], by="kato")
     slug, port = example_spec["slug"], free_port()
     env = {**os.environ, "MADOGUCHI_DATABASE_URL": settings.database_url, "MADOGUCHI_DATA_DIR": str(tmp_path)}
+    watch(tmp_path / "server.log")
     with open(tmp_path / "server.log", "wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1",
                                  "--port", str(port), "--log-level", "warning"], env=env, stdout=log, stderr=log)
