@@ -1,0 +1,78 @@
+"""Planted faults for tests/test_watchman.py, which runs this file in a pytest of its own.
+
+Not collected by the suite (its name does not start with test_): each test here is meant to fail
+because of the watchman, or to pass because it says which error it provokes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import _stop, _wait_until_up, free_port
+from tests.watchman import watch
+
+from .conftest import SLOW
+
+
+def plant_a_fault_in_the_dashboard(store) -> None:
+    def planted(*args, **kwargs):
+        raise RuntimeError("planted fault in the dashboard")
+    store.app_summaries = planted
+
+
+async def search_the_dashboard_with_a_fault_planted(user) -> None:
+    """The dashboard opens; then its table fails as the clerk types a search (an event handler raises,
+    which NiceGUI logs and the page survives: nothing reaches the test but the log)."""
+    await user.open("/")
+    await user.should_see("佐藤 花子", retries=SLOW)
+    plant_a_fault_in_the_dashboard(user.store)
+    user.find(marker="search").type("図書館")
+    await asyncio.sleep(0.5)  # the search is debounced in the browser, not here; let the refresh run
+
+
+async def test_a_raise_in_a_staff_page(signed_in):
+    await search_the_dashboard_with_a_fault_planted(signed_in)
+
+
+@pytest.mark.server_errors("planted fault in the dashboard")
+async def test_a_raise_the_test_expects(signed_in):
+    await search_the_dashboard_with_a_fault_planted(signed_in)
+
+
+async def test_a_staff_page_without_a_fault(signed_in):
+    await signed_in.open("/")
+    await signed_in.should_see("佐藤 花子", retries=SLOW)
+
+
+# A server in a process of its own: uvicorn, serving an app that fails on one path.
+async def failing_app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    if scope["path"] == "/fail":
+        raise RuntimeError("planted fault in a server process")
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+def test_a_raise_in_a_server_process(tmp_path: Path):
+    port = free_port()
+    log = tmp_path / "server.log"
+    watch(log)
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "tests.builder.watchman_planted:failing_app",
+                                 "--host", "127.0.0.1", "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ}, start_new_session=True)
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}/", proc, log)
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/fail", timeout=10)
+    finally:
+        _stop(proc)
