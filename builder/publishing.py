@@ -8,7 +8,7 @@ on the server, since a button can outlive the role it was drawn for.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -135,13 +135,12 @@ class PublishingPage:
                 with ui.row().classes("items-center q-gutter-sm"):
                     ui.label(_("Retires on {when}", when=self.local(state.retire_at))).classes("text-body1")
                     if roles.is_admin(self.user):
-                        ui.button(_("Call off the retirement"), on_click=lambda: self.act(
-                            "app.unretire", lambda by: self.store.cancel_retirement(self.app_id, by),
-                            _("The retirement is called off"))).props("outline").mark("unretire")
+                        ui.button(_("Call off the retirement"), on_click=lambda: self.confirm_unretire(state)).props(
+                            "outline").mark("unretire")
             elif state.status == "retired" and app.retired_at is not None:
                 ui.label(_("Retired since {when}", when=self.local(app.retired_at))).classes("text-body1")
-                if app.retire_message:
-                    ui.label(_("Message to residents: {message}", message=app.retire_message)).classes("text-body1")
+            if app.retire_message and (state.retire_at is not None or state.status == "retired"):
+                ui.label(_("Message to residents: {message}", message=app.retire_message)).classes("text-body1")
             if state.open_drafts:
                 ui.label(_("{count} residents have answers in progress that are not sent. They are kept until "
                            "they expire.", count=state.open_drafts)).classes("text-body1").mark("open-drafts")
@@ -308,9 +307,21 @@ class PublishingPage:
 
     # --- doing it -----------------------------------------------------------------------------------
 
-    def confirm(self, question: str, yes: str, action: Callable[[], Any]) -> None:
+    def confirm_unretire(self, state: AppState) -> None:
+        """Calling a retirement off deletes its message (the store keeps none): staff may copy it first."""
+        message = state.app.retire_message
+        details = [_("Its message to residents is deleted with it. Copy the message first if you will "
+                     "schedule the retirement again:"), message] if message else []
+        self.confirm(_("Call off the retirement on {when}?", when=self.local(state.retire_at)),
+                     _("Call off the retirement"),
+                     lambda: self.act("app.unretire", lambda by: self.store.cancel_retirement(self.app_id, by),
+                                      _("The retirement is called off")), details)
+
+    def confirm(self, question: str, yes: str, action: Callable[[], Any], details: Sequence[str] = ()) -> None:
         with ui.dialog() as dialog, ui.card():
             ui.label(question).classes("text-h6").props('role="heading" aria-level="2"')
+            for detail in details:
+                ui.label(detail).classes("text-body1 whitespace-pre-wrap")
             with ui.row():
                 async def go() -> None:
                     dialog.close()

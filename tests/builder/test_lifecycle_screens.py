@@ -8,6 +8,7 @@ import datetime as dt
 import io
 
 import pytest
+from nicegui import ui
 from nicegui.testing import User
 
 from builder import auth
@@ -152,6 +153,24 @@ async def test_an_admin_retires_an_app_with_a_message_and_a_successor_and_reopen
     admin_in.find(marker="publish").click()  # "Re-open now"
     await until(lambda: store.app_state(app.id).status == "live")
     assert store.audit_events(app.id)[-1].action == "app.reopen"
+
+
+async def test_calling_off_a_scheduled_retirement_asks_first_and_shows_the_message_it_deletes(admin_in):
+    store = admin_in.store
+    app = new_app(store, "evacuation-shelter")
+    store.publish(app.slug, by="kato")
+    message = "新しい避難所のご案内をご覧ください。"
+    store.retire(app.slug, by="kato", message=message, at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
+    await admin_in.open(f"/apps/{app.id}/publishing")
+    await admin_in.should_see(f"Message to residents: {message}")  # what is scheduled, message included
+    admin_in.find(marker="unretire").click()
+    await admin_in.should_see("Call off the retirement on")
+    await admin_in.should_see("Its message to residents is deleted with it")
+    await admin_in.should_see(content=message, kind=ui.label)
+    assert store.app_state(app.id).retire_at is not None  # nothing is called off before the answer
+    admin_in.find(marker="confirm").click()
+    await until(lambda: store.app_state(app.id).retire_at is None)
+    await admin_in.should_see("The retirement is called off")
 
 
 async def test_an_admin_rolls_back_to_an_earlier_version_from_the_list(admin_in):
