@@ -8,6 +8,7 @@ changed: it may be laminated on a wall for years.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -24,17 +25,31 @@ from .editor import labelled, text_in
 from .i18n import _, staff_lang
 
 
-def public_url_problem(public_url: str) -> str | None:
+@dataclass(frozen=True)
+class PublicUrlProblem:
+    """Why printed codes would fail residents: in a clerk's words, and the setting for the administrator."""
+
+    plain: str
+    detail: str
+
+
+def public_url_problem(public_url: str) -> PublicUrlProblem | None:
     """Why codes made with this public address would fail residents once printed, or None."""
     parts = urlsplit(public_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        return _("MADOGUCHI_PUBLIC_URL is not an http(s) address: {url}", url=public_url or "—")
+        return PublicUrlProblem(
+            _("The address in these codes is not set up correctly, so residents could not open the app with them."),
+            _("MADOGUCHI_PUBLIC_URL is not an http(s) address: {url}", url=public_url or "—"))
     host = (parts.hostname or "").lower()
     if host in ("localhost", "127.0.0.1", "::1", "0.0.0.0") or host.endswith(".local"):
-        return _("MADOGUCHI_PUBLIC_URL is {url}, which only this computer can open. "
-                 "Codes printed now would lead residents nowhere", url=public_url)
+        return PublicUrlProblem(
+            _("The address in these codes opens only on this computer, so residents' phones could not open the app."),
+            _("MADOGUCHI_PUBLIC_URL is {url}, which only this computer can open. "
+              "Codes printed now would lead residents nowhere", url=public_url))
     if parts.scheme != "https":
-        return _("MADOGUCHI_PUBLIC_URL is not https: {url}. Phones may warn residents", url=public_url)
+        return PublicUrlProblem(
+            _("The address in these codes is not a secure one (https), so residents' phones may warn them not to open it."),
+            _("MADOGUCHI_PUBLIC_URL is not https: {url}. Phones may warn residents", url=public_url))
     return None
 
 
@@ -84,7 +99,12 @@ class AccessPage:
         if problem:
             with ui.card().classes("w-full bg-red-1 q-mb-md").props('role="alert"').mark("public-url-warning"):
                 ui.label(_("Do not print these codes yet")).classes("text-h6 text-negative")
-                ui.label(problem).classes("text-body1")
+                ui.label(problem.plain).classes("text-body1")
+                ui.label(_("Ask your system administrator to set the public address of this system. "
+                           "You can print the codes once this warning is gone.")).classes("text-body1")
+                # The setting's own name is for the administrator, who can act on it; a clerk cannot.
+                ui.label(_("For the system administrator: {detail}", detail=problem.detail)).classes(
+                    "text-body2 text-grey-9").mark("public-url-detail")
         with ui.card().classes("w-full q-mb-md q-gutter-sm"):
             ui.label(_("Add an access point")).classes("text-h6").props('role="heading" aria-level="2"')
             ui.label(_("One for each place the code is put up: a counter, a poster, an issue of the newsletter. "

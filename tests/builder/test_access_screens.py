@@ -79,6 +79,13 @@ async def test_the_page_warns_loudly_when_printed_codes_would_lead_nowhere(signe
     await signed_in.open(f"/apps/{app.id}/access")
     await signed_in.should_see(marker="public-url-warning")
     await signed_in.should_see("Do not print these codes yet")
+    # In the clerk's words (the test server's address is http://testserver, not https), with who to ask…
+    await signed_in.should_see("residents' phones may warn them not to open it")
+    await signed_in.should_see("Ask your system administrator")
+    # …and the setting's name only as the administrator's detail.
+    naming = signed_in.find(content="MADOGUCHI_PUBLIC_URL").elements
+    assert naming == signed_in.find(marker="public-url-detail").elements
+    assert "For the system administrator: MADOGUCHI_PUBLIC_URL is not https" in naming.pop().text
 
 
 def test_which_public_addresses_are_safe_to_print():
