@@ -1,0 +1,126 @@
+"""What a clerk and a resident do, in words, for the stories of consultations, bookings, users, open data
+and the emergency banner: each helper is one step a person takes on a page, as they would take it.
+
+Staff pages are NiceGUI's, driven in Chromium; resident pages are plain HTML, driven in Chromium with
+JavaScript off (every press of a button is a real POST). Helpers take the words a page shows in the
+language the clerk works in: Japanese (the city's) unless a story signs in with lang="en".
+"""
+
+from __future__ import annotations
+
+import re
+
+from tests.browser.resident import fill_in, press_continue
+
+from .conftest import connected
+
+MAX_PAGES = 20  # no app of the templates has more questions than this
+
+# The builder's words a helper clicks, in the two languages staff work in.
+WORDS = {
+    "ja": {"use": "テンプレート「{title}」を使う", "publishing": "公開の管理", "publish": "公開する",
+           "published": "公開しました。市民に表示されています", "acknowledge": "注意を読んだうえで公開する",
+           "qr": "QRコード", "where": "コードを掲示する場所", "add": "追加"},
+    "en": {"use": "Use the template {title}", "publishing": "Publishing", "publish": "Publish",
+           "published": "Published: residents see it now",
+           "acknowledge": "I have read the warnings and want to publish anyway",
+           "qr": "QR codes", "where": "Where the code is put up", "add": "Add"},
+}
+
+
+def lang_of(page) -> str:
+    return "en" if page.locator("header a", has_text="Sign out").count() else "ja"
+
+
+def words(page) -> dict[str, str]:
+    return WORDS[lang_of(page)]
+
+
+# --- staff, in the builder --------------------------------------------------------------------------------
+
+
+def open_staff_page(page, path: str) -> None:
+    """Type an address of the builder (as a bookmark or a link in a colleague's mail would take them)."""
+    page.goto("/staff" + path)
+    connected(page)
+
+
+def app_id_of(page) -> int:
+    return int(re.search(r"/apps/(\d+)", page.url).group(1))
+
+
+def make_an_app_from_the_template(page, title: str) -> int:
+    """New app → the template's card → the editor of the new app; its number."""
+    open_staff_page(page, "/new")
+    page.get_by_role("button", name=words(page)["use"].format(title=title)).click()
+    page.wait_for_url(re.compile(r"/staff/apps/\d+$"))
+    connected(page)
+    return app_id_of(page)
+
+
+def address_of(page, app_id: int) -> str:
+    """The app's resident address, as the dashboard shows it under its title (/a/…)."""
+    open_staff_page(page, "/")
+    row = page.locator("tr", has=page.locator(f"a[href$='/apps/{app_id}']"))
+    return row.locator("text=/^\\/a\\//").first.inner_text().strip()
+
+
+def publish(page, app_id: int) -> None:
+    """The app's publishing page → (tick that the warnings are read) → Publish, now."""
+    w = words(page)
+    open_staff_page(page, f"/apps/{app_id}/publishing")
+    acknowledge = page.get_by_role("checkbox", name=w["acknowledge"])
+    page.get_by_role("button", name=w["publish"], exact=True).wait_for()
+    if acknowledge.count():
+        acknowledge.click()
+    page.get_by_role("button", name=w["publish"], exact=True).click()
+    page.get_by_text(w["published"]).wait_for()
+
+
+def put_up_a_qr_code(page, app_id: int, where: str) -> str:
+    """The app's QR codes page → the place the code goes → Add; the code's address (/q/…)."""
+    w = words(page)
+    open_staff_page(page, f"/apps/{app_id}/access")
+    page.get_by_label(w["where"]).fill(where)
+    before = page.locator("a[href*='/poster.pdf']").count()
+    page.get_by_role("button", name=w["add"], exact=True).click()
+    page.wait_for_function("(n) => document.querySelectorAll(\"a[href*='/poster.pdf']\").length > n", arg=before)
+    href = page.locator("a[href*='/poster.pdf']").last.get_attribute("href")
+    return "/q/" + re.search(r"/access/([^/]+)/poster", href).group(1)
+
+
+def notified(page, text: str) -> None:
+    """A notification with `text` pops up (NiceGUI's toasts)."""
+    page.locator(".q-notification", has_text=text).first.wait_for()
+
+
+# --- residents, on their phones (JavaScript off) -----------------------------------------------------------
+
+
+def go(page, url: str, status: int = 200):
+    response = page.goto(url)
+    assert response.status == status, f"{url} answered {response.status}"
+    return response
+
+
+def press(page, expected: int = 303):
+    """Press the page's main button (a real POST) and land on the next page."""
+    response = press_continue(page)
+    assert response.status == expected, f"{page.url}: {response.status}"
+    return response
+
+
+def answer_every_question_and_send(page) -> str:
+    """From the start page: Start, answer each page as a resident would (the phone given is 0142-23-3331),
+    check the answers, send; the reference number on the confirmation."""
+    with page.expect_navigation():
+        page.locator("main .button--start").click()
+    for _ in range(MAX_PAGES):
+        if page.url.endswith("/check"):
+            break
+        fill_in(page)
+        press(page)
+    assert page.url.endswith("/check"), page.url
+    press(page)
+    assert page.url.endswith("/done"), page.url
+    return page.locator(".reference").inner_text().strip()
