@@ -7,14 +7,13 @@ raises `Invalid`, and says how its value reads on the check-answers page.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .text import N_, LocalizedText
+from .text import CONTROL, N_, LocalizedText, StaffText
 
 # A submitted form, reduced to the fields of one question: field name -> values.
 Raw = Mapping[str, list[str]]
@@ -26,6 +25,10 @@ DataKey = Annotated[str, Field(
 
 # Longest text any single-line field takes; long text has its own limit.
 MAX_SHORT = 500
+# Largest count of things in an app (choices to tick), and largest number naming a row of the
+# database (a facility): the smallest integer column of PostgreSQL holds no more.
+MAX_COUNT = 10_000
+MAX_ID = 2**31 - 1
 
 
 class Invalid(Exception):
@@ -52,9 +55,9 @@ class Condition(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(title=N_("Question"), description=N_("Data name of an earlier question"))
+    key: StaffText = Field(title=N_("Question"), description=N_("Data name of an earlier question"))
     op: Literal["equals", "contains", "answered"] = "equals"
-    value: str | None = None
+    value: StaffText | None = None
 
     @model_validator(mode="after")
     def _value_needed(self) -> Condition:
@@ -148,12 +151,6 @@ def field_id(name: str) -> str:
     return "f-" + name
 
 
-# Control characters, zero-width and bidirectional controls, lone surrogates, non-characters.
-# The zero-width joiner (U+200D) stays: emoji sequences need it.
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064"
-    "\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]"
-)
 # Dashes residents type for a hyphen in numbers (NFKC leaves these alone): hyphen, minus sign,
 # dashes, the katakana long vowel mark that Japanese IMEs give for "-".
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff70\u2043\ufe63", "-"))
@@ -166,7 +163,7 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     """NFKC (full-width digits and hyphens become ASCII), control characters dropped, trimmed."""
     value = unicodedata.normalize("NFKC", value)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = _CONTROL.sub("", value)
+    value = CONTROL.sub("", value)
     if not multiline:
         value = " ".join(value.split())
     else:

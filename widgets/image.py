@@ -10,7 +10,9 @@ from .base import Widget
 from .text import N_, LocalizedText
 
 # An https:// address, or a path on this site ("/static/…"); never "//host", quotes or spaces.
-IMAGE_SRC = r"^(?:https://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?/[^\s\"'<>\\`]*|/[A-Za-z0-9_~%\-][A-Za-z0-9._~%/\-]*)$"
+# Control characters and lone surrogates are refused too: an address is never shown, so nothing is cleaned.
+IMAGE_SRC = (r"^(?:https://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?/[^\s\"'<>\\`\x00-\x1f\x7f-\x9f]*"
+             r"|/[A-Za-z0-9_~%\-][A-Za-z0-9._~%/\-]*)$")
 
 
 class Image(Widget):

@@ -6,15 +6,16 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from .base import Invalid, Raw, Translator, clean_text, values
+from .base import MAX_COUNT, Invalid, Raw, Translator, clean_text, values
 from .single_choice import ChoiceBase
 from .text import N_
 
 
 class MultipleChoice(ChoiceBase):
     type: Literal["multiple_choice"] = "multiple_choice"
-    min_selections: int = Field(default=1, ge=1, title=N_("Fewest choices"))
-    max_selections: int | None = Field(default=None, ge=1, title=N_("Most choices"))
+    # No question has more options than an app file can hold: the limit only keeps numbers sane.
+    min_selections: int = Field(default=1, ge=1, le=MAX_COUNT, title=N_("Fewest choices"))
+    max_selections: int | None = Field(default=None, ge=1, le=MAX_COUNT, title=N_("Most choices"))
 
     title: ClassVar[str] = N_("Multiple choice")
     is_group: ClassVar[bool] = True

@@ -21,8 +21,9 @@ LIMIT = 10**15
 
 class Number(Question):
     type: Literal["number"] = "number"
-    min: int | float | None = Field(default=None, title=N_("Smallest number"))
-    max: int | float | None = Field(default=None, title=N_("Largest number"))
+    # Within what a resident may answer (LIMIT); never NaN or infinity, which no answer can be compared with.
+    min: int | float | None = Field(default=None, gt=-LIMIT, lt=LIMIT, allow_inf_nan=False, title=N_("Smallest number"))
+    max: int | float | None = Field(default=None, gt=-LIMIT, lt=LIMIT, allow_inf_nan=False, title=N_("Largest number"))
     unit: LocalizedText | None = Field(default=None, title=N_("Unit"), description=N_("Shown after the field, e.g. 人 / people"))
     allow_decimal: bool = Field(default=False, title=N_("Allow decimals"))
 

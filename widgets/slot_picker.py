@@ -16,7 +16,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_interval, format_skeleton
 from pydantic import Field
 
-from .base import Invalid, Question, Raw, Translator, single
+from .base import MAX_ID, Invalid, Question, Raw, Translator, single
 from .eras import _BABEL_LOCALE, format_date
 from .text import N_
 
@@ -61,7 +61,7 @@ def answer_times(value: Any) -> tuple[dt.datetime, dt.datetime] | None:
 
 class SlotPicker(Question):
     type: Literal["slot_picker"] = "slot_picker"
-    resource: int = Field(default=1, ge=1, title=N_("Facility number"),
+    resource: int = Field(default=1, ge=1, le=MAX_ID, title=N_("Facility number"),
                           description=N_("The number of the facility to book, as listed on the Facility bookings screen"))
 
     title: ClassVar[str] = N_("Booking time")

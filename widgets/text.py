@@ -5,10 +5,11 @@ Staff may write a plain string in an app file; it is read as Japanese.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, RootModel, model_validator
+from pydantic import AfterValidator, BaseModel, RootModel, model_validator
 
 from . import furigana
 
@@ -18,16 +19,39 @@ LANGS: tuple[str, ...] = ("ja", "en", "zh-Hans", "ko", "vi", "ja-x-easy")
 DEFAULT_LANG = "ja"
 
 
+# Control characters, zero-width and bidirectional controls, lone surrogates, non-characters: what
+# nobody can see or mean, and what cannot be written as UTF-8 (a lone surrogate) or stored in
+# PostgreSQL (NUL). Tab, line feed and carriage return are not here: callers decide about them.
+# The zero-width joiner (U+200D) stays: emoji sequences need it.
+CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]"
+)
+
+
+def clean_staff_text(value: str, *, multiline: bool = True) -> str:
+    """Text staff wrote (or an app file brought), without what CONTROL matches; otherwise as written
+    (no NFKC: staff mean their full-width letters). Line breaks become LF; on one line, any run of
+    white space becomes one space."""
+    value = CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return value if multiline else " ".join(value.split())
+
+
+# A text field of an app that is not a LocalizedText (a condition's value): cleaned the same way.
+StaffText = Annotated[str, AfterValidator(clean_staff_text)]
+
+
 def N_(message: str) -> str:
     """Mark a message for extraction; it is translated where it is shown."""
     return message
 
 
-class LocalizedText(RootModel[dict[Lang, str]]):
+class LocalizedText(RootModel[dict[Lang, StaffText]]):
     """{"ja": "…", "en": "…"}: Japanese is required, the others fall back to it.
 
     The "ja" key must be there; an empty one is allowed while a draft is being written and is
-    reported by the spec lint, which blocks publishing.
+    reported by the spec lint, which blocks publishing. Each text is cleaned (`clean_staff_text`),
+    whether it comes from the editor, an imported file or the database.
     """
 
     @model_validator(mode="before")
