@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from widgets import N_, WIDGET_TYPES, AppSpec, Question, field_id, format_date, furigana
+from widgets import N_, WIDGET_TYPES, AppSpec, LocalizedText, Question, field_id, format_date, furigana
 from widgets.colour import title_bar_css
 from widgets.name import Name
 from widgets.phone import Phone
@@ -331,7 +331,9 @@ class ResidentSite:
         successor = self.store.live_app(live.successor_slug) if live.successor_slug else None
         if successor is not None and successor.status(self.store.now()) != "live":
             successor = None
-        return self.render(request, "retired.html", 410, spec=live.spec, message=live.retire_message,
+        # App text, so the resident reads it in their language when staff wrote one; a plain string is Japanese.
+        message = LocalizedText.model_validate(live.retire_message) if live.retire_message else None
+        return self.render(request, "retired.html", 410, spec=live.spec, message=message,
                            successor=successor, successor_url=self._url(successor) if successor else None,
                            unsent=unsent)
 

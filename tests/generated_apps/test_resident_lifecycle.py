@@ -114,7 +114,7 @@ def ended_page(response, *, unsent: bool, message: str | None = MESSAGE, success
     main = page.find("main")
     assert main.find("a", href=TEL).text == PHONE  # in the page itself, not only in the help block
     assert page.find("aside", cls="help").find("a", href=TEL) is not None
-    messages = [p.text for p in main.find_all("p", lang="ja")]
+    messages = [p.text for p in main.find_all("p", cls="retire-message")]
     assert messages == ([message] if message else [])
     links = [(a.attrs["href"], a.text) for a in main.find_all("a") if a.attrs["href"].startswith("/a/")]
     assert links == ([(f"/a/{SUCCESSOR_SLUG}", SUCCESSOR_TITLE)] if successor else [])
