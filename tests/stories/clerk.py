@@ -222,6 +222,13 @@ def total_shown(page, count: str, timeout: float = 20_000) -> None:
     page.get_by_role("status").filter(has_text=re.compile(rf"^{re.escape(count)}$")).wait_for(timeout=timeout)
 
 
+def total(page, timeout: float = 30_000) -> int:
+    """How many submissions the table says it holds, once it has counted them."""
+    said = page.get_by_role("status").filter(has_text=re.compile(r"^[\d,]+件$"))
+    said.wait_for(timeout=timeout)
+    return int(said.inner_text().removesuffix("件").replace(",", ""))
+
+
 def table_rows(page):
     return page.locator("main table tbody tr")
 
