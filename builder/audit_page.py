@@ -2,6 +2,10 @@
 
 The log is append-only (database triggers refuse UPDATE and DELETE); nothing here can change it.
 Exporting it is itself recorded. Every page of it is asked for as an admin, checked again then.
+
+The log only grows: the page is sent with its filters and a loading state, and the lines (their count,
+the actions to filter by) are read in a thread once the browser has connected, so that a long log never
+outlasts NiceGUI's page-build limit (3 s) nor stalls the other staff while it is read.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import json
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
-from nicegui import ui
+from nicegui import run, ui
 
 from generated_apps.exports import neutralise
 from generated_apps.models import AuditEvent
@@ -22,6 +26,7 @@ from generated_apps.store import AuditFilter, Store, as_utc
 from . import roles
 from .editor import text_in
 from .i18n import _, local_time
+from .submissions_page import loading
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ("id", "at_utc", "at_local", "actor", "action", "app_id", "target", "detail")
@@ -63,6 +68,7 @@ class AuditPage:
         self.store, self.zone = store, time_zone
         self.filters = {"action": None, "actor": "", "app_id": None, "since": "", "until": ""}
         self.offset = 0
+        self.loads = 0  # tables asked for so far: only the latest one is shown
 
     def where(self) -> AuditFilter:
         since, until = day_range(self.filters["since"], self.filters["until"], self.zone)
@@ -70,10 +76,11 @@ class AuditPage:
                            app_id=self.filters["app_id"], since=since, until=until)
 
     def build(self) -> None:
-        apps = {s.id: s.slug for s in self.store.app_summaries()}
+        apps = {a.id: a.slug for a in self.store.apps()}  # not app_summaries(): it counts every submission
         with ui.row().classes("items-end q-gutter-md q-mb-md"):
-            ui.select({None: _("All actions"), **{a: a for a in self.store.audit_actions()}}, value=None,
-                      label=_("Action"), on_change=lambda e: self.set("action", e.value)).props("outlined").classes(
+            # Its choices (every action ever logged) are read with the table, after the page is sent.
+            self.actions = ui.select({None: _("All actions")}, value=None, label=_("Action"),
+                                     on_change=lambda e: self.set("action", e.value)).props("outlined").classes(
                 "w-56").mark("filter-action")
             ui.input(_("Who (user name)"), on_change=lambda e: self.set("actor", e.value)).props(
                 "outlined debounce=300").mark("filter-actor")
@@ -85,14 +92,22 @@ class AuditPage:
             ui.input(_("To (date)"), on_change=lambda e: self.set("until", e.value)).props(
                 "outlined type=date").mark("filter-until")
             self.download = ui.link(_("Download as CSV"), self.csv_url()).classes("text-body1").mark("audit-csv")
-        self.table()
+        self.box = ui.column().classes("w-full")
+        with self.box:
+            loading(_("Loading the audit log…"), "audit-loading")
+        ui.timer(0, self.start, once=True)  # NiceGUI runs a timer once the browser has connected
 
-    def set(self, name: str, value: object) -> None:
+    async def start(self) -> None:
+        actions = await run.io_bound(self.store.audit_actions) or []  # None: the server is shutting down
+        self.actions.set_options({None: _("All actions"), **{a: a for a in actions}}, value=self.actions.value)
+        await self.load()
+
+    async def set(self, name: str, value: object) -> None:
         self.filters[name] = value
         self.offset = 0
         self.download.props["href"] = self.csv_url()
         self.download.update()
-        self.table.refresh()
+        await self.load()
 
     def csv_url(self) -> str:
         from urllib.parse import urlencode
@@ -100,14 +115,24 @@ class AuditPage:
         query = {k: v for k, v in self.filters.items() if v not in (None, "")}
         return "/audit.csv" + (f"?{urlencode(query)}" if query else "")
 
-    @ui.refreshable
-    def table(self) -> None:
+    async def load(self) -> None:
         try:  # a page left open by an admin since demoted, deactivated or signed out shows nothing more
             roles.require_admin(self.store, "audit.read")
         except roles.NotAllowed as refused:
-            ui.label(_(refused.msgid)).classes("text-body1").props('role="alert"')
+            self.box.clear()
+            with self.box:
+                ui.label(_(refused.msgid)).classes("text-body1").props('role="alert"')
             return
-        events, total = self.store.audit_page(self.where(), offset=self.offset, limit=PAGE_SIZE)
+        self.loads += 1
+        this_load = self.loads
+        found = await run.io_bound(self.store.audit_page, self.where(), offset=self.offset, limit=PAGE_SIZE)
+        if found is None or this_load != self.loads:
+            return  # a newer filter or page was asked for meanwhile: its table is the one to show
+        self.box.clear()
+        with self.box:
+            self.table(*found)
+
+    def table(self, events: list[AuditEvent], total: int) -> None:
         ui.label(_("{total} entries", total=total)).classes("text-body1").props('role="status"').mark("audit-total")
         with ui.element("table").classes("mdg-table w-full"):
             with ui.element("thead"), ui.element("tr"):
@@ -134,6 +159,6 @@ class AuditPage:
             text_in("td", json.dumps(event.detail, ensure_ascii=False, sort_keys=True) if event.detail else "").classes(
                 "q-pa-sm text-caption")
 
-    def page(self, step: int) -> None:
+    async def page(self, step: int) -> None:
         self.offset = max(0, self.offset + step)
-        self.table.refresh()
+        await self.load()

@@ -1,7 +1,9 @@
 """One submission: every answer labelled as the resident saw it (in the version they used), where and
 when it came in, and the staff's work on it — status, assignment, notes, and a consultation's reply.
 
-Residents' words are shown as text, never as HTML (NiceGUI labels set textContent).
+Residents' words are shown as text, never as HTML (NiceGUI labels set textContent). The page is sent first
+with a way back and a loading state; the submission is read once the browser has connected. Staff are
+named by their display names, as everywhere else in the builder.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from generated_apps.submissions import STATUS_NAMES, STATUSES, SubmissionDetail,
 from .editor import labelled, text_in
 from .i18n import _, local_time, staff_lang
 from .roles import as_staff
+from .submissions_page import loading
 
 LANG_NAMES = {"ja": "日本語", "en": "English", "zh": "中文", "ko": "한국어", "vi": "Tiếng Việt", "easy-ja": "やさしい日本語"}
 
@@ -28,7 +31,11 @@ class SubmissionPage:
         self.submissions = Submissions(store, settings.time_zone)
 
     async def build(self) -> None:
+        ui.link(_("Back to the submissions"), f"/apps/{self.app_id}/submissions")
         self.box = ui.column().classes("w-full")
+        with self.box:
+            loading(_("Loading the submission…"), "submission-loading")
+        await ui.context.client.connected()  # the page is sent first; the reading follows
         await self.load()
         if self.found is not None:  # who read which resident's answers: in the audit log, by reference only
             await run.io_bound(self.store.audit, self.viewer, "submission.view", app_id=self.app_id,
@@ -36,21 +43,21 @@ class SubmissionPage:
 
     async def load(self) -> None:
         detail = await run.io_bound(self.submissions.detail, self.submission_id)
-        self.staff = await run.io_bound(lambda: {u.username: u.display_name for u in self.store.staff_users() if u.active})
+        users = await run.io_bound(self.store.staff_users) or []  # None: the server is shutting down
+        self.names = {u.username: u.display_name for u in users}  # deactivated ones too: their notes stay theirs
+        self.staff = {u.username: u.display_name for u in users if u.active}  # who can be assigned
         self.box.clear()
         self.found = detail.submission if detail is not None and detail.submission.app_id == self.app_id else None
         with self.box:
             if self.found is None:
                 ui.label(_("There is no such submission. It may have been deleted at the end of its retention "
                            "period.")).classes("text-h5")
-                ui.link(_("Back to the submissions"), f"/apps/{self.app_id}/submissions")
                 return
             self.show(detail)
 
     def show(self, detail: SubmissionDetail) -> None:
         s, spec = detail.submission, detail.spec
         tr = Translator(staff_lang())
-        ui.link(_("Back to the submissions"), f"/apps/{self.app_id}/submissions")
         ui.label(_("Reference number {reference}", reference=s.reference)).classes("text-h4 q-my-sm").props(
             'role="heading" aria-level="1"').mark("submission-heading")
         facts = [
@@ -60,8 +67,8 @@ class SubmissionPage:
             (_("Access point"), f"{detail.access_point_label} ({s.access_point})" if detail.access_point_label
              else s.access_point or _("None (the app's address)")),
             (_("Language"), LANG_NAMES.get(s.lang, s.lang)),
-            (_("Entered by staff"), s.entered_by or _("No: sent by the resident")),
-            (_("Assigned to"), s.assigned_to or _("Nobody yet")),
+            (_("Entered by staff"), self.name(s.entered_by) or _("No: sent by the resident")),
+            (_("Assigned to"), self.name(s.assigned_to) or _("Nobody yet")),
         ]
         with ui.element("dl").classes("mdg-facts q-mb-md").mark("submission-facts"):
             for term, value in facts:
@@ -84,6 +91,10 @@ class SubmissionPage:
         ui.link(_("Print the resident's slip again"), f"/counter/{self.app_id}/slip/{s.id}").classes(
             "q-mt-md").mark("slip-link")
 
+    def name(self, username: str | None) -> str | None:
+        """A member of staff as colleagues know them; the user name only if the account is gone."""
+        return self.names.get(username, username) if username else None
+
     # --- staff's work ------------------------------------------------------------------------------
 
     async def act(self, command, done_message: str, error: ui.label) -> None:
@@ -101,7 +112,7 @@ class SubmissionPage:
         ui.label(_("The resident reads this on the app's status page with the reference number and the last 4 "
                    "digits of their phone. Write plainly; it is shown as you write it.")).classes("text-body2")
         if replied_at is not None:
-            ui.label(_("Last replied {when} by {who}", when=local_time(replied_at, self.zone), who=replied_by or "?")
+            ui.label(_("Last replied {when} by {who}", when=local_time(replied_at, self.zone), who=self.name(replied_by) or "?")
                      ).classes("text-body2 text-grey-9").mark("replied")
         text = ui.textarea(_("Reply"), value=reply or "").props("outlined autogrow").classes("w-full").mark("reply")
         error = ui.label().classes("text-negative text-body1").props('role="alert"')
@@ -132,7 +143,8 @@ class SubmissionPage:
             with ui.element("ul").classes("q-pl-md").mark("notes"):
                 for note in detail.notes:
                     with ui.element("li").classes("q-mb-sm").mark("note"):
-                        ui.label(f"{local_time(note.at, self.zone)} · {note.by}").classes("text-caption text-grey-9")
+                        ui.label(f"{local_time(note.at, self.zone)} · {self.name(note.by)}").classes(
+                            "text-caption text-grey-9").mark("note-by")
                         ui.label(note.text).style("white-space: pre-wrap")
         text = labelled(ui.textarea(_("New note")).props("outlined autogrow").classes("w-full"), _("New note")).mark(
             "note-text")

@@ -2,7 +2,10 @@
 server (quick at a million rows), search, and exports made in the background with their progress.
 
 Any signed-in member of staff may read submissions (roles.py). Every read of the table goes through
-`run.io_bound`: a slow query must never stall the other staff connected to the builder.
+`run.io_bound`: a slow query must never stall the other staff connected to the builder. The page is sent
+with its title and filters only; what grows with the table (the count, the rows, the retention note) is
+read once the browser has connected, so that a million submissions never outlast NiceGUI's page-build
+limit (3 s).
 """
 
 from __future__ import annotations
@@ -83,6 +86,13 @@ class ExportFiles:
                 del self._files[token]
 
 
+def loading(text: str, marker: str) -> None:
+    """What a page shows while its rows are read: said as a status, so a screen reader hears it."""
+    with ui.row().classes("items-center q-gutter-sm").props('role="status"').mark(marker):
+        ui.spinner(size="md")
+        ui.label(text).classes("text-body1")
+
+
 def grouped(number: int) -> str:
     return f"{number:,}"  # 1,000,000: the same in Japanese and English
 
@@ -121,7 +131,7 @@ class SubmissionsPage:
         # Reading personal data is recorded like changing it: who opened which app's submissions.
         await run.io_bound(self.store.audit, self.viewer, "submissions.list", app_id=self.app_id)
         self.spec = await run.io_bound(latest_spec, self.store, self.app_id)
-        self.points, self.numbers, self.staff = await run.io_bound(self.choices)
+        self.points, self.numbers, self.staff = await run.io_bound(self.choices)  # small tables: quick
         lang = staff_lang()
         title = AppSpec.model_validate(app.draft_spec).title.text(lang)
         ui.label(_("Submissions: {title}", title=title)).classes("text-h4 q-mb-sm").props(
@@ -134,24 +144,29 @@ class SubmissionsPage:
         if self.spec is None:
             ui.label(_("This app has not been published yet, so nothing has been sent.")).classes("text-body1")
             return
-        await self.retention_note()
+        self.retention = ui.column().classes("q-gap-none q-mb-md").mark("retention")
         self.filter_row()
         self.box = ui.column().classes("w-full")
+        with self.box:
+            loading(_("Loading the submissions…"), "submissions-loading")
+        # The page is sent here; what takes longer the more submissions there are follows over the websocket.
+        await ui.context.client.connected()
+        await self.retention_note()
         await self.load()
 
     async def retention_note(self) -> None:
         """What the next purge will delete, and when the next submission reaches the end of its period."""
         plans = await run.io_bound(Retention(self.store).plan, self.app_id)
-        if not plans:
+        if not plans:  # none for an app kept for ever; None while the server shuts down
             return
-        with ui.column().classes("q-gap-none q-mb-md").mark("retention"):
+        with self.retention:
             for msgid, params in describe(plans[0]):
                 shown = {k: local_time(v, self.zone) if isinstance(v, dt.datetime) else v for k, v in params.items()}
                 ui.label(_(msgid, **shown)).classes("text-body1")
 
     def choices(self) -> tuple[dict[str, str], dict[int, int], dict[str, str]]:
         """What the filters offer, read once: access points, version numbers by id, staff by user name."""
-        points = {p.point.code: p.point.label for p in self.store.access_points(self.app_id)}
+        points = self.submissions.access_point_labels(self.app_id)
         numbers = {v.id: v.number for v in self.store.versions(self.app_id) if v.cancelled_at is None}
         staff = {u.username: u.display_name for u in self.store.staff_users()}
         return points, numbers, staff
@@ -229,6 +244,8 @@ class SubmissionsPage:
         this_load = self.loads
         page = await run.io_bound(self.submissions.page, self.app_id, self.where(), sort=self.sort,
                                   descending=self.descending, offset=self.offset, limit=PAGE_SIZE)
+        if page is None:
+            return  # None from run.io_bound: the server is shutting down
         for version_id in {row.version_id for row in page.rows} - set(self.specs):
             self.specs[version_id] = await run.io_bound(self.store.version_spec, version_id)
         if this_load != self.loads:
@@ -292,10 +309,12 @@ class SubmissionsPage:
             with ui.element("td").classes("q-pa-sm"):
                 ui.badge(_(STATUS_NAMES.get(row.status, row.status)), color=STATUS_COLOURS.get(row.status, "grey-8")
                          ).classes("text-body2")
-            text_in("td", row.access_point or "—").classes("q-pa-sm")
+            text_in("td", self.points.get(row.access_point, row.access_point) if row.access_point else "—").classes(
+                "q-pa-sm")
             text_in("td", str(self.numbers.get(row.version_id, "?"))).classes("q-pa-sm")
-            text_in("td", row.assigned_to or "—").classes("q-pa-sm")
-            text_in("td", row.entered_by or "").classes("q-pa-sm")
+            text_in("td", self.staff.get(row.assigned_to, row.assigned_to) if row.assigned_to else "—").classes(
+                "q-pa-sm")
+            text_in("td", self.staff.get(row.entered_by, row.entered_by) if row.entered_by else "").classes("q-pa-sm")
             for q in questions:
                 asked = spec.question(q.key) or q
                 value = row.answers.get(q.key)
@@ -362,10 +381,20 @@ class SubmissionsPage:
         progress.value = 1
         status.text = _("{rows} rows written. The file is ready.", rows=grouped(made.rows))
         with result:
-            ui.link(_("Download {filename}", filename=made.filename), f"/exports/{token}").classes(
-                "text-h6").mark("export-download")
+            download = ui.button(_("Download {filename}", filename=made.filename), icon="download").props(
+                "unelevated no-caps").mark("export-download")
+            download.on_click(lambda: self.download(token, download, status))
             if made.unencodable:
                 ui.label(_("{cells} cells had characters that Shift_JIS cannot hold; they show as ?. Use the "
                            "UTF-8 CSV or Excel file to keep them.", cells=made.unencodable)).classes(
                     "text-body1 text-negative").props('role="alert"')
         start.enable()
+
+    @staticmethod
+    def download(token: str, button: ui.button, status: ui.label) -> None:
+        """Hand the file to the browser as a download (the builder stays where it is), once: the server deletes
+        it as it is sent, so its button goes rather than lead to a bare "already downloaded" page."""
+        ui.download.from_url(f"/exports/{token}")
+        button.delete()
+        status.text = _("The file is in your browser's downloads. It is no longer kept here: to download it "
+                        "again, make it again.")

@@ -94,18 +94,23 @@ async def test_an_app_with_access_points_lists_its_submissions_and_filters_by_po
     counter = desk.store.create_access_point(app_id, "本庁舎 窓口", by="suzuki")
     hall = desk.store.create_access_point(app_id, "市民会館", by="suzuki")
     version = max(desk.store.versions(app_id), key=lambda v: v.number)
+    sent = []
     for n, point in enumerate([counter, counter, hall, None]):
         answers = {"visited": "no", "town": f"町 {n}"}
         draft = desk.store.create_draft(app_id, version.id, answers, access_point=point and point.code)
-        desk.store.submit(draft, answers, "ja")
+        sent.append(desk.store.submit(draft, answers, "ja"))
     await desk.open(f"/apps/{app_id}/submissions")
     await desk.should_see("4 submissions", retries=SLOW)
+    await desk.should_see("本庁舎 窓口")  # each row names its point as staff labelled it
     choose(desk, "filter-access-point", counter.code)
     await desk.should_see("2 submissions", retries=SLOW)
     choose(desk, "filter-access-point", hall.code)
     await desk.should_see("1 submissions", retries=SLOW)
+    await desk.should_see(sent[2].reference, retries=SLOW)
     choose(desk, "filter-access-point", "-")
-    await desk.should_see("1 submissions", retries=SLOW)
+    await desk.should_see(sent[3].reference, retries=SLOW)  # the one sent from the app's own address
+    await desk.should_not_see(sent[2].reference)
+    assert rows(desk) == 1
 
 
 async def test_an_empty_app_and_an_unknown_one_say_so(desk, example_spec):
@@ -139,10 +144,13 @@ async def test_the_detail_shows_every_answer_labelled_as_the_resident_saw_it_and
 async def test_staff_add_notes_assign_and_change_the_status_and_each_is_audited(desk, survey):
     app_id, sent = survey
     await desk.open(f"/apps/{app_id}/submissions/{sent[0].id}")
+    await desk.should_see(marker="note-text", retries=SLOW)
     desk.find(marker="note-text").type("電話で確認しました")
     desk.find(marker="add-note").click()
     await until(lambda: len(Submissions(desk.store).detail(sent[0].id).notes) == 1)
     await desk.should_see(marker="note", retries=SLOW)
+    [by] = desk.find(marker="note-by").elements
+    assert by.text.endswith(" · 佐藤 花子")  # as colleagues know her, not her user name (sato)
     choose(desk, "assignee", "sato")
     desk.find(marker="save-assignee").click()
     await until(lambda: desk.store.submission(sent[0].id).assigned_to == "sato")
@@ -151,6 +159,8 @@ async def test_staff_add_notes_assign_and_change_the_status_and_each_is_audited(
     await until(lambda: desk.store.submission(sent[0].id).status == "in_progress")
     await desk.open(f"/apps/{app_id}/submissions/{sent[0].id}")  # drawn afresh, as after the save
     await desk.should_see("In progress", retries=SLOW)
+    with desk.scope(marker="submission-facts"):
+        await desk.should_see("佐藤 花子")  # assigned to her, by the name colleagues know
     choose(desk, "status", "answered")  # a form has no reply: refused, and said why
     desk.find(marker="save-status").click()
     await desk.should_see("Write a reply first: the resident reads it when the status is Answered", retries=SLOW)
@@ -165,6 +175,7 @@ async def test_a_reply_written_here_is_what_the_resident_reads(desk):
     app_id = publish(desk.store, CONSULTATION)
     sent = send(desk.store, app_id, {"question": "除雪はいつですか", "topics": ["snow"], "phone": "0142-23-4567"})
     await desk.open(f"/apps/{app_id}/submissions/{sent.id}")
+    await desk.should_see(marker="reply", retries=SLOW)
     desk.find(marker="reply").type("12月1日から回ります。")
     desk.find(marker="save-reply").click()
     await desk.should_see("The reply is saved. The resident can read it now.", retries=SLOW)
@@ -180,14 +191,20 @@ async def test_an_export_is_made_in_the_background_downloaded_once_and_audited(d
     await desk.should_see(marker="export-start", retries=SLOW)
     desk.find(marker="export-start").click()
     await desk.should_see("60 rows written. The file is ready.", retries=100)
-    [link] = desk.find(marker="export-download").elements
-    response = await desk.http_client.get(link.props["href"])
+    [button] = desk.find(marker="export-download").elements
+    assert "href" not in button.props  # a download, not a link that would open the file over the builder
+    desk.find(marker="export-download").click()
+    response = await desk.download.next()
     assert response.status_code == 200
     assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(table) == 61
     assert HOSTILE in table[-1]  # the newest row, the hostile town, verbatim (it begins with "<": nothing to neutralise)
-    assert (await desk.http_client.get(link.props["href"])).status_code == 404  # once only: it holds personal data
+    # Once only (it holds personal data), so the used button goes: nothing is left that leads to a bare error page.
+    await desk.should_not_see(marker="export-download")
+    await desk.should_see("The file is in your browser's downloads. It is no longer kept here: to download it again, "
+                          "make it again.")
+    await desk.should_see("Submissions: Library survey")  # still on the builder's page
     assert [e.action for e in desk.store.audit_events(app_id)].count("submission.export") == 1
 
 
