@@ -18,10 +18,10 @@ MAX_PAGES = 20  # no app of the templates has more questions than this
 
 # The builder's words a helper clicks, in the two languages staff work in.
 WORDS = {
-    "ja": {"use": "テンプレート「{title}」を使う", "publishing": "公開の管理", "publish": "公開する",
+    "ja": {"use": "テンプレート「{title}」を使う", "fix": "公開する前に、編集画面で次の点を直してください：", "publishing": "公開の管理", "publish": "公開する",
            "published": "公開しました。市民に表示されています", "acknowledge": "注意を読んだうえで公開する",
            "qr": "QRコード", "where": "コードを掲示する場所", "add": "追加"},
-    "en": {"use": "Use the template {title}", "publishing": "Publishing", "publish": "Publish",
+    "en": {"use": "Use the template {title}", "fix": "Fix these in the editor before publishing:", "publishing": "Publishing", "publish": "Publish",
            "published": "Published: residents see it now",
            "acknowledge": "I have read the warnings and want to publish anyway",
            "qr": "QR codes", "where": "Where the code is put up", "add": "Add"},
@@ -70,7 +70,9 @@ def publish(page, app_id: int) -> None:
     w = words(page)
     open_staff_page(page, f"/apps/{app_id}/publishing")
     acknowledge = page.get_by_role("checkbox", name=w["acknowledge"])
-    page.get_by_role("button", name=w["publish"], exact=True).wait_for()
+    button = page.get_by_role("button", name=w["publish"], exact=True)
+    button.or_(page.get_by_text(w["fix"])).first.wait_for()
+    assert button.count(), "the publishing page refuses: " + page.locator("main main").inner_text()
     if acknowledge.count():
         acknowledge.click()
     page.get_by_role("button", name=w["publish"], exact=True).click()
