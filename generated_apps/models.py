@@ -5,12 +5,58 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from widgets.text import clean_staff_text
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+class StaffText(TypeDecorator):
+    """Text staff typed (a label, a name, a note, a message): written and read without control characters
+    or lone surrogates (widgets/text.py), whichever module writes it. PostgreSQL refuses NUL, and a lone
+    surrogate cannot be sent to a browser; a row an older version wrote is cleaned as it is read.
+    Only the Python side changes: the column's type in the database stays what the migrations made."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int | None = None, multiline: bool = False) -> None:
+        super().__init__(length)
+        self.multiline = multiline
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        return value if value is None else clean_staff_text(value, multiline=self.multiline)
+
+    def process_result_value(self, value: str | None, dialect: Any) -> str | None:
+        return value if value is None else clean_staff_text(value, multiline=self.multiline)
+
+
+def _clean_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_staff_text(value)
+    if isinstance(value, dict):
+        return {_clean_json(k): _clean_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_json(v) for v in value]
+    return value
+
+
+class CleanJSON(TypeDecorator):
+    """JSON whose texts are cleaned like StaffText: an audit line's detail quotes what staff typed."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        return _clean_json(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        return _clean_json(value)
 
 
 class App(SQLModel, table=True):
@@ -24,11 +70,11 @@ class App(SQLModel, table=True):
     updated_by: str | None = Field(default=None, max_length=100)
     created_by: str | None = Field(default=None, max_length=100)
     retired_at: dt.datetime | None = None  # in the future: a scheduled retirement
-    retire_message: str | None = None
+    retire_message: str | None = Field(default=None, sa_type=StaffText(multiline=True))
     # Where the retired page sends residents: an app's id (checked by the store; apps are never deleted).
     successor_id: int | None = None
     # A survey's counts published as open data (open_data.py): under this licence, since then, by whom.
-    open_data_licence: str | None = Field(default=None, max_length=100)
+    open_data_licence: str | None = Field(default=None, max_length=100, sa_type=StaffText(100))
     open_data_at: dt.datetime | None = None
     open_data_by: str | None = Field(default=None, max_length=100)
 
@@ -92,7 +138,7 @@ class Submission(SQLModel, table=True):
     assigned_to: str | None = Field(default=None, max_length=100)  # a member of staff's username
     updated_at: dt.datetime | None = None
     # A consultation's answer, which the resident reads on the app's status page.
-    reply: str | None = Field(default=None, sa_column=Column(Text))
+    reply: str | None = Field(default=None, sa_column=Column(StaffText(multiline=True)))
     replied_at: dt.datetime | None = None
     replied_by: str | None = Field(default=None, max_length=100)
     status_failures: int = 0  # wrong phone digits given on the status page (submissions.STATUS_TRIES)
@@ -108,7 +154,7 @@ class SubmissionNote(SQLModel, table=True):
     submission_id: int = Field(foreign_key="submission.id", index=True)
     at: dt.datetime = Field(default_factory=utcnow)
     by: str = Field(max_length=100)
-    text: str = Field(sa_column=Column(Text, nullable=False))
+    text: str = Field(sa_column=Column(StaffText(multiline=True), nullable=False))
 
 
 class AuditEvent(SQLModel, table=True):
@@ -121,8 +167,8 @@ class AuditEvent(SQLModel, table=True):
     actor: str = Field(max_length=100)
     action: str = Field(max_length=50)
     app_id: int | None = Field(default=None, foreign_key="app.id", index=True)
-    target: str | None = Field(default=None, max_length=200)
-    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    target: str | None = Field(default=None, max_length=200, sa_type=StaffText(200))
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(CleanJSON, nullable=False))
 
 
 class StaffUser(SQLModel, table=True):
@@ -132,7 +178,7 @@ class StaffUser(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=64, unique=True, index=True)
-    display_name: str = Field(max_length=100)
+    display_name: str = Field(max_length=100, sa_type=StaffText(100))
     password_hash: str = Field(max_length=200)  # Argon2id, made by the builder
     role: str = Field(default="staff", max_length=20)  # staff | admin
     active: bool = True
@@ -152,7 +198,7 @@ class AccessPoint(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     app_id: int = Field(foreign_key="app.id", index=True)
     code: str = Field(max_length=12, unique=True, index=True)
-    label: str = Field(max_length=200)
+    label: str = Field(max_length=200, sa_type=StaffText(200))
     active: bool = True
     created_at: dt.datetime = Field(default_factory=utcnow)
     created_by: str = Field(max_length=100)
@@ -176,8 +222,8 @@ class EmergencyBanner(SQLModel, table=True):
     __tablename__ = "emergency_banner"
 
     id: int | None = Field(default=None, primary_key=True)
-    text: str = Field(max_length=500)  # Japanese
-    text_en: str | None = Field(default=None, max_length=500)
+    text: str = Field(max_length=500, sa_type=StaffText(500))  # Japanese
+    text_en: str | None = Field(default=None, max_length=500, sa_type=StaffText(500))
     level: str = Field(max_length=10)  # info | warning | danger
     issued_at: dt.datetime = Field(default_factory=utcnow)
     issued_by: str = Field(max_length=100)
@@ -189,7 +235,7 @@ class Resource(SQLModel, table=True):
     """Something residents book by the slot: 体育館, 会議室A, the pottery kiln."""
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=100)  # Japanese
+    name: str = Field(max_length=100, sa_type=StaffText(100))  # Japanese
     # {"mon": [{"start": "09:00", "end": "12:00", "capacity": 10}, ...], "tue": [...], ...}
     schedule: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     closed_dates: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # ISO dates
@@ -218,7 +264,7 @@ class Booking(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slot_id: int = Field(foreign_key="slot.id", index=True)
     reference: str = Field(max_length=20, unique=True, index=True)
-    name: str = Field(max_length=200)
+    name: str = Field(max_length=200, sa_type=StaffText(200))
     phone: str = Field(max_length=20, index=True)  # digits only
     status: str = Field(default="booked", max_length=20)  # booked | cancelled
     created_at: dt.datetime = Field(default_factory=utcnow)

@@ -53,6 +53,29 @@ def test_a_broken_app_file_is_refused_with_a_clear_message(tmp_path):
     assert madoguchi("export", "nope", data_dir=tmp_path).returncode == 1
 
 
+def test_a_number_too_long_to_read_or_beyond_its_limit_is_refused_with_a_message(tmp_path):
+    survey = json.loads((ROOT / "builder" / "app_templates" / "citizen-survey.json").read_text(encoding="utf-8"))
+    too_long = tmp_path / "too-long.json"
+    too_long.write_text(json.dumps({**survey, "lifecycle": {"retention_days": 1}}).replace(
+        '"retention_days": 1', '"retention_days": ' + "9" * 5000))
+    result = madoguchi("import", str(too_long), data_dir=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "a number too long to read" in result.stderr
+    too_big = tmp_path / "too-big.json"
+    too_big.write_text(json.dumps({**survey, "lifecycle": {"retention_days": 10**100}}))
+    result = madoguchi("import", str(too_big), data_dir=tmp_path)
+    assert result.returncode == 1 and "lifecycle.retention_days: Enter 36500 or less" in result.stderr
+
+
+def test_an_imported_title_with_a_lone_surrogate_or_nul_is_stored_clean(tmp_path):
+    survey = json.loads((ROOT / "builder" / "app_templates" / "citizen-survey.json").read_text(encoding="utf-8"))
+    odd = tmp_path / "odd.json"
+    odd.write_text(json.dumps({**survey, "title": {"ja": "市民\ud800アンケート\u0000"}}))  # valid JSON, \u escapes
+    assert madoguchi("import", str(odd), data_dir=tmp_path).returncode == 0
+    exported = madoguchi("export", survey["slug"], data_dir=tmp_path)
+    assert exported.returncode == 0 and json.loads(exported.stdout)["title"] == {"ja": "市民アンケート"}
+
+
 def test_purge_deletes_what_is_past_its_period_and_a_dry_run_only_says_so(tmp_path):
     from generated_apps.store import Store
 

@@ -1,0 +1,145 @@
+"""No staff input, and no row an older version left behind, can break a page for others: the store
+cleans staff text on SQLite and PostgreSQL alike, and a draft that cannot be read is shown as damaged
+and can be restored, never raised."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from sqlalchemy import text
+
+from generated_apps.store import PublishRefused, Refused, spec_hash
+from tests.conftest import EXAMPLE
+from widgets import AppSpec
+
+from .test_store import _postgres_store
+
+NOT_TEXT = ("\x00", "\ud800", "\x07", "\u202e")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def either(request, store):
+    """The same store on SQLite and on the local PostgreSQL (in a schema of its own)."""
+    if request.param == "sqlite":
+        yield store
+        return
+    pg, admin, schema = _postgres_store()
+    yield pg
+    pg.engine.dispose()
+    with admin.begin() as c:
+        c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+def _write_draft(store, app_id: int, draft: dict) -> None:
+    """The draft as an older version (or a hand in the database) left it: no validation on the way."""
+    with store.engine.begin() as c:
+        c.execute(text("UPDATE app SET draft_spec = :spec WHERE id = :id"), {"spec": json.dumps(draft), "id": app_id})
+
+
+def test_a_spec_hash_is_the_same_as_ever_for_ordinary_text():
+    """Versions published before keep matching their drafts: the hash of ordinary text does not move."""
+    import hashlib
+
+    spec = AppSpec.model_validate(EXAMPLE)
+    canonical = json.dumps(spec.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert spec_hash(spec) == hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def test_an_imported_title_with_a_lone_surrogate_breaks_no_list_of_apps(either):
+    data = copy.deepcopy(EXAMPLE)
+    data["title"] = {"ja": "図書館\ud800アンケート\x00", "en": "Library survey"}
+    either.save_app(AppSpec.model_validate(data), by="kato")
+    other = AppSpec.model_validate({**copy.deepcopy(EXAMPLE), "slug": "other"})
+    either.save_app(other, by="kato")
+
+    summaries = {s.slug: s for s in either.app_summaries()}
+    assert summaries["library-survey"].spec["title"]["ja"] == "図書館アンケート"
+    assert not any(s.damaged for s in summaries.values())
+
+
+def test_a_draft_an_older_version_wrote_with_a_lone_surrogate_is_read_clean(either):
+    app = either.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
+    either.publish(app.slug, by="admin")
+    draft = copy.deepcopy(EXAMPLE)
+    draft["title"]["ja"] = "図書館\ud800アンケート"
+    _write_draft(either, app.id, draft)
+
+    [summary] = either.app_summaries()
+    assert (summary.status, summary.damaged) == ("live", False)  # the same text as published, once cleaned
+    assert either.app_state(app.id).status == "live"
+
+
+def test_a_draft_that_no_longer_validates_is_damaged_and_breaks_no_other_app(either):
+    broken = either.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
+    either.publish(broken.slug, by="admin")
+    fine = either.save_app(AppSpec.model_validate({**copy.deepcopy(EXAMPLE), "slug": "fine"}), by="kato")
+    damaged = {**copy.deepcopy(EXAMPLE), "pages": [{"widgets": [{"type": "no-such-widget"}]}]}
+    _write_draft(either, broken.id, damaged)
+
+    summaries = {s.id: s for s in either.app_summaries()}
+    assert summaries[broken.id].damaged and not summaries[fine.id].damaged
+    assert summaries[broken.id].status == "live_with_changes"
+    assert summaries[broken.id].spec["title"] == {"ja": "図書館アンケート"}
+    state = either.app_state(broken.id)
+    assert state.damaged and state.status == "live_with_changes"
+    with pytest.raises(PublishRefused):
+        either.publish(broken.slug, by="admin")
+
+
+def test_a_damaged_draft_is_restored_to_the_last_published_version_and_kept_in_the_audit_log(either):
+    app = either.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
+    either.publish(app.slug, by="admin")
+    damaged = {**copy.deepcopy(EXAMPLE), "title": 42}
+    _write_draft(either, app.id, damaged)
+    blank = AppSpec.model_validate({**copy.deepcopy(EXAMPLE), "title": "白紙"})
+
+    restored = either.restore_draft(app.id, by="sato", blank=blank)
+
+    assert restored.draft_spec == AppSpec.model_validate(EXAMPLE).model_dump(mode="json", exclude_none=True)
+    assert either.app_state(app.id).status == "live"
+    [line] = [e for e in either.audit_events(app.id) if e.action == "app.restore_draft"]
+    assert line.actor == "sato" and line.detail == {"from_version": 1, "damaged_draft": damaged}
+    with pytest.raises(Refused):  # a second click, or someone else's: nothing left to restore
+        either.restore_draft(app.id, by="sato", blank=blank)
+
+
+def test_a_damaged_draft_never_published_starts_again_from_the_blank_given(either):
+    app = either.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
+    _write_draft(either, app.id, {"slug": app.slug, "pages": "?"})
+    blank = AppSpec.model_validate({**copy.deepcopy(EXAMPLE), "slug": "whatever", "title": "白紙"})
+
+    restored = either.restore_draft(app.id, by="sato", blank=blank)
+
+    assert restored.draft_spec["slug"] == app.slug and restored.draft_spec["title"] == {"ja": "白紙"}
+
+
+@pytest.mark.parametrize("bad", NOT_TEXT)
+def test_staff_text_outside_the_app_is_stored_and_served_clean(either, bad):
+    app = either.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
+    either.publish(app.slug, by="admin")
+    banner = either.set_banner(f"噴火{bad}警報", "danger", by="admin", text_en=f"Eruption{bad}")
+    assert (banner.text, banner.text_en) == ("噴火警報", "Eruption")
+    point = either.create_access_point(app.id, f"本庁舎{bad}1階", by="kato")
+    assert point.label == "本庁舎1階"
+    either.change_access_point(point.id, by="kato", label=f"支所{bad}窓口")
+    user = either.create_staff_user(f"user{ord(bad)}", f"佐藤{bad}花子", "hash", "staff", by="admin")
+    either.retire(app.slug, by="admin", message=f"終了{bad}しました。\n電話してください")
+
+    either._banner = None  # noqa: SLF001 - read it again from the database
+    assert either.banner().text == "噴火警報"
+    assert [p.point.label for p in either.access_points(app.id)] == ["支所窓口"]
+    assert either.staff_user(user.username).display_name == "佐藤花子"
+    assert either.app_by_id(app.id).retire_message == "終了しました。\n電話してください"
+    details = json.dumps([e.detail for e in either.audit_events()], ensure_ascii=False)
+    assert bad not in details
+
+
+def test_staff_text_an_older_version_stored_with_nul_is_read_clean(store):
+    """SQLite kept whatever it was given: a NUL in a banner is not served to residents any more."""
+    with store.engine.begin() as c:
+        c.execute(text("INSERT INTO emergency_banner (text, level, issued_at, issued_by) "
+                       "VALUES (:text, 'danger', CURRENT_TIMESTAMP, 'admin')"), {"text": "噴火\x00警報"})
+    assert store.banner().text == "噴火警報"
