@@ -22,7 +22,7 @@ from generated_apps import posters, qr
 from generated_apps.config import Settings
 from generated_apps.models import AccessPoint, StaffUser
 from generated_apps.preview import PreviewSite
-from generated_apps.store import AuditFilter, SlugTaken, Store
+from generated_apps.store import DAMAGED_DRAFT, AuditFilter, SlugTaken, Store, readable_spec, shown_title
 from widgets import N_, AppSpec, LocalizedText
 
 from . import access_page, audit_page, auth, banner_page, editor, publishing, roles, users_page
@@ -200,6 +200,10 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
                 ui.label(_("There is no such app. It may have been deleted.")).classes("text-h5")
                 ui.link(_("Back to the apps"), "/")
                 return
+            if readable_spec(found.draft_spec) is None:
+                editor.DamagedDraft(store, found, title=shown_title(found), blank=blank_app(store),
+                                    current_user=lambda: auth.session_user(store)).build()
+                return
             editor.Editor(store, found, user, preview_base=f"{mount_path}/preview/{app_id}",
                           current_user=lambda: auth.session_user(store),
                           sign_in_again=lambda u, p: _sign_in_again(store, throttle, request, u, p)).build()
@@ -323,9 +327,10 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         if auth.session_user(store) is None:
             return Response(_("Sign in again to see the preview."), status_code=401, media_type="text/plain")
         found = store.app_by_id(app_id)
-        if found is None:
+        spec = readable_spec(found.draft_spec) if found is not None else None
+        if spec is None:  # no such app, or its draft cannot be read (the editor says so and mends it)
             return Response(status_code=404)
-        return await preview.respond(request, app_id, AppSpec.model_validate(found.draft_spec), lang, path)
+        return await preview.respond(request, app_id, spec, lang, path)
 
     @nicegui_app.get("/template-preview/{name}/{lang}/{path:path}")
     async def template_preview(request: Request, name: str, lang: str, path: str = "") -> Response:
@@ -453,8 +458,10 @@ def dashboard_body(store: Store, user: StaffUser, zone: str) -> None:
         if auth.session_user(store) is None:
             ui.notify(_("Your session has ended. Sign in again"), type="warning")
             return
-        original = store.app_by_id(app_id)
-        spec = AppSpec.model_validate(original.draft_spec)
+        spec = readable_spec(store.app_by_id(app_id).draft_spec)
+        if spec is None:
+            ui.notify(_(DAMAGED_DRAFT), type="warning")
+            return
         title = {lang: text + _(" (copy)") for lang, text in spec.title.root.items()}
         copy = spec.model_copy(update={"slug": store.free_slug(_short(spec.slug, "-copy")),
                                        "title": LocalizedText(title)})
@@ -486,6 +493,9 @@ def dashboard_body(store: Store, user: StaffUser, zone: str) -> None:
                         text_in("td", _(KIND_NAMES.get(s.kind, s.kind))).classes("q-pa-sm")
                         with ui.element("td").classes("q-pa-sm"):
                             ui.badge(_(STATUS_NAMES[s.status]), color=STATUS_COLOURS[s.status]).classes("text-body2")
+                            if s.damaged:  # the editor says what happened and restores it
+                                ui.badge(_("Draft cannot be read"), color="red-10").classes("text-body2 q-ml-xs").mark(
+                                    f"damaged-{s.slug}")
                         text_in("td", f"{local_time(s.updated_at, zone)} · {s.updated_by or '—'}").classes("q-pa-sm")
                         with ui.element("td").classes("q-pa-sm text-right"):
                             labelled(ui.link(f"{s.submissions:,}", f"/apps/{s.id}/submissions"),
