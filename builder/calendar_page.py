@@ -15,6 +15,7 @@ from nicegui import run, ui
 from generated_apps.bookings import Bookings, CalendarSlot
 from generated_apps.models import Booking, Resource, Slot
 from generated_apps.store import Store
+from widgets.phone import written_phone
 
 from . import roles
 from .booking_text import city_date, counts, day_name, entered_by, state, time_span
@@ -24,11 +25,18 @@ from .i18n import _
 VIEWS = ("day", "week")
 
 
+# The days a calendar shows: a day far outside them (0001-01-01 from a typed address) has no
+# time in the city's zone, and nothing is ever booked there.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
 def parse_day(text: str | None) -> dt.date | None:
+    """The day an address asks for (YYYY-MM-DD), or None when it is not one or is out of range."""
     try:
-        return dt.date.fromisoformat(text or "")
+        day = dt.date.fromisoformat(text or "")
     except ValueError:
         return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 class CalendarPage:
@@ -70,7 +78,12 @@ class CalendarPage:
 
     async def go(self, *, view: str | None = None, day: dt.date | None = None, step: int = 0) -> None:
         self.view = view or self.view
-        self.day = (day or self.day) + dt.timedelta(days=step * (7 if self.view == "week" else 1))
+        moved = (day or self.day) + dt.timedelta(days=step * (7 if self.view == "week" else 1))
+        if not FIRST_DAY <= moved <= LAST_DAY:
+            ui.notify(_("The calendar shows the days from {first} to {last}", first=FIRST_DAY.isoformat(),
+                        last=LAST_DAY.isoformat()), type="info")
+            return
+        self.day = moved
         await self.reload()
 
     async def reload(self) -> None:
@@ -129,7 +142,7 @@ class CalendarPage:
             ui.label(time_span(view.slot, self.zone)).classes("text-weight-bold")
             ui.label(f"{counts(view)} · {state(view)}").classes("text-body2")
             for booking in item.bookings:
-                ui.label(f"{booking.reference} {booking.name} {booking.phone} ({entered_by(booking)})").classes(
+                ui.label(f"{booking.reference} {booking.name} {written_phone(booking.phone)} ({entered_by(booking)})").classes(
                     "text-caption")
 
     def slot_card(self, item: CalendarSlot) -> None:
@@ -169,7 +182,7 @@ class CalendarPage:
         with ui.element("tr").mark(f"booking-{booking.reference}"):
             text_in("td", booking.reference).classes("q-pa-sm text-weight-medium")
             text_in("td", booking.name).classes("q-pa-sm")
-            text_in("td", booking.phone).classes("q-pa-sm")
+            text_in("td", written_phone(booking.phone)).classes("q-pa-sm")
             text_in("td", entered_by(booking)).classes("q-pa-sm")
             with ui.element("td").classes("q-pa-sm"), ui.row().classes("q-gutter-sm no-wrap"):
                 labelled(ui.button(_("Move"), on_click=lambda: self.move_dialog(booking, slot)).props("outline"),
@@ -277,7 +290,7 @@ class CalendarPage:
                     for booking in to_call:
                         with ui.element("tr"):
                             text_in("td", booking.name).classes("q-pa-sm")
-                            text_in("td", booking.phone).classes("q-pa-sm text-h6")
+                            text_in("td", written_phone(booking.phone)).classes("q-pa-sm text-h6")
                             text_in("td", booking.reference).classes("q-pa-sm")
             ui.button(_("Close"), on_click=dialog.close).props("outline")
         dialog.open()

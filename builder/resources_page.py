@@ -14,6 +14,7 @@ from nicegui import ui
 from generated_apps.bookings import WEEKDAYS, BookingRefused, Bookings
 from generated_apps.models import Resource
 from generated_apps.store import Refused, Store
+from widgets.phone import written_phone
 
 from . import roles
 from .booking_text import REASONS, WEEKDAY_SHORT, city_date, clock, day_name, refusal
@@ -147,5 +148,5 @@ class ResourcesPage:
                                         f"/resources/{self.editing.id}/calendar?day={day.isoformat()}")
                             text_in("td", booking.reference).classes("q-pa-sm")
                             text_in("td", booking.name).classes("q-pa-sm")
-                            text_in("td", booking.phone).classes("q-pa-sm")
+                            text_in("td", written_phone(booking.phone)).classes("q-pa-sm")
                             text_in("td", _(REASONS[booking.reason])).classes("q-pa-sm")

@@ -45,6 +45,8 @@ class CounterSite(ResidentSite):
 
     def render(self, request: Request, template: str, status: int = 200, **context) -> Response:
         context.pop("cache_key", None)  # pages here name a member of staff: never kept for others
+        if not hasattr(request.state, "counter_name"):  # no such app or slip: the plain "not found" page
+            return super().render(request, template, status, **context)
         strip = {"by": request.state.counter_name, "list_url": f"{self.staff_prefix}/apps/{request.state.app_id}/submissions"}
         app = context.get("app")
         if template == "start.html":

@@ -65,6 +65,22 @@ def normalise_phone(text: str) -> str | None:
     return digits
 
 
+def written_phone(phone: str) -> str:
+    """A phone number as Japanese numbers are written, for staff reading one out: "0142233331" ->
+    "0142-23-3331". Known kinds are grouped exactly (normalise_phone); another landline is grouped as
+    most outside the big cities are (0AAA-BB-CCCC), Sapporo's 011 as 011-BBB-CCCC. Area codes of
+    other lengths exist, but the last four digits are always a group of their own, and every digit
+    is shown. Anything that is not a Japanese number is given back as it was."""
+    normal = normalise_phone(phone)
+    if normal is None:
+        return phone
+    if "-" in normal or len(normal) != 10:
+        return normal
+    if normal.startswith("011"):
+        return f"{normal[:3]}-{normal[3:6]}-{normal[6:]}"
+    return f"{normal[:4]}-{normal[4:6]}-{normal[6:]}"
+
+
 def tel_uri(phone: str) -> str:
     """A tel: link for a number as written ("0142-23-3331" -> "tel:0142-23-3331")."""
     return "tel:" + re.sub(r"[^0-9+\-]", "", dashes_to_hyphens(clean_text(phone)).replace(" ", "-"))

@@ -90,3 +90,15 @@ def test_what_is_not_a_postal_code_is_refused(typed):
 def test_a_postal_code_reads_with_its_mark(ja):
     assert POSTAL.display("052-0021", ja) == "〒052-0021"
     assert POSTAL.to_raw("052-0021") == {"zip": ["052-0021"]}
+
+
+def test_a_stored_phone_number_reads_as_japanese_numbers_are_written():
+    from widgets.phone import written_phone
+
+    assert written_phone("0142233331") == "0142-23-3331"  # Date City: a four-digit area code
+    assert written_phone("09012345678") == "090-1234-5678"
+    assert written_phone("0312345678") == "03-1234-5678"
+    assert written_phone("0120123456") == "0120-123-456"
+    assert written_phone("0112345678") == "011-234-5678"  # Sapporo
+    assert written_phone("0142-23-3331") == "0142-23-3331"  # already written so
+    assert written_phone("12345") == "12345"  # not a Japanese number: as it was
