@@ -137,7 +137,7 @@ def _keys(spec: AppSpec) -> Iterator[LintIssue]:
             if not isinstance(widget, Question):
                 continue
             if widget.key in first_page:
-                yield LintIssue("error", "duplicate-key", N_("The data key {key} is used twice (first on page {first_page})"),
+                yield LintIssue("error", "duplicate-key", N_("The data name {key} is used twice (first on page {first_page})"),
                                 {"key": widget.key, "first_page": first_page[widget.key] + 1}, p, w, widget.key)
             else:
                 first_page[widget.key] = p

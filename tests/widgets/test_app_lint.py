@@ -60,7 +60,16 @@ def test_a_data_key_used_twice_is_an_error_on_the_second():
     app = spec(lambda d: d["pages"].append({"widgets": [q("book")]}))
     (issue,) = lint(app)
     assert (issue.level, issue.code, issue.page, issue.widget, issue.key) == ("error", "duplicate-key", 3, 0, "book")
-    assert issue.message == "The data key book is used twice (first on page 3)"
+    assert issue.message == "The data name book is used twice (first on page 3)"
+
+
+def test_the_checklist_calls_a_question_s_data_name_what_the_editor_labels_it():
+    from widgets import Question
+
+    field_title = Question.model_fields["key"].title  # the editor's label of the field
+    app = spec(lambda d: d["pages"].append({"widgets": [q("book")]}))
+    (issue,) = lint(app)
+    assert field_title.lower() in issue.message.lower()
 
 
 def test_a_condition_on_an_unknown_key_is_an_error():
