@@ -16,6 +16,7 @@ from nicegui import run, ui
 from generated_apps.models import StaffUser
 from generated_apps.store import ROLES, Store
 from widgets import N_
+from widgets.text import clean_staff_text
 
 from . import auth, roles
 from .editor import labelled, text_in
@@ -55,13 +56,14 @@ class UsersPage:
                     if not login or not set(login) <= USERNAME_CHARS or len(login) > 64:
                         ui.notify(_("Enter a user name of letters a-z, digits and . _ -"), type="warning")
                         return
-                    if not (name.value or "").strip():
+                    shown = clean_staff_text(name.value or "", multiline=False)  # as the store keeps it
+                    if not shown:
                         ui.notify(_("Enter the name colleagues will see"), type="warning")
                         return
                     password = temporary_password()
 
                     def create(by: str) -> Any:
-                        return self.store.create_staff_user(login, name.value.strip(), auth.hash_password(password),
+                        return self.store.create_staff_user(login, shown, auth.hash_password(password),
                                                             role.value, by=by, must_change_password=True)
 
                     if await self.act(create, None):

@@ -143,3 +143,24 @@ def test_staff_text_an_older_version_stored_with_nul_is_read_clean(store):
         c.execute(text("INSERT INTO emergency_banner (text, level, issued_at, issued_by) "
                        "VALUES (:text, 'danger', CURRENT_TIMESTAMP, 'admin')"), {"text": "噴火\x00警報"})
     assert store.banner().text == "噴火警報"
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\ud800"])
+def test_notes_replies_and_facility_names_written_elsewhere_are_stored_clean(either, bad):
+    """Modules other than the store write these (submissions.py, bookings.py): the columns clean them."""
+    from generated_apps.bookings import Bookings
+    from generated_apps.submissions import Submissions
+
+    app = either.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
+    version = either.publish(app.slug, by="admin")
+    sent = either.submit(either.create_draft(app.id, version.id, {}), {}, "ja")
+    submissions = Submissions(either)
+    submissions.add_note(sent.id, f"折り返し{bad}電話", by="sato")
+    submissions.write_reply(sent.id, f"お答え{bad}します", by="sato")
+    gym = Bookings(either).create_resource(f"体育{bad}館", {"mon": [{"start": "09:00", "end": "12:00", "capacity": 2}]},
+                                           by="sato")
+
+    assert either.submission(sent.id).reply == "お答えします"
+    assert Bookings(either).resource(gym.id).name == "体育館"
+    with either.engine.connect() as c:
+        assert c.execute(text("SELECT text FROM submission_note")).scalar() == "折り返し電話"
