@@ -185,6 +185,13 @@ def add_access_point(page, label: str) -> str:
     return row.get_by_role("cell").filter(has_text="/q/").inner_text().strip()
 
 
+def scans_and_submissions(page, label: str) -> tuple[str, str]:
+    """What the QR codes page counts for an access point: its scans and its submissions."""
+    row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=label, exact=True))
+    cells = row.get_by_role("cell")
+    return cells.nth(3).inner_text().strip(), cells.nth(4).inner_text().strip()
+
+
 def print_poster(page, label: str) -> bytes:
     """Open the A4 poster of an access point (it opens in a new tab) and take the PDF the printer gets."""
     row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=label, exact=True))

@@ -41,12 +41,14 @@ from .clerk import (
     reference_number,
     scan,
     scan_with_phone,
+    scans_and_submissions,
     select_widget,
     start_a_blank_app,
     table_rows,
     total_shown,
     write_question,
 )
+from .conftest import connected
 
 pytestmark = pytest.mark.browser
 
@@ -113,11 +115,15 @@ def test_a_survey_built_from_blank_is_answered_through_a_printed_poster_and_work
     assert codes == [newsletter_url]
     assert TITLE in words.replace("\r\n", "") and "0142-23-3331" in words
 
-    # A resident scans it with JavaScript off and answers; the code is counted and leads to the app.
+    # A resident scans it with JavaScript off and answers; the QR codes page counts the scan and the answer.
     phone = resident()
     reference = resident_answers_from_the_poster(phone, codes[0])
     assert re.fullmatch(r"\d{4}-\d{4}", reference)
     assert path_of(phone.url) == f"/a/{ADDRESS}/done"
+    page.reload()
+    connected(page)
+    assert scans_and_submissions(page, NEWSLETTER) == ("1", "1")
+    assert scans_and_submissions(page, COUNTER) == ("0", "0")
 
     # Staff find it in the table, newest first, and narrow the table to the newsletter's code.
     open_submissions(page, app_id)
@@ -149,10 +155,11 @@ def test_a_survey_built_from_blank_is_answered_through_a_printed_poster_and_work
         row = dict(zip(header, rows[0], strict=True))
         assert row["受付番号"] == reference and row["設置場所"] == NEWSLETTER and row["状態"] == "対応中", (kind, row)
         assert row[SATISFIED] == "いいえ" and row[COMMENT] == RESIDENT_SAYS, (kind, row)
-    made = export(page, "json")
-    assert made.filename.endswith(".json")
-    text = made.content.decode("utf-8")
-    assert reference in text and RESIDENT_SAYS in text and NEWSLETTER in text, text[:1000]
+    data = export(page, "json").json()
+    questions = {column["key"]: column["label"] for column in data["columns"]}
+    [sent] = data["submissions"]
+    assert (sent["reference"], sent["access_point_label"], sent["status"]) == (reference, NEWSLETTER, "in_progress")
+    assert {questions[key]: value for key, value in sent["answers"].items()} == {SATISFIED: "no", COMMENT: RESIDENT_SAYS}
 
     # The charts: one answer, by the newsletter's code, one "いいえ".
     open_charts(page)
