@@ -1,9 +1,16 @@
 """One app's results as charts: submissions per day and by access point, the counts of each choice question,
-a histogram of each number and rating; free text is only counted. Each chart has its counts in a table
-beside it (for screen readers, and for reading exact numbers), and a printable one-page summary.
+a histogram of each number and rating, dates by month (or year, or decade) with their range, and consent as
+agreed or not; free text is only counted. Each chart has its counts in a table beside it (for screen
+readers, and for reading exact numbers), and a printable one-page summary.
 
-Below, for a survey (kind "form"), its results as open data: admins publish them under a licence at a
-public address, and stop; anyone may see whether they are published.
+Below, for a survey, its results as open data: admins publish them under a licence at a public address, and
+stop; anyone may see whether they are published. A survey is a form (kind "form") with something to count
+that asks nobody who they are: a form that asks for a name, a phone number, an email address or a postal
+code is an application, and its counts are not offered (one published before is still shown, so that it
+can be stopped).
+
+The page is sent with its title, filters and a "counting" state; the submissions are counted afterwards, in a
+thread, once the browser has connected: at a million rows that takes longer than NiceGUI's page-build limit.
 
 Any signed-in member of staff may open these pages. `staff.register` calls `register` with its own `guard`
 (who is signed in, or where to send the browser) and page `frame`.
@@ -26,13 +33,16 @@ from generated_apps.config import Settings
 from generated_apps.models import App, StaffUser
 from generated_apps.store import Store
 from generated_apps.submissions import SubmissionFilter
-from generated_apps.summary import Count, QuestionSummary, Summary, summarise
+from generated_apps.summary import CHOICE_TYPES, Count, QuestionSummary, Summary, summarise
 from widgets import AppSpec
 
 from . import auth, roles
 from .editor import text_in
 from .i18n import _, local_time, staff_lang
 from .summary_report import grouped, share, summary_report
+
+COUNTED = CHOICE_TYPES | {"number", "rating"}  # what open data publishes counts of
+IDENTIFYING = frozenset({"name", "phone", "email", "postal_code"})  # asked by an application, not a survey
 
 
 def parse_day(text: str | None) -> dt.date | None:
@@ -67,7 +77,7 @@ def register(store: Store, settings: Settings, guard: Callable[[Request], StaffU
             return Response(status_code=404)
         first, last = parse_day(since), parse_day(until)
         summary = summarise(store, app_id, SubmissionFilter(since=first, until=last), settings.time_zone,
-                            lang=staff_lang())
+                            lang=staff_lang(), for_staff=True)
         page = summary_report(summary, since=first, until=last,
                               printed=local_time(store.now(), settings.time_zone))
         return HTMLResponse(page, headers={"Cache-Control": "no-store"})
@@ -110,7 +120,7 @@ class ChartsPage:
                      on_change=lambda e: self.set_day("until", e.value)).props("outlined type=date").mark(
                 "filter-until")
         self.body()
-        if self.app.kind == "form":
+        if offers_open_data(self.store, self.app) or open_data.is_published(self.app):
             self.open_data_card()
 
     async def set_day(self, name: str, text: str | None) -> None:
@@ -126,7 +136,7 @@ class ChartsPage:
         mine = self.loads
         lang = staff_lang()  # asked here: the thread has no browser to ask
         summary = await run.io_bound(summarise, self.store, self.app_id, self.where(), self.settings.time_zone,
-                                     lang=lang)
+                                     lang=lang, for_staff=True)
         if summary is not None and mine == self.loads:  # None: the server is shutting down
             self.summary = summary
             self.body.refresh()
@@ -190,6 +200,14 @@ class ChartsPage:
             return
         if question.type == "multiple_choice":
             answered += " " + _("(each could choose several)")
+        if question.kind == "dates":
+            self.chart_card(question.label, question.counts, question.answered, f"question-{question.key}",
+                            heading=_("Period"), horizontal=False, note=answered + " · " + date_range(question))
+            return
+        if question.kind == "consent":  # of everyone asked: shares of those who agreed and those who did not
+            self.chart_card(question.label, question.counts, sum(c.count for c in question.counts),
+                            f"question-{question.key}", heading=_("Answer"), horizontal=True)
+            return
         self.chart_card(question.label, question.counts, question.answered, f"question-{question.key}",
                         heading=_("Answer"), horizontal=question.kind == "choices", note=answered)
 
@@ -202,11 +220,18 @@ class ChartsPage:
         admin = roles.is_admin(user)
         with ui.card().classes("w-full q-mb-md").mark("open-data"):
             ui.label(_("Open data")).classes("text-h6").props('role="heading" aria-level="2"')
-            ui.label(_("Anyone may download the counts of this survey's choice, number and rating questions as "
-                       "CSV and JSON. Counts from 1 to 4 are withheld so that no resident can be singled out, and "
-                       "free-text answers are never published.")).classes("text-body2")
+            if offers_open_data(self.store, app):
+                ui.label(_("Anyone may download the counts of this survey's choice, number and rating questions as "
+                           "CSV and JSON. Counts from 1 to 4 are withheld so that no resident can be singled out, "
+                           "and free-text answers are never published.")).classes("text-body2")
+            else:  # published before this form asked who residents are: it can still be stopped
+                ui.label(_("This form asks residents who they are, so its counts are no longer offered as open "
+                           "data. Anyone may still download the counts already published; an admin can stop "
+                           "that.")).classes("text-body2")
             if open_data.is_published(app):
                 self.published(app, admin)
+            elif not offers_open_data(self.store, app):
+                ui.label(_("Not published.")).classes("text-body1").mark("open-data-state")
             elif admin:
                 self.publish_form()
             else:
@@ -248,6 +273,25 @@ class ChartsPage:
             self.open_data_card.refresh()
         elif not roles.is_admin(auth.session_user(self.store)):
             self.open_data_card.refresh()  # no longer an admin: the buttons go; a refused licence stays as typed
+
+
+def date_range(question: QuestionSummary) -> str:
+    if question.span is None:
+        return ""
+    first, last = question.span
+    return _("from {first} to {last}", first=first.isoformat(), last=last.isoformat())
+
+
+def offers_open_data(store: Store, app: App | None) -> bool:
+    """Open data makes sense for a survey: a form whose newest version (its draft, before it is published) has
+    a choice, number or rating question to count and asks nobody who they are."""
+    if app is None or app.kind != "form":
+        return False
+    versions = [v for v in store.versions(app.id) if v.cancelled_at is None]
+    spec = (store.version_spec(max(versions, key=lambda v: v.number).id) if versions
+            else AppSpec.model_validate(app.draft_spec))
+    types = {q.type for q in spec.questions()}
+    return bool(types & COUNTED) and not types & IDENTIFYING
 
 
 def chart(rows: list[Count], *, horizontal: bool, name: str, marker: str, description: str) -> ui.echart:

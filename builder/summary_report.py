@@ -1,6 +1,7 @@
 """A survey's results on one A4 page, for a meeting or the counter: the total, the counts of each question with
 a bar drawn by CSS, and when it was printed. Plain HTML (no NiceGUI client, no script needed), printed from
-the browser; free text is only counted, as on the charts page."""
+the browser; dates by month (or year, or decade) with their range, consent as agreed or not, and free text
+only counted, as on the charts page."""
 
 from __future__ import annotations
 
@@ -104,8 +105,14 @@ def summary_report(summary: Summary, *, since: dt.date | None, until: dt.date | 
         note = _("Answered by {count}", count=grouped(question.answered))
         if question.type == "multiple_choice":
             note += " " + _("(each could choose several)")
-        blocks.append({"title": question.label, "note": note, "heading": _("Answer"),
-                       "rows": _rows(question.counts, question.answered)})
+        of, heading = question.answered, _("Answer")
+        if question.kind == "dates" and question.span is not None:
+            note += " · " + _("from {first} to {last}", first=question.span[0].isoformat(),
+                              last=question.span[1].isoformat())
+            heading = _("Period")
+        elif question.kind == "consent":  # shares of everyone asked, agreed or not
+            note, of = None, sum(c.count for c in question.counts)
+        blocks.append({"title": question.label, "note": note, "heading": heading, "rows": _rows(question.counts, of)})
     return REPORT.render(
         lang=staff_lang(), title=summary.title, period=period, blocks=blocks,
         total=_("{count} submissions", count=grouped(summary.total)), printed=_("Printed {when}", when=printed),

@@ -1,7 +1,10 @@
 """What a survey's submissions add up to: how many came in, on which days, through which access point, and
-for each question the counts of its choices or a histogram of its numbers and ratings.
+for each question the counts of its choices or a histogram of its numbers and ratings; for staff (`for_staff`),
+also each date question's answers by month (or year, or decade, as they spread) with its earliest and latest,
+and each consent as agreed or not. Open data asks without `for_staff`: dates and consent stay "text" there,
+counted only and never published.
 
-Free text is never summarised: for a text question (and a name, an address, a phone number, a date …)
+Free text is never summarised: for a text question (and a name, an address, a phone number …)
 only the number of residents who answered is counted. Labels are the newest published version's; an
 answer is counted as its own version asked it (a question whose type changed is counted as answered only,
 so that free text sent to an old text question can never turn up as a chart's label). Read a batch at a
@@ -21,6 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from widgets import N_, AppSpec, Question
+from widgets.consent import AGREED
 from widgets.rating import SCALE, Rating
 from widgets.single_choice import ChoiceBase
 from widgets.yes_no import ANSWERS
@@ -31,12 +35,16 @@ from .store import Store, as_utc
 from .submissions import SubmissionFilter, Submissions
 
 DIRECT = N_("Direct (no QR code)")
+NOT_AGREED = N_("Not agreed")
 CHOICE_TYPES = frozenset({"single_choice", "multiple_choice", "dropdown", "yes_no"})
 # A number question whose whole answers span fewer values than this gets a bar for each value.
 SMALL_RANGE = 12
 BINS = 10  # about this many bars otherwise
+# Dates get a bar for each month while they span no more months than this, else for each year (as many), else
+# for each decade: a date of birth spreads over decades, a chosen day over a few months.
+DATE_BARS = 24
 
-Kind = Literal["choices", "histogram", "text"]
+Kind = Literal["choices", "histogram", "dates", "consent", "text"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,7 @@ class QuestionSummary:
     kind: Kind
     answered: int  # residents who answered it (with a multiple choice, each once)
     counts: list[Count] = field(default_factory=list)  # none for "text": its answers are never summarised
+    span: tuple[dt.date, dt.date] | None = None  # "dates": the earliest and the latest date answered
 
 
 @dataclass(frozen=True)
@@ -71,15 +80,19 @@ class Summary:
         return next((q for q in self.questions if q.key == key), None)
 
 
-def kind_of(question_type: str) -> Kind:
+def kind_of(question_type: str, *, for_staff: bool = False) -> Kind:
     if question_type in CHOICE_TYPES:
         return "choices"
-    return "histogram" if question_type in ("number", "rating") else "text"
+    if question_type in ("number", "rating"):
+        return "histogram"
+    if for_staff and question_type == "date":
+        return "dates"
+    return "consent" if for_staff and question_type == "consent" else "text"
 
 
 def _family(question_type: str) -> str:
     """Answers of two versions are counted together only when their questions store the same kind of value."""
-    return question_type if question_type in ("number", "rating") else kind_of(question_type)
+    return question_type if question_type in ("number", "rating", "date", "consent") else kind_of(question_type)
 
 
 def _answered(value: Any) -> bool:
@@ -115,13 +128,15 @@ class _Catalogue:
 
 class _Tally:
     def __init__(self) -> None:
+        self.asked = 0  # submissions whose version had the question (a consent not ticked is not answered)
         self.answered = 0
         self.values: Counter[Any] = Counter()  # distinct values only: counts and amounts repeat a lot
 
 
 def summarise(store: Store, app_id: int, where: SubmissionFilter | None = None, time_zone: str = "Asia/Tokyo",
-              *, lang: str = "ja") -> Summary:
-    """The summary of the app's submissions that match `where`, with labels in `lang`."""
+              *, lang: str = "ja", for_staff: bool = False) -> Summary:
+    """The summary of the app's submissions that match `where`, with labels in `lang`; `for_staff` also
+    summarises dates and consent (the charts and the printed summary; never open data)."""
     tr = Translator(lang)
     zone = ZoneInfo(time_zone)
     catalogue = _Catalogue(tr)
@@ -150,16 +165,17 @@ def summarise(store: Store, app_id: int, where: SubmissionFilter | None = None, 
                 catalogue.add(submission.version_id, store.version_spec(submission.version_id))
             answers = submission.answers or {}
             for key, family in catalogue.families[submission.version_id].items():
+                tally = tallies.get(key) or tallies.setdefault(key, _Tally())
+                tally.asked += 1
                 value = answers.get(key)
                 if not _answered(value):
                     continue
-                tally = tallies.setdefault(key, _Tally())
                 tally.answered += 1
                 if family == _family(catalogue.questions[key].type):
                     _count(tally, family, value)
 
     # The newest version's questions in its order, then any asked only by an older version.
-    questions = [_question(catalogue, question, tallies.get(key) or _Tally(), tr)
+    questions = [_question(catalogue, question, tallies.get(key) or _Tally(), tr, for_staff)
                  for key, question in catalogue.questions.items()]
     return Summary(title=title, total=total, per_day=_per_day(days), questions=questions,
                    per_access_point=_per_access_point(store, app_id, points, tr))
@@ -174,19 +190,28 @@ def _count(tally: _Tally, family: str, value: Any) -> None:
     elif family in ("number", "rating") and isinstance(value, int | float) and not isinstance(value, bool):
         if math.isfinite(value):
             tally.values[value] += 1
+    elif (family == "date" and isinstance(value, str)) or (family == "consent" and value is True):
+        tally.values[value] += 1  # an ISO date, or True for a ticked box
 
 
-def _question(catalogue: _Catalogue, question: Question, tally: _Tally, tr: Translator) -> QuestionSummary:
-    kind = kind_of(question.type)
+def _question(catalogue: _Catalogue, question: Question, tally: _Tally, tr: Translator,
+              for_staff: bool) -> QuestionSummary:
+    kind = kind_of(question.type, for_staff=for_staff)
     counts: list[Count] = []
-    if kind == "choices":
+    span = None
+    if kind == "dates":
+        counts, span = date_bars(tally.values)
+    elif kind == "consent" and tally.asked:
+        agreed = tally.values.get(True, 0)
+        counts = [Count("yes", tr.gettext(AGREED), agreed), Count("no", tr.gettext(NOT_AGREED), tally.asked - agreed)]
+    elif kind == "choices":
         counts = _choice_counts(catalogue, question, tally)
     elif isinstance(question, Rating):
         counts = [Count(str(n), f"{n} {question.words(n, tr)}", tally.values.get(n, 0)) for n in SCALE]
     elif kind == "histogram":
         counts = number_bins(tally.values, tr)
     return QuestionSummary(key=question.key, label=tr.text(question.label), type=question.type, kind=kind,
-                           answered=tally.answered, counts=counts)
+                           answered=tally.answered, counts=counts, span=span)
 
 
 def _choice_counts(catalogue: _Catalogue, question: Question, tally: _Tally) -> list[Count]:
@@ -220,6 +245,36 @@ def number_bins(values: Counter[Any], tr: Translator) -> list[Count]:
                  else tr.gettext(N_("{low} to under {high}")).format(low=_plain(first), high=_plain(end)))
         counts.append(Count(f"[{_plain(first, grouped=False)},{_plain(end, grouped=False)})", label, count))
     return counts
+
+
+def date_bars(values: Counter[Any]) -> tuple[list[Count], tuple[dt.date, dt.date] | None]:
+    """Dates (ISO text) as bars by month ("2026-11"), by year ("1950") or by decade ("1940–1949"), whichever
+    gives at most DATE_BARS bars, gaps included; and the earliest and latest date. Unreadable text is skipped."""
+    days: Counter[dt.date] = Counter()
+    for text, count in values.items():
+        try:
+            days[dt.date.fromisoformat(text)] += count
+        except (TypeError, ValueError):
+            continue
+    if not days:
+        return [], None
+    first, last = min(days), max(days)
+    if (last.year - first.year) * 12 + last.month - first.month < DATE_BARS:
+        bars: Counter[tuple[int, int]] = Counter()
+        for day, count in days.items():
+            bars[(day.year, day.month)] += count
+        months = [(first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1)
+                  for n in range((last.year - first.year) * 12 + last.month - first.month + 1)]
+        counts = [Count(f"{y:04d}-{m:02d}", f"{y:04d}-{m:02d}", bars.get((y, m), 0)) for y, m in months]
+    else:
+        width = 1 if last.year - first.year < DATE_BARS else 10
+        years: Counter[int] = Counter()
+        for day, count in days.items():
+            years[day.year // width * width] += count
+        starts = range(first.year // width * width, last.year + 1, width)
+        counts = [Count(str(y) if width == 1 else f"[{y},{y + width})", str(y) if width == 1 else f"{y}–{y + width - 1}",
+                        years.get(y, 0)) for y in starts]
+    return counts, (first, last)
 
 
 def _step(rough: Decimal, whole: bool) -> Decimal:

@@ -5,11 +5,13 @@ and admins (only) publishing the results at a public address, audited."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from starlette.testclient import TestClient
 
 from generated_apps.asgi import create_app
+from generated_apps.summary import date_bars, summarise
 from tests.generated_apps.test_lifecycle import Clock
 from tests.generated_apps.test_summary import T0, answers, option, publish, send, survey_spec
 from tests.htmlpage import parse
@@ -211,3 +213,92 @@ async def test_a_consultation_has_no_open_data_control(signed_in):
     await signed_in.open(f"/apps/{app_id}/charts")
     await signed_in.should_see("0 submissions")
     await signed_in.should_not_see(marker="open-data")
+
+
+# --- dates and consent ------------------------------------------------------------------------------
+
+
+def with_date_and_consent(store) -> int:
+    store.clock = Clock(T0)
+    spec = survey_spec()
+    spec["pages"] += [
+        {"widgets": [{"type": "date", "key": "moved_in", "required": False,
+                      "label": {"ja": "転入した日", "en": "Day you moved here"}}]},
+        {"widgets": [{"type": "consent", "key": "agree", "required": False, "label": {"ja": "同意", "en": "Consent"},
+                      "statement": {"ja": "同意します", "en": "I agree"}}]},
+    ]
+    app_id = publish(store, spec)
+    for moved_in, agree in (("2025-01-15", True), ("2025-01-31", True), ("2025-03-02", None), (None, True)):
+        send(store, app_id, answers() | {"moved_in": moved_in, "agree": agree})
+    return app_id
+
+
+async def test_dates_are_charted_by_month_with_their_range_and_consent_as_agreed_or_not(signed_in):
+    app_id = with_date_and_consent(signed_in.store)
+    await signed_in.open(f"/apps/{app_id}/charts")
+    await signed_in.should_see("4 submissions")
+    moved_in = chart_of(signed_in, "chart-question-moved_in")
+    assert moved_in["xAxis"]["data"] == ["2025-01", "2025-02", "2025-03"]
+    assert moved_in["series"][0]["data"] == [2, 0, 1]
+    with signed_in.scope(marker="question-moved_in"):
+        await signed_in.should_see("Answered by 3 · from 2025-01-15 to 2025-03-02")
+        await signed_in.should_not_see("free text is not charted")
+    agree = chart_of(signed_in, "chart-question-agree")
+    assert agree["yAxis"]["data"] == ["Agreed", "Not agreed"]
+    assert agree["series"][0]["data"] == [3, 1]
+    with signed_in.scope(marker="question-agree"):
+        await signed_in.should_not_see("free text is not charted")
+
+    printed = (await signed_in.http_client.get(f"/apps/{app_id}/summary")).text
+    assert "Answered by 3 · from 2025-01-15 to 2025-03-02" in printed and "Not agreed" in printed
+    assert "free text is not summarised here" not in printed.split("Day you moved here")[1]
+
+
+def test_dates_spread_over_years_get_a_bar_a_year_and_over_decades_a_bar_a_decade():
+    by_year = date_bars(Counter({"2019-05-01": 1, "2026-11-02": 2}))
+    assert [(c.label, c.count) for c in by_year[0]][::7] == [("2019", 1), ("2026", 2)]
+    births, span = date_bars(Counter({"1938-04-29": 1, "1951-12-31": 3, "2001-01-01": 1, "not a date": 9}))
+    assert [(c.value, c.label, c.count) for c in births] == [
+        ("[1930,1940)", "1930–1939", 1), ("[1940,1950)", "1940–1949", 0), ("[1950,1960)", "1950–1959", 3),
+        ("[1960,1970)", "1960–1969", 0), ("[1970,1980)", "1970–1979", 0), ("[1980,1990)", "1980–1989", 0),
+        ("[1990,2000)", "1990–1999", 0), ("[2000,2010)", "2000–2009", 1)]
+    assert span == (dt.date(1938, 4, 29), dt.date(2001, 1, 1))
+
+
+def test_open_data_never_gets_dates_or_consent(signed_in):
+    app_id = with_date_and_consent(signed_in.store)
+    published = summarise(signed_in.store, app_id)  # as open data asks: dates and consent only counted
+    assert {q.key: q.kind for q in published.questions if q.key in ("moved_in", "agree")} == {
+        "moved_in": "text", "agree": "text"}
+
+
+# --- open data only for a survey ----------------------------------------------------------------------
+
+
+def application_form(store) -> int:
+    """A form that asks who the resident is: an application, not a survey."""
+    spec = survey_spec() | {"slug": "moushikomi", "title": {"ja": "講座の申込", "en": "Course application"}}
+    spec["pages"].append({"widgets": [{"type": "name", "key": "applicant", "label": {"ja": "お名前", "en": "Name"}}]})
+    return publish(store, spec)
+
+
+async def test_an_application_form_is_not_offered_as_open_data(admin_in):  # noqa: F811
+    app_id = application_form(admin_in.store)
+    await admin_in.open(f"/apps/{app_id}/charts")
+    await admin_in.should_see("0 submissions")
+    await admin_in.should_not_see(marker="open-data")
+    await admin_in.should_not_see("survey")
+
+
+async def test_an_application_form_published_before_can_still_be_stopped(admin_in):  # noqa: F811
+    from generated_apps import open_data
+
+    app_id = application_form(admin_in.store)
+    open_data.publish(admin_in.store, app_id, by="kato")
+    await admin_in.open(f"/apps/{app_id}/charts")
+    await admin_in.should_see("This form asks residents who they are, so its counts are no longer offered as open data.",
+                              retries=20)
+    await admin_in.should_not_see("survey")
+    admin_in.find(marker="unpublish-open-data").click()
+    await admin_in.should_see("No longer published")
+    await admin_in.should_not_see(marker="publish-open-data")
