@@ -9,8 +9,12 @@ language the clerk works in: Japanese (the city's) unless a story signs in with 
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
-from tests.browser.resident import fill_in, press_continue
+import httpx
+
+from tests.browser.resident import LONG_TEXT_ANSWER, TEXT_ANSWER, fill_in, press_continue
+from tests.htmlpage import Element, parse
 
 from .conftest import connected
 
@@ -126,3 +130,52 @@ def answer_every_question_and_send(page) -> str:
     press(page)
     assert page.url.endswith("/done"), page.url
     return page.locator(".reference").inner_text().strip()
+
+
+def answer_by_plain_http(base_url: str, address: str) -> str:
+    """A resident on a phone no browser test drives: plain GETs and POSTs of the forms, with cookies. Each
+    page's first choice, some words in each text box; the reference number on the confirmation."""
+    with httpx.Client(base_url=base_url, follow_redirects=True, timeout=30) as client:
+        page = parse(_ok(client.get(address)).text)
+        here = _ok(client.get(page.find("a", cls="button--start").attrs["href"]))
+        for _ in range(MAX_PAGES):
+            form = next(f for f in parse(here.text).find_all("form") if f.attrs.get("method", "").lower() == "post")
+            action = urljoin(str(here.url), form.attrs.get("action") or str(here.url))
+            here = _ok(client.post(action, data=_answers(form)))
+            if str(here.url).endswith("/done"):
+                return parse(here.text).find(cls="reference").text.strip()
+    raise AssertionError(f"{address}: no confirmation after {MAX_PAGES} pages")
+
+
+def _ok(response: httpx.Response) -> httpx.Response:
+    assert response.status_code == 200, f"{response.request.method} {response.url}: {response.status_code}"
+    return response
+
+
+def _hidden_from_people(element: Element) -> bool:
+    while element is not None:
+        if element.attrs.get("aria-hidden") == "true":
+            return True
+        element = element.parent
+    return False
+
+
+def _answers(form: Element) -> dict[str, str]:
+    """What a resident sends from `form`: its hidden fields, the first choice of each group, words in each box."""
+    data: dict[str, str] = {}
+    for field in form.find_all():
+        name = field.attrs.get("name")
+        if not name or _hidden_from_people(field) or field.tag not in ("input", "select", "textarea"):
+            continue
+        kind = field.attrs.get("type", "text").lower()
+        if field.tag == "select":
+            data.setdefault(name, next(o.attrs.get("value", "") for o in field.find_all("option") if o.attrs.get("value")))
+        elif field.tag == "textarea":
+            data[name] = LONG_TEXT_ANSWER
+        elif kind in ("radio", "checkbox"):
+            data.setdefault(name, field.attrs.get("value", "on"))
+        elif kind == "hidden":
+            data[name] = field.attrs.get("value", "")
+        elif kind not in ("submit", "button"):
+            data[name] = field.attrs.get("value") or TEXT_ANSWER
+    return data

@@ -16,6 +16,7 @@ import re
 
 from tests.browser.resident import LONG_TEXT_ANSWER
 
+from .conftest import ADMIN_NAME
 from .desk import (
     answer_every_question_and_send,
     go,
@@ -78,7 +79,7 @@ def test_a_resident_asks_staff_reply_and_the_resident_reads_the_reply(staff, res
     assert clerk.get_by_text("本庁舎1階 市民相談窓口").count() >= 1, "the access point it came through"
     assert clerk.get_by_text(LONG_TEXT_ANSWER).count() == 1, "the resident's own words"
     write_the_reply(clerk, REPLY)
-    clerk.get_by_text(re.compile(r"^最終回答：.*（ito）$")).wait_for()
+    clerk.get_by_text(re.compile(rf"^最終回答：.*（{ADMIN_NAME}）$")).wait_for()  # by name, as colleagues know her
 
     # The resident comes back and reads the reply, line breaks and all.
     look_up_the_consultation(phone, address, reference, PHONE_DIGITS)
