@@ -43,6 +43,7 @@ EXAMPLE: dict[str, Any] = {
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "server_errors(*patterns): the test provokes server errors matching these on purpose")
+    config.addinivalue_line("markers", "browser: drives Debian's headless Chromium against the real server")
 
 
 @pytest.fixture(autouse=True)

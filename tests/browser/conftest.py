@@ -36,10 +36,6 @@ CHROMIUM_ARGS = [
 SERVER_START_TIMEOUT = 90.0
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: drives Debian's headless Chromium against the real server")
-
-
 def _unavailable(reason: str) -> None:
     """Fail on CI, where a missing browser means a broken install; skip on a developer's machine."""
     if os.environ.get("CI"):

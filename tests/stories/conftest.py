@@ -34,8 +34,6 @@ from tests.browser.conftest import (
 from tests.watchman import watch
 from widgets import AppSpec
 
-pytestmark = pytest.mark.browser
-
 ADMIN, ADMIN_NAME, PASSWORD = "ito", "伊藤 直子", "a long admin password"
 BIG_TABLE = 100_000
 CHUNK = 10_000
