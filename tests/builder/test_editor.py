@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import sqlite3
 
 import pytest
@@ -318,6 +319,10 @@ async def test_importing_a_good_file_replaces_the_draft_keeps_the_address_and_ca
     (b"[1, 2]", "The file is JSON but not an app file"),
     (b"\xff\xfe\x00broken", "not text in UTF-8"),
     (b" " * 10_000_000, "The file is too large"),
+    (b'{"slug": "x", "title": "t", "pages": [], "lifecycle": {"retention_days": ' + b"9" * 5000 + b"}}",
+     "The file has a number too long to read"),
+    (b'{"slug": "x", "title": "t", "pages": [{"widgets": [{"type": "short_text", "key": "a", "label": "l", '
+     b'"max_length": 99999999999999999999}]}]}', "pages.0.widgets.0.short_text.max_length: Enter 500 or less"),
 ])
 async def test_a_bad_import_lists_what_is_wrong_and_changes_nothing(signed_in, data, message):
     app_id = await create_from(signed_in, "blank")
@@ -327,6 +332,18 @@ async def test_a_bad_import_lists_what_is_wrong_and_changes_nothing(signed_in, d
     await signed_in.should_see(message, retries=20)
     await signed_in.should_see("Nothing was imported")
     assert (stored(signed_in, app_id), signed_in.store.app_by_id(app_id).revision) == before
+
+
+async def test_an_imported_title_with_a_lone_surrogate_is_stored_clean_and_the_dashboard_still_opens(signed_in):
+    app_id = await create_from(signed_in, "blank")
+    notice = next(t.spec for t in templates() if t.name == "notice").model_dump(mode="json")
+    notice["title"] = {"ja": "お知らせ\ud800\u0000"}
+    signed_in.find(kind=ui.button, content="Import").click()
+    await upload(signed_in, json.dumps(notice).encode())  # valid JSON: \ud800 and \u0000 as escapes
+    await until(lambda: stored(signed_in, app_id)["kind"] == "notice")
+    assert stored(signed_in, app_id)["title"] == {"ja": "お知らせ"}
+    await signed_in.open("/")
+    await signed_in.should_see("お知らせ")
 
 
 async def test_export_downloads_the_draft_as_an_app_file(signed_in):
