@@ -5,8 +5,13 @@ to a log nobody read (issue 17). Two kinds of server are watched:
 - servers the tests start as processes (`madoguchi serve`, uvicorn): each writes its output to a
   log file, handed to `watch(path)`; what a test adds to any watched log is read after it;
 - the builder's pages run in-process (NiceGUI's user simulation, Starlette's TestClient): their
-  log records at ERROR and above, caught by a handler on the root logger (and uvicorn's, which
-  does not propagate).
+  log records at ERROR and above that carry an exception (NiceGUI's handler of a failed page or
+  event, uvicorn's "Exception in ASGI application"), caught by a handler on the root logger (and
+  uvicorn's, which does not propagate). Records without one are a library's own complaints (NiceGUI:
+  "Could not cancel 9 tasks within timeout" as a busy machine ends a simulation), not a page's fault.
+
+What a server logs between two tests (after one ended, before the next began) is not dropped: it is
+reported when the run ends, and fails the run.
 
 A test that provokes an error on purpose says which, with `@pytest.mark.server_errors("pattern")`:
 only lines and records matching one of its patterns are let through (the test asserts them itself).
@@ -25,6 +30,7 @@ UNHANDLED = re.compile(r"^(?:ERROR|CRITICAL):|Traceback \(most recent call last\
 LOGGERS = ("", "uvicorn", "uvicorn.error")  # the root, and uvicorn's own, which keep their records to themselves
 
 _watched: dict[Path, int] = {}  # log file -> how much of it has been read
+_between: list[str] = []  # what was logged between tests, reported at the end of the run
 
 
 def watch(log: Path) -> None:
@@ -68,7 +74,8 @@ class _Records(logging.Handler):
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+        if record.exc_info or record.levelno >= logging.CRITICAL:
+            self.records.append(record)
 
 
 def _describe(record: logging.LogRecord) -> str:
@@ -86,8 +93,8 @@ class Watch:
         self.handler = _Records()
         for name in LOGGERS:
             logging.getLogger(name).addHandler(self.handler)
-        for log in _watched:  # a log written between tests (a session server's start) is not this test's
-            _read_new(log)
+        for log in _watched:  # what was logged since the last test ended is not this test's
+            _between.extend(f"in {log.name}, between two tests:\n{e}" for e in errors_in(_read_new(log)))
 
     def stop(self) -> list[str]:
         """Everything unhandled that was logged since the start, in-process and in every watched log."""
@@ -105,8 +112,8 @@ def unexpected(found: list[str], allowed: list[str]) -> list[str]:
 
 
 def leftovers() -> list[str]:
-    """What the watched logs got after the last test read them (logged after a test ended)."""
-    found = []
+    """What the watched logs got outside any test: between two tests, and after the last one."""
+    found = list(_between)
     for log in list(_watched):
         found += [f"in {log.name}:\n{e}" for e in errors_in(_read_new(log))]
     return found
