@@ -97,7 +97,7 @@ async def test_lowering_places_below_the_bookings_taken_is_refused_with_the_resi
     desk.find(marker="save-resource").click()
     await desk.should_see("The new capacity is below the places already booked. Move or cancel these bookings first")
     with desk.scope(marker="affected-bookings"):
-        for text in (first.reference, "伊達 花子", "0142233331", second.reference, "有珠 太郎", "09012345678",
+        for text in (first.reference, "伊達 花子", "0142-23-3331", second.reference, "有珠 太郎", "090-1234-5678",
                      "2026-11-16 (Mon) 13:00–17:00", "Fewer places than bookings"):
             await desk.should_see(text)
     assert desk.bookings.resource(gym.id).schedule == WEEKLY
@@ -198,7 +198,7 @@ async def test_closing_a_time_lists_the_residents_to_call_and_it_can_be_reopened
     desk.find(marker=f"close-{morning.id}").click()
     await desk.should_see(marker="to-call")
     with desk.scope(marker="to-call"):
-        for text in ("伊達 花子", "0142233331", "有珠 太郎", "09012345678"):
+        for text in ("伊達 花子", "0142-23-3331", "有珠 太郎", "090-1234-5678"):
             await desk.should_see(text)
     assert desk.bookings.slot(morning.id).closed and desk.bookings.slot(morning.id).booked == 2
     await desk.should_see(marker=f"reopen-{morning.id}")
