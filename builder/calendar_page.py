@@ -14,7 +14,7 @@ from nicegui import run, ui
 
 from generated_apps.bookings import Bookings, CalendarSlot
 from generated_apps.models import Booking, Resource, Slot
-from generated_apps.store import Store
+from generated_apps.store import Store, is_row_id
 from widgets.phone import written_phone
 
 from . import roles
@@ -58,6 +58,8 @@ class CalendarPage:
         return monday, monday + dt.timedelta(days=6)
 
     def fetch(self) -> tuple[Resource | None, list[CalendarSlot]]:
+        if not is_row_id(self.resource_id):  # an id typed into the address that no facility can have
+            return None, []
         resource = self.bookings.resource(self.resource_id)  # afresh: its settings may have changed
         return resource, [] if resource is None else self.bookings.calendar(resource, *self.period())
 

@@ -13,7 +13,7 @@ from nicegui import ui
 
 from generated_apps.bookings import WEEKDAYS, BookingRefused, Bookings
 from generated_apps.models import Resource
-from generated_apps.store import Refused, Store
+from generated_apps.store import Refused, Store, is_row_id
 from widgets.phone import written_phone
 
 from . import roles
@@ -26,7 +26,7 @@ from .resource_form import ResourceForm
 class ResourcesPage:
     def __init__(self, store: Store, bookings: Bookings, *, time_zone: str, edit: int | None = None) -> None:
         self.store, self.bookings, self.zone = store, bookings, time_zone
-        self.editing: Resource | None = bookings.resource(edit) if edit is not None else None
+        self.editing: Resource | None = bookings.resource(edit) if edit is not None and is_row_id(edit) else None
         self.adding = False
         self.refused: Refused | None = None
 

@@ -57,3 +57,10 @@ async def test_the_calendar_steps_no_further_than_its_last_day(desk):
 async def test_the_editor_of_an_app_id_no_table_can_hold_says_there_is_no_such_app(desk):
     await desk.open(f"/apps/{TOO_BIG}")
     await desk.should_see("There is no such app. It may have been deleted.")
+
+
+async def test_a_facility_id_no_table_can_hold_is_no_such_facility(desk):
+    await desk.open(f"/resources/{TOO_BIG}/calendar")
+    await desk.should_see("There is no such facility.")
+    await desk.open(f"/resources?edit={TOO_BIG}")
+    await desk.should_see(marker="add-resource")
