@@ -19,7 +19,7 @@ from starlette.background import BackgroundTask
 from generated_apps.config import Settings
 from generated_apps.counter import CounterSite
 from generated_apps.models import StaffUser
-from generated_apps.store import Store
+from generated_apps.store import Store, is_row_id
 
 from .i18n import _
 from .submission_page import SubmissionPage
@@ -45,6 +45,8 @@ def register(store: Store, settings: Settings, guard: Callable[[Request], StaffU
         if isinstance(user, Response):
             return user
         with frame(request, user, None):
+            # An id typed into the address that no row can have reads as the id of no row: "no such submission".
+            submission_id = submission_id if is_row_id(submission_id) else 0
             await SubmissionPage(store, settings, app_id, submission_id, viewer=user.username).build()
 
     @nicegui_app.get("/exports/{token}")

@@ -64,3 +64,8 @@ async def test_a_facility_id_no_table_can_hold_is_no_such_facility(desk):
     await desk.should_see("There is no such facility.")
     await desk.open(f"/resources?edit={TOO_BIG}")
     await desk.should_see(marker="add-resource")
+
+
+async def test_a_submission_id_no_table_can_hold_is_no_such_submission(desk):
+    await desk.open(f"/apps/{desk.app_id}/submissions/{TOO_BIG}")
+    await desk.should_see("There is no such submission", retries=20)
