@@ -89,6 +89,8 @@ class Editor:
         self.selected: tuple[str, int, int] = ("widget", 0, 0)
         self.rows: dict[tuple[str, int, int], ui.element] = {}  # canvas rows and page cards, to highlight
         self.names: dict[tuple[str, int, int], ui.button] = {}  # their name buttons, to rename in place
+        # The row's icon buttons with the msgid that names them ("More actions: {widget}"), renamed with it.
+        self.row_buttons: dict[tuple[str, int, int], list[tuple[PlainButton, str]]] = {}
         self.dragging: tuple[str, Any, Any] | None = None
         self.preview_lang = "ja"
         self.preview_width = "360"
@@ -159,7 +161,11 @@ class Editor:
         page = self.editing.spec["pages"][p]
         if kind == "widget" and i < len(page["widgets"]):
             widget = page["widgets"][i]
-            name.text = f"{type_title(widget['type'])}: {widget_summary(widget, self.lang)}"
+            summary = widget_summary(widget, self.lang)
+            name.text = f"{type_title(widget['type'])}: {summary}"
+            for button, words in self.row_buttons.get(target, []):  # the row's buttons say the same label
+                button.props["aria-label"] = button.props["title"] = _(words, widget=summary)
+                button.update()
         elif kind == "page":
             title = LocalizedText.model_validate(page["title"]).text(self.lang) if page.get("title") else ""
             name.text = _("Page {number}", number=p + 1) + (f": {title}" if title else "")
@@ -205,7 +211,7 @@ class Editor:
 
     @ui.refreshable
     def canvas(self) -> None:
-        self.rows, self.names = {}, {}
+        self.rows, self.names, self.row_buttons = {}, {}, {}
         pages = self.editing.spec["pages"]
         for p, page in enumerate(pages):
             page_title = LocalizedText.model_validate(page["title"]).text(self.lang) if page.get("title") else ""
@@ -258,13 +264,16 @@ class Editor:
             self.names[("widget", p, i)] = name.mark(f"widget-{p}-{i}")
             if widget.get("show_if"):
                 Glyph("call_split", _("Shown only when a condition holds"))
-            self._icon_button("arrow_upward", _("Move up: {widget}", widget=summary),
-                              lambda p=p, i=i: self.move_by(p, i, -1), p > 0 or i > 0, f"up-{p}-{i}")
-            self._icon_button("arrow_downward", _("Move down: {widget}", widget=summary),
-                              lambda p=p, i=i: self.move_by(p, i, 1), p < pages - 1 or i < count - 1, f"down-{p}-{i}")
+            up = self._icon_button("arrow_upward", _("Move up: {widget}", widget=summary),
+                                   lambda p=p, i=i: self.move_by(p, i, -1), p > 0 or i > 0, f"up-{p}-{i}")
+            down = self._icon_button("arrow_downward", _("Move down: {widget}", widget=summary),
+                                     lambda p=p, i=i: self.move_by(p, i, 1), p < pages - 1 or i < count - 1,
+                                     f"down-{p}-{i}")
             # The other actions are made when asked for: a menu per row would cost rows × pages elements.
-            self._icon_button("more_vert", _("More actions: {widget}", widget=summary),
-                              lambda p=p, i=i: self.widget_actions(p, i), marker=f"more-{p}-{i}")
+            more = self._icon_button("more_vert", _("More actions: {widget}", widget=summary),
+                                     lambda p=p, i=i: self.widget_actions(p, i), marker=f"more-{p}-{i}")
+            self.row_buttons[("widget", p, i)] = [(up, "Move up: {widget}"), (down, "Move down: {widget}"),
+                                                  (more, "More actions: {widget}")]
 
     def widget_actions(self, p: int, i: int) -> None:
         """Duplicate, move to another page, delete: a small dialog for one widget."""
@@ -298,11 +307,12 @@ class Editor:
         self.confirm_delete_widget(p, i)
 
     def _icon_button(self, icon: str, label: str, action: Callable[[], Any], enabled: bool = True,
-                     marker: str = "") -> None:
+                     marker: str = "") -> PlainButton:
         button = icon_button(icon, label).on("click", action)
         if marker:
             button.mark(marker)
         button.enabled = enabled
+        return button
 
     @ui.refreshable
     def checklist(self) -> None:

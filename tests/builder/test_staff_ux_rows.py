@@ -4,8 +4,6 @@ screen reader never hears several rows called "More actions: (no text yet)"."""
 
 from __future__ import annotations
 
-import pytest
-
 from .conftest import until
 from .test_editor import create_from, stored
 
@@ -16,8 +14,6 @@ def accessible_names(user, p: int, i: int) -> dict[str, str]:
     return {kind: next(iter(user.find(marker=f"{kind}-{p}-{i}").elements)).props["aria-label"] for kind in ROW_BUTTONS}
 
 
-@pytest.mark.xfail(strict=True, reason="needs the change to builder/editor.py's _rename described in issue 17's "
-                                       "report (owned by another engineer): remove this mark with it")
 async def test_the_row_buttons_follow_the_label_as_it_is_edited(signed_in):
     app_id = await create_from(signed_in, "blank")
     signed_in.find(marker="add-paragraph").click()  # a second row with no text yet: the names must tell them apart
