@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from widgets.text import clean_staff_text
+from widgets.text import LANGS, clean_staff_text
 
 
 def utcnow() -> dt.datetime:
@@ -34,6 +36,36 @@ class StaffText(TypeDecorator):
 
     def process_result_value(self, value: str | None, dialect: Any) -> str | None:
         return value if value is None else clean_staff_text(value, multiline=self.multiline)
+
+
+class StaffTextByLanguage(TypeDecorator):
+    """Staff's text in each language they wrote it in ({"ja": "…", "en": "…"}, Japanese always there),
+    kept as JSON in a text column; a plain string an older version stored there is Japanese, so the
+    column needs no migration. Cleaned like StaffText on the way in and out; unknown languages are dropped."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Mapping[str, str] | str | None, dialect: Any) -> str | None:
+        if value is None:
+            return None
+        return json.dumps(_by_language({"ja": value} if isinstance(value, str) else value), ensure_ascii=False)
+
+    def process_result_value(self, value: str | None, dialect: Any) -> dict[str, str] | None:
+        if value is None:
+            return None
+        stored: Any = value
+        if value.startswith("{"):
+            try:
+                stored = json.loads(value)
+            except ValueError:
+                pass
+        return _by_language(stored if isinstance(stored, dict) else {"ja": value})
+
+
+def _by_language(texts: Mapping[Any, Any]) -> dict[str, str]:
+    cleaned = {lang: clean_staff_text(text) for lang, text in texts.items() if lang in LANGS and isinstance(text, str)}
+    return {"ja": cleaned.pop("ja", ""), **cleaned}
 
 
 def _clean_json(value: Any) -> Any:
@@ -70,7 +102,8 @@ class App(SQLModel, table=True):
     updated_by: str | None = Field(default=None, max_length=100)
     created_by: str | None = Field(default=None, max_length=100)
     retired_at: dt.datetime | None = None  # in the future: a scheduled retirement
-    retire_message: str | None = Field(default=None, sa_type=StaffText(multiline=True))
+    # The retired page's message to residents, by language: kept when a scheduled retirement is called off.
+    retire_message: dict[str, str] | None = Field(default=None, sa_type=StaffTextByLanguage)
     # Where the retired page sends residents: an app's id (checked by the store; apps are never deleted).
     successor_id: int | None = None
     # A survey's counts published as open data (open_data.py): under this licence, since then, by whom.

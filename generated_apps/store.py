@@ -8,7 +8,7 @@ import json
 import re
 import secrets
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from widgets import N_, AppSpec, furigana, lint
+from widgets import N_, AppSpec, LocalizedText, furigana, lint
 from widgets.base import MAX_ID
 from widgets.text import clean_staff_text, japanese_texts
 
@@ -205,7 +205,7 @@ class LiveApp:
     version_number: int | None
     spec: AppSpec | None
     retired_at: dt.datetime | None
-    retire_message: str | None
+    retire_message: dict[str, str] | None  # by language, Japanese always there (LocalizedText's shape)
     successor_slug: str | None = None
     opens_at: dt.datetime | None = None  # no version live yet, one scheduled for then
     published_at: dt.datetime | None = None  # of the version residents see: "posted on" for a notice
@@ -252,6 +252,15 @@ def shown_title(app: App) -> str:
 def _shown_spec(app: App) -> dict[str, Any]:
     """What the dashboard and other pages may read of a damaged draft: its address and title."""
     return {"slug": app.slug, "title": {"ja": shown_title(app)}}
+
+
+def retire_message_texts(message: LocalizedText | Mapping[str, str] | str | None) -> dict[str, str] | None:
+    """A retirement message as it is kept: its texts by language, cleaned and trimmed, Japanese always
+    there (a plain string is Japanese); None when nothing is written. ValueError for an unknown language."""
+    if isinstance(message, Mapping):
+        message = {"ja": "", **message}
+    texts = LocalizedText.model_validate(message).root if message is not None else {}
+    return dict(texts) if any(texts.values()) else None
 
 
 def spec_readings(spec: AppSpec) -> dict[str, str]:
@@ -589,11 +598,14 @@ class Store:
         self._live.clear()
         return cancelled[0]
 
-    def retire(self, slug: str, by: str, message: str | None = None, at: dt.datetime | None = None,
-               successor_id: int | None = None) -> None:
-        """Retire the app now or at `at`: residents then see the service-ended page, with `message`,
-        the help phone and a link to the successor app. Refused for an app never published, for a time
-        already past or not after a scheduled publication, and for a successor that is this app or missing."""
+    def retire(self, slug: str, by: str, message: LocalizedText | Mapping[str, str] | str | None = None,
+               at: dt.datetime | None = None, successor_id: int | None = None) -> None:
+        """Retire the app now or at `at`: residents then see the service-ended page, with `message` (by
+        language; a string is Japanese) in their language, the help phone and a link to the successor app.
+        Refused for an app never published, for a time already past or not after a scheduled publication,
+        and for a successor that is this app or missing. A language the app offers but the message lacks
+        is the builder's to warn about (widgets.lint.retire_message_issues), never refused here."""
+        texts = retire_message_texts(message)
         now = self.now()
         with self.session() as s:
             app = s.exec(select(App).where(App.slug == slug)).first()
@@ -618,8 +630,7 @@ class Store:
                 if successor_id == app.id or s.get(App, successor_id) is None:
                     raise LifecycleRefused("Choose another app as the successor")
             when = at if at is not None and at > now else now
-            message = clean_staff_text(message or "").strip() or None
-            app.retired_at, app.retire_message, app.successor_id = when, message, successor_id
+            app.retired_at, app.retire_message, app.successor_id = when, texts, successor_id
             s.add(app)
             detail: dict[str, Any] = {"at": when.isoformat()}
             if when == now:  # a publication still waiting would never be seen
@@ -628,21 +639,21 @@ class Store:
                     detail["cancels_scheduled"] = cancelled
             if successor_id is not None:
                 detail["successor_id"] = successor_id
-            if app.retire_message:
-                detail["message"] = app.retire_message
+            if texts:
+                detail["message"] = texts
             s.add(AuditEvent(actor=by, action="app.retire", app_id=app.id, target=app.slug, detail=detail))
             s.commit()
         self._live.clear()
 
     def cancel_retirement(self, app_id: int, by: str) -> None:
-        """Call off a retirement that has not yet taken effect."""
+        """Call off a retirement that has not yet taken effect. Its message is kept, for the next one."""
         now = self.now()
         with self.session() as s:
             app = self._app_for_lifecycle(s, app_id)
             retired_at = as_utc(app.retired_at)
             if retired_at is None or retired_at <= now:
                 raise LifecycleRefused("No retirement of this app is waiting for its time")
-            app.retired_at = app.retire_message = app.successor_id = None
+            app.retired_at = app.successor_id = None
             s.add(app)
             s.add(AuditEvent(actor=by, action="app.unretire", app_id=app_id, target=app.slug,
                              detail={"was_at": retired_at.isoformat()}))

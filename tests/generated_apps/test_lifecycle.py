@@ -126,7 +126,45 @@ def test_a_scheduled_retirement_takes_effect_at_its_time_with_no_job_running(any
     clock.move(HOUR)
     assert status(any_store, app) == "retired"
     live = any_store.live_app(app.slug)
-    assert live.status(clock()) == "retired" and live.retire_message == "3月で終わります"
+    assert live.status(clock()) == "retired" and live.retire_message == {"ja": "3月で終わります"}
+
+
+def test_a_retirement_message_is_kept_by_language_and_a_plain_string_is_japanese(any_store, app, clock):  # noqa: F811
+    any_store.publish(app.slug, by="admin")
+    any_store.retire(app.slug, by="admin", message={"en": " The survey has ended. ", "ko": ""}, at=T0 + HOUR)
+    assert any_store.app_state(app.id).app.retire_message == {"ja": "", "en": "The survey has ended."}
+    any_store.retire(app.slug, by="admin", message=LocalizedText({"ja": "終了\x00しました", "en": "Ended"}), at=T0 + HOUR)
+    assert any_store.app_by_id(app.id).retire_message == {"ja": "終了しました", "en": "Ended"}
+    assert any_store.audit_events(app.id)[-1].detail["message"] == {"ja": "終了しました", "en": "Ended"}
+    any_store.retire(app.slug, by="admin", message="  ", at=T0 + HOUR)  # nothing written: no message
+    assert any_store.app_by_id(app.id).retire_message is None
+    with pytest.raises(ValueError):
+        any_store.retire(app.slug, by="admin", message={"xx": "?"}, at=T0 + HOUR)
+    any_store.retire(app.slug, by="admin", message="3月で終わります")
+    assert any_store.live_app(app.slug).retire_message == {"ja": "3月で終わります"}
+
+
+def test_a_message_an_older_version_stored_as_a_plain_string_is_read_as_japanese(any_store, app, clock):  # noqa: F811
+    any_store.publish(app.slug, by="admin")
+    any_store.retire(app.slug, by="admin")
+    for stored, read in [("3月で\x07終わります", {"ja": "3月で終わります"}), ("{not json", {"ja": "{not json"}),
+                         ('{"en": "Ended", "xx": "?", "ko": 3}', {"ja": "", "en": "Ended"})]:
+        with any_store.engine.begin() as c:
+            c.execute(text("UPDATE app SET retire_message = :m WHERE id = :id"), {"m": stored, "id": app.id})
+        any_store._live.clear()  # noqa: SLF001 - read it again from the database
+        assert any_store.app_by_id(app.id).retire_message == read
+        assert any_store.live_app(app.slug).retire_message == read
+
+
+def test_calling_off_a_retirement_keeps_its_message_for_the_next_one(any_store, app, clock):  # noqa: F811
+    any_store.publish(app.slug, by="admin")
+    any_store.retire(app.slug, by="admin", message={"ja": "終わります", "en": "Ending"}, at=T0 + HOUR)
+    any_store.cancel_retirement(app.id, by="admin")
+    state = any_store.app_state(app.id)
+    assert (state.status, state.retire_at) == ("live", None)
+    assert state.app.retire_message == {"ja": "終わります", "en": "Ending"}
+    clock.move(2 * HOUR)
+    assert status(any_store, app) == "live"
 
 
 def test_a_retirement_can_be_called_off_before_its_time_but_not_after(any_store, app, clock):  # noqa: F811
