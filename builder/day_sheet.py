@@ -9,6 +9,7 @@ from jinja2 import Environment
 
 from generated_apps.bookings import CalendarSlot
 from generated_apps.models import Resource
+from widgets.phone import written_phone
 
 from .booking_text import counts, day_name, entered_by, state, time_span
 from .i18n import _, staff_lang
@@ -62,5 +63,5 @@ def day_sheet(resource: Resource, day: dt.date, slots: list[CalendarSlot], *, pr
         headings=(_("Arrived"), _("Reference number"), _("Name"), _("Phone"), _("Entered by")),
         no_bookings=_("No bookings yet."), no_times=_("No times on this day."),
         slots=[{"span": time_span(item.view.slot, zone), "counts": counts(item.view), "state": state(item.view),
-                "rows": [{"reference": b.reference, "name": b.name, "phone": b.phone, "by": entered_by(b)}
+                "rows": [{"reference": b.reference, "name": b.name, "phone": written_phone(b.phone), "by": entered_by(b)}
                          for b in item.bookings]} for item in slots])

@@ -22,7 +22,15 @@ from generated_apps import posters, qr
 from generated_apps.config import Settings
 from generated_apps.models import AccessPoint, StaffUser
 from generated_apps.preview import PreviewSite
-from generated_apps.store import DAMAGED_DRAFT, AuditFilter, SlugTaken, Store, readable_spec, shown_title
+from generated_apps.store import (
+    DAMAGED_DRAFT,
+    AuditFilter,
+    SlugTaken,
+    Store,
+    is_row_id,
+    readable_spec,
+    shown_title,
+)
 from widgets import N_, AppSpec, LocalizedText
 
 from . import access_page, audit_page, auth, banner_page, editor, publishing, roles, users_page
@@ -314,6 +322,8 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         if isinstance(user, Response):
             return user
         first, last = audit_page.day_range(since, until, settings.time_zone)
+        if app_id is not None and not is_row_id(app_id):
+            app_id = 0  # typed into the address: the id of no app, whose log is empty (not an OverflowError)
         where = AuditFilter(action=action or None, actor=actor or None, app_id=app_id, since=first, until=last)
         store.audit(user.username, "audit.export", detail={k: v for k, v in request.query_params.items()})
         stamp = dt.datetime.now(ZoneInfo(settings.time_zone)).strftime("%Y%m%d-%H%M")

@@ -26,7 +26,7 @@ from widgets import N_
 
 from .models import AuditEvent, Booking, Draft, Resource, Slot, Submission
 from .refnum import new_reference
-from .store import Refused, Store, as_utc
+from .store import Refused, Store, as_utc, is_row_id
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -122,6 +122,8 @@ class Bookings:
             return resource
 
     def resource(self, resource_id: int) -> Resource | None:
+        if not is_row_id(resource_id):  # typed into an address: no facility has it, and SQLite cannot bind it
+            return None
         with self.store.session() as s:
             return s.get(Resource, resource_id)
 
