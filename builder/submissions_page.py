@@ -30,6 +30,7 @@ from generated_apps.submissions import STATUS_NAMES, STATUSES, SubmissionFilter,
 from widgets import N_, AppSpec, Question
 
 from . import auth
+from .calendar_page import FIRST_DAY, LAST_DAY, parse_day
 from .editor import labelled, text_in
 from .i18n import _, local_time, staff_lang
 
@@ -195,6 +196,9 @@ class SubmissionsPage:
                 "outlined type=date").mark("filter-since")
             ui.input(_("To (date)"), on_change=lambda e: self.set("until", e.value)).props(
                 "outlined type=date").mark("filter-until")
+        self.day_problem = ui.label().classes("text-body1 text-negative q-mb-md").props('role="alert"').mark(
+            "date-problem")
+        self.day_problem.set_visibility(False)
         with ui.row().classes("items-end q-gutter-md q-mb-md"):
             ui.select({None: _("Any question"), **{q.key: short(q.label.text(lang), 30) for q in questions}},
                       value=None, label=_("Question"), on_change=lambda e: self.set("answer_key", e.value)).props(
@@ -206,14 +210,7 @@ class SubmissionsPage:
 
     def where(self) -> SubmissionFilter:
         f = self.filters
-
-        def day(text: str) -> dt.date | None:
-            try:
-                return dt.date.fromisoformat(text) if text else None
-            except ValueError:
-                return None
-
-        return SubmissionFilter(since=day(f["since"]), until=day(f["until"]), status=f["status"],
+        return SubmissionFilter(since=parse_day(f["since"]), until=parse_day(f["until"]), status=f["status"],
                                 access_point=f["access_point"], version=f["version"], assigned_to=f["assigned_to"],
                                 search=(f["search"] or "").strip() or None, answer_key=f["answer_key"],
                                 answer=(f["answer"] or "").strip() or None)
@@ -221,7 +218,18 @@ class SubmissionsPage:
     async def set(self, name: str, value: Any) -> None:
         self.filters[name] = value
         self.offset = 0
+        if name in ("since", "until"):
+            self.tell_day_problem()
         await self.load()
+
+    def tell_day_problem(self) -> None:
+        """A date the filter cannot use (a browser's date field takes years 1 to 275760; a day outside the
+        city's clock has no time in its zone) is said, and left out of the filter."""
+        unused = [text for text in (self.filters["since"], self.filters["until"]) if text and parse_day(text) is None]
+        if unused:
+            self.day_problem.text = _("Enter a date from {first} to {last}. This one is not used: {day}",
+                                      first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat(), day=unused[0])
+        self.day_problem.set_visibility(bool(unused))
 
     async def sort_by(self, column: str) -> None:
         self.descending = not self.descending if self.sort == column else column == "created_at"

@@ -122,6 +122,23 @@ async def test_an_empty_app_and_an_unknown_one_say_so(desk, example_spec):
     await desk.should_see("There is no such app. It may have been deleted.", retries=SLOW)
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "275760-09-13", "2026-02-30"])
+async def test_a_date_out_of_range_in_the_filters_is_told_and_ignored_not_a_crash(desk, example_spec, day):
+    """A browser's date field takes years 1 to 275760: outside 2000-2099 the day has no time in the city's zone."""
+    app_id = publish(desk.store, example_spec)
+    send(desk.store, app_id, {"visited": "no", "town": "梅本町"})
+    await desk.open(f"/apps/{app_id}/submissions")
+    await desk.should_see("1 submissions", retries=SLOW)
+    desk.find(marker="filter-since").type(day)
+    await desk.should_see("Enter a date from 2000-01-01 to 2099-12-31. This one is not used: " + day, retries=SLOW)
+    desk.find(marker="filter-until").type(day)
+    await desk.should_see("1 submissions", retries=SLOW)
+    desk.find(marker="filter-since").clear().type("2026-11-03")  # the day after it was sent
+    desk.find(marker="filter-until").clear()
+    await desk.should_see(marker="submissions-empty", retries=SLOW)
+    await desk.should_not_see("This one is not used")
+
+
 async def test_the_detail_shows_every_answer_labelled_as_the_resident_saw_it_and_hostile_text_as_text(desk, survey, example_spec):
     app_id, sent = survey
     # A later version renames the question: the detail still shows the words of version 1.
