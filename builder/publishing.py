@@ -15,9 +15,19 @@ from zoneinfo import ZoneInfo
 from nicegui import ui
 
 from generated_apps.models import StaffUser
-from generated_apps.store import AppState, DraftChanged, PublishRefused, SlugTaken, Store
-from widgets import REGISTRY, AppSpec, LocalizedText, lint
+from generated_apps.store import (
+    DAMAGED_DRAFT,
+    AppState,
+    DraftChanged,
+    PublishRefused,
+    SlugTaken,
+    Store,
+    readable_spec,
+    shown_title,
+)
+from widgets import LANGS, REGISTRY, AppSpec, LocalizedText, lint
 from widgets.diff import Change, diff_specs
+from widgets.lint import LANGUAGE_NAMES, retire_message_issues
 
 from . import roles
 from .editor import labelled, text_in, type_title
@@ -30,6 +40,8 @@ STATUS_WORDS = {
     "live_with_changes": "Live: your changes are not visible to residents until an admin publishes",
     "retired": "Retired: residents see the service-ended page",
 }
+# The days a publication or retirement may be set for: a year typed wrong (0001, 9999) is told, never stored.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 
 def parse_local(day: str, time: str, zone: str) -> dt.datetime | None:
@@ -95,17 +107,26 @@ class PublishingPage:
         if state is None:
             ui.label(_("There is no such app. It may have been deleted.")).classes("text-h5")
             return
-        spec = AppSpec.model_validate(state.app.draft_spec)
-        title = spec.title.text(self.lang) or spec.slug
+        # A draft that cannot be read is said so, with the way to the editor's restore: what residents
+        # see, retiring and rolling back do not need it.
+        spec = readable_spec(state.app.draft_spec)
+        title = (spec.title.text(self.lang) if spec is not None else shown_title(state.app)) or state.app.slug
         ui.label(_("Publishing: {title}", title=title)).classes("text-h4").props('role="heading" aria-level="1"')
         ui.link(_("Back to the editor"), f"/apps/{self.app_id}").classes("text-body1 q-mb-md")
         admin = roles.is_admin(self.user)
         with ui.row().classes("w-full items-start q-gutter-lg no-wrap"):
             with ui.column().classes("col q-gutter-md"):
                 self.now_card(state)
-                self.changes_card(state, spec)
+                if spec is None:
+                    with ui.card().classes("w-full q-gutter-sm").mark("damaged"):
+                        ui.label(_(DAMAGED_DRAFT)).classes("text-body1 text-negative").props('role="alert"')
+                        ui.link(_("Open the editor to restore the draft"), f"/apps/{self.app_id}").classes(
+                            "text-body1").mark("restore-link")
+                else:
+                    self.changes_card(state, spec)
                 if admin:
-                    self.publish_card(state, spec)
+                    if spec is not None:
+                        self.publish_card(state, spec)
                     self.retire_card(state)
                 else:
                     ui.label(_("Only an admin can publish, schedule, retire or roll back this app. "
@@ -140,10 +161,25 @@ class PublishingPage:
             elif state.status == "retired" and app.retired_at is not None:
                 ui.label(_("Retired since {when}", when=self.local(app.retired_at))).classes("text-body1")
             if app.retire_message and (state.retire_at is not None or state.status == "retired"):
-                ui.label(_("Message to residents: {message}", message=app.retire_message)).classes("text-body1")
+                self.message_lines(app.retire_message)
             if state.open_drafts:
                 ui.label(_("{count} residents have answers in progress that are not sent. They are kept until "
                            "they expire.", count=state.open_drafts)).classes("text-body1").mark("open-drafts")
+
+    def message_lines(self, message: dict[str, str]) -> None:
+        """The retirement message as residents get it: each language written, named when there are several."""
+        written = {lang: message[lang] for lang in LANGS if message.get(lang)}
+        if list(written) == ["ja"]:
+            ui.label(_("Message to residents: {message}", message=written["ja"])).classes("text-body1 whitespace-pre-wrap")
+            return
+        for lang, text in written.items():
+            ui.label(_("Message to residents ({language}): {message}", language=LANGUAGE_NAMES[lang], message=text)
+                     ).classes("text-body1 whitespace-pre-wrap").mark(f"message-{lang}")
+
+    def offered_languages(self, state: AppState) -> list[str]:
+        """The languages of the version residents see (or will see first): those the retired page offers."""
+        version = state.live or state.scheduled
+        return list(self.store.version_spec(version.id).languages) if version is not None else ["ja"]
 
     def changes_card(self, state: AppState, spec: AppSpec) -> None:
         with ui.card().classes("w-full"):
@@ -229,6 +265,10 @@ class PublishingPage:
             if moment is None:
                 ui.notify(_("Enter a date and a time"), type="warning")
                 return False
+            if not FIRST_DAY <= moment.date() <= LAST_DAY:
+                ui.notify(_("Enter a date from {first} to {last}", first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()),
+                          type="warning")
+                return False
             return moment
 
         return read
@@ -244,22 +284,29 @@ class PublishingPage:
             ui.label(_("Retire")).classes("text-h6").props('role="heading" aria-level="2"')
             ui.label(_("Residents who open the app, or scan its codes, then see that the service has ended, "
                        "the phone number, your message and a link to the new app.")).classes("text-body2")
-            message = ui.textarea(_("Message to residents (Japanese)")).props("outlined").classes("w-full").mark(
-                "retire-message")
+            # One field per language the app offers; a message kept from a retirement called off is filled in.
+            kept = state.app.retire_message or {}
+            languages = self.offered_languages(state)
+            fields = {lang: ui.textarea(_("Message to residents ({language})", language=LANGUAGE_NAMES[lang]),
+                                        value=kept.get(lang, "")).props("outlined").classes("w-full").mark(
+                "retire-message" if lang == "ja" else f"retire-message.{lang}") for lang in languages}
             successor = ui.select({None: _("No successor"), **others}, value=None,
                                   label=_("Successor app (optional)")).props("outlined").classes("w-96").mark("successor")
             when = self.when_picker(allow_later=True, later_label=_("At a set time"))
 
-            async def retire() -> None:
+            def ask() -> None:
                 at = when()
                 if at is False:
                     return
-                await self.act("app.retire", lambda by: self.store.retire(
-                    self.slug_now(), by, message=message.value, at=at or None, successor_id=successor.value),
-                    _("Retirement scheduled") if at else _("Retired: residents see the service-ended page"))
+                message = {lang: field.value or "" for lang, field in fields.items()}
+                # A language left out is worth a word before retiring, never a refusal.
+                warnings = [_(issue.msgid, **issue.params) for issue in retire_message_issues(message, languages)]
+                self.confirm(_("Retire this app?"), _("Retire"), lambda: self.act(
+                    "app.retire", lambda by: self.store.retire(
+                        self.slug_now(), by, message=message, at=at or None, successor_id=successor.value),
+                    _("Retirement scheduled") if at else _("Retired: residents see the service-ended page")), warnings)
 
-            ui.button(_("Retire"), icon="block", on_click=lambda: self.confirm(
-                _("Retire this app?"), _("Retire"), retire)).props("unelevated color=negative").mark("retire")
+            ui.button(_("Retire"), icon="block", on_click=ask).props("unelevated color=negative").mark("retire")
 
     # --- versions -----------------------------------------------------------------------------------
 
@@ -308,10 +355,9 @@ class PublishingPage:
     # --- doing it -----------------------------------------------------------------------------------
 
     def confirm_unretire(self, state: AppState) -> None:
-        """Calling a retirement off deletes its message (the store keeps none): staff may copy it first."""
-        message = state.app.retire_message
-        details = [_("Its message to residents is deleted with it. Copy the message first if you will "
-                     "schedule the retirement again:"), message] if message else []
+        """Calling a retirement off keeps its message, which the retire form fills in again."""
+        details = [_("Its message to residents is kept: it is filled in again if you retire the app later.")
+                   ] if state.app.retire_message else []
         self.confirm(_("Call off the retirement on {when}?", when=self.local(state.retire_at)),
                      _("Call off the retirement"),
                      lambda: self.act("app.unretire", lambda by: self.store.cancel_retirement(self.app_id, by),

@@ -366,3 +366,18 @@ def _consultations(spec: AppSpec) -> Iterator[LintIssue]:
 def _always_asked(spec: AppSpec, cls: type[Question]) -> bool:
     """A question of this type is required and shown to every resident."""
     return any(isinstance(q, cls) and q.required and q.show_if is None for q in spec.questions())
+
+
+def retire_message_issues(message: LocalizedText | Mapping[str, str] | None, languages: Collection[str]) -> list[LintIssue]:
+    """A retirement message (the retired page's words to residents) lacking a language the app offers:
+    a warning, never a refusal, since residents then read the Japanese (or only the rest of the page).
+    No message at all is no issue."""
+    texts = dict(message.root if isinstance(message, LocalizedText) else message or {})
+    if not any(text.strip() for text in texts.values()):
+        return []
+    return [LintIssue("warning", "retire-message-missing-language",
+                      N_("The message to residents has no text in {language}: residents who read {language} will "
+                         "see it in Japanese") if lang != "ja" else
+                      N_("The message to residents has no text in {language}: residents who read Japanese will "
+                         "not see it"), {"lang": lang, "language": LANGUAGE_NAMES[lang]})
+            for lang in languages if lang in LANGUAGE_NAMES and not texts.get(lang, "").strip()]

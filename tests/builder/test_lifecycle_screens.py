@@ -8,7 +8,6 @@ import datetime as dt
 import io
 
 import pytest
-from nicegui import ui
 from nicegui.testing import User
 
 from builder import auth
@@ -40,8 +39,10 @@ def retitle(store, app_id: int, ja: str) -> None:
 
 
 def choose(user: User, marker: str, value) -> None:
+    """Set every element so marked: the publish and the retire card each have a "when" picker."""
     with user.client:
-        user.find(marker=marker).elements.pop().value = value
+        for element in user.find(marker=marker).elements:
+            element.value = value
 
 
 def actions(store) -> list[str]:
@@ -148,14 +149,14 @@ async def test_an_admin_retires_an_app_with_a_message_and_a_successor_and_reopen
     admin_in.find(marker="confirm").click()
     await until(lambda: store.app_state(app.id).status == "retired")
     live = store.live_app(app.slug)
-    assert (live.retire_message, live.successor_slug) == ("新しい避難所のご案内をご覧ください。", "shelter-2027")
+    assert (live.retire_message, live.successor_slug) == ({"ja": "新しい避難所のご案内をご覧ください。"}, "shelter-2027")
     await admin_in.should_see("Retired since")
     admin_in.find(marker="publish").click()  # "Re-open now"
     await until(lambda: store.app_state(app.id).status == "live")
     assert store.audit_events(app.id)[-1].action == "app.reopen"
 
 
-async def test_calling_off_a_scheduled_retirement_asks_first_and_shows_the_message_it_deletes(admin_in):
+async def test_calling_off_a_scheduled_retirement_asks_first_and_keeps_its_message_for_the_next_one(admin_in):
     store = admin_in.store
     app = new_app(store, "evacuation-shelter")
     store.publish(app.slug, by="kato")
@@ -165,12 +166,83 @@ async def test_calling_off_a_scheduled_retirement_asks_first_and_shows_the_messa
     await admin_in.should_see(f"Message to residents: {message}")  # what is scheduled, message included
     admin_in.find(marker="unretire").click()
     await admin_in.should_see("Call off the retirement on")
-    await admin_in.should_see("Its message to residents is deleted with it")
-    await admin_in.should_see(content=message, kind=ui.label)
+    await admin_in.should_see("Its message to residents is kept")
     assert store.app_state(app.id).retire_at is not None  # nothing is called off before the answer
     admin_in.find(marker="confirm").click()
     await until(lambda: store.app_state(app.id).retire_at is None)
     await admin_in.should_see("The retirement is called off")
+    assert store.app_by_id(app.id).retire_message == {"ja": message}
+    await admin_in.should_see(marker="retire-message")
+    with admin_in.client:  # the retire form offers it again
+        assert admin_in.find(marker="retire-message").elements.pop().value == message
+
+
+async def test_the_retirement_message_has_a_field_per_language_and_one_left_out_is_a_warning(admin_in):
+    store = admin_in.store
+    app = new_app(store, "evacuation-shelter")  # offers Japanese and English
+    store.publish(app.slug, by="kato")
+    await admin_in.open(f"/apps/{app.id}/publishing")
+    await admin_in.should_see("Message to residents (English)")
+    admin_in.find(marker="retire-message").type("避難所は閉じました。")
+    choose(admin_in, "when", "later")
+    choose(admin_in, "when-date", (dt.date.today() + dt.timedelta(days=2)).isoformat())
+    choose(admin_in, "when-time", "09:00")
+    admin_in.find(marker="retire").click()
+    await admin_in.should_see("Retire this app?")
+    await admin_in.should_see("The message to residents has no text in English")  # a warning, not a refusal
+    admin_in.find(marker="confirm").click()
+    await until(lambda: store.app_state(app.id).retire_at is not None)
+    assert store.app_by_id(app.id).retire_message == {"ja": "避難所は閉じました。"}
+
+    store.cancel_retirement(app.id, by="kato")
+    await admin_in.open(f"/apps/{app.id}/publishing")
+    admin_in.find(marker="retire-message.en").type("The shelter has closed.")
+    admin_in.find(marker="retire").click()
+    await admin_in.should_see("Retire this app?")
+    admin_in.find(marker="confirm").click()
+    await until(lambda: store.app_state(app.id).status == "retired")
+    message = {"ja": "避難所は閉じました。", "en": "The shelter has closed."}
+    assert store.live_app(app.slug).retire_message == message
+    assert store.audit_events(app.id)[-1].detail["message"] == message
+    await admin_in.should_see("Message to residents (English): The shelter has closed.")
+    await admin_in.should_see("Message to residents (日本語): 避難所は閉じました。")
+
+
+async def test_a_schedule_date_out_of_range_is_told_not_stored(admin_in):
+    store = admin_in.store
+    app = new_app(store)
+    await admin_in.open(f"/apps/{app.id}/publishing")
+    choose(admin_in, "when", "later")
+    choose(admin_in, "when-date", "0001-01-01")
+    choose(admin_in, "when-time", "09:00")
+    admin_in.find(marker="publish").click()
+    await admin_in.should_see("Enter a date from 2000-01-01 to 2099-12-31")
+    store.publish(app.slug, by="kato")
+    await admin_in.open(f"/apps/{app.id}/publishing")
+    choose(admin_in, "when", "later")
+    choose(admin_in, "when-date", "2100-01-01")
+    choose(admin_in, "when-time", "09:00")
+    admin_in.find(marker="retire").click()
+    await admin_in.should_see("Enter a date from 2000-01-01 to 2099-12-31")
+    assert [v.number for v in store.versions(app.id)] == [1] and store.app_state(app.id).retire_at is None
+
+
+async def test_a_damaged_draft_is_shown_on_its_publishing_page_with_the_way_to_restore_it(admin_in):
+    import json
+
+    from sqlalchemy import text
+
+    store = admin_in.store
+    app = new_app(store, "evacuation-shelter")
+    store.publish(app.slug, by="kato")
+    damaged = {**store.app_by_id(app.id).draft_spec, "pages": [{"widgets": [{"type": "gone-widget"}]}]}
+    with store.engine.begin() as c:  # as an older version, or a hand in the database, left it
+        c.execute(text("UPDATE app SET draft_spec = :spec WHERE id = :id"), {"spec": json.dumps(damaged), "id": app.id})
+    await admin_in.open(f"/apps/{app.id}/publishing")
+    await admin_in.should_see("The draft of this app cannot be read")
+    await admin_in.should_see(marker="restore-link")
+    await admin_in.should_see("Version 1, published")  # what residents see is still told
+    await admin_in.should_see(marker="retire")  # and the app can still be retired or rolled back
 
 
 async def test_an_admin_rolls_back_to_an_earlier_version_from_the_list(admin_in):

@@ -337,3 +337,21 @@ def test_advice_never_stops_publishing(store):
     store.save_app(app, by="admin")
     version = store.publish(app.slug, by="admin")  # nothing to acknowledge
     assert version.number == 1
+
+
+# --- the retirement message (issue 17): a language the app offers but the message lacks is a warning -----
+
+
+def test_a_retirement_message_missing_a_language_the_app_offers_is_a_polite_warning():
+    from widgets import LocalizedText
+    from widgets.lint import retire_message_issues
+
+    offered = ["ja", "en", "ko"]
+    issues = retire_message_issues({"ja": "終了しました", "en": " "}, offered)
+    assert [(i.level, i.params["lang"], i.params["language"]) for i in issues] == [
+        ("warning", "en", "English"), ("warning", "ko", "한국어")]
+    assert "residents who read English will see it in Japanese" in issues[0].message
+    [japanese] = retire_message_issues(LocalizedText({"ja": "", "en": "Ended"}), ["ja", "en"])
+    assert japanese.params["lang"] == "ja" and "will not see it" in japanese.message
+    assert retire_message_issues({"ja": "終了しました", "en": "Ended"}, ["ja", "en"]) == []
+    assert retire_message_issues(None, offered) == retire_message_issues({"ja": ""}, offered) == []  # no message
