@@ -17,10 +17,10 @@ from nicegui import run, ui
 from generated_apps import posters, qr
 from generated_apps.config import Settings
 from generated_apps.models import AccessPoint
-from generated_apps.store import AccessPointSummary, Refused, Store
-from widgets import AppSpec
+from generated_apps.store import AccessPointSummary, Refused, Store, readable_spec, shown_title
 
 from . import auth
+from .draft_notice import damaged_notice, draft_title
 from .editor import labelled, text_in
 from .i18n import _, staff_lang
 
@@ -73,14 +73,20 @@ def code_url(settings: Settings, code: str) -> str:
 
 def posters_of(store: Store, settings: Settings, app_id: int, points: list[AccessPoint]) -> list[posters.Poster]:
     """The posters of the app's access points: the app as residents see it (the draft if nothing is
-    published), read once for them all."""
+    published; of a draft that cannot be read, its title and the city's phone), read once for them all."""
     state = store.app_state(app_id)
-    spec = store.version_spec(state.live.id) if state is not None and state.live is not None else \
-        AppSpec.model_validate(store.app_by_id(app_id).draft_spec)
-    purpose = spec.description.text("ja").split("。")[0] + "。" if spec.description else ""
-    department = spec.contact.department.text("ja") if spec.contact.department else ""
-    return [posters.poster(spec.title.text("ja"), purpose, code_url(settings, point.code),
-                           spec.contact.phone or settings.help_phone, point.label, department) for point in points]
+    if state is None:
+        return []
+    spec = store.version_spec(state.live.id) if state.live is not None else readable_spec(state.app.draft_spec)
+    if spec is None:
+        title, purpose, department, phone = shown_title(state.app) or state.app.slug, "", "", settings.help_phone
+    else:
+        title = spec.title.text("ja")
+        purpose = spec.description.text("ja").split("。")[0] + "。" if spec.description else ""
+        department = spec.contact.department.text("ja") if spec.contact.department else ""
+        phone = spec.contact.phone or settings.help_phone
+    return [posters.poster(title, purpose, code_url(settings, point.code), phone, point.label, department)
+            for point in points]
 
 
 class AccessPage:
@@ -92,9 +98,11 @@ class AccessPage:
         if app is None:
             ui.label(_("There is no such app. It may have been deleted.")).classes("text-h5")
             return
-        title = AppSpec.model_validate(app.draft_spec).title.text(staff_lang()) or app.slug
+        title, damaged = draft_title(app, staff_lang())
         ui.label(_("QR codes: {title}", title=title)).classes("text-h4").props('role="heading" aria-level="1"')
         ui.link(_("Back to the editor"), f"/apps/{self.app_id}").classes("text-body1 q-mb-md")
+        if damaged:  # the codes and posters work from the published version (or the title alone)
+            damaged_notice(self.app_id)
         problem = public_url_problem(self.settings.public_url)
         if problem:
             with ui.card().classes("w-full bg-red-1 q-mb-md").props('role="alert"').mark("public-url-warning"):

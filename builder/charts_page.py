@@ -24,19 +24,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from nicegui import app as nicegui_app
 from nicegui import run, ui
 
 from generated_apps import open_data
 from generated_apps.config import Settings
 from generated_apps.models import App, StaffUser
-from generated_apps.store import Store
+from generated_apps.store import DAMAGED_DRAFT, Store, readable_spec
 from generated_apps.submissions import SubmissionFilter
 from generated_apps.summary import CHOICE_TYPES, Count, QuestionSummary, Summary, summarise
-from widgets import AppSpec
 
 from . import auth, roles
+from .draft_notice import damaged_notice, draft_title
 from .editor import text_in
 from .i18n import _, local_time, staff_lang
 from .summary_report import grouped, share, summary_report
@@ -73,8 +73,11 @@ def register(store: Store, settings: Settings, guard: Callable[[Request], StaffU
         user = guard(request)
         if isinstance(user, Response):
             return user
-        if store.app_by_id(app_id) is None:
+        app = store.app_by_id(app_id)
+        if app is None:
             return Response(status_code=404)
+        if readable_spec(app.draft_spec) is None and not counts_published(store, app_id):
+            return PlainTextResponse(_(DAMAGED_DRAFT), status_code=404)  # no version to summarise, nor a draft
         first, last = parse_day(since), parse_day(until)
         summary = summarise(store, app_id, SubmissionFilter(since=first, until=last), settings.time_zone,
                             lang=staff_lang(), for_staff=True)
@@ -105,8 +108,14 @@ class ChartsPage:
             ui.label(_("There is no such app. It may have been deleted.")).classes("text-h5")
             ui.link(_("Back to the apps"), "/")
             return
-        title = AppSpec.model_validate(self.app.draft_spec).title.text(staff_lang()) or self.app.slug
+        title, damaged = draft_title(self.app, staff_lang())
         ui.label(_("Charts: {title}", title=title)).classes("text-h4 q-mb-sm").props('role="heading" aria-level="1"')
+        if damaged:  # the charts count what was sent to the published versions, which are intact
+            damaged_notice(self.app_id)
+            if not counts_published(self.store, self.app_id):  # nothing sent, and no questions to show
+                ui.label(_("This app has not been published yet, so nothing has been sent.")).classes("text-body1")
+                self.app = None  # nothing to count
+                return
         with ui.row().classes("q-gutter-md q-mb-md items-center"):
             ui.link(_("List of submissions"), f"/apps/{self.app_id}/submissions").classes("text-body1")
             ui.link(_("Edit the app"), f"/apps/{self.app_id}").classes("text-body1")
@@ -282,6 +291,13 @@ def date_range(question: QuestionSummary) -> str:
     return _("from {first} to {last}", first=first.isoformat(), last=last.isoformat())
 
 
+def counts_published(store: Store, app_id: int) -> bool:
+    """Whether a version is out, so that the summary counts what was sent to it (without one, it shows the
+    draft's questions)."""
+    state = store.app_state(app_id)
+    return state is not None and state.live is not None
+
+
 def offers_open_data(store: Store, app: App | None) -> bool:
     """Open data makes sense for a survey: a form whose newest version (its draft, before it is published) has
     a choice, number or rating question to count and asks nobody who they are."""
@@ -289,7 +305,9 @@ def offers_open_data(store: Store, app: App | None) -> bool:
         return False
     versions = [v for v in store.versions(app.id) if v.cancelled_at is None]
     spec = (store.version_spec(max(versions, key=lambda v: v.number).id) if versions
-            else AppSpec.model_validate(app.draft_spec))
+            else readable_spec(app.draft_spec))
+    if spec is None:  # a draft that cannot be read: its editor restores it first
+        return False
     types = {q.type for q in spec.questions()}
     return bool(types & COUNTED) and not types & IDENTIFYING
 

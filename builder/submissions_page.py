@@ -31,6 +31,7 @@ from widgets import N_, AppSpec, Question
 
 from . import auth
 from .calendar_page import FIRST_DAY, LAST_DAY, parse_day
+from .draft_notice import damaged_notice, draft_title
 from .editor import labelled, text_in
 from .i18n import _, local_time, staff_lang
 
@@ -134,9 +135,11 @@ class SubmissionsPage:
         self.spec = await run.io_bound(latest_spec, self.store, self.app_id)
         self.points, self.numbers, self.staff = await run.io_bound(self.choices)  # small tables: quick
         lang = staff_lang()
-        title = AppSpec.model_validate(app.draft_spec).title.text(lang)
+        title, damaged = draft_title(app, lang)
         ui.label(_("Submissions: {title}", title=title)).classes("text-h4 q-mb-sm").props(
             'role="heading" aria-level="1"')
+        if damaged:  # what was sent is read with the published versions, which are intact
+            damaged_notice(self.app_id)
         with ui.row().classes("q-gutter-md q-mb-md items-center"):
             ui.link(_("Edit the app"), f"/apps/{self.app_id}")
             ui.link(_("Charts"), f"/apps/{self.app_id}/charts")

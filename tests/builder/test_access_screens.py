@@ -160,3 +160,47 @@ async def test_the_city_mark_in_the_data_directory_goes_in_the_centre_of_downloa
     assert "data:image/png;base64," in (await client.get(f"/apps/{app.id}/access/{point.code}.svg")).text
     (settings.data_dir / "qr-logo.png").write_bytes(b"not a picture")
     assert (await client.get(f"/apps/{app.id}/access/{point.code}.png")).content == plain
+
+
+# --- a draft that cannot be read breaks none of its app's codes (issue 17) ---------------------------------
+
+
+DAMAGE = {"pages": [{"widgets": [{"type": "gone-widget"}]}]}  # as an older version, or a hand in the database, left it
+
+
+async def test_a_damaged_draft_leaves_the_codes_and_posters_of_the_published_app_working(signed_in):
+    import pypdfium2
+
+    from .test_dashboard import write_draft
+
+    store = signed_in.store
+    app = new_app(store)
+    point = store.create_access_point(app.id, "本庁舎1階", by="suzuki")
+    write_draft(store, app.id, {**store.app_by_id(app.id).draft_spec, **DAMAGE})
+    await signed_in.open(f"/apps/{app.id}/access")
+    await signed_in.should_see("The draft of this app cannot be read. Open it in the editor to restore it")
+    assert signed_in.find(marker="damaged-draft-editor").elements.pop().props["href"] == f"/apps/{app.id}"
+    await signed_in.should_see(f"http://testserver/q/{point.code}")
+    client = signed_in.http_client
+    assert (await client.get(f"/apps/{app.id}/access/{point.code}.png")).status_code == 200
+    poster = await client.get(f"/apps/{app.id}/access/{point.code}/poster.pdf")
+    assert poster.status_code == 200  # the published version's poster
+    assert "市民アンケート" in pypdfium2.PdfDocument(poster.content)[0].get_textpage().get_text_range()
+    assert (await client.get(f"/apps/{app.id}/posters.pdf")).status_code == 200
+
+
+async def test_the_codes_of_an_app_never_published_whose_draft_is_damaged_carry_its_title(signed_in):
+    import pypdfium2
+
+    from .test_dashboard import write_draft
+
+    store = signed_in.store
+    app = store.create_app(template("citizen-survey").spec, by="suzuki")
+    store.create_access_point(app.id, "本庁舎1階", by="suzuki")
+    write_draft(store, app.id, {**store.app_by_id(app.id).draft_spec, "title": {"ja": "壊れた調査"}, **DAMAGE})
+    await signed_in.open(f"/apps/{app.id}/access")
+    await signed_in.should_see("QR codes: 壊れた調査")
+    await signed_in.should_see(marker="damaged-draft")
+    poster = await signed_in.http_client.get(f"/apps/{app.id}/posters.pdf")
+    assert poster.status_code == 200
+    assert "壊れた調査" in pypdfium2.PdfDocument(poster.content)[0].get_textpage().get_text_range()

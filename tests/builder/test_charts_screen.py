@@ -302,3 +302,40 @@ async def test_an_application_form_published_before_can_still_be_stopped(admin_i
     admin_in.find(marker="unpublish-open-data").click()
     await admin_in.should_see("No longer published")
     await admin_in.should_not_see(marker="publish-open-data")
+
+
+# --- a draft that cannot be read breaks none of its app's charts (issue 17) --------------------------------
+
+
+DAMAGED = "The draft of this app cannot be read. Open it in the editor to restore it"
+
+
+async def test_a_damaged_draft_leaves_the_charts_of_the_published_app_working(desk):
+    from .test_access_screens import DAMAGE
+    from .test_dashboard import write_draft
+
+    write_draft(desk.store, desk.app_id, {**desk.store.app_by_id(desk.app_id).draft_spec, **DAMAGE})
+    await desk.open(f"/apps/{desk.app_id}/charts")
+    await desk.should_see(DAMAGED)
+    assert desk.find(marker="damaged-draft-editor").elements.pop().props["href"] == f"/apps/{desk.app_id}"
+    await desk.should_see("12 submissions")
+    assert chart_of(desk, "chart-question-visit")["series"][0]["data"] == [7, 3, 2]
+    response = await desk.http_client.get(f"/apps/{desk.app_id}/summary")
+    assert response.status_code == 200 and "12 submissions" in parse(response.text).find("p", cls="facts").text
+
+
+async def test_the_charts_of_an_app_never_published_whose_draft_is_damaged_say_so(signed_in):
+    from widgets import AppSpec
+
+    from .test_access_screens import DAMAGE
+    from .test_dashboard import write_draft
+
+    store = signed_in.store
+    app = store.create_app(AppSpec.model_validate(survey_spec()), by="sato")
+    write_draft(store, app.id, {**app.draft_spec, "title": {"ja": "壊れた調査"}, **DAMAGE})
+    await signed_in.open(f"/apps/{app.id}/charts")
+    await signed_in.should_see("Charts: 壊れた調査")
+    await signed_in.should_see(DAMAGED)
+    await signed_in.should_see("This app has not been published yet, so nothing has been sent.")
+    response = await signed_in.http_client.get(f"/apps/{app.id}/summary")
+    assert response.status_code == 404 and DAMAGED in response.text

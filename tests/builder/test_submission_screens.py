@@ -139,6 +139,34 @@ async def test_a_date_out_of_range_in_the_filters_is_told_and_ignored_not_a_cras
     await desk.should_not_see("This one is not used")
 
 
+async def test_a_damaged_draft_leaves_the_submissions_of_the_published_app_working(desk, example_spec):
+    from .test_access_screens import DAMAGE
+    from .test_dashboard import write_draft
+
+    app_id = publish(desk.store, example_spec)
+    sent = send(desk.store, app_id, {"visited": "no", "town": "梅本町"})
+    write_draft(desk.store, app_id, {**desk.store.app_by_id(app_id).draft_spec, **DAMAGE})
+    await desk.open(f"/apps/{app_id}/submissions")
+    await desk.should_see("The draft of this app cannot be read. Open it in the editor to restore it")
+    assert desk.find(marker="damaged-draft-editor").elements.pop().props["href"] == f"/apps/{app_id}"
+    await desk.should_see("1 submissions", retries=SLOW)
+    await desk.should_see(sent.reference, retries=SLOW)
+    await desk.open(f"/apps/{app_id}/submissions/{sent.id}")
+    await desk.should_see(sent.reference, retries=SLOW)
+
+
+async def test_the_submissions_of_an_app_never_published_whose_draft_is_damaged_say_so(desk, example_spec):
+    from .test_access_screens import DAMAGE
+    from .test_dashboard import write_draft
+
+    app = desk.store.create_app(AppSpec.model_validate(example_spec), by="suzuki")
+    write_draft(desk.store, app.id, {**app.draft_spec, "title": {"ja": "壊れた調査"}, **DAMAGE})
+    await desk.open(f"/apps/{app.id}/submissions")
+    await desk.should_see("Submissions: 壊れた調査", retries=SLOW)
+    await desk.should_see(marker="damaged-draft")
+    await desk.should_see("This app has not been published yet, so nothing has been sent.")
+
+
 async def test_the_detail_shows_every_answer_labelled_as_the_resident_saw_it_and_hostile_text_as_text(desk, survey, example_spec):
     app_id, sent = survey
     # A later version renames the question: the detail still shows the words of version 1.
