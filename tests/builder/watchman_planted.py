@@ -52,6 +52,19 @@ async def test_a_staff_page_without_a_fault(signed_in):
     await signed_in.should_see("佐藤 花子", retries=SLOW)
 
 
+async def test_a_staff_page_too_slow_to_build(signed_in):
+    """NiceGUI gives up on a page not built within 3 s and sends an error page (logged as a warning)."""
+    from nicegui import ui
+
+    @ui.page("/planted-slow")
+    async def slow():
+        await asyncio.sleep(3.5)  # a million rows read before the page is sent
+        ui.label("built")
+
+    with pytest.raises(AssertionError, match="got 500"):  # the simulation sees the error page; a browser would not say
+        await signed_in.open("/planted-slow")
+
+
 # A server in a process of its own: uvicorn, serving an app that fails on one path.
 async def failing_app(scope, receive, send):
     if scope["type"] != "http":
