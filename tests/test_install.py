@@ -5,11 +5,14 @@ the newest uvicorn on the index rather than the locked one and then refused the 
 `make run` and `make test` stopped at the install once uvicorn published a new release (issue 17).
 The Makefile now brings the venv's pip to the locked one first. This test does what a fresh clone
 does, in a venv of its own, up to pip's resolution of each lock (a dry run: nothing is installed,
-files come from pip's cache or the index). It needs the package index, as `make test` does.
+files come from pip's cache or the index). It needs the package index, as a fresh `make test` does:
+without one (a developer offline with a venv already made) it skips, except on CI, where it fails.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +21,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PIP_LOCK = ROOT / "requirements" / "pip.txt"
+OFFLINE = re.compile(r"NewConnectionError|Temporary failure in name resolution|Name or service not known|"
+                     r"Network is unreachable")
 
 
 def locked_pip() -> str:
@@ -26,7 +31,10 @@ def locked_pip() -> str:
 
 
 def run(*command: str | Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(c) for c in command], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    done = subprocess.run([str(c) for c in command], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    if done.returncode and OFFLINE.search(done.stdout + done.stderr) and not os.environ.get("CI"):
+        pytest.skip("the package index cannot be reached from here")
+    return done
 
 
 @pytest.fixture(scope="module")
