@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar, Literal
 
+import phonenumbers
+
 from .base import Invalid, Question, Raw, clean_text, dashes_to_hyphens, single
 from .text import N_
 
@@ -67,18 +69,21 @@ def normalise_phone(text: str) -> str | None:
 
 def written_phone(phone: str) -> str:
     """A phone number as Japanese numbers are written, for staff reading one out: "0142233331" ->
-    "0142-23-3331". Known kinds are grouped exactly (normalise_phone); another landline is grouped as
-    most outside the big cities are (0AAA-BB-CCCC), Sapporo's 011 as 011-BBB-CCCC. Area codes of
-    other lengths exist, but the last four digits are always a group of their own, and every digit
-    is shown. Anything that is not a Japanese number is given back as it was."""
+    "0142-23-3331", "0222123456" -> "022-212-3456". The groups come from libphonenumber's data for
+    Japan (area codes of two to five digits); a number written with separators keeps them. Anything
+    that is not a Japanese number is given back as it was."""
     normal = normalise_phone(phone)
     if normal is None:
         return phone
-    if "-" in normal or len(normal) != 10:
+    if "-" in normal:
         return normal
-    if normal.startswith("011"):
-        return f"{normal[:3]}-{normal[3:6]}-{normal[6:]}"
-    return f"{normal[:4]}-{normal[4:6]}-{normal[6:]}"
+    try:
+        number = phonenumbers.parse(normal, "JP")
+    except phonenumbers.NumberParseException:
+        return normal
+    if not phonenumbers.is_valid_number(number):
+        return normal
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def tel_uri(phone: str) -> str:

@@ -100,5 +100,8 @@ def test_a_stored_phone_number_reads_as_japanese_numbers_are_written():
     assert written_phone("0312345678") == "03-1234-5678"
     assert written_phone("0120123456") == "0120-123-456"
     assert written_phone("0112345678") == "011-234-5678"  # Sapporo
+    assert written_phone("0222123456") == "022-212-3456"  # Sendai: a three-digit area code
+    assert written_phone("0452123456") == "045-212-3456"  # Yokohama
+    assert written_phone("0156412345") == "01564-1-2345"  # a five-digit one, in eastern Hokkaido
     assert written_phone("0142-23-3331") == "0142-23-3331"  # already written so
     assert written_phone("12345") == "12345"  # not a Japanese number: as it was
