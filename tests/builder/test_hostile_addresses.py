@@ -20,7 +20,8 @@ HOSTILE = ["0", "-1", str(2**63), "1" + "0" * 400, "abc", "%00", "0001-01-01", "
 # {x} is the hostile value; {app}, {code} and {gym} are a real app, access point and facility.
 ADDRESSES = [
     "/apps/{x}", "/apps/{x}/publishing", "/apps/{x}/access", "/apps/{x}/access/{code}.png",
-    "/apps/{app}/access/{x}.svg", "/apps/{x}/access/{code}/poster.pdf", "/apps/{x}/posters.pdf",
+    "/apps/{app}/access/{x}.svg", "/apps/{app}/access/{code}.png?size={x}", "/apps/{x}/access/{code}/poster.pdf",
+    "/apps/{app}/access/{code}/poster.png?size={x}", "/apps/{x}/posters.pdf", "/apps/{app}/posters.pdf?size={x}",
     "/apps/{x}/charts", "/apps/{app}/charts?since={x}&until={x}", "/apps/{x}/summary",
     "/apps/{app}/summary?since={x}&until={x}", "/apps/{x}/submissions", "/apps/{x}/submissions/1",
     "/apps/{app}/submissions/{x}", "/counter/{x}", "/counter/{x}/p/1", "/counter/{app}/slip/{x}",
@@ -54,3 +55,13 @@ async def test_no_hostile_value_in_a_staff_address_is_a_server_error(admin, addr
         if response.status_code == 200 and response.headers.get("X-Nicegui-Content") == "page":
             await admin.open(path)  # what the page reads once the browser has connected runs too
             await asyncio.sleep(0.2)
+
+
+@pytest.mark.parametrize("page", ["/apps/{app}/charts", "/apps/{app}/submissions", "/audit"])
+async def test_no_hostile_value_in_a_date_field_is_a_server_error(admin, page):
+    await admin.open(page.format(**admin.ids))
+    await admin.should_see(marker="filter-since", retries=SLOW)
+    for value in HOSTILE:
+        for field in ("filter-since", "filter-until"):
+            admin.find(marker=field).clear().type(value)
+        await asyncio.sleep(0.1)  # the table or the counts are read again, in a thread
