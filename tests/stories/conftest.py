@@ -22,15 +22,8 @@ import pytest
 from generated_apps.models import Submission
 from generated_apps.search_text import search_text
 from generated_apps.store import Store
-from tests.browser.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    _stop,
-    _unavailable,
-    _wait_until_up,
-    free_port,
-    madoguchi_command,
-)
+from tests.browser import conftest as browser_tests
+from tests.browser.conftest import _stop, _wait_until_up, free_port, madoguchi_command
 from tests.watchman import watch
 from widgets import AppSpec
 
@@ -76,19 +69,8 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[City]:
         _stop(proc)
 
 
-# Package scope, as in tests/browser: Playwright's sync API keeps an event loop running while it is open.
-@pytest.fixture(scope="package")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing: install Debian's chromium (make test does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+# Debian's Chromium, as in tests/browser (package scope: Playwright's sync API keeps an event loop running).
+browser = browser_tests.browser
 
 
 def sign_in(page, username: str, password: str) -> None:
