@@ -132,7 +132,7 @@ def test_staff_text_outside_the_app_is_stored_and_served_clean(either, bad):
     assert either.banner().text == "噴火警報"
     assert [p.point.label for p in either.access_points(app.id)] == ["支所窓口"]
     assert either.staff_user(user.username).display_name == "佐藤花子"
-    assert either.app_by_id(app.id).retire_message == "終了しました。\n電話してください"
+    assert either.app_by_id(app.id).retire_message == {"ja": "終了しました。\n電話してください"}
     details = json.dumps([e.detail for e in either.audit_events()], ensure_ascii=False)
     assert bad not in details
 

@@ -52,3 +52,12 @@ def test_a_message_written_in_the_residents_language_is_shown_in_it(store, resid
     korean = message_on_ended_page(resident, "ko")  # none written in Korean: the Japanese, marked
     assert korean.text == JA and marked_japanese(korean)
     assert message_on_ended_page(resident, "ja").text == JA
+
+
+def test_a_message_written_only_in_english_leaves_no_empty_paragraph_for_a_japanese_resident(store, resident):
+    store.retire(SLUG, by="admin", message={"en": EN})
+    assert resident.get("/lang/ja", params={"next": f"/a/{SLUG}"}).status_code == 303
+    page = parse(resident.get(f"/a/{SLUG}").text)
+    assert page.find(class_="retire-message") is None
+    assert "このサービスは終了しました" in page.find("main").text  # the page itself still says it
+    assert message_on_ended_page(resident, "en").text == EN
