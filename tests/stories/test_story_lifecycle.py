@@ -123,7 +123,7 @@ def test_the_live_survey_is_changed_rolled_back_and_retired_at_the_set_time(staf
     schedule_the_retirement(page, at, ENDED)
     said = what_residents_see(page)
     assert f"{at:%Y-%m-%d %H:%M}に公開終了の予定" in said, said
-    assert ENDED in said
+    assert f"市民へのメッセージ：{ENDED}" in said, said  # the message as written, not a dict of languages
     assert page.get_by_role("heading", name="公開を終了する").count() == 0  # only calling it off is offered now
     assert what_the_code_opens(phone, code) == TEMPLATE_TITLE
 
