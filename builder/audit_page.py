@@ -26,7 +26,7 @@ from generated_apps.store import AuditFilter, Store, as_utc
 from . import roles
 from .editor import text_in
 from .i18n import _, local_time
-from .submissions_page import loading
+from .submissions_page import loading, said_if_it_fails
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ("id", "at_utc", "at_local", "actor", "action", "app_id", "target", "detail")
@@ -125,7 +125,8 @@ class AuditPage:
             return
         self.loads += 1
         this_load = self.loads
-        found = await run.io_bound(self.store.audit_page, self.where(), offset=self.offset, limit=PAGE_SIZE)
+        with said_if_it_fails(self.box):
+            found = await run.io_bound(self.store.audit_page, self.where(), offset=self.offset, limit=PAGE_SIZE)
         if found is None or this_load != self.loads:
             return  # a newer filter or page was asked for meanwhile: its table is the one to show
         self.box.clear()

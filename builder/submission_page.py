@@ -19,7 +19,7 @@ from generated_apps.submissions import STATUS_NAMES, STATUSES, SubmissionDetail,
 from .editor import labelled, text_in
 from .i18n import _, local_time, staff_lang
 from .roles import as_staff
-from .submissions_page import loading
+from .submissions_page import loading, said_if_it_fails
 
 LANG_NAMES = {"ja": "日本語", "en": "English", "zh": "中文", "ko": "한국어", "vi": "Tiếng Việt", "easy-ja": "やさしい日本語"}
 
@@ -42,8 +42,9 @@ class SubmissionPage:
                                target=self.found.reference)
 
     async def load(self) -> None:
-        detail = await run.io_bound(self.submissions.detail, self.submission_id)
-        users = await run.io_bound(self.store.staff_users) or []  # None: the server is shutting down
+        with said_if_it_fails(self.box):
+            detail = await run.io_bound(self.submissions.detail, self.submission_id)
+            users = await run.io_bound(self.store.staff_users) or []  # None: the server is shutting down
         self.names = {u.username: u.display_name for u in users}  # deactivated ones too: their notes stay theirs
         self.staff = {u.username: u.display_name for u in users if u.active}  # who can be assigned
         self.box.clear()

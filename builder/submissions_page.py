@@ -14,6 +14,8 @@ import datetime as dt
 import secrets
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,6 +95,22 @@ def loading(text: str, marker: str) -> None:
     with ui.row().classes("items-center q-gutter-sm").props('role="status"').mark(marker):
         ui.spinner(size="md")
         ui.label(text).classes("text-body1")
+
+
+@contextmanager
+def said_if_it_fails(box: ui.element) -> Iterator[None]:
+    """Reading after the page was sent: should it fail, the page says so instead of loading for ever.
+    The error goes on (re-raised) to NiceGUI's handler and the log."""
+    try:
+        yield
+    except Exception:
+        if not box.is_deleted:
+            box.clear()
+            with box:
+                ui.label(_("This could not be read. Reload the page; if it happens again, tell the system "
+                           "administrator.")).classes("text-body1 text-negative").props('role="alert"').mark(
+                    "load-failed")
+        raise
 
 
 def grouped(number: int) -> str:
@@ -253,12 +271,13 @@ class SubmissionsPage:
             return
         self.loads += 1
         this_load = self.loads
-        page = await run.io_bound(self.submissions.page, self.app_id, self.where(), sort=self.sort,
-                                  descending=self.descending, offset=self.offset, limit=PAGE_SIZE)
-        if page is None:
-            return  # None from run.io_bound: the server is shutting down
-        for version_id in {row.version_id for row in page.rows} - set(self.specs):
-            self.specs[version_id] = await run.io_bound(self.store.version_spec, version_id)
+        with said_if_it_fails(self.box):
+            page = await run.io_bound(self.submissions.page, self.app_id, self.where(), sort=self.sort,
+                                      descending=self.descending, offset=self.offset, limit=PAGE_SIZE)
+            if page is None:
+                return  # None from run.io_bound: the server is shutting down
+            for version_id in {row.version_id for row in page.rows} - set(self.specs):
+                self.specs[version_id] = await run.io_bound(self.store.version_spec, version_id)
         if this_load != self.loads:
             return  # a newer search or filter was asked for meanwhile: its table is the one to show
         self.offset = page.offset

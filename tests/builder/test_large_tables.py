@@ -93,3 +93,34 @@ async def test_the_charts_are_sent_while_the_submissions_are_counted(signed_in, 
     await signed_in.should_see("Counting the submissions…")
     gate.set()
     await signed_in.should_see("3 submissions", retries=SLOW)
+
+
+@pytest.fixture
+def failing(monkeypatch):
+    """`failing(owner, name)`: calls of owner.name raise, as a database gone away would."""
+    def fail(owner, name: str) -> None:
+        def broken(*args, **kwargs):
+            raise RuntimeError("planted: the database went away")
+        monkeypatch.setattr(owner, name, broken)
+    return fail
+
+
+@pytest.mark.server_errors("planted: the database went away")
+async def test_rows_that_cannot_be_read_are_said_so_instead_of_loading_for_ever(signed_in, survey, failing):
+    app_id, sent = survey
+    failing(Submissions, "page")
+    await signed_in.open(f"/apps/{app_id}/submissions")
+    await signed_in.should_see(marker="load-failed", retries=SLOW)
+    await signed_in.should_see("This could not be read. Reload the page")
+    await signed_in.should_not_see("Loading the submissions…")
+    failing(Submissions, "detail")
+    await signed_in.open(f"/apps/{app_id}/submissions/{sent[0].id}")
+    await signed_in.should_see(marker="load-failed", retries=SLOW)
+
+
+@pytest.mark.server_errors("planted: the database went away")
+async def test_an_audit_log_that_cannot_be_read_is_said_so(admin_in, failing):  # noqa: F811
+    failing(Store, "audit_page")
+    await admin_in.open("/audit")
+    await admin_in.should_see(marker="load-failed", retries=SLOW)
+    await admin_in.should_not_see("Loading the audit log…")
