@@ -9,7 +9,7 @@ from nicegui import ui
 from builder.templates_gallery import template
 from generated_apps.models import utcnow
 
-from .conftest import until
+from .conftest import SLOW, until
 
 
 def add_app(store, name: str, slug: str, by: str = "suzuki"):
@@ -113,7 +113,8 @@ async def test_an_app_saved_with_a_lone_surrogate_in_its_title_breaks_no_staff_p
     await user.should_see("変な題名")
     await user.should_see(marker="submissions-other-one")
     await user.open("/audit")
-    await user.should_see("Audit log")
+    await user.should_see(marker="audit-total", retries=SLOW)  # its lines read, not only its frame
+    await user.should_see(marker="audit-row")
     await user.open(f"/apps/{other.id}/publishing")
     await user.should_see("Nothing is published yet")
     await user.open(f"/apps/{odd.id}")
