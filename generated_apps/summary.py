@@ -31,7 +31,7 @@ from widgets.yes_no import ANSWERS
 
 from .i18n import Translator
 from .models import AccessPoint
-from .store import Store, as_utc
+from .store import Store, as_utc, readable_spec
 from .submissions import SubmissionFilter, Submissions
 
 DIRECT = N_("Direct (no QR code)")
@@ -147,8 +147,8 @@ def summarise(store: Store, app_id: int, where: SubmissionFilter | None = None, 
             catalogue.add(version.id, store.version_spec(version.id))
     if shown is None:
         app = store.app_by_id(app_id)
-        if app is not None:  # nothing published yet: the draft's questions, with nothing to count
-            shown = AppSpec.model_validate(app.draft_spec)
+        shown = readable_spec(app.draft_spec) if app is not None else None
+        if shown is not None:  # nothing published yet: the draft's questions, with nothing to count
             catalogue.add(None, shown)
     title = tr.text(shown.title) if shown is not None else ""
 

@@ -212,3 +212,17 @@ def test_an_app_with_nothing_sent_has_its_questions_with_zero_counts(any_store, 
     assert [q.key for q in summary.questions] == ["visit", "topics", "resident", "people", "satisfaction", "comment"]
     assert all(c.count == 0 for q in summary.questions for c in q.counts)
     assert summary.question("people").counts == []  # no numbers yet: no bars
+
+
+def test_a_never_published_app_whose_draft_cannot_be_read_summarises_to_nothing(store):
+    """Its charts and printable summary say there is nothing to count, never a 500 (issue 17)."""
+    import json
+
+    from sqlalchemy import text
+
+    app = store.create_app(AppSpec.model_validate(survey_spec()), by="suzuki")
+    with store.engine.begin() as c:  # as an older version left it: a title no longer valid
+        c.execute(text("UPDATE app SET draft_spec = :spec WHERE id = :id"),
+                  {"spec": json.dumps({**app.draft_spec, "title": {"ja": ""}, "pages": "broken"}), "id": app.id})
+    summary = summarise(store, app.id, SubmissionFilter(), "Asia/Tokyo")
+    assert summary.total == 0 and summary.questions == []
