@@ -33,16 +33,13 @@ from generated_apps.config import Settings
 from generated_apps.models import App, StaffUser
 from generated_apps.store import DAMAGED_DRAFT, Store, readable_spec
 from generated_apps.submissions import SubmissionFilter
-from generated_apps.summary import CHOICE_TYPES, Count, QuestionSummary, Summary, summarise
+from generated_apps.summary import Count, QuestionSummary, Summary, summarise
 
 from . import auth, roles
 from .draft_notice import damaged_notice, draft_title
 from .editor import text_in
 from .i18n import _, local_time, staff_lang
 from .summary_report import grouped, share, summary_report
-
-COUNTED = CHOICE_TYPES | {"number", "rating"}  # what open data publishes counts of
-IDENTIFYING = frozenset({"name", "phone", "email", "postal_code"})  # asked by an application, not a survey
 
 
 def parse_day(text: str | None) -> dt.date | None:
@@ -129,7 +126,7 @@ class ChartsPage:
                      on_change=lambda e: self.set_day("until", e.value)).props("outlined type=date").mark(
                 "filter-until")
         self.body()
-        if offers_open_data(self.store, self.app) or open_data.is_published(self.app):
+        if open_data.offered(self.store, self.app) or open_data.is_published(self.app):
             self.open_data_card()
 
     async def set_day(self, name: str, text: str | None) -> None:
@@ -229,7 +226,7 @@ class ChartsPage:
         admin = roles.is_admin(user)
         with ui.card().classes("w-full q-mb-md").mark("open-data"):
             ui.label(_("Open data")).classes("text-h6").props('role="heading" aria-level="2"')
-            if offers_open_data(self.store, app):
+            if open_data.offered(self.store, app):
                 ui.label(_("Anyone may download the counts of this survey's choice, number and rating questions as "
                            "CSV and JSON. Counts from 1 to 4 are withheld so that no resident can be singled out, "
                            "and free-text answers are never published.")).classes("text-body2")
@@ -239,7 +236,7 @@ class ChartsPage:
                            "that.")).classes("text-body2")
             if open_data.is_published(app):
                 self.published(app, admin)
-            elif not offers_open_data(self.store, app):
+            elif not open_data.offered(self.store, app):
                 ui.label(_("Not published.")).classes("text-body1").mark("open-data-state")
             elif admin:
                 self.publish_form()
@@ -296,20 +293,6 @@ def counts_published(store: Store, app_id: int) -> bool:
     draft's questions)."""
     state = store.app_state(app_id)
     return state is not None and state.live is not None
-
-
-def offers_open_data(store: Store, app: App | None) -> bool:
-    """Open data makes sense for a survey: a form whose newest version (its draft, before it is published) has
-    a choice, number or rating question to count and asks nobody who they are."""
-    if app is None or app.kind != "form":
-        return False
-    versions = [v for v in store.versions(app.id) if v.cancelled_at is None]
-    spec = (store.version_spec(max(versions, key=lambda v: v.number).id) if versions
-            else readable_spec(app.draft_spec))
-    if spec is None:  # a draft that cannot be read: its editor restores it first
-        return False
-    types = {q.type for q in spec.questions()}
-    return bool(types & COUNTED) and not types & IDENTIFYING
 
 
 def chart(rows: list[Count], *, horizontal: bool, name: str, marker: str, description: str) -> ui.echart:

@@ -34,8 +34,8 @@ from widgets import N_
 from .exports import neutralise
 from .i18n import Translator
 from .models import App, AppVersion, AuditEvent
-from .store import Refused, Store, as_utc
-from .summary import Summary, summarise
+from .store import Refused, Store, as_utc, readable_spec
+from .summary import CHOICE_TYPES, Summary, summarise
 
 SUPPRESSED_BELOW = 5
 DEFAULT_LICENCE = "CC BY 4.0"
@@ -55,6 +55,24 @@ CSV_HEADINGS = (N_("Question key"), N_("Question"), N_("Value"), N_("Answer"), N
 
 class OpenDataRefused(Refused):
     """Publishing a survey's results refused: `msgid` says why."""
+
+
+COUNTED = CHOICE_TYPES | {"number", "rating"}  # the questions open data publishes counts of
+IDENTIFYING = frozenset({"name", "phone", "email", "postal_code"})  # asked by an application, not a survey
+
+
+def offered(store: Store, app: App | None) -> bool:
+    """Open data makes sense for a survey: a form whose newest version (its draft, before it is published) has
+    a choice, number or rating question to count and asks nobody who they are."""
+    if app is None or app.kind != "form":
+        return False
+    versions = [v for v in store.versions(app.id) if v.cancelled_at is None]
+    spec = (store.version_spec(max(versions, key=lambda v: v.number).id) if versions
+            else readable_spec(app.draft_spec))
+    if spec is None:  # a draft that cannot be read: its editor restores it first
+        return False
+    types = {q.type for q in spec.questions()}
+    return bool(types & COUNTED) and not types & IDENTIFYING
 
 
 def is_published(app: App) -> bool:
@@ -79,6 +97,9 @@ def publish(store: Store, app_id: int, by: str, licence: str = DEFAULT_LICENCE) 
             raise OpenDataRefused(N_("There is no such app. It may have been deleted."))
         if app.kind != "form":
             raise OpenDataRefused(N_("Only the results of a form or survey can be published as open data"))
+        if not offered(store, app):
+            raise OpenDataRefused(N_("Only a survey's results can be published as open data: this form asks "
+                                     "residents who they are, or has nothing to count"))
         now = store.now()
         versions = s.exec(select(AppVersion.published_at).where(AppVersion.app_id == app_id,
                                                                 AppVersion.cancelled_at.is_(None))).all()

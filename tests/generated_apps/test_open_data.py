@@ -94,14 +94,18 @@ def test_an_admin_publishes_under_cc_by_4_0_unless_another_licence_is_named_and_
 def test_publishing_is_refused_for_a_consultation_an_unpublished_survey_or_a_licence_left_blank(store, clock):
     consultation = survey_spec() | {"slug": "soudan", "kind": "consultation"}
     consultation["pages"].append({"widgets": [{"type": "phone", "key": "phone", "label": {"ja": "電話番号", "en": "Phone"}}]})
+    application = survey_spec() | {"slug": "moushikomi"}  # a form that asks who the resident is
+    application["pages"] = application["pages"] + consultation["pages"][-1:]
     refusals = []
-    for app_id, licence in ((publish(store, consultation), "CC BY 4.0"),
+    for app_id, licence in ((publish(store, consultation), "CC BY 4.0"), (publish(store, application), "CC BY 4.0"),
                             (store.create_app(open_data_spec("never-published"), by="suzuki").id, "CC BY 4.0"),
                             (publish(store, survey_spec()), " "), (publish(store, survey_spec() | {"slug": "x"}), "x" * 101)):
         with pytest.raises(OpenDataRefused) as refused:
             open_data.publish(store, app_id, by="kato", licence=licence)
         refusals.append(refused.value.msgid)
     assert refusals == ["Only the results of a form or survey can be published as open data",
+                        "Only a survey's results can be published as open data: this form asks residents who they "
+                        "are, or has nothing to count",
                         "Publish the survey first: it has no results yet",
                         "Name the licence, such as CC BY 4.0", "The licence must be {max} characters or fewer"]
     with pytest.raises(OpenDataRefused):
