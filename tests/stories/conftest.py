@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from generated_apps.models import Submission
 from generated_apps.search_text import search_text
@@ -141,7 +142,20 @@ class BigTable:
     app_id: int
     slug: str
     points: tuple[str, ...]  # its two access points' codes
-    count: int
+    count: int  # as it was made; a story may add to it (the counter story does)
+    database_url: str
+
+    def holds(self) -> dict[str | None, int]:
+        """How many submissions it holds now, in all ("all") and by access point code (None: none)."""
+        engine = create_engine(self.database_url)
+        try:
+            with engine.connect() as c:
+                rows = c.execute(text("SELECT access_point, count(*) FROM submission WHERE app_id = :id "
+                                      "GROUP BY access_point"), {"id": self.app_id}).all()
+        finally:
+            engine.dispose()
+        found: dict[str | None, int] = {point: n for point, n in rows}
+        return {"all": sum(found.values()), **found}
 
 
 @pytest.fixture(scope="session")
@@ -166,6 +180,6 @@ def big_table(city) -> BigTable:
                               "status_failures": 0, "search_text": search_text(reference, answers)})
             with store.engine.begin() as c:
                 c.execute(Submission.__table__.insert(), chunk)
-        return BigTable(app.id, app.slug, points, BIG_TABLE)
+        return BigTable(app.id, app.slug, points, BIG_TABLE, city.database_url)
     finally:
         store.engine.dispose()
