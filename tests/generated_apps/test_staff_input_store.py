@@ -14,23 +14,11 @@ from generated_apps.store import PublishRefused, Refused, spec_hash
 from tests.conftest import EXAMPLE
 from widgets import AppSpec
 
-from .test_store import _postgres_store
+from .test_store import any_store  # noqa: F401 - the fixture: SQLite and PostgreSQL
 
 NOT_TEXT = ("\x00", "\ud800", "\x07", "\u202e")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def either(request, store):
-    """The same store on SQLite and on the local PostgreSQL (in a schema of its own)."""
-    if request.param == "sqlite":
-        yield store
-        return
-    pg, admin, schema = _postgres_store()
-    yield pg
-    pg.engine.dispose()
-    with admin.begin() as c:
-        c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
 def _write_draft(store, app_id: int, draft: dict) -> None:
@@ -48,92 +36,92 @@ def test_a_spec_hash_is_the_same_as_ever_for_ordinary_text():
     assert spec_hash(spec) == hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def test_an_imported_title_with_a_lone_surrogate_breaks_no_list_of_apps(either):
+def test_an_imported_title_with_a_lone_surrogate_breaks_no_list_of_apps(any_store):  # noqa: F811
     data = copy.deepcopy(EXAMPLE)
     data["title"] = {"ja": "図書館\ud800アンケート\x00", "en": "Library survey"}
-    either.save_app(AppSpec.model_validate(data), by="kato")
+    any_store.save_app(AppSpec.model_validate(data), by="kato")
     other = AppSpec.model_validate({**copy.deepcopy(EXAMPLE), "slug": "other"})
-    either.save_app(other, by="kato")
+    any_store.save_app(other, by="kato")
 
-    summaries = {s.slug: s for s in either.app_summaries()}
+    summaries = {s.slug: s for s in any_store.app_summaries()}
     assert summaries["library-survey"].spec["title"]["ja"] == "図書館アンケート"
     assert not any(s.damaged for s in summaries.values())
 
 
-def test_a_draft_an_older_version_wrote_with_a_lone_surrogate_is_read_clean(either):
-    app = either.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
-    either.publish(app.slug, by="admin")
+def test_a_draft_an_older_version_wrote_with_a_lone_surrogate_is_read_clean(any_store):  # noqa: F811
+    app = any_store.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
+    any_store.publish(app.slug, by="admin")
     draft = copy.deepcopy(EXAMPLE)
     draft["title"]["ja"] = "図書館\ud800アンケート"
-    _write_draft(either, app.id, draft)
+    _write_draft(any_store, app.id, draft)
 
-    [summary] = either.app_summaries()
+    [summary] = any_store.app_summaries()
     assert (summary.status, summary.damaged) == ("live", False)  # the same text as published, once cleaned
-    assert either.app_state(app.id).status == "live"
+    assert any_store.app_state(app.id).status == "live"
 
 
-def test_a_draft_that_no_longer_validates_is_damaged_and_breaks_no_other_app(either):
-    broken = either.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
-    either.publish(broken.slug, by="admin")
-    fine = either.save_app(AppSpec.model_validate({**copy.deepcopy(EXAMPLE), "slug": "fine"}), by="kato")
+def test_a_draft_that_no_longer_validates_is_damaged_and_breaks_no_other_app(any_store):  # noqa: F811
+    broken = any_store.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
+    any_store.publish(broken.slug, by="admin")
+    fine = any_store.save_app(AppSpec.model_validate({**copy.deepcopy(EXAMPLE), "slug": "fine"}), by="kato")
     damaged = {**copy.deepcopy(EXAMPLE), "pages": [{"widgets": [{"type": "no-such-widget"}]}]}
-    _write_draft(either, broken.id, damaged)
+    _write_draft(any_store, broken.id, damaged)
 
-    summaries = {s.id: s for s in either.app_summaries()}
+    summaries = {s.id: s for s in any_store.app_summaries()}
     assert summaries[broken.id].damaged and not summaries[fine.id].damaged
     assert summaries[broken.id].status == "live_with_changes"
     assert summaries[broken.id].spec["title"] == {"ja": "図書館アンケート"}
-    state = either.app_state(broken.id)
+    state = any_store.app_state(broken.id)
     assert state.damaged and state.status == "live_with_changes"
     with pytest.raises(PublishRefused):
-        either.publish(broken.slug, by="admin")
+        any_store.publish(broken.slug, by="admin")
 
 
-def test_a_damaged_draft_is_restored_to_the_last_published_version_and_kept_in_the_audit_log(either):
-    app = either.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
-    either.publish(app.slug, by="admin")
+def test_a_damaged_draft_is_restored_to_the_last_published_version_and_kept_in_the_audit_log(any_store):  # noqa: F811
+    app = any_store.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
+    any_store.publish(app.slug, by="admin")
     damaged = {**copy.deepcopy(EXAMPLE), "title": 42}
-    _write_draft(either, app.id, damaged)
+    _write_draft(any_store, app.id, damaged)
     blank = AppSpec.model_validate({**copy.deepcopy(EXAMPLE), "title": "白紙"})
 
-    restored = either.restore_draft(app.id, by="sato", blank=blank)
+    restored = any_store.restore_draft(app.id, by="sato", blank=blank)
 
     assert restored.draft_spec == AppSpec.model_validate(EXAMPLE).model_dump(mode="json", exclude_none=True)
-    assert either.app_state(app.id).status == "live"
-    [line] = [e for e in either.audit_events(app.id) if e.action == "app.restore_draft"]
+    assert any_store.app_state(app.id).status == "live"
+    [line] = [e for e in any_store.audit_events(app.id) if e.action == "app.restore_draft"]
     assert line.actor == "sato" and line.detail == {"from_version": 1, "damaged_draft": damaged}
     with pytest.raises(Refused):  # a second click, or someone else's: nothing left to restore
-        either.restore_draft(app.id, by="sato", blank=blank)
+        any_store.restore_draft(app.id, by="sato", blank=blank)
 
 
-def test_a_damaged_draft_never_published_starts_again_from_the_blank_given(either):
-    app = either.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
-    _write_draft(either, app.id, {"slug": app.slug, "pages": "?"})
+def test_a_damaged_draft_never_published_starts_again_from_the_blank_given(any_store):  # noqa: F811
+    app = any_store.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
+    _write_draft(any_store, app.id, {"slug": app.slug, "pages": "?"})
     blank = AppSpec.model_validate({**copy.deepcopy(EXAMPLE), "slug": "whatever", "title": "白紙"})
 
-    restored = either.restore_draft(app.id, by="sato", blank=blank)
+    restored = any_store.restore_draft(app.id, by="sato", blank=blank)
 
     assert restored.draft_spec["slug"] == app.slug and restored.draft_spec["title"] == {"ja": "白紙"}
 
 
 @pytest.mark.parametrize("bad", NOT_TEXT)
-def test_staff_text_outside_the_app_is_stored_and_served_clean(either, bad):
-    app = either.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
-    either.publish(app.slug, by="admin")
-    banner = either.set_banner(f"噴火{bad}警報", "danger", by="admin", text_en=f"Eruption{bad}")
+def test_staff_text_outside_the_app_is_stored_and_served_clean(any_store, bad):  # noqa: F811
+    app = any_store.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
+    any_store.publish(app.slug, by="admin")
+    banner = any_store.set_banner(f"噴火{bad}警報", "danger", by="admin", text_en=f"Eruption{bad}")
     assert (banner.text, banner.text_en) == ("噴火警報", "Eruption")
-    point = either.create_access_point(app.id, f"本庁舎{bad}1階", by="kato")
+    point = any_store.create_access_point(app.id, f"本庁舎{bad}1階", by="kato")
     assert point.label == "本庁舎1階"
-    either.change_access_point(point.id, by="kato", label=f"支所{bad}窓口")
-    user = either.create_staff_user(f"user{ord(bad)}", f"佐藤{bad}花子", "hash", "staff", by="admin")
-    either.retire(app.slug, by="admin", message=f"終了{bad}しました。\n電話してください")
+    any_store.change_access_point(point.id, by="kato", label=f"支所{bad}窓口")
+    user = any_store.create_staff_user(f"user{ord(bad)}", f"佐藤{bad}花子", "hash", "staff", by="admin")
+    any_store.retire(app.slug, by="admin", message=f"終了{bad}しました。\n電話してください")
 
-    either._banner = None  # noqa: SLF001 - read it again from the database
-    assert either.banner().text == "噴火警報"
-    assert [p.point.label for p in either.access_points(app.id)] == ["支所窓口"]
-    assert either.staff_user(user.username).display_name == "佐藤花子"
-    assert either.app_by_id(app.id).retire_message == {"ja": "終了しました。\n電話してください"}
-    details = json.dumps([e.detail for e in either.audit_events()], ensure_ascii=False)
+    any_store._banner = None  # noqa: SLF001 - read it again from the database
+    assert any_store.banner().text == "噴火警報"
+    assert [p.point.label for p in any_store.access_points(app.id)] == ["支所窓口"]
+    assert any_store.staff_user(user.username).display_name == "佐藤花子"
+    assert any_store.app_by_id(app.id).retire_message == {"ja": "終了しました。\n電話してください"}
+    details = json.dumps([e.detail for e in any_store.audit_events()], ensure_ascii=False)
     assert bad not in details
 
 
@@ -146,21 +134,21 @@ def test_staff_text_an_older_version_stored_with_nul_is_read_clean(store):
 
 
 @pytest.mark.parametrize("bad", ["\x00", "\ud800"])
-def test_notes_replies_and_facility_names_written_elsewhere_are_stored_clean(either, bad):
+def test_notes_replies_and_facility_names_written_elsewhere_are_stored_clean(any_store, bad):  # noqa: F811
     """Modules other than the store write these (submissions.py, bookings.py): the columns clean them."""
     from generated_apps.bookings import Bookings
     from generated_apps.submissions import Submissions
 
-    app = either.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
-    version = either.publish(app.slug, by="admin")
-    sent = either.submit(either.create_draft(app.id, version.id, {}), {}, "ja")
-    submissions = Submissions(either)
+    app = any_store.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
+    version = any_store.publish(app.slug, by="admin")
+    sent = any_store.submit(any_store.create_draft(app.id, version.id, {}), {}, "ja")
+    submissions = Submissions(any_store)
     submissions.add_note(sent.id, f"折り返し{bad}電話", by="sato")
     submissions.write_reply(sent.id, f"お答え{bad}します", by="sato")
-    gym = Bookings(either).create_resource(f"体育{bad}館", {"mon": [{"start": "09:00", "end": "12:00", "capacity": 2}]},
+    gym = Bookings(any_store).create_resource(f"体育{bad}館", {"mon": [{"start": "09:00", "end": "12:00", "capacity": 2}]},
                                            by="sato")
 
-    assert either.submission(sent.id).reply == "お答えします"
-    assert Bookings(either).resource(gym.id).name == "体育館"
-    with either.engine.connect() as c:
+    assert any_store.submission(sent.id).reply == "お答えします"
+    assert Bookings(any_store).resource(gym.id).name == "体育館"
+    with any_store.engine.connect() as c:
         assert c.execute(text("SELECT text FROM submission_note")).scalar() == "折り返し電話"
