@@ -1,4 +1,5 @@
-"""Number: a count or an amount, such as the number of people; full-width digits and commas accepted."""
+"""Number: a count or an amount, such as the number of people; full-width digits and commas accepted,
+superscript, circled and other look-alike digits refused (text.has_unmeant_digits)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Any, ClassVar, Literal
 from babel.numbers import format_decimal
 from pydantic import Field, model_validator
 
-from .base import Invalid, Question, Raw, Translator, dashes_to_hyphens, single
+from .base import Invalid, Question, Raw, Translator, dashes_to_hyphens, single, values
 from .eras import _BABEL_LOCALE
-from .text import N_, LocalizedText
+from .text import N_, LocalizedText, has_unmeant_digits
 
 # Plain digits, or digits grouped by commas in threes; a decimal part when it is allowed.
 _NUMBER = re.compile(r"^-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?$")
@@ -46,6 +47,8 @@ class Number(Question):
         return self
 
     def parse(self, raw: Raw) -> Any:
+        if any(has_unmeant_digits(value) for value in values(raw, self.key)):  # 「⁴⁵」 is no number
+            raise Invalid(N_("Enter {label} as a number"))
         text = dashes_to_hyphens(single(raw, self.key, max_length=40))
         # A resident may type the unit too: "20人".
         if self.unit:

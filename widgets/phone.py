@@ -1,6 +1,6 @@
 """Phone: a Japanese phone number, typed however the resident writes it.
 
-Full-width digits, hyphens of every kind, spaces, brackets and +81 are accepted. The answer is
+Full-width digits (never superscript or circled ones), hyphens of every kind, spaces, brackets and +81 are accepted. The answer is
 kept with hyphens where the resident put separators ("0142-23-3331"); a number typed without any
 is grouped when its kind is known (mobile 090-1234-5678, 0120-123-456, Tokyo 03-1234-5678) and
 left as digits otherwise, since area codes have different lengths.
@@ -13,8 +13,8 @@ from typing import Any, ClassVar, Literal
 
 import phonenumbers
 
-from .base import Invalid, Question, Raw, clean_text, dashes_to_hyphens, single
-from .text import N_
+from .base import Invalid, Question, Raw, clean_text, dashes_to_hyphens, single, values
+from .text import N_, has_unmeant_digits
 
 _ALLOWED = re.compile(r"^\+?[0-9\-() ]+$")
 _GROUPS = re.compile(r"[0-9]+")
@@ -32,7 +32,10 @@ PHONE_FORMAT = N_("Enter a phone number, like 0142-23-3331")
 
 
 def normalise_phone(text: str) -> str | None:
-    """A Japanese phone number with hyphens, or None when `text` is not one."""
+    """A Japanese phone number with hyphens, or None when `text` is not one (nor when it has digits
+    nobody types, such as ⁰¹⁴²: text.has_unmeant_digits)."""
+    if has_unmeant_digits(text):
+        return None
     text = dashes_to_hyphens(clean_text(text))
     if not text or not _ALLOWED.match(text) or text.count("+") > 1:
         return None
@@ -103,7 +106,7 @@ class Phone(Question):
 {% endcall %}"""
 
     def parse(self, raw: Raw) -> Any:
-        phone = normalise_phone(single(raw, self.key, max_length=30))
-        if phone is None:
+        phone = normalise_phone(single(raw, self.key, max_length=30))  # cleaned by single(): checked below as typed
+        if phone is None or any(has_unmeant_digits(value) for value in values(raw, self.key)):
             raise Invalid(PHONE_FORMAT)
         return phone

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar, Literal
 
-from .base import Invalid, Question, Raw, Translator, dashes_to_hyphens, single
-from .text import N_
+from .base import Invalid, Question, Raw, Translator, dashes_to_hyphens, single, values
+from .text import N_, has_unmeant_digits
 
 _POSTAL = re.compile(r"^〒?\s*([0-9]{3})\s*-?\s*([0-9]{4})$")
 
@@ -24,7 +24,7 @@ class PostalCode(Question):
 
     def parse(self, raw: Raw) -> Any:
         match = _POSTAL.match(dashes_to_hyphens(single(raw, self.key, max_length=20)))
-        if not match:
+        if not match or any(has_unmeant_digits(value) for value in values(raw, self.key)):
             raise Invalid(N_("Enter a postal code of 7 digits, like 052-0021"))
         return f"{match.group(1)}-{match.group(2)}"
 

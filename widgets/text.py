@@ -6,6 +6,7 @@ Staff may write a plain string in an app file; it is read as Japanese.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
@@ -35,6 +36,18 @@ def clean_staff_text(value: str, *, multiline: bool = True) -> str:
     white space becomes one space."""
     value = CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     return value if multiline else " ".join(value.split())
+
+
+# Digits a resident types for a number: ASCII, and the full-width ones a Japanese IME gives (１２ is 12).
+_TYPED_DIGITS = frozenset("0123456789０１２３４５６７８９")
+
+
+def has_unmeant_digits(value: str) -> bool:
+    """Whether `value` has a character that NFKC would read as a digit but nobody types as one:
+    superscripts (⁴⁵), subscripts, circled or bracketed numbers (④ ⑴), mathematical digits (𝟒).
+    A number, phone number or postal code with one is refused, not read: 「⁰⁴⁵人」 is not 45 people."""
+    return any(ch not in _TYPED_DIGITS and not ch.isascii() and any(c.isdigit() for c in unicodedata.normalize("NFKC", ch))
+               for ch in value)
 
 
 # A text field of an app that is not a LocalizedText (a condition's value): cleaned the same way.

@@ -34,6 +34,15 @@ def test_what_is_not_a_number_says_so(typed):
     assert exc.value.message == "Enter {label} as a number"
 
 
+@pytest.mark.parametrize("typed", ["⁰⁴⁵", "⁴⁵人", "₄₅", "④", "⑫", "𝟒𝟓", "٤٥", "४५", "1²", "½"])
+def test_digits_nobody_types_for_a_number_are_refused_not_read(typed):
+    """「⁰⁴⁵」 once became 45 people: NFKC reads superscripts, circled and mathematical digits as digits,
+    but a resident who types them does not mean a count (full-width １２ is meant, and read)."""
+    with pytest.raises(Invalid) as exc:
+        read(PEOPLE, typed)
+    assert exc.value.message == "Enter {label} as a number"
+
+
 def test_a_decimal_is_refused_unless_allowed():
     with pytest.raises(Invalid) as exc:
         read(PEOPLE, "1.5")

@@ -47,6 +47,21 @@ def test_what_is_not_a_japanese_phone_number_is_refused(typed):
     assert exc.value.message in {"Enter a phone number, like 0142-23-3331", "{label} must be {max} characters or fewer"}
 
 
+@pytest.mark.parametrize("typed", ["⁰¹⁴²-²³-³³³¹", "0142-23-333¹", "０１４２－２３－３３３①", "𝟎𝟏𝟒𝟐𝟐𝟑𝟑𝟑𝟑𝟏"])
+def test_a_phone_number_with_digits_nobody_types_is_refused_not_read(typed):
+    with pytest.raises(Invalid) as exc:
+        PHONE.read({"tel": [typed]})
+    assert exc.value.message == "Enter a phone number, like 0142-23-3331"
+    assert normalise_phone(typed) is None
+
+
+@pytest.mark.parametrize("typed", ["⁰⁵²-⁰⁰²¹", "〒052-002①", "₀₅₂₀₀₂₁"])
+def test_a_postal_code_with_digits_nobody_types_is_refused_not_read(typed):
+    with pytest.raises(Invalid) as exc:
+        POSTAL.read({"zip": [typed]})
+    assert exc.value.message == "Enter a postal code of 7 digits, like 052-0021"
+
+
 def test_a_phone_number_becomes_a_tel_link():
     assert tel_uri("0142-23-3331") == "tel:0142-23-3331"
     assert tel_uri("(0142) 23 3331") == "tel:0142-23-3331"
