@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from widgets import N_, AppSpec
+from widgets.text import CONTROL
 
 MAX_APP_FILE = 1_000_000  # bytes; the largest real app is a few tens of KB
 
@@ -28,6 +29,25 @@ class Problem:
     where: str = ""
 
 
+class DuplicateKey(ValueError):
+    """A JSON object names the same key twice: which one is meant cannot be known."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _one_of_each(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object whose keys are all different. json.loads would keep the last of two "slug"s, so a
+    file could seem to name one app and replace another: such a file is refused, never guessed at."""
+    found: dict[str, object] = {}
+    for key, value in pairs:
+        if key in found:
+            raise DuplicateKey(key)
+        found[key] = value
+    return found
+
+
 def read_app_file(data: bytes) -> tuple[AppSpec | None, list[Problem]]:
     """The app in `data`, or None and every problem found. Nothing is stored either way."""
     if len(data) > MAX_APP_FILE:
@@ -35,12 +55,15 @@ def read_app_file(data: bytes) -> tuple[AppSpec | None, list[Problem]]:
                               {"size": len(data) // 1000, "max": MAX_APP_FILE // 1000})]
     try:
         text = data.decode("utf-8-sig")
-        raw = json.loads(text)
+        raw = json.loads(text, object_pairs_hook=_one_of_each)
     except UnicodeDecodeError:
         return None, [Problem(N_("The file is not text in UTF-8. Export the app again and import that file"))]
     except json.JSONDecodeError as error:
         return None, [Problem(N_("The file is not JSON: line {line}, column {column}"),
                               {"line": error.lineno, "column": error.colno})]
+    except DuplicateKey as twice:
+        return None, [Problem(N_("The file gives \"{key}\" twice in one place, so it is not clear which is meant. "
+                                 "Keep one and import the file again"), {"key": CONTROL.sub("", twice.key)[:100]})]
     except ValueError:  # Python reads no integer of more than 4,300 digits; no app needs one
         return None, [Problem(N_("The file has a number too long to read. Correct it and import the file again"))]
     except RecursionError:  # thousands of nested brackets: no app file is built like that

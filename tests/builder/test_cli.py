@@ -53,6 +53,27 @@ def test_a_broken_app_file_is_refused_with_a_clear_message(tmp_path):
     assert madoguchi("export", "nope", data_dir=tmp_path).returncode == 1
 
 
+def test_an_app_file_that_names_a_key_twice_is_refused_and_replaces_no_app(tmp_path):
+    """json.loads keeps the last of two keys: a file that seems to be 'citizen-survey' at its top could
+    replace another live app named further down. Such a file is refused, with the key it repeats."""
+    survey = (ROOT / "builder" / "app_templates" / "citizen-survey.json").read_text(encoding="utf-8")
+    assert madoguchi("import", str(ROOT / "builder" / "app_templates" / "citizen-survey.json"), "--publish",
+                     data_dir=tmp_path).returncode == 0
+    other = tmp_path / "looks-like-a-survey.json"
+    # The survey's own slug first, as a reader sees it; "sports-day" further down, as json.loads takes it.
+    other.write_text('{"slug": "citizen-survey",' + survey.strip()[1:].replace('"citizen-survey"', '"sports-day"', 1),
+                     encoding="utf-8")
+    result = madoguchi("import", str(other), "--publish", data_dir=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert 'gives "slug" twice in one place' in result.stderr
+    assert madoguchi("export", "sports-day", data_dir=tmp_path).returncode == 1  # nothing was stored
+    nested = tmp_path / "nested.json"
+    nested.write_text(survey.replace('"type": "single_choice",', '"type": "single_choice", "type": "image",', 1),
+                      encoding="utf-8")
+    result = madoguchi("import", str(nested), data_dir=tmp_path)
+    assert result.returncode == 1 and 'gives "type" twice' in result.stderr
+
+
 def test_a_number_too_long_to_read_or_beyond_its_limit_is_refused_with_a_message(tmp_path):
     survey = json.loads((ROOT / "builder" / "app_templates" / "citizen-survey.json").read_text(encoding="utf-8"))
     too_long = tmp_path / "too-long.json"
