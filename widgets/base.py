@@ -7,10 +7,13 @@ raises `Invalid`, and says how its value reads on the check-answers page.
 
 from __future__ import annotations
 
+import re
+import secrets
 import unicodedata
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal, Protocol
 
+from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .text import CONTROL, N_, LocalizedText, StaffText
@@ -145,6 +148,38 @@ class Question(Widget):
     def display(self, value: Any, tr: Translator) -> str:
         """How the answer reads on the check-answers page."""
         return "" if value is None else str(value)
+
+    def display_html(self, value: Any, tr: Translator) -> Markup:
+        """`display` as HTML for the check page: app text in it shown in another language than the page's
+        (an option staff wrote only in Japanese, on a Vietnamese page) is marked with its own lang, so a
+        screen reader reads it with the right voice. Every widget's `display` gets this, unchanged."""
+        marking = _MarkingTranslator(tr)
+        return marking.html(self.display(value, marking))
+
+
+class _MarkingTranslator:
+    """The page's translator for `display_html`: app text that falls back to another language goes into
+    the words as a placeholder (private-use characters around a random token, which no answer can
+    forge), replaced by its marked HTML once the words are escaped."""
+
+    def __init__(self, tr: Translator) -> None:
+        self.lang, self._tr = tr.lang, tr
+        self._token = secrets.token_hex(8)
+        self._marked: list[Markup] = []
+
+    def gettext(self, message: str) -> str:
+        return self._tr.gettext(message)
+
+    def text(self, value: LocalizedText) -> str:
+        words, real = self._tr.text(value), value.get(self.lang)[1]
+        if real == self.lang:
+            return words
+        self._marked.append(Markup('<span lang="{}">{}</span>').format(real, words))
+        return f"\ue000{self._token}:{len(self._marked) - 1}\ue001"
+
+    def html(self, words: str) -> Markup:
+        placeholder = re.compile(f"\ue000{self._token}:(\\d+)\ue001")
+        return Markup(placeholder.sub(lambda m: self._marked[int(m.group(1))], escape(words)))
 
 
 def field_id(name: str) -> str:

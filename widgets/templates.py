@@ -6,7 +6,8 @@ rendered with `w` (the widget), `raw` (field name -> submitted values), `error` 
 message or None), `error_field` (the form field the error is about, when the widget knows) and
 `as_heading` (the question is the page's h1). Templates that put text into
 an attribute or build formatted text in Python (paragraph, notice, image, rating) also read `lang`,
-the page's language, from the context when it is there (default "ja").
+the page's language, from the context when it is there (default "ja"); an <option> of app text says
+its language with the `lang_of` macro.
 
 Every `_('…')` string in the templates is listed in TEMPLATE_MSGIDS, for the gettext catalogs.
 """
@@ -31,6 +32,13 @@ TEMPLATE_MSGIDS: tuple[str, ...] = (
 
 MACROS = """
 {%- macro value(raw, name) -%}{{ (raw.get(name) or [''])[0] }}{%- endmacro -%}
+
+{#- The lang attribute of an element whose content is app text that falls back to another language than
+    the page's `lang`: for an element that cannot hold a marked <span> (an <option>); elsewhere the `t`
+    filter marks the text itself. -#}
+{%- macro lang_of(text, lang) -%}
+{%- set real = text.get(lang)[1] -%}{% if real != lang %} lang="{{ real }}"{% endif -%}
+{%- endmacro -%}
 
 {%- macro need(w) -%}
 <span class="need">{{ _('(required)') if w.required else _('(optional)') }}</span>
