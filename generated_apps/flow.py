@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from widgets import AppSpec, Invalid, Question, Translator, Widget
 
 
@@ -49,6 +51,40 @@ def flow_pages(spec: AppSpec, answers: Mapping[str, Any]) -> list[int]:
 def question_pages(spec: AppSpec, answers: Mapping[str, Any]) -> list[int]:
     """The pages of the flow that ask something (for "Question 2 of 5")."""
     return [i for i in flow_pages(spec, answers) if visible_questions(spec, answers, i)]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a page is among the pages that ask something: the 5th of 7. `exact` is False while an answer
+    still to come may open more pages (a follow-up): 7 is then the least there will be, never a guess."""
+
+    step: int
+    total: int
+    exact: bool
+
+
+def progress(spec: AppSpec, answers: Mapping[str, Any], index: int) -> Progress | None:
+    """The count for page `index`, None for a page that asks nothing. Answering on only ever opens pages
+    (a condition waits on a question not yet answered), so an exact total stays and another only grows."""
+    asking = question_pages(spec, answers)
+    if index not in asking:
+        return None
+    waiting = _still_open(spec, answers)
+    may_open = any(isinstance(w, Question) and w.show_if is not None and w.show_if.key in waiting
+                   for i, page in enumerate(spec.pages) if i not in asking for w in page.widgets)
+    return Progress(asking.index(index) + 1, len(asking), exact=not may_open)
+
+
+def _still_open(spec: AppSpec, answers: Mapping[str, Any]) -> set[str]:
+    """The questions not answered yet that may still be asked: shown now, or waiting on one of these."""
+    effective = effective_answers(spec, answers)
+    waiting: set[str] = set()
+    for page in spec.pages:
+        for w in page.widgets:
+            if isinstance(w, Question) and w.key not in effective and (
+                    w.show_if is None or w.show_if.key in waiting or w.show_if.holds(effective)):
+                waiting.add(w.key)
+    return waiting
 
 
 def next_page(spec: AppSpec, answers: Mapping[str, Any], index: int) -> int | None:
@@ -111,7 +147,14 @@ def read_page(spec: AppSpec, index: int, form: Any, answers: Mapping[str, Any]) 
 class CheckRow:
     page: int
     question: Question
-    answer: str
+    answer: str  # as plain text (the staff's screens)
+    value: Any = None
+    tr: Translator | None = None
+
+    @property
+    def answer_html(self) -> Markup:
+        """The answer for the check page: app text in another language than the page's marked with its lang."""
+        return self.question.display_html(self.value, self.tr) if self.tr is not None else escape(self.answer)
 
 
 def check_rows(spec: AppSpec, answers: Mapping[str, Any], tr: Translator) -> list[CheckRow]:
@@ -119,5 +162,6 @@ def check_rows(spec: AppSpec, answers: Mapping[str, Any], tr: Translator) -> lis
     rows = []
     for i in flow_pages(spec, answers):
         for question in visible_questions(spec, answers, i):
-            rows.append(CheckRow(i, question, question.display(effective.get(question.key), tr)))
+            value = effective.get(question.key)
+            rows.append(CheckRow(i, question, question.display(value, tr), value, tr))
     return rows

@@ -84,3 +84,54 @@ def test_a_follow_up_of_a_hidden_follow_up_is_hidden_too():
     assert flow.submitted_answers(spec, answers) == {"a": "no"}
     assert [r.question.key for r in flow.check_rows(spec, answers, Translator("ja"))] == ["a"]
     assert flow.is_complete(spec, answers)
+
+
+# The citizen survey's shape: a follow-up on page 3 opens when page 2 says yes, another on page 5 when
+# page 4 says yes (issue 18: the count read 「5 / 7」 and then 「6 / 8」).
+YES_NO = [{"value": "yes", "label": "はい"}, {"value": "no", "label": "いいえ"}]
+OPENING = AppSpec.model_validate({"slug": "opening", "title": "増える質問", "pages": [
+    {"widgets": [{"type": "paragraph", "text": "はじめに"}]},
+    {"widgets": [{"type": "single_choice", "key": "bus", "label": "バス", "options": YES_NO}]},
+    {"widgets": [{"type": "short_text", "key": "bus_why", "label": "なぜ",
+                  "show_if": {"key": "bus", "op": "equals", "value": "yes"}}]},
+    {"widgets": [{"type": "single_choice", "key": "trouble", "label": "困りごと", "options": YES_NO}]},
+    {"widgets": [{"type": "short_text", "key": "trouble_what", "label": "何に",
+                  "show_if": {"key": "trouble", "op": "equals", "value": "yes"}}]},
+    {"widgets": [{"type": "short_text", "key": "comment", "label": "ご意見", "required": False}]},
+]})
+
+
+def test_the_question_count_says_at_least_while_answers_to_come_may_open_more_pages():
+    assert flow.progress(OPENING, {}, 1) == flow.Progress(step=1, total=3, exact=False)
+    # "no" to the bus: its follow-up stays shut, but the trouble question may still open one.
+    assert flow.progress(OPENING, {"bus": "no"}, 3) == flow.Progress(step=2, total=3, exact=False)
+    assert flow.progress(OPENING, {"bus": "yes"}, 2) == flow.Progress(step=2, total=4, exact=False)
+
+
+def test_the_question_count_is_exact_once_no_answer_to_come_can_open_a_page():
+    answers = {"bus": "yes", "bus_why": "病院", "trouble": "no"}
+    assert flow.progress(OPENING, answers, 5) == flow.Progress(step=4, total=4, exact=True)
+    answers = {"bus": "no", "trouble": "yes"}
+    assert flow.progress(OPENING, answers, 4) == flow.Progress(step=3, total=4, exact=True)
+
+
+def test_a_page_that_asks_nothing_has_no_count():
+    assert flow.progress(OPENING, {}, 0) is None
+
+
+def test_a_form_without_conditions_counts_exactly_from_the_start(example_spec):
+    spec = AppSpec.model_validate({"slug": "plain", "title": "質問", "pages": [
+        {"widgets": [{"type": "short_text", "key": "a", "label": "A"}]},
+        {"widgets": [{"type": "short_text", "key": "b", "label": "B"}]}]})
+    assert flow.progress(spec, {}, 0) == flow.Progress(step=1, total=2, exact=True)
+
+
+def test_a_follow_up_of_an_unanswered_follow_up_may_still_open():
+    spec = AppSpec.model_validate({"slug": "chain", "title": "連鎖", "pages": [
+        {"widgets": [{"type": "single_choice", "key": "a", "label": "A", "options": YES_NO}]},
+        {"widgets": [{"type": "single_choice", "key": "b", "label": "B", "options": YES_NO,
+                      "show_if": {"key": "a", "op": "equals", "value": "yes"}}]},
+        {"widgets": [{"type": "short_text", "key": "c", "label": "C",
+                      "show_if": {"key": "b", "op": "equals", "value": "yes"}}]}]})
+    assert flow.progress(spec, {"a": "yes"}, 1) == flow.Progress(step=2, total=2, exact=False)
+    assert flow.progress(spec, {"a": "no"}, 0) == flow.Progress(step=1, total=1, exact=True)  # b, and so c, stay shut

@@ -97,3 +97,32 @@ def test_reading_any_form_yields_values_or_errors_for_the_visible_questions_only
     assert {e.question.key for e in errors} <= {q.key for q in visible}
     assert not set(updates) & {e.question.key for e in errors}  # a question is either read or refused
     assert all(isinstance(e.message, str) and e.message for e in errors)
+
+
+@pytest.mark.parametrize("spec", [s for s in APPS if list(s.questions())], ids=lambda s: s.slug)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_the_question_count_never_contradicts_itself_as_the_resident_answers_on(spec, data):
+    """Answering one more question never lowers the count's total, and never changes a total said to be
+    exact: 「5問目（全部で7問以上）」 may become 8, 「5問目（全部で7問）」 stays 7 (issue 18)."""
+    answers = data.draw(answers_for(spec))
+    effective = flow.effective_answers(spec, answers)
+    unanswered = [q for q in spec.questions() if q.key not in effective]
+    if not unanswered:
+        return
+    question = data.draw(st.sampled_from(unanswered))
+    values = options(question)
+    if question.type == "multiple_choice" and values:
+        value = data.draw(st.lists(st.sampled_from(values), min_size=1, unique=True))
+    else:
+        value = data.draw(st.sampled_from(values) if values else st.text(min_size=1, max_size=10))
+    more = {**answers, question.key: value}
+    for index in flow.question_pages(spec, answers):
+        before = flow.progress(spec, answers, index)
+        after = flow.progress(spec, more, index)
+        assert before is not None and before.step == flow.question_pages(spec, answers).index(index) + 1
+        if after is None:  # the page closed: only possible when an answer it depended on changed, never here
+            raise AssertionError(f"page {index} closed when {question.key} was answered")
+        assert after.total >= before.total
+        if before.exact:
+            assert after.total == before.total and after.exact
