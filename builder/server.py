@@ -17,7 +17,7 @@ from starlette.types import Receive, Scope, Send
 from generated_apps.bookings import Bookings
 from generated_apps.config import Settings
 from generated_apps.retention import Retention
-from generated_apps.security import SecurityHeaders, StaffHostOnly
+from generated_apps.security import ClientGone, RelativeRedirects, SecurityHeaders, StaffHostOnly
 from generated_apps.store import Store
 from generated_apps.web import ResidentSite
 
@@ -120,6 +120,8 @@ def create_server(settings: Settings, store: Store, *, staff: bool = True) -> Fa
 
         app.add_middleware(StaffHostOnly, staff_host=settings.staff_host, staff_prefix="/staff", not_found=not_found)
     app.add_middleware(SecurityHeaders, staff_prefix="/staff" if staff else None)  # HSTS; the staff pages' headers
+    app.add_middleware(RelativeRedirects)  # never a redirect to the host the client named (/staff -> /staff/)
+    app.add_middleware(ClientGone)  # a request given up mid-body: one calm line, not a traceback
     if staff:
         # NiceGUI keeps each browser's session storage in files: in the data directory, not the working one.
         os.environ.setdefault("NICEGUI_STORAGE_PATH", str(settings.data_dir / "nicegui"))

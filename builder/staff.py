@@ -611,8 +611,18 @@ def from_this_machine(request: Request) -> bool:
         return False
 
 
+# The pages a signed-out browser may use (and so speak for on its socket): signing in, and the first account.
+OPEN_PAGES = ("/signin", "/setup")
+
+
 def mount(fastapi_app, store: Store, settings: Settings) -> None:
     """Compose NiceGUI into `fastapi_app`. NiceGUI's app is process-global: call this once per process."""
+    from nicegui import core
+    from starlette.middleware import Middleware
+
+    from . import staff_sessions, staff_socket
+
+    staff_sessions.install()  # a browser's storage goes to disk only while someone is signed in to it
     register(store, settings, mount_path="/staff")
     # The session cookie stays on /staff: residents' pages never see it.
     ui.run_with(fastapi_app, mount_path="/staff", title="Madoguchi", language="ja",
@@ -620,6 +630,14 @@ def mount(fastapi_app, store: Store, settings: Settings) -> None:
                 session_middleware_kwargs={"path": "/staff", "same_site": "strict", "https_only": settings.https}, show_welcome_message=False)
     # NiceGUI lets a page on any site open the builder's websocket; only the builder's own pages may.
     # (None is the Socket.IO server's default: the request's own origin, behind a proxy as forwarded.)
-    from nicegui import core
-
     core.sio.eio.cors_allowed_origins = None
+
+    def signed_in() -> bool:
+        return auth.session_user(store, temporary_password_ok=True) is not None
+
+    # Only the browser session that opened a page, signed in, speaks for it: on its socket, and at its
+    # own addresses (uploads), checked inside NiceGUI's session middleware (the last one added is innermost).
+    staff_socket.guard(core.sio, signed_in, OPEN_PAGES)
+    core.app.user_middleware.append(Middleware(staff_socket.OwnPagesOnly, signed_in=signed_in, open_pages=OPEN_PAGES))
+    staff_socket.hide_client_ids()
+    staff_sessions.sweep_regularly(nicegui_app)

@@ -8,14 +8,25 @@ adds what only the connection or the path decides:
 - under the staff prefix (NiceGUI's pages, which set none of these): no framing by other sites, no
   MIME sniffing, no full address in the Referer, and no copy of a staff page (personal data) in any cache.
 A header the response already has is left as it is.
+
+Also here, for the whole server: redirects kept to paths of this site (`RelativeRedirects`), and a
+request its client gave up on ended with one calm line (`ClientGone`).
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from urllib.parse import urlsplit
 
+from starlette.requests import ClientDisconnect
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("madoguchi.requests")
+SHOWN_CHARS = 100  # of anything a client sent, in a log line
+# NiceGUI's page ids, which are all it takes to act for a page: in a socket's query and a page's own addresses.
+CLIENT_ID = re.compile(r"(client_id=|/_nicegui/client/)[0-9A-Za-z-]+")
 
 HSTS = (b"strict-transport-security", b"max-age=31536000")
 STAFF_HEADERS = [
@@ -101,3 +112,66 @@ def request_host(scope: Scope) -> str:
     raw = next((value for name, value in scope.get("headers", []) if name == b"host"), b"")
     found = HOST.fullmatch(raw.decode("latin-1").lower())
     return found["name"].strip("[]").rstrip(".") if found else ""
+
+
+def shown(text: object) -> str:
+    """Text a client sent, fit for one log line: page ids hidden, at most SHOWN_CHARS characters, and
+    control characters escaped (no forged second line)."""
+    text = CLIENT_ID.sub(r"\1…", str(text))
+    safe = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:SHOWN_CHARS])
+    return safe + ("…" if len(text) > SHOWN_CHARS else "")
+
+
+class RelativeRedirects:
+    """A redirect's address made a path on this site. Starlette builds the redirects that add or take
+    away a trailing slash (/staff -> /staff/) from the request's Host header, which the client chooses:
+    a forged Host sent the browser to another site. An absolute Location naming the host the request
+    gave (or, without a Host header, the server's own address) is cut to its path and query."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def relative(message: Message) -> None:
+            if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
+                message = {**message, "headers": [(name, _local(value, scope) if name.lower() == b"location" else value)
+                                                  for name, value in message.get("headers", [])]}
+            await send(message)
+
+        await self.app(scope, receive, relative)
+
+
+def _local(location: bytes, scope: Scope) -> bytes:
+    parts = urlsplit(location.decode("latin-1"))
+    if not parts.scheme or not parts.netloc:
+        return location  # already a path
+    host = next((value for name, value in scope.get("headers", []) if name == b"host"), b"").decode("latin-1")
+    server = scope.get("server")
+    own = {host.lower()} if host else {f"{server[0]}:{server[1]}" if server else ""}
+    if parts.netloc.lower() not in own:
+        return location  # an address of some other site, chosen by the code: left as it is
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return ("/" + path.lstrip("/")).encode("latin-1")  # never "//host": that would be another site again
+
+
+class ClientGone:
+    """A client that hangs up before its request's body has arrived (Starlette raises ClientDisconnect
+    wherever the body is read: a form, an upload) ends that request with one calm line, not tracebacks
+    of some 270 lines; nobody is left to answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        except ClientDisconnect:
+            log.info("%s %s: the client went away before its request had arrived", scope["method"],
+                     shown(scope["path"]))
