@@ -33,6 +33,7 @@ from pydantic_core import PydanticUndefined, to_jsonable_python
 
 from builder.i18n import _
 from widgets import LANGS, N_, Condition, LocalizedText, Question, colour
+from widgets.image import STAFF_INPUT
 
 Path = tuple[str | int, ...]
 
@@ -338,7 +339,7 @@ class PropertyPanel:
 
     def _validate(self) -> BaseModel | None:
         try:
-            valid = self.model.model_validate(self._draft)
+            valid = self.model.model_validate(self._draft, context=STAFF_INPUT)  # what staff type now: today's rules
         except ValidationError as exc:
             errors: dict[Path, str] = {}
             for error in exc.errors():

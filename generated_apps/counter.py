@@ -65,7 +65,7 @@ class CounterSite(ResidentSite):
         request.path_params["slug"] = app.slug
         parts = path.strip("/").split("/") if path.strip("/") else []
         name = parts[0] if parts else ""
-        if name == "p" and len(parts) == 2 and parts[1].isdigit() and int(parts[1]) >= 1:
+        if name == "p" and len(parts) == 2 and parts[1].isascii() and parts[1].isdigit() and int(parts[1]) >= 1:
             request.path_params["number"] = int(parts[1])
         elif len(parts) > 1:
             name = "?"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.datastructures import MultiDict
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import RedirectResponse, Response
 
 from widgets import AppSpec, furigana
@@ -25,7 +25,7 @@ from . import flow, i18n, preferences
 from .config import Settings
 from .forms import CSRF_COOKIE, BadForm, csrf_ok, read_form
 from .store import LiveApp, Store
-from .web import FramedPage, ResidentSite, error_message, local_path
+from .web import FramedPage, ResidentSite, abandoned, error_message, local_path
 
 PREVIEW_COOKIE = "mdg_preview"
 SAMPLE_REFERENCE = "0000-0000"
@@ -91,6 +91,8 @@ class PreviewSite(ResidentSite):
                 form = await read_form(request)
             except BadForm as bad:
                 return self.error_page(request, bad.status, spec)
+            except ClientDisconnect:
+                return abandoned()
         parts = path.strip("/").split("/") if path.strip("/") else []
         if len(parts) == 2 and parts[0] == "furigana":  # the editor's switch: the resident's own cookie
             response = RedirectResponse(local_path(request.query_params.get("next") or self._url(live)), status_code=303)
@@ -105,7 +107,7 @@ class PreviewSite(ResidentSite):
             return self.render(request, "start.html", spec=spec, app=live,
                                start_url=self._page_url(live, first[0] if first else None),
                                has_questions=any(True for _ in spec.questions()), back_url=self._url(live))
-        if parts[0] == "p" and len(parts) == 2 and parts[1].isdigit():
+        if parts[0] == "p" and len(parts) == 2 and parts[1].isascii() and parts[1].isdigit():  # never int("²")
             index = int(parts[1]) - 1
             if not 0 <= index < len(spec.pages):
                 return self.not_found(request, spec)

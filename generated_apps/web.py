@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import gzip
 import hashlib
+import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -23,9 +24,9 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MultiDict
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 
 from widgets import N_, WIDGET_TYPES, AppSpec, LocalizedText, Question, field_id, format_date, furigana
 from widgets.colour import title_bar_css
@@ -54,6 +55,7 @@ from .open_data_views import OpenDataViews
 from .store import LiveApp, Store, as_utc
 
 HERE = Path(__file__).parent
+log = logging.getLogger("madoguchi")
 STATIC = HERE / "static"
 
 
@@ -182,6 +184,9 @@ class ResidentSite:
         # Forms sent per client address (not at the counter, where staff send many from one desk).
         self.post_limit = PostLimit(settings.post_limit) if settings.post_limit and self.limits_posts else None
         self.secret = settings.secret_key()
+        # This site's own host names: an image from one of them would be a page, loaded with cookies (image.py).
+        self.own_hosts = frozenset(host for url in (settings.public_url, settings.staff_url)
+                                   if (host := (urlsplit(url).hostname or "").rstrip(".").lower()))
         # The stylesheet, and the script that only adds extras (read aloud) where JavaScript runs.
         self.assets = {STYLESHEET: Asset.load(STYLESHEET, "text/css"),
                        "read_aloud.js": Asset.load("read_aloud.js", "text/javascript"),
@@ -248,7 +253,7 @@ class ResidentSite:
                         title_bar_css=Markup(title_bar_css(colour)) if colour else None,
                         script=self.assets["read_aloud.js"].url, icon=self.assets["favicon.svg"].url, spec=spec,
                         help=self.help_block(spec), csrf=CSRF_SLOT, honeypot=HONEYPOT,
-                        banner=self.banner_view(banner, tr.lang), prefs=prefs, **context,
+                        banner=self.banner_view(banner, tr.lang), prefs=prefs, own_hosts=self.own_hosts, **context,
                     )
             finally:
                 i18n.current.reset(token)
@@ -415,7 +420,7 @@ class ResidentSite:
         lang = request.path_params["lang"]
         target = local_path(request.query_params.get("next", "/"))
         response = RedirectResponse(target, status_code=303)
-        if lang in i18n.UI_LANGS:
+        if lang in i18n.UI_LANGS and is_navigation(request):  # never from an <img> some page points here
             self._cookie(response, request, LANG_COOKIE, lang, max_age=YEAR)
         return response
 
@@ -427,11 +432,18 @@ class ResidentSite:
         the app wherever it is now, noting the access point. The app's own address answers for a
         retired or not yet open app. An unknown or disabled code gets a page with the help number."""
         day = self.store.now().astimezone(ZoneInfo(self.settings.time_zone)).date()
-        found = self.store.scan(request.path_params["code"], day)
+        code = request.path_params["code"]
+        found = self.store.scan(code, day) if is_a_scan(request) else self._access_point(code)
         if found is None:
             return self.render(request, "unknown_code.html", 404)
         point, slug = found
         return RedirectResponse(f"/a/{quote(slug)}?via={point.code}", status_code=303)
+
+    def _access_point(self, code: str) -> tuple[Any, str] | None:
+        """What store.scan finds for a code, without counting: for a request that is no one scanning it."""
+        point = self.store.access_point(code)
+        app = self.store.app_by_id(point.app_id) if point is not None and point.active else None
+        return (point, app.slug) if app is not None else None
 
     def start(self, request: Request) -> Response:
         live = self._app(request)
@@ -698,6 +710,8 @@ class ResidentSite:
                 form = await read_form(request)
             except BadForm as bad:
                 return await run_in_threadpool(self.error_page, request, bad.status)
+            except ClientDisconnect:
+                return abandoned()
             return await run_in_threadpool(handler, request, form)
 
         return endpoint
@@ -708,7 +722,10 @@ class ResidentSite:
         async def http_error(request: Request, exc: HTTPException) -> Response:
             if exc.status_code == 404:
                 return await run_in_threadpool(self.not_found, request)
-            return await run_in_threadpool(self.error_page, request, exc.status_code)
+            response = await run_in_threadpool(self.error_page, request, exc.status_code)
+            if exc.status_code == 405:  # the methods this address takes: GET and POST are often two routes
+                response.headers["Allow"] = allowed_methods(request)
+            return response
 
         async def server_error(request: Request, exc: Exception) -> Response:
             return await run_in_threadpool(self.error_page, request, 500)
@@ -741,6 +758,43 @@ def error_message(tr: i18n.Translator, error: flow.FieldError) -> i18n.PageMessa
     params = {k: format_date(v, tr.lang) if isinstance(v, dt.date) else v for k, v in error.params.items()}
     params["label"] = error.question.label  # marked lang="ja" when it falls back to Japanese
     return tr.later(error.message, **params)
+
+
+# Link previews and crawlers that fetch a code's address when it is shared, with nobody scanning it:
+# those that name themselves. A crawler's address ("+https://…/bot.html") is in no browser's
+# User-Agent; "bot" alone is not a sign (Cubot makes phones). Browsers too old to send Sec-Fetch-* count.
+NOT_A_PERSON = re.compile(r"\+https?://|Googlebot|bingbot|Slackbot|Twitterbot|facebookexternalhit|Discordbot|"
+                          r"TelegramBot|WhatsApp/|LinkedInBot|Applebot|SkypeUriPreview|Embedly|Iframely|"
+                          r"Google-InspectionTool|Baiduspider|YandexBot")
+
+
+def is_navigation(request: Request) -> bool:
+    """Whether a GET is a person opening the address: a top-level page in a browser, not an image, a
+    frame or a script's fetch some page made (Sec-Fetch-Dest, Sec-Fetch-Mode; absent in older
+    browsers, which count), and not a prefetch (Sec-Purpose; Purpose in older Chrome and Safari)."""
+    headers = request.headers
+    return (request.method == "GET" and headers.get("sec-fetch-dest", "document") == "document"
+            and headers.get("sec-fetch-mode", "navigate") == "navigate"
+            and "prefetch" not in headers.get("sec-purpose", "") + headers.get("purpose", "") + headers.get("x-moz", ""))
+
+
+def is_a_scan(request: Request) -> bool:
+    """Whether opening /q/CODE counts as a scan: a navigation (not HEAD, not an <img>) by no known bot."""
+    return is_navigation(request) and not NOT_A_PERSON.search(request.headers.get("user-agent", ""))
+
+
+def abandoned() -> Response:
+    """A form whose browser went away before all of it arrived (a closed tab, a lost signal, or the
+    body deadline of asgi.TimedHTTP): one calm line in the log, no traceback, and nobody to answer."""
+    log.info("A form was abandoned before all of it arrived: nothing was read or kept.")
+    return Response(status_code=400)
+
+
+def allowed_methods(request: Request) -> str:
+    """The Allow header of a 405: every method some route of the app takes at this address."""
+    methods = {method for route in request.app.router.routes
+               if route.matches(request.scope)[0] == Match.PARTIAL for method in getattr(route, "methods", None) or ()}
+    return ", ".join(sorted(methods))
 
 
 def _via(value: Any) -> str:

@@ -7,7 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from widgets import furigana, widget_adapter
+from widgets.image import STAFF_INPUT
 from widgets.markup import is_safe_url, links, plain_text, render
+
+
+SAFE = "https://www.city.date.hokkaido.jp/map.png"
 
 
 def test_a_blank_line_starts_a_paragraph_and_a_line_break_stays():
@@ -95,15 +99,33 @@ def test_an_image_has_its_alt_text_size_and_caption(render, parse):
 
 @pytest.mark.parametrize(
     "src", ["javascript:alert(1)", "http://x.jp/a.png", "//evil.example/a.png", "/static/../secret", 'https://x.jp/"a.png',
-            "data:image/png;base64,AAAA", "static/a.png", "/static/a b.png", ""])
-def test_an_image_comes_only_from_https_or_this_site(src):
+            "data:image/png;base64,AAAA", "static/a.png", "/static/a b.png", "", "/staff/signout", "/q/K7M2QX",
+            "/%2e%2e/staff/signout", "/static/favicon.svg", "https://user@x.jp/a.png"])
+def test_an_image_staff_choose_now_comes_only_from_an_https_address(src):
+    """A path of this site is a page, not a picture: a browser loads it with the viewer's cookies, so
+    /staff/signout signed out whoever saw the page and /q/CODE counted a scan at every view."""
     with pytest.raises(ValueError):
-        widget_adapter.validate_python({"type": "image", "src": src, "alt": "x"})
+        widget_adapter.validate_python({"type": "image", "src": src, "alt": "x"}, context=STAFF_INPUT)
+    assert widget_adapter.validate_python({"type": "image", "src": SAFE, "alt": "x"}, context=STAFF_INPUT).src == SAFE
+
+
+def test_an_app_stored_with_a_path_on_this_site_still_loads_but_shows_the_words_instead_of_loading_it(render, parse):
+    stored = widget_adapter.validate_python({"type": "image", "src": "/staff/signout", "alt": "地図", "caption": "会場"})
+    page = parse(render(stored))
+    assert not page.find_all("img")
+    assert page.find_all("p")[0]["text"] == "地図" and page.find_all("figcaption")[0]["text"] == "会場"
+
+
+def test_an_https_image_on_this_sites_own_host_is_not_loaded(render, parse):
+    """https://our-host/staff/signout is as much a page of ours as /staff/signout (web.ResidentSite.own_hosts)."""
+    image = {"type": "image", "src": "https://madoguchi.city.example/staff/signout", "alt": "地図"}
+    assert not parse(render(image, own_hosts={"madoguchi.city.example"})).find_all("img")
+    assert parse(render({**image, "src": SAFE}, own_hosts={"madoguchi.city.example"})).find_all("img")
 
 
 def test_an_image_needs_alt_text_in_the_file():
     with pytest.raises(ValueError):
-        widget_adapter.validate_python({"type": "image", "src": "/static/a.png"})
+        widget_adapter.validate_python({"type": "image", "src": SAFE})
 
 
 def test_a_contact_card_has_a_phone_link(render, parse):
