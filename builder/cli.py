@@ -230,5 +230,7 @@ def _serve(settings: Settings, store: Store, args: argparse.Namespace) -> int:
     print(f"Madoguchi: resident pages at {base}/  ·  staff at {staff_at}")
     for slug in slugs:
         print(f"  demo app: {base}/a/{slug}")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    from generated_apps.asgi import TimedHTTP  # deadlines for a request's head and body
+
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", http=TimedHTTP)
     return 0
