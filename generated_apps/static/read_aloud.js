@@ -1,8 +1,9 @@
 // Read aloud: an extra for residents whose browser can speak (see read_aloud in issue 8).
 // Where JavaScript runs and the browser has speech synthesis, a button at the top of <main> reads the
 // page aloud with the phone's own voices: on a question page the question, its hint, any error and
-// each choice; on other pages the heading and the text. Each part is spoken in the language of its
-// nearest lang attribute. Without speech synthesis the page is left exactly as the server sent it.
+// each choice (of a drop-down list, the one chosen: the others are not on the screen); on other pages the
+// heading and the text. Each part is spoken in the language of its nearest lang attribute; a part in a
+// language the phone has no voice of its own for is not read, and a note under the button says so. Without speech synthesis the page is left exactly as the server sent it.
 // No inline script, no inline handler, no eval: a Content-Security-Policy of script-src 'self' allows it.
 (function () {
   'use strict';
@@ -12,6 +13,8 @@
   const script = document.currentScript || document.querySelector('script[data-read]');
   const READ = (script && script.getAttribute('data-read')) || 'Read aloud';
   const STOP = (script && script.getAttribute('data-stop')) || 'Stop reading';
+  const NO_VOICE = (script && script.getAttribute('data-no-voice')) ||
+    'This phone has no voice of its own for some of this page, so that part is not read aloud.';
 
   // Never read: controls and navigation around the content, furigana (the base text is read once),
   // and the error summary, whose messages are read next to their questions.
@@ -60,8 +63,8 @@
       const inline = INLINE.test(node.tagName);
       if (!inline) flush();
       if (node.tagName === 'SELECT') {
-        // Each choice, but not the placeholder ("Choose one"), which has an empty value.
-        for (const option of node.options) {
+        // The choice shown, as the screen shows it; nothing while it is the placeholder ("Choose one").
+        for (const option of node.selectedOptions) {
           if (option.value !== '') walk(option);
         }
       } else {
@@ -121,6 +124,11 @@
   button.appendChild(glyph);
   button.appendChild(label);
   bar.appendChild(button);
+  // Said when a part was left unread for want of a voice (never silently): a status, read out as it comes.
+  const note = document.createElement('p');
+  note.className = 'read-aloud-note';
+  note.setAttribute('role', 'status');
+  bar.appendChild(note);
 
   // While speaking, the visible label becomes "Stop reading" (no aria-pressed): residents must see
   // what pressing will do, and a toggle button's label must not change (WAI-ARIA practices), so the
@@ -152,14 +160,19 @@
       if (mine === run) show(false);
     };
     utterances = [];
+    let unread = 0;
     for (const part of parts) {
       const utterance = new window.SpeechSynthesisUtterance(part.text);
       utterance.lang = SPEECH_LANG[part.lang.toLowerCase()] || part.lang;
       const found = voiceFor(utterance.lang);
-      if (!found.allowed) continue;
+      if (!found.allowed) {
+        unread += 1;
+        continue;
+      }
       if (found.voice) utterance.voice = found.voice;
       utterances.push(utterance);
     }
+    note.textContent = unread ? NO_VOICE : '';
     if (!utterances.length) return;
     const last = utterances[utterances.length - 1];
     last.addEventListener('end', finished);
