@@ -34,17 +34,23 @@ class Name(Question):
 
     title: ClassVar[str] = N_("Name")
     autocomplete: ClassVar[str | None] = "name"
+    # The name and its reading are two fields: each shows error styling only with its own message, and the
+    # reading never reads out the name's hint (`error_field` says which one an error is about).
     template: ClassVar[str] = """
-{% call m.field(w, error, as_heading) %}
+{%- set reading_error = error if error and error_field|default(none) == w.reading_field() else none %}
+{%- set name_error = none if reading_error else error %}
+{% call m.field(w, name_error, as_heading) %}
 <input class="input" type="text" id="{{ w.first_field_id() }}" name="{{ w.key }}" value="{{ m.value(raw, w.key) }}"
- size="20" autocomplete="{{ w.autocomplete }}" spellcheck="false"{{ m.described(w, None if error_field|default(none) == w.reading_field() else error) }}>
+ size="20" autocomplete="{{ w.autocomplete }}" spellcheck="false"{{ m.described(w, name_error) }}>
 {% endcall %}
 {%- if w.reading != 'none' %}
-<div class="field field--reading{{ ' field--error' if error }}">
+<div class="field field--reading{{ ' field--error' if reading_error }}">
 <label class="label label--secondary" for="{{ w.reading_field_id() }}">{{ _('Reading (in kana)') }}
  <span class="need">{{ _('(required)') if w.reading == 'required' else _('(optional)') }}</span></label>
+{%- if reading_error %}{{ m.error_message(w.reading_field() ~ '-error', reading_error) }}{% endif %}
 <input class="input" type="text" id="{{ w.reading_field_id() }}" name="{{ w.reading_field() }}"
- value="{{ m.value(raw, w.reading_field()) }}" size="20" spellcheck="false"{{ m.described(w, error if error_field|default(none) == w.reading_field() else None) }}>
+ value="{{ m.value(raw, w.reading_field()) }}" size="20" spellcheck="false"
+ {%- if reading_error %} aria-describedby="{{ w.reading_field() }}-error" aria-invalid="true"{% endif %}>
 </div>
 {%- endif %}"""
 

@@ -52,9 +52,13 @@ MACROS = """
 {%- if ids %} aria-describedby="{{ ids|join(' ') }}"{% endif %}{% if error %} aria-invalid="true"{% endif -%}
 {%- endmacro -%}
 
+{%- macro error_message(id, error) -%}
+<p class="error-message" id="{{ id }}"><span class="visually-hidden">{{ _('Error:') }} </span>{{ error }}</p>
+{%- endmacro -%}
+
 {%- macro hint_and_error(w, error) -%}
 {%- if w.hint %}<p class="hint" id="{{ w.key }}-hint">{{ w.hint|t }}</p>{% endif -%}
-{%- if error %}<p class="error-message" id="{{ w.key }}-error"><span class="visually-hidden">{{ _('Error:') }} </span>{{ error }}</p>{% endif -%}
+{%- if error %}{{ error_message(w.key ~ '-error', error) }}{% endif -%}
 {%- endmacro -%}
 
 {%- macro field(w, error, as_heading) -%}

@@ -72,3 +72,52 @@ def test_the_name_reads_with_its_reading_and_comes_back_prefilled(ja, en):
     assert question.display(value, en) == "伊達 太郎 (ダテ タロウ)"
     assert question.display({"name": "伊達 太郎", "reading": None}, ja) == "伊達 太郎"
     assert question.to_raw(value) == {"applicant": ["伊達 太郎"], "applicant-reading": ["ダテ タロウ"]}
+
+
+# Each of the two fields shows error styling only with its own error message, and only its own hint
+# (issue 18: on a name error the optional reading got the red bar, and read out the name's hint).
+def with_hint():
+    return widget_adapter.validate_python({"type": "name", "key": "applicant", "label": "お名前", "reading": "optional",
+                                           "hint": "戸籍のとおりに書いてください"})
+
+
+def field_of(page, control_id):
+    """The <div class="field …"> around a control: the last one opened before it."""
+    index = page.elements.index(page.by_id(control_id))
+    return next(e for e in reversed(page.elements[:index]) if e["tag"] == "div" and "field" in e["attrs"].get("class", "").split())
+
+
+def described_by(page, control_id) -> list[str]:
+    return page.by_id(control_id)["attrs"].get("aria-describedby", "").split()
+
+
+@pytest.mark.parametrize("error_field", [None, "applicant"])
+def test_an_error_in_the_name_marks_the_name_only(render, parse, error_field):
+    page = parse(render(with_hint(), error="お名前を入力してください", error_field=error_field))
+    assert "field--error" in field_of(page, "f-applicant")["attrs"]["class"]
+    assert described_by(page, "f-applicant") == ["applicant-hint", "applicant-error"]
+    reading = field_of(page, "f-applicant-reading")
+    assert "field--error" not in reading["attrs"]["class"]  # no red bar without a message of its own
+    assert described_by(page, "f-applicant-reading") == []
+    assert "aria-invalid" not in page.by_id("f-applicant-reading")["attrs"]
+
+
+def test_an_error_in_the_reading_is_shown_at_the_reading_with_its_own_message(render, parse):
+    message = "お名前のふりがなを、ひらがなかカタカナで入力してください"
+    page = parse(render(with_hint(), error=message, error_field="applicant-reading"))
+    reading = field_of(page, "f-applicant-reading")
+    assert "field--error" in reading["attrs"]["class"]
+    assert message in page.by_id("applicant-reading-error")["text"]
+    assert described_by(page, "f-applicant-reading") == ["applicant-reading-error"]
+    assert page.by_id("f-applicant-reading")["attrs"]["aria-invalid"] == "true"
+    # The name itself is not wrong: no red bar, no message, and only its own hint.
+    assert "field--error" not in field_of(page, "f-applicant")["attrs"]["class"]
+    assert page.by_id("applicant-error") is None
+    assert described_by(page, "f-applicant") == ["applicant-hint"]
+    assert "aria-invalid" not in page.by_id("f-applicant")["attrs"]
+
+
+def test_the_reading_never_reads_out_the_names_hint(render, parse):
+    page = parse(render(with_hint()))
+    assert described_by(page, "f-applicant") == ["applicant-hint"]
+    assert described_by(page, "f-applicant-reading") == []
