@@ -81,10 +81,11 @@ class SlotPicker(Question):
 {% for s in day.slots %}
 <li class="slot{{ ' slot--open' if s.bookable else ' slot--full' }}">
 {% if s.bookable %}
+{#- The day is in each time's own name: arrowing from radio to radio, a screen reader reads only the name. #}
 {% set id = w.first_field_id() if ns.first else 'f-' ~ w.key ~ '-' ~ s.id %}{% set ns.first = false %}
 <input class="choice-input" type="radio" id="{{ id }}" name="{{ w.key }}" value="{{ s.id }}"
  {{- ' checked' if (s.id|string) in (raw.get(w.key) or []) }}{{ ' aria-invalid="true"'|safe if error }}>
-<label class="choice-label slot-label" for="{{ id }}"><span class="slot-time">{{ s.time }}</span> <span class="slot-left">{{ s.words }}</span></label>
+<label class="choice-label slot-label" for="{{ id }}"><span class="visually-hidden">{{ day.label }} </span><span class="slot-time">{{ s.time }}</span> <span class="slot-left">{{ s.words }}</span></label>
 {% else %}
 <span class="slot-time">{{ s.time }}</span> <span class="slot-left">{{ s.words }}</span>
 {% endif %}

@@ -26,6 +26,16 @@ def test_only_open_times_are_buttons_and_full_ones_say_so_in_words(render, parse
     assert [a["attrs"]["href"] for a in page.find_all("a")] == ["/a/gym/p/1?week=2026-12-12"]
 
 
+def test_each_time_is_named_with_its_day_as_well_as_its_hours(render, parse):
+    """Arrowing between the radios a screen reader reads only each one's name, never the day's heading
+    (issue 18): the day is in the label, for the screen reader only."""
+    page = parse(render(PICKER, picker=SAMPLE_PICKER))
+    labels = [page.find_all("label", **{"for": r["attrs"]["id"]})[0] for r in page.controls()]
+    assert [" ".join(label["text"].split()) for label in labels] == ["12月5日（土） 10:00〜12:00 残り3",
+                                                                      "12月5日（土） 15:00〜17:00 残り1"]
+    assert all(e["attrs"]["class"] == "visually-hidden" for e in page.find_all("span") if e["text"] == "12月5日（土） ")
+
+
 def test_the_chosen_time_stays_chosen_and_a_week_without_times_says_so(render, parse):
     chosen = parse(render(PICKER, raw={"slot": ["9"]}, picker=SAMPLE_PICKER))
     assert [c["attrs"]["value"] for c in chosen.controls() if "checked" in c["attrs"]] == ["9"]
