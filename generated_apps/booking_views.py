@@ -3,6 +3,9 @@
 The slot picker's week of times, the check of a chosen time when its page is sent, the booking on
 the confirmation page with its calendar file, and cancelling with the reference number and the
 last four digits of the phone number. The place itself is taken at submit (Bookings.submit).
+
+The booking pages (cancel, cancelled, booking.ics) exist only for an app that takes bookings, and find
+only bookings made with that app's own form; at any other app they answer as an unknown app does.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -26,7 +30,7 @@ from widgets.slot_picker import SlotPicker, clock_time, day_label, slot_words
 
 from . import flow, i18n
 from .bookings import BookingRefused
-from .lookup import Tries, read_lookup
+from .lookup import Lookup, Lookups
 from .models import Booking, Resource, Slot
 from .store import LiveApp, as_utc
 
@@ -58,11 +62,19 @@ def refusal_code(msgid: str) -> str:
     return _CODES.get(msgid, "cannot")
 
 
+def takes_bookings(spec: AppSpec) -> bool:
+    """An app residents book with: a reservation, or any app with a slot picker."""
+    return spec.kind == "reservation" or any(isinstance(q, SlotPicker) for q in spec.questions())
+
+
 class BookingViews:
     def __init__(self, site: ResidentSite) -> None:
         self.site, self.bookings = site, site.bookings
         self.zone = ZoneInfo(site.settings.time_zone)
-        self.tries = Tries()
+
+    @cached_property
+    def lookups(self) -> Lookups:
+        return Lookups(self.site.store, self.site.secret)  # the site's secret is read after its views are made
 
     def routes(self) -> list[Route]:
         return [
@@ -151,10 +163,18 @@ class BookingViews:
     async def calendar_file(self, request: Request) -> Response:
         return await run_in_threadpool(self._calendar_file, request)
 
+    def _booking_app(self, request: Request) -> LiveApp | Response:
+        """The app in the address, if it takes bookings (a retired one too: its bookings can still be
+        cancelled); else the not-found page, as for an app that does not exist."""
+        live = self.site._app(request, retired_ok=True)
+        if isinstance(live, Response) or takes_bookings(live.spec):
+            return live
+        return self.site.not_found(request)
+
     def _calendar_file(self, request: Request) -> Response:
         """The resident's bookings as an iCalendar file, for the phone's calendar. Only for the browser
         that made them (the draft cookie): nothing in the address says whose booking it is."""
-        live = self.site._app(request, retired_ok=True)
+        live = self._booking_app(request)
         if isinstance(live, Response):
             return live
         draft = self.site._draft(request, live)
@@ -195,8 +215,8 @@ class BookingViews:
 
     def _cancel_page(self, request: Request, status: int = 200, *, values: dict[str, str] | None = None,
                      errors: dict[str, str] | None = None, found: tuple[Booking, Slot, Resource] | None = None,
-                     notice: str | None = None) -> Response:
-        live = self.site._app(request, retired_ok=True)
+                     notice: str | None = None, call: bool = False) -> Response:
+        live = self._booking_app(request)
         if isinstance(live, Response):
             return live
         errors = errors or {}
@@ -205,52 +225,61 @@ class BookingViews:
         return self.site.render(
             request, "cancel.html", status, spec=live.spec, app=live, title=title, values=values or {},
             errors=errors, error_links=[{"field_id": f"f-{k}", "text": v} for k, v in errors.items()], found=found,
-            when=when, notice=notice, action=self.site._url(live, "/cancel"), back_url=self.site._url(live))
+            when=when, notice=notice, call=call, action=self.site._url(live, "/cancel"), back_url=self.site._url(live))
 
     def _cancel(self, request: Request, form: MultiDict) -> Response:
         """Two steps: the reference number and the phone's last four digits find the booking, which is
-        shown; "Yes, cancel it" cancels it. Both steps count wrong tries."""
-        lookup = read_lookup(request, form, self.site.secret, self.tries, self.site.translator(request))
+        shown; "Yes, cancel it" cancels it. Each step is a try, counted by lookup.Lookups."""
+        live = self._booking_app(request)
+        if isinstance(live, Response):
+            return live
+        tr = self.site.translator(request)
+        lookup = self.lookups.read(request, form, tr)
         if lookup.bot:
             return RedirectResponse(request.url.path, status_code=303)
         if not lookup.ready:
-            return self._cancel_page(request, lookup.status, values=lookup.values, errors=lookup.errors,
-                                     notice=lookup.notice)
+            return self._refused(request, lookup)
+        if form.get("confirm") == "yes":
+            return self._cancelling(request, live, lookup)
+        found = self.bookings.find(live.app_id, lookup.reference, lookup.last4)
+        if found is None:
+            return self._refused(request, lookup.not_found(tr))
+        self.lookups.found(lookup)
+        return self._cancel_page(request, values=lookup.values, found=found)
+
+    def _cancelling(self, request: Request, live: LiveApp, lookup: Lookup) -> Response:
         try:
-            if form.get("confirm") != "yes":
-                return self._cancel_page(request, values=lookup.values,
-                                         found=self.bookings.find(lookup.reference, lookup.last4))
-            booking = self.bookings.cancel(lookup.reference, lookup.last4)
-        except BookingRefused as refused:
-            self.tries.failed(lookup.client)
-            return self._cancel_page(request, 422, values=lookup.values,
-                                     notice=self.site.translator(request).gettext(refused.msgid))
-        live = self.site._app(request, retired_ok=True)
-        if isinstance(live, Response):
-            return live
+            booking = self.bookings.cancel(lookup.reference, lookup.last4, app_id=live.app_id)
+        except BookingRefused:
+            return self._refused(request, lookup.not_found(self.site.translator(request)))
+        self.lookups.found(lookup)
         response = RedirectResponse(self.site._url(live, "/cancelled"), status_code=303)
-        proof = f"{booking.reference}.{self._sign(booking.reference)}"
+        proof = f"{booking.reference}.{self._sign(live.app_id, booking.reference)}"
         self.site._cookie(response, request, cancelled_cookie(live.app_id), proof, max_age=CANCELLED_SECONDS)
         return response
 
-    def _sign(self, reference: str) -> str:
-        """Proof that this browser just cancelled the booking, so the next page may name its time."""
-        message = b"booking-cancelled\x00" + reference.encode()  # a prefix no other signature uses
+    def _refused(self, request: Request, lookup: Lookup) -> Response:
+        return self._cancel_page(request, lookup.status, values=lookup.values, errors=lookup.errors,
+                                 notice=lookup.notice, call=lookup.call)
+
+    def _sign(self, app_id: int, reference: str) -> str:
+        """Proof that this browser just cancelled the booking at this app, so the next page may name its time."""
+        message = f"booking-cancelled\x00{app_id}\x00{reference}".encode()  # a prefix no other signature uses
         return hmac.new(self.site.secret, message, hashlib.sha256).hexdigest()[:32]
 
     async def cancelled(self, request: Request) -> Response:
         return await run_in_threadpool(self._cancelled, request)
 
     def _cancelled(self, request: Request) -> Response:
-        live = self.site._app(request, retired_ok=True)
+        live = self._booking_app(request)
         if isinstance(live, Response):
             return live
         # Kept for the cookie's few minutes, not cleared here: the page's own language and reading-aid
         # links come back to this address, and so do a reload and the Back button.
         reference, _, token = request.cookies.get(cancelled_cookie(live.app_id), "")[:120].partition(".")
-        if not reference or not hmac.compare_digest(self._sign(reference).encode(), token.encode()):  # any text
+        if not reference or not hmac.compare_digest(self._sign(live.app_id, reference).encode(), token.encode()):  # any text
             return RedirectResponse(self.site._url(live, "/cancel"), status_code=303)
-        found = self.bookings.booking(reference)
+        found = self.bookings.booking(live.app_id, reference)
         when = self._when(found[1], self.site.translator(request).lang) if found else None
         return self.site.render(request, "cancelled.html", spec=live.spec, app=live, reference=reference,
                                 when=when, facility=found[2].name if found else None, back_url=self.site._url(live))

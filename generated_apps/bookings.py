@@ -32,10 +32,8 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
-# Residents cancel online with the phone's last four digits; after this many wrong tries, by phone only.
-CANCEL_TRIES = 5
+# Residents cancel online with the phone's last four digits (their tries are counted by lookup.py).
 NO_MATCH = N_("No booking matches that reference number and phone number")
-TOO_MANY_TRIES = N_("This booking can no longer be cancelled here. Please call us")
 
 
 class BookingRefused(Refused):
@@ -274,11 +272,12 @@ class Bookings:
                 .join(Resource, Resource.id == Slot.resource_id)
                 .where(Booking.submission_id == submission_id).order_by(Booking.id))]
 
-    def cancel(self, reference: str, phone_last4: str, *, by: str | None = None) -> Booking:
+    def cancel(self, reference: str, phone_last4: str, *, app_id: int | None = None, by: str | None = None) -> Booking:
         """Cancel with the reference number and the last four digits of the phone given; the place is
-        free at once. Staff (`by`) need no digits; the cancellation is audited."""
+        free at once. A resident's page gives its `app_id`: only a booking sent with that app's form is
+        found. Staff (`by`) need no digits; the cancellation is audited."""
         with self.store.session() as s:
-            booking = self._match(s, reference, phone_last4) if by is None else \
+            booking = self._match(s, reference, phone_last4, app_id) if by is None else \
                 s.exec(select(Booking).where(Booking.reference == reference, Booking.status == "booked")).first()
             if booking is None:
                 raise BookingRefused(NO_MATCH)
@@ -295,34 +294,36 @@ class Bookings:
             s.refresh(booking)
             return booking
 
-    def find(self, reference: str, phone_last4: str) -> tuple[Booking, Slot, Resource]:
-        """A resident's booking, to show before they cancel it: the same checks, and tries, as `cancel`."""
+    def find(self, app_id: int, reference: str, phone_last4: str) -> tuple[Booking, Slot, Resource] | None:
+        """A resident's booking made with the app `app_id`, to show before they cancel it, or None."""
         with self.store.session() as s:
-            return self._with_place(s, self._match(s, reference, phone_last4))
-
-    def booking(self, reference: str) -> tuple[Booking, Slot, Resource] | None:
-        with self.store.session() as s:
-            booking = s.exec(select(Booking).where(Booking.reference == reference)).first()
+            booking = self._match(s, reference, phone_last4, app_id)
             return self._with_place(s, booking) if booking is not None else None
+
+    def booking(self, app_id: int, reference: str) -> tuple[Booking, Slot, Resource] | None:
+        """The booking with this reference number made with the app `app_id`, whatever its state."""
+        with self.store.session() as s:
+            booking = s.exec(self._of_app(select(Booking), app_id).where(Booking.reference == reference)).first()
+            return self._with_place(s, booking) if booking is not None else None
+
+    @staticmethod
+    def _of_app(query, app_id: int | None):
+        if app_id is None:
+            return query
+        return query.join(Submission, Submission.id == Booking.submission_id).where(Submission.app_id == app_id)
 
     @staticmethod
     def _with_place(s: Session, booking: Booking) -> tuple[Booking, Slot, Resource]:
         slot = s.get(Slot, booking.slot_id)
         return booking, slot, s.get(Resource, slot.resource_id)
 
-    def _match(self, s: Session, reference: str, phone_last4: str) -> Booking:
-        """The booking with this reference number and phone, or BookingRefused. Wrong digits count
-        against the booking: after CANCEL_TRIES of them it can be cancelled only by staff (the
-        resident is asked to call), so the four digits cannot be guessed."""
-        booking = s.exec(select(Booking).where(Booking.reference == reference)).first()
+    def _match(self, s: Session, reference: str, phone_last4: str, app_id: int | None) -> Booking | None:
+        """The booked booking with this reference number and phone (of the app `app_id`, when given)."""
+        booking = s.exec(self._of_app(select(Booking), app_id).where(Booking.reference == reference)).first()
         if booking is None or booking.status != "booked":
-            raise BookingRefused(NO_MATCH)
-        if booking.cancel_failures >= CANCEL_TRIES:
-            raise BookingRefused(TOO_MANY_TRIES)
+            return None
         if not (phone_last4.isascii() and hmac.compare_digest(booking.phone[-4:], phone_last4)):
-            s.exec(update(Booking).where(Booking.id == booking.id).values(cancel_failures=Booking.cancel_failures + 1))
-            s.commit()
-            raise BookingRefused(NO_MATCH)
+            return None
         return booking
 
     def slot(self, slot_id: int) -> Slot | None:

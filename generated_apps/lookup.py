@@ -2,7 +2,12 @@
 and the last four digits of the phone number they gave.
 
 The cancel page (bookings) and the status page (consultations) read the two fields, refuse a form
-without its CSRF token, and count wrong tries per address, the same way.
+without its CSRF token, and limit tries the same way, in the database (attempts.py) so that the limits
+hold across every process and restart: per reference number, whether anyone has it or not, and per
+client address. Every look-up that finds nothing gets one answer (`NOT_FOUND`, 422): a wrong number,
+wrong digits, another app's number and a number that has had too many tries are told apart by nothing,
+and that answer always says how to reach the office, so a resident whose number a stranger has worn
+out still knows what to do.
 """
 
 from __future__ import annotations
@@ -16,59 +21,58 @@ from dataclasses import dataclass, field
 from starlette.datastructures import MultiDict
 from starlette.requests import Request
 
+from widgets import N_
+
+from .attempts import Attempts, Limit
 from .forms import CSRF_COOKIE, HONEYPOT, csrf_ok
 from .i18n import Translator
 from .refnum import parse_reference
+from .store import Store
 
-# Wrong tries from one address; each record also counts its own (Bookings.CANCEL_TRIES, STATUS_TRIES).
-CLIENT_TRIES, CLIENT_PERIOD = 20, 15 * 60
-
-
-class Tries:
-    """Wrong tries per client address in this process, forgotten after `period` seconds."""
-
-    def __init__(self, limit: int = CLIENT_TRIES, period: float = CLIENT_PERIOD) -> None:
-        self.limit, self.period = limit, period
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-
-    def _recent(self, client: str) -> deque[float]:
-        failures, now = self._failures[client], time.monotonic()
-        while failures and failures[0] < now - self.period:
-            failures.popleft()
-        return failures
-
-    def blocked(self, client: str) -> bool:
-        return len(self._recent(client)) >= self.limit
-
-    def failed(self, client: str) -> None:
-        if len(self._failures) > 10_000:  # never grows without bound
-            self._failures.clear()
-        self._recent(client).append(time.monotonic())
+# Wrong tries at one reference number: then it is looked up by phone only until a day after the last.
+# At most 5 guesses a day at 10,000 possible digits: half the digits take over two and a half years.
+REFERENCE = Limit("lookup-reference", free=5, window=24 * 3600)
+# Wrong tries from one client address, whatever the numbers: then a wait of 15 minutes after the last.
+CLIENT = Limit("lookup-client", free=20, window=15 * 60)
+NOT_FOUND = N_("We could not find it with that reference number and phone number. Please check both numbers "
+               "and try again. If it still cannot be found, please call us.")
+TOO_MANY = N_("There have been too many tries. Please wait 15 minutes, or call us.")
 
 
 POST_PERIOD = 600.0  # seconds: the window of the limit on forms sent (Settings.post_limit)
 
 
-class PostLimit(Tries):
+class PostLimit:
     """Forms sent per client address in this process: past the limit, refused until the window moves on."""
 
     def __init__(self, limit: int, period: float = POST_PERIOD) -> None:
-        super().__init__(limit, period)
+        self.limit, self.period = limit, period
+        self._sent: dict[str, deque[float]] = defaultdict(deque)
+
+    def _recent(self, client: str) -> deque[float]:
+        sent, now = self._sent[client], time.monotonic()
+        while sent and sent[0] < now - self.period:
+            sent.popleft()
+        return sent
 
     def allows(self, client: str) -> bool:
         """Whether this client may send one more form now (and count it)."""
         if self.limit <= 0:
             return True
-        if self.blocked(client):
+        if len(self._sent) > 10_000:  # never grows without bound
+            self._sent.clear()
+        sent = self._recent(client)
+        if len(sent) >= self.limit:
             return False
-        self.failed(client)  # one more try inside the window
+        sent.append(time.monotonic())  # one more inside the window
         return True
 
 
 @dataclass
 class Lookup:
     """The two fields as sent. Unless `ready`, the page comes back at once: with `status` and a `notice`
-    or field `errors` (values kept), or, for a bot that filled in the honeypot, as a plain redirect."""
+    or field `errors` (values kept), or, for a bot that filled in the honeypot, as a plain redirect.
+    `ready` means a try is counted: the view looks the record up, then says `found` or `not_found`."""
 
     values: dict[str, str]  # as typed, to show again
     client: str
@@ -76,6 +80,7 @@ class Lookup:
     last4: str = ""
     status: int = 200
     notice: str | None = None
+    call: bool = False  # the notice says how to reach the office
     errors: dict[str, str] = field(default_factory=dict)  # field name -> message
     bot: bool = False
 
@@ -83,27 +88,49 @@ class Lookup:
     def ready(self) -> bool:
         return self.status == 200 and not self.bot
 
+    def not_found(self, tr: Translator) -> Lookup:
+        """The one answer to every look-up that finds nothing, whatever the reason."""
+        self.status, self.notice, self.call = 422, tr.gettext(NOT_FOUND), True
+        return self
 
-def read_lookup(request: Request, form: MultiDict, secret: bytes, tries: Tries, tr: Translator) -> Lookup:
-    values = {name: str(form.get(name, ""))[:40] for name in ("reference", "last4")}
-    lookup = Lookup(values, request.client.host if request.client else "?")
-    if not csrf_ok(secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
-        lookup.status = 400
-        lookup.notice = tr.gettext("For your security, please press the button again. What you entered is kept.")
+
+class Lookups:
+    """The resident site's look-ups, with their limits counted in the database."""
+
+    def __init__(self, store: Store, secret: bytes) -> None:
+        self.secret = secret  # the site's: CSRF tokens, and the keys of the counts
+        self.attempts = Attempts(store, secret)
+
+    def read(self, request: Request, form: MultiDict, tr: Translator) -> Lookup:
+        """The fields of the form, checked, and one try counted (or refused) when they are well formed."""
+        values = {name: str(form.get(name, ""))[:40] for name in ("reference", "last4")}
+        lookup = Lookup(values, request.client.host if request.client else "?")
+        if not csrf_ok(self.secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
+            lookup.status = 400
+            lookup.notice = tr.gettext("For your security, please press the button again. What you entered is kept.")
+            return lookup
+        if form.get(HONEYPOT):
+            lookup.bot = True
+            return lookup
+        lookup.reference = parse_reference(values["reference"])
+        lookup.last4 = unicodedata.normalize("NFKC", values["last4"]).strip()
+        if lookup.reference is None:
+            lookup.errors["reference"] = tr.gettext("Enter the reference number as it is on your confirmation, "
+                                                    "for example 1234-5678")
+        if not re.fullmatch(r"[0-9]{4}", lookup.last4):
+            lookup.errors["last4"] = tr.gettext("Enter the last 4 digits of your phone number, for example 3331")
+        if lookup.errors:
+            lookup.status = 422
+            return lookup
+        # Counted before the record is looked at: tries sent together, to any server, cannot pass the limit.
+        taken = self.attempts.take({REFERENCE: lookup.reference, CLIENT: lookup.client})
+        if CLIENT.name in taken.refused:
+            lookup.status, lookup.notice, lookup.call = 429, tr.gettext(TOO_MANY), True
+        elif not taken.ok:
+            lookup.not_found(tr)
         return lookup
-    if form.get(HONEYPOT):
-        lookup.bot = True
-        return lookup
-    lookup.reference = parse_reference(values["reference"])
-    lookup.last4 = unicodedata.normalize("NFKC", values["last4"]).strip()
-    if lookup.reference is None:
-        lookup.errors["reference"] = tr.gettext("Enter the reference number as it is on your confirmation, "
-                                                "for example 1234-5678")
-    if not re.fullmatch(r"[0-9]{4}", lookup.last4):
-        lookup.errors["last4"] = tr.gettext("Enter the last 4 digits of your phone number, for example 3331")
-    if lookup.errors:
-        lookup.status = 422
-    elif tries.blocked(lookup.client):
-        lookup.status = 429
-        lookup.notice = tr.gettext("There have been too many tries. Please wait 15 minutes, or call us.")
-    return lookup
+
+    def found(self, lookup: Lookup) -> None:
+        """The right digits: the number's count is forgotten and the address's try given back."""
+        self.attempts.forget(REFERENCE, lookup.reference)
+        self.attempts.give_back(CLIENT, lookup.client)

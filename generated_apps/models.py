@@ -305,4 +305,13 @@ class Booking(SQLModel, table=True):
     entered_by: str | None = Field(default=None, max_length=100)  # staff who booked for a resident
     # The resident's form the booking was sent with (its reference number is the submission's).
     submission_id: int | None = Field(default=None, index=True)
-    cancel_failures: int = 0  # wrong phone digits given to cancel it online (bookings.CANCEL_TRIES)
+
+
+class Attempt(SQLModel, table=True):
+    """Tries counted against one key (a reference number, a client address, a staff user name), shared
+    by every process on the database: attempts.py. The key is a keyed hash, never the text itself."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    count: int = 0  # tries let through since the count was last forgotten
+    next_at: float = 0.0  # epoch seconds: no further try is let through before this (past `free`)
+    forget_at: float = Field(index=True)  # epoch seconds: the count is forgotten, and the row purged

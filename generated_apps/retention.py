@@ -9,6 +9,7 @@ their personal data or points at them (staff notes, the resident's draft, bookin
 passed), and every resident draft past its expiry. A submission whose booked time is still to come
 is kept until that time has passed: staff need the booking at the counter. Slot counters are left
 as they are (those times are past). Each app's purge writes one audit line with counts, never content.
+It also deletes the counts of tries whose window has passed (attempts.forget_old).
 The builder runs it at start and then hourly (builder/server.py), `madoguchi purge` on demand.
 """
 
@@ -26,6 +27,7 @@ from sqlmodel import Session, select
 
 from widgets import N_
 
+from .attempts import forget_old
 from .models import App, Booking, Draft, Slot, Submission, SubmissionNote
 from .store import Store, as_utc, live_and_scheduled
 
@@ -172,6 +174,7 @@ class Retention:
         line per app with counts (and one for the drafts), none when nothing was deleted. `stop` set
         (the server shutting down) ends it between batches; what was deleted so far is audited."""
         now = self.store.now()
+        forget_old(self.store)  # no audit line: counts of tries, each already forgotten
         drafts = 0
         try:
             for deleted in self._batches(lambda s: self._expired_drafts(s, now), stop):

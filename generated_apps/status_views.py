@@ -3,13 +3,14 @@ the phone number they gave, where their consultation is and the city's reply, in
 
 Only apps of kind "consultation" have one; at any other app the address answers as an unknown app
 does. The answer is the response to the POST itself, never a page at an address naming the reference
-number. A wrong number and wrong digits get the same refusal (Submissions.check counts wrong digits
-per consultation; lookup.Tries counts wrong tries per address).
+number. Every look-up that finds nothing gets lookup's one answer; the tries are counted there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hmac
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -23,10 +24,10 @@ from starlette.routing import Route
 from widgets import N_, format_date
 from widgets.slot_picker import clock_time
 
-from .lookup import Tries, read_lookup
+from .lookup import Lookups
 from .models import Submission
 from .store import LiveApp, as_utc
-from .submissions import STATUS_NAMES, TOO_MANY_TRIES, SubmissionRefused, Submissions
+from .submissions import STATUS_NAMES, Submissions, phone_last4
 
 if TYPE_CHECKING:
     from .web import ResidentSite
@@ -45,7 +46,10 @@ class StatusViews:
         self.site = site
         self.submissions = Submissions(site.store, site.settings.time_zone)
         self.zone = ZoneInfo(site.settings.time_zone)
-        self.tries = Tries()
+
+    @cached_property
+    def lookups(self) -> Lookups:
+        return Lookups(self.site.store, self.site.secret)  # the site's secret is read after its views are made
 
     def routes(self) -> list[Route]:
         return [
@@ -102,16 +106,22 @@ class StatusViews:
         if isinstance(live, Response):
             return live
         tr = self.site.translator(request)
-        lookup = read_lookup(request, form, self.site.secret, self.tries, tr)
+        lookup = self.lookups.read(request, form, tr)
         if lookup.bot:
             return RedirectResponse(request.url.path, status_code=303)
-        if not lookup.ready:
-            return self._page(request, live, lookup.status, values=lookup.values, errors=lookup.errors,
-                              notice=lookup.notice)
-        try:
-            found = self.submissions.check(live.app_id, lookup.reference, lookup.last4)
-        except SubmissionRefused as refused:
-            self.tries.failed(lookup.client)
-            return self._page(request, live, 422, values=lookup.values, notice=tr.gettext(refused.msgid),
-                              call=refused.msgid == TOO_MANY_TRIES)
-        return self._page(request, live, found=found)
+        if lookup.ready:
+            found = self._find(live, lookup.reference, lookup.last4)
+            if found is not None:
+                self.lookups.found(lookup)
+                return self._page(request, live, found=found)
+            lookup.not_found(tr)
+        return self._page(request, live, lookup.status, values=lookup.values, errors=lookup.errors,
+                          notice=lookup.notice, call=lookup.call)
+
+    def _find(self, live: LiveApp, reference: str, last4: str) -> Submission | None:
+        """This app's consultation with this reference number, if the digits are its phone's last four."""
+        submission = self.submissions.by_reference(live.app_id, reference)
+        if submission is None:
+            return None
+        expected = phone_last4(self.site.store.version_spec(submission.version_id), submission.answers)
+        return submission if expected is not None and hmac.compare_digest(expected, last4) else None

@@ -5,6 +5,7 @@ number and the phone's last four digits. Real SQLite file, real ASGI app, a move
 from __future__ import annotations
 
 import datetime as dt
+import re
 from contextlib import ExitStack
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,8 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from generated_apps.asgi import create_app
-from generated_apps.bookings import CANCEL_TRIES, Bookings, SlotView
+from generated_apps.bookings import Bookings, SlotView
+from generated_apps.lookup import REFERENCE
 from generated_apps.models import Booking
 from generated_apps.refnum import check_digit, format_reference
 from generated_apps.store import PublishRefused, Store
@@ -321,18 +323,78 @@ def test_a_cancelled_page_cannot_be_forged_with_a_chosen_csrf_cookie(browser, bo
     assert saturday_slot(bookings, gym).booked == 1
 
 
-def test_a_wrong_number_or_wrong_digits_get_the_same_polite_refusal_and_tries_are_limited(browser, bookings, gym):
+def without_what_was_typed(html: str) -> str:
+    return re.sub(r'(name="(?:csrf|reference|last4)" value=")[^"]*"', r'\1"', html)
+
+
+def test_six_wrong_tries_at_a_real_booking_and_at_a_made_up_number_get_the_same_answers_byte_for_byte(
+        browser, bookings, gym):
+    reference = booked_reference(browser(), bookings, gym)
+    real, made_up = browser(), browser()
+    for n in range(REFERENCE.free + 1):
+        answers = [post(client, CANCEL, {"reference": number, "last4": "0000"}, status=422)
+                   for client, number in ((real, reference), (made_up, UNKNOWN))]
+        assert without_what_was_typed(answers[0].text) == without_what_was_typed(answers[1].text), f"try {n + 1}"
+    page = parse(answers[0].text)
+    assert "見つかりませんでした" in page.find("div", cls="notice").text
+    assert page.find("div", cls="notice").find("a").attrs["href"] == "tel:0142233331"
+
+
+def test_a_worn_out_number_cannot_be_cancelled_online_until_a_day_has_passed(browser, bookings, gym, store):
     reference = booked_reference(browser(), bookings, gym)
     someone = browser()
-    wrong_digits = parse(post(someone, CANCEL, {"reference": reference, "last4": "0000"}, status=422).text)
-    unknown = parse(post(someone, CANCEL, {"reference": UNKNOWN, "last4": "3331"}, status=422).text)
-    assert wrong_digits.find("div", cls="notice").text == unknown.find("div", cls="notice").text
-    assert "合う予約はありません" in unknown.find("div", cls="notice").text
-    for _ in range(CANCEL_TRIES - 1):
+    for _ in range(REFERENCE.free):
         post(someone, CANCEL, {"reference": reference, "last4": "0000"}, status=422)
     locked = parse(post(browser(), CANCEL, {"reference": reference, "last4": "3331"}, status=422).text)
-    assert "お電話" in locked.find("div", cls="notice").text  # even the right digits: call the city now
+    assert "お電話ください" in locked.find("div", cls="notice").text  # even the right digits: call the city now
     assert saturday_slot(bookings, gym).booked == 1
+    store.clock.move(dt.timedelta(days=1))
+    assert cancel(browser(), reference).headers["location"] == CANCELLED
+    assert saturday_slot(bookings, gym).booked == 0
+
+
+def notice_app(store) -> None:
+    store.save_app(AppSpec.model_validate({
+        "slug": "notice", "kind": "notice", "title": {"ja": "お知らせ"}, "languages": ["ja"], "contact": {"phone": "0142-23-3331"},
+        "lifecycle": {"retention_days": 30, "no_end": True},
+        "pages": [{"widgets": [{"type": "paragraph", "text": {"ja": "図書館は月曜休館です。"}}]}]}), by="kato")
+    store.publish("notice", by="kato")
+
+
+def test_the_booking_pages_of_an_app_that_takes_no_bookings_answer_as_an_unknown_app(browser, bookings, gym, store):
+    reference = booked_reference(browser(), bookings, gym)
+    notice_app(store)
+    resident = browser()
+    get(resident, "/")  # past the first page (the one with the stylesheet inline): the pages compared are alike
+    for tail in ("cancel", "cancelled", "booking.ics"):
+        response, unknown = resident.get(f"/a/notice/{tail}"), resident.get(f"/a/no-such-app/{tail}")
+        assert response.status_code == unknown.status_code == 404, tail
+        assert response.text.replace("/a/notice/", "/a/no-such-app/") == unknown.text  # nothing says it is there
+    token = form_fields(get(resident, CANCEL))["csrf"]
+    for confirm in ("", "yes"):
+        posted = resident.post("/a/notice/cancel", data={"csrf": token, "reference": reference, "last4": "3331",
+                                                        "confirm": confirm})
+        assert posted.status_code == 404 and reference not in posted.text
+    assert saturday_slot(bookings, gym).booked == 1
+
+
+def test_another_booking_apps_cancel_page_does_not_find_this_apps_booking(browser, bookings, gym, store):
+    reference = booked_reference(browser(), bookings, gym)
+    store.save_app(AppSpec.model_validate({**booking_spec(gym.id).model_dump(mode="json"), "slug": "gym-2"}), by="kato")
+    store.publish("gym-2", by="kato")
+    resident = browser()
+    for confirm in ("", "yes"):
+        refused = post(resident, "/a/gym-2/cancel", {"reference": reference, "last4": "3331", "confirm": confirm},
+                       status=422)
+        assert "見つかりませんでした" in parse(refused.text).find("div", cls="notice").text
+        assert "体育館" not in parse(refused.text).find("main").text
+    assert saturday_slot(bookings, gym).booked == 1
+    # Nor is its cancelled page told of it by this app's proof.
+    done = cancel(browser(), reference)
+    proof = next(c for c in done.headers.get_list("set-cookie") if c.startswith("mdg_cancelled_")).split(";")[0].split("=", 1)[1]
+    other = browser()
+    other.cookies.set(f"mdg_cancelled_{store.app('gym-2').id}", proof)
+    assert other.get("/a/gym-2/cancelled").headers["location"] == "/a/gym-2/cancel"
 
 
 @pytest.mark.parametrize("reference,last4,wrong", [("1234-5670", "3331", "reference"), ("", "3331", "reference"),

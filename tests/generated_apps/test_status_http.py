@@ -1,7 +1,7 @@
 """A resident checks their consultation over HTTP, with no account and no JavaScript: the reference number
 and the last four digits of the phone number they gave show where it is and the city's reply, in words,
-in the response to the POST itself. A wrong number and wrong digits get the same refusal; guessing is
-stopped per consultation and per address. Real SQLite file, real ASGI app, a moved clock."""
+in the response to the POST itself. Every look-up that finds nothing gets one answer, which says how to
+call; guessing is stopped per reference number and per address. Real SQLite file, real ASGI app, a moved clock."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from generated_apps.asgi import create_app
-from generated_apps.lookup import CLIENT_TRIES
+from generated_apps.lookup import CLIENT, REFERENCE
 from generated_apps.refnum import check_digit, format_reference
-from generated_apps.submissions import STATUS_TRIES, Submissions
+from generated_apps.submissions import Submissions
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec
 
@@ -145,34 +145,59 @@ def without_what_was_typed(html: str) -> str:
     return re.sub(r'(name="(?:csrf|reference|last4)" value=")[^"]*"', r'\1"', html)
 
 
-def test_a_wrong_number_and_wrong_digits_get_the_same_polite_refusal(resident, store, sent):
+def test_every_look_up_that_finds_nothing_gets_one_answer_that_says_how_to_reach_the_office(resident, store, sent):
     other_app = publish(store, {**CONSULTATION, "slug": "soudan-2"})
     elsewhere = send(store, other_app, {"question": "?", "topics": ["tax"], "phone": PHONE})
-    refusals = [post(resident, STATUS, {"reference": reference, "last4": last4}, status=422)
-                for reference, last4 in ((sent.reference, "0000"), (UNKNOWN, DIGITS), (elsewhere.reference, DIGITS))]
+    tries = [(sent.reference, "0000"), (UNKNOWN, DIGITS), (elsewhere.reference, DIGITS)]
+    tries += [(sent.reference, "1111")] * (REFERENCE.free - 1) + [(sent.reference, DIGITS)]  # worn out: the right digits too
+    refusals = [post(resident, STATUS, {"reference": reference, "last4": last4}, status=422) for reference, last4 in tries]
     pages = [parse(r.text) for r in refusals]
-    assert "合う受付は見つかりませんでした" in notice(pages[0])
+    assert "見つかりませんでした" in notice(pages[0]) and "お電話ください" in notice(pages[0])
+    call = pages[0].find("div", cls="notice").find("a")
+    assert call.attrs["href"] == "tel:0142233331" and "平日 8:45〜17:30" in notice(pages[0])
     assert form_fields(pages[1])["reference"] == UNKNOWN and form_fields(pages[1])["last4"] == DIGITS
-    # Nothing tells a wrong number from wrong digits, nor from another app's number.
+    # Nothing tells a wrong number from wrong digits, from another app's number, or from a worn-out one.
     assert len({without_what_was_typed(r.text) for r in refusals}) == 1
+    assert all(p.find("p", cls="status-word") is None for p in pages)
 
 
-def test_after_five_wrong_tries_the_consultation_is_shown_only_by_phone(browser, sent):
+def test_six_wrong_tries_at_a_real_number_and_at_a_made_up_one_get_the_same_answers_byte_for_byte(browser, sent):
+    real, made_up = browser(), browser()
+    for n in range(REFERENCE.free + 1):
+        answers = [post(client, STATUS, {"reference": reference, "last4": "0000"}, status=422)
+                   for client, reference in ((real, sent.reference), (made_up, UNKNOWN))]
+        assert without_what_was_typed(answers[0].text) == without_what_was_typed(answers[1].text), f"try {n + 1}"
+
+
+def test_a_worn_out_number_is_shown_again_a_day_after_its_last_wrong_try(browser, clock, sent):
     guesser = browser()
-    for _ in range(STATUS_TRIES):
-        assert "合う受付は見つかりませんでした" in notice(look(guesser, sent.reference, "0000", status=422))
-    locked = look(browser(), sent.reference, DIGITS, status=422)  # even the right digits, from anyone
-    assert "お電話ください" in notice(locked)
-    assert locked.find("div", cls="notice").find("a").attrs["href"] == "tel:0142233331"
-    assert locked.find("p", cls="status-word") is None
+    for _ in range(REFERENCE.free):
+        look(guesser, sent.reference, "0000", status=422)
+    clock.move(dt.timedelta(hours=23, minutes=59))
+    look(browser(), sent.reference, DIGITS, status=422)  # even the right digits, from anyone
+    clock.move(dt.timedelta(minutes=2))
+    assert status_word(look(browser(), sent.reference, DIGITS)) == "受付済"
 
 
-def test_too_many_tries_from_one_address_are_stopped_for_a_while(resident, sent):
-    for _ in range(CLIENT_TRIES):
-        look(resident, UNKNOWN, DIGITS, status=422)
+def test_the_right_digits_forget_the_wrong_tries_before_them(resident, sent):
+    for _ in range(REFERENCE.free - 1):
+        look(resident, sent.reference, "0000", status=422)
+    assert status_word(look(resident, sent.reference, DIGITS)) == "受付済"
+    for _ in range(REFERENCE.free - 1):
+        look(resident, sent.reference, "0000", status=422)
+    assert status_word(look(resident, sent.reference, DIGITS)) == "受付済"
+
+
+def test_too_many_tries_from_one_address_are_stopped_for_a_while(resident, clock, sent):
+    made_up = [format_reference(f"{n:07d}" + str(check_digit(f"{n:07d}"))) for n in range(1000, 1000 + CLIENT.free)]
+    for reference in made_up:  # each number tried once: the address's limit, not a number's
+        look(resident, reference, DIGITS, status=422)
     stopped = look(resident, sent.reference, DIGITS, status=429)  # the right details, but not now
     assert "15分" in notice(stopped) and stopped.find("p", cls="status-word") is None
+    assert stopped.find("div", cls="notice").find("a").attrs["href"] == "tel:0142233331"
     assert form_fields(stopped)["reference"] == sent.reference
+    clock.move(dt.timedelta(minutes=15))
+    assert status_word(look(resident, sent.reference, DIGITS)) == "受付済"
 
 
 @pytest.mark.parametrize("reference,last4,wrong", [
