@@ -6,6 +6,8 @@ import pytest
 
 from widgets import Invalid, widget_adapter
 
+from .conftest import FakeTranslator
+
 OPTIONS = [{"value": v, "label": {"ja": ja, "en": en}} for v, ja, en in
            [("bus", "バス", "Bus"), ("library", "図書館", "Library"), ("pool", "プール", "Pool")]]
 
@@ -117,3 +119,30 @@ def test_a_rating_may_have_its_own_five_labels(ja):
     assert make("rating", labels=labels).display(1, ja) == "1 悪い"
     with pytest.raises(ValueError):
         make("rating", labels=labels[:4])
+
+
+# On the check page, an answer whose words fall back to Japanese says so (issue 18): display_html marks each
+# piece of app text with its own lang, and escapes everything, the resident's own words included.
+JA_ONLY = [{"value": "bus", "label": {"ja": "市民バス", "vi": "Xe buýt"}}, {"value": "library", "label": "図書館<b>"}]
+
+
+def test_an_answer_shown_in_japanese_on_a_vietnamese_page_is_marked_japanese():
+    vi = FakeTranslator("vi")
+    multiple = make("multiple_choice", options=JA_ONLY)
+    assert multiple.display_html(["bus", "library"], vi) == 'Xe buýt, <span lang="ja">図書館&lt;b&gt;</span>'
+    assert make("single_choice", options=JA_ONLY).display_html("library", vi) == '<span lang="ja">図書館&lt;b&gt;</span>'
+    assert make("single_choice", options=JA_ONLY).display_html("bus", vi) == "Xe buýt"
+    labels = ["とても不満", "不満", "ふつう", "満足", "とても満足"]
+    assert make("rating", labels=labels).display_html(4, vi) == '4 <span lang="ja">満足</span>'
+    assert make("number", unit="人").display_html(3, vi) == '3 <span lang="ja">人</span>'
+    assert make("yes_no").display_html("yes", vi) == "Yes"  # our own words, in the page's language
+
+
+def test_the_same_answer_on_a_japanese_page_is_plain_text(ja):
+    assert make("multiple_choice", options=JA_ONLY).display_html(["bus", "library"], ja) == "市民バス、図書館&lt;b&gt;"
+
+
+def test_what_a_resident_typed_is_escaped_and_cannot_pose_as_marked_text():
+    typed = "\ue0000123456789abcdef:0\ue001<script>alert(1)</script>"
+    html = make("short_text").display_html(typed, FakeTranslator("vi"))
+    assert "<script>" not in html and "&lt;script&gt;" in html and "<span" not in html
