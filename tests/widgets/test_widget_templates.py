@@ -164,7 +164,7 @@ def test_content_widgets_in_english_fall_back_to_japanese_with_a_lang_attribute(
     assert parse(html).find_all("div")[0]["attrs"] == {"class": "prose", "lang": "ja"}
     html = render({"type": "paragraph", "text": {"ja": "日本語", "en": "English"}}, lang="en")
     assert "English" in html and 'lang="ja"' not in html
-    img = parse(render({"type": "image", "src": "/static/a.png", "alt": "地図"}, lang="en")).find_all("img")[0]
+    img = parse(render({"type": "image", "src": "https://www.city.example.jp/a.png", "alt": "地図"}, lang="en")).find_all("img")[0]
     assert img["attrs"]["alt"] == "地図" and img["attrs"]["lang"] == "ja"
 
 
