@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from generated_apps.config import Settings
+from generated_apps.config import Settings, start_problem
 from generated_apps.retention import Retention
 from generated_apps.store import LifecycleRefused, PublishRefused, Store
 from widgets import json_schema, lint
@@ -53,6 +53,18 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("messages", help="extract interface text and update the catalogs in locales/")
 
     args = parser.parse_args(argv)
+    settings = None
+    try:
+        settings = Settings.from_env()
+        return _run(args, settings)
+    except Exception as error:  # a read-only folder, a full disk, a damaged database: one line, no traceback
+        if os.environ.get("MADOGUCHI_DEBUG") == "1":
+            raise
+        print(start_problem(error, settings), file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "schema":
         print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
         return 0
@@ -62,7 +74,6 @@ def main(argv: list[str] | None = None) -> int:
         for lang, missing in update().items():
             print(f"{lang}: {len(missing)} untranslated")
         return 0
-    settings = Settings.from_env()
     if args.command in ("backup", "restore"):
         return _backup(settings, args)
     store = Store.open(settings.database_url)

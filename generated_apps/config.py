@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import secrets
+import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,3 +120,95 @@ def tighten(path: Path, mode: int) -> None:
         return
     except OSError as error:  # a read-only file system (a replica's image, say): nothing to tighten there
         logging.getLogger("madoguchi").warning("could not tighten %s to %o: %s", path, mode, error)
+
+
+# --- why the server could not start, in the operator's words ------------------------------------------
+
+def N_(message: str) -> str:  # marks a msgid for extraction (widgets.text.N_, without importing widgets here)
+    return message
+
+
+READ_ONLY = N_("Madoguchi cannot write to {path}: the folder or disk is read-only, or belongs to another user. "
+               "Let the server's user write there (MADOGUCHI_DATA_DIR) and start again.")
+DISK_FULL = N_("The disk that holds {path} is full. Make room on it and start again.")
+DAMAGED = N_("The database {path} is damaged or is not a Madoguchi database. Restore a backup with "
+             "`madoguchi restore FILE`, or move the file away to start with an empty one.")
+UNREACHABLE = N_("The database at {path} could not be reached or refused the connection. Check "
+                 "MADOGUCHI_DATABASE_URL and that the database server is running.")
+UNKNOWN = N_("Madoguchi stopped with an error ({kind}). Its details are not shown, as they may hold what "
+             "residents wrote; set MADOGUCHI_DEBUG=1 to see them.")
+_READ_ONLY_ERRORS = {errno.EROFS, errno.EACCES, errno.EPERM}
+_FULL_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def operator_lang() -> str:
+    """The language of the operator's terminal (LC_ALL, LC_MESSAGES, LANG): Japanese or English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "ja" if value.startswith("ja") else "en"
+    return "en"
+
+
+def start_problem(error: BaseException, settings: Settings | None) -> str:
+    """One line that says why start-up failed and what to do, in the operator's language. It names a
+    kind of failure and a path, never the error's own text: a failed statement or a stored app that no
+    longer reads may quote what residents wrote (a traceback once printed a stored row)."""
+    from .i18n import Translator  # only on failure: config is imported by everything, and lightly
+
+    msgid, params = _classify(error, settings)
+    return Translator(operator_lang()).format(msgid, **params)
+
+
+def _classify(error: BaseException, settings: Settings | None) -> tuple[str, dict[str, str]]:
+    data_dir = str(settings.data_dir) if settings else "MADOGUCHI_DATA_DIR"
+    database = _database_path(settings) if settings else data_dir
+    for cause in _causes(error):
+        if isinstance(cause, sqlite3.Error):
+            code = getattr(cause, "sqlite_errorcode", None) or 0
+            if code & 0xFF == sqlite3.SQLITE_FULL:
+                return DISK_FULL, {"path": database}
+            if code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+                return DAMAGED, {"path": database}
+            if code & 0xFF in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+                return READ_ONLY, {"path": database}
+            if code & 0xFF == sqlite3.SQLITE_IOERR:
+                return DISK_FULL if _disk_full(database) else READ_ONLY, {"path": database}
+        elif isinstance(cause, OSError) and cause.errno in _READ_ONLY_ERRORS | _FULL_ERRORS:
+            path = str(cause.filename) if cause.filename else data_dir
+            return (DISK_FULL if cause.errno in _FULL_ERRORS else READ_ONLY), {"path": path}
+        elif type(cause).__module__.split(".")[0] in ("psycopg", "psycopg2") and "Operational" in type(cause).__name__:
+            return UNREACHABLE, {"path": _database_host(settings)}
+    return UNKNOWN, {"kind": type(error).__name__}
+
+
+def _causes(error: BaseException):
+    """The error, what it wraps (SQLAlchemy's .orig) and what it was raised from, once each."""
+    seen: set[int] = set()
+    stack = [error]
+    while stack:
+        found = stack.pop()
+        if found is None or id(found) in seen:
+            continue
+        seen.add(id(found))
+        yield found
+        stack += [getattr(found, "orig", None), found.__cause__, found.__context__]
+
+
+def _database_path(settings: Settings) -> str:
+    url = settings.database_url
+    return url.split("///", 1)[-1] if url.startswith("sqlite") else _database_host(settings)
+
+
+def _database_host(settings: Settings | None) -> str:
+    parts = urlsplit(settings.database_url) if settings else None
+    return f"{parts.hostname or 'localhost'}:{parts.port or 5432}" if parts else "MADOGUCHI_DATABASE_URL"
+
+
+def _disk_full(path: str) -> bool:
+    """Whether the file system that holds `path` has no room left (SQLite says only "disk I/O error")."""
+    try:
+        found = os.statvfs(Path(path).parent)
+    except OSError:
+        return False
+    return found.f_bavail * found.f_frsize < 64 * 1024
