@@ -307,7 +307,7 @@ def minimal(cls: type) -> dict:
         "heading": {"text": {"ja": "見出し"}},
         "paragraph": {"text": {"ja": "本文"}},
         "notice": {"heading": {"ja": "お知らせ"}},
-        "image": {"src": "/static/map.png", "alt": {"ja": "地図"}},
+        "image": {"src": "https://www.city.date.hokkaido.jp/map.png", "alt": {"ja": "地図"}},
         "contact_card": {"department": {"ja": "市民課"}},
         "consent": {"key": "agree", "label": {"ja": "同意"}, "statement": {"ja": "同意します"}},
     }

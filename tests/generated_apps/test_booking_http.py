@@ -117,7 +117,8 @@ def test_the_week_lists_each_day_with_its_times_and_what_is_left(resident, booki
     assert days == ["11月17日（火）", "11月18日（水）", "11月19日（木）", "11月20日（金）", "11月21日（土）",
                     "11月22日（日）", "11月23日（月）"]
     saturday = saturday_slot(bookings, gym)
-    assert radios(page) == {str(saturday.id): "10:00〜12:00 残り1"}  # 23 November is a holiday: no Monday times
+    # 23 November is a holiday: no Monday times. The day is in each time's name (read out by screen readers).
+    assert radios(page) == {str(saturday.id): "11月21日（土） 10:00〜12:00 残り1"}
     assert "この日は予約できる時間がありません" in page.text
     links = {a.text: a.attrs["href"] for a in page.find_all("a", cls="link-block")}
     assert links == {"次の週": f"{PICK}?week=2026-11-24"}  # no week before the first bookable day

@@ -29,6 +29,7 @@ GRANT SELECT ON {schema}.alembic_version, {schema}.app, {schema}.app_version, {s
       {schema}.emergency_banner, {schema}.resource, {schema}.slot TO {role};
 GRANT SELECT, INSERT, UPDATE ON {schema}.draft, {schema}.submission, {schema}.booking, {schema}.scan_count TO {role};
 GRANT DELETE ON {schema}.booking TO {role};
+GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.attempt TO {role};
 GRANT UPDATE ON {schema}.slot TO {role};
 GRANT UPDATE (readings) ON {schema}.app_version TO {role};
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role};

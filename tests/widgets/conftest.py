@@ -109,7 +109,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "heading": {"type": "heading", "text": "申込の前に"},
     "paragraph": {"type": "paragraph", "text": "申込は無料です。\n\n- 窓口\n- [市のホームページ](https://www.city.date.hokkaido.jp/)"},
     "notice": {"type": "notice", "level": "warning", "heading": "断水のお知らせ", "body": "3月4日 9時から断水します。"},
-    "image": {"type": "image", "src": "/static/map.png", "alt": "有珠山の火山防災マップ", "width": 800, "height": 600},
+    "image": {"type": "image", "src": "https://www.city.date.hokkaido.jp/map.png", "alt": "有珠山の火山防災マップ", "width": 800, "height": 600},
     "contact_card": {"type": "contact_card", "department": "総務課", "phone": "0142-23-3331", "hours": "平日 8:45〜17:30"},
     "short_text": {"type": "short_text", "key": "purpose", "label": "利用目的"},
     "long_text": {"type": "long_text", "key": "comment", "label": "ご意見", "hint": "自由にお書きください"},
