@@ -46,8 +46,11 @@ def has_unmeant_digits(value: str) -> bool:
     """Whether `value` has a character that NFKC would read as a digit but nobody types as one:
     superscripts (⁴⁵), subscripts, circled or bracketed numbers (④ ⑴), mathematical digits (𝟒).
     A number, phone number or postal code with one is refused, not read: 「⁰⁴⁵人」 is not 45 people."""
-    return any(ch not in _TYPED_DIGITS and not ch.isascii() and any(c.isdigit() for c in unicodedata.normalize("NFKC", ch))
-               for ch in value)
+    return any(not ch.isascii() and ch not in _TYPED_DIGITS and _reads_as_digit(ch) for ch in value)
+
+
+def _reads_as_digit(ch: str) -> bool:
+    return any(c.isdigit() for c in unicodedata.normalize("NFKC", ch))
 
 
 # A text field of an app that is not a LocalizedText (a condition's value): cleaned the same way.
