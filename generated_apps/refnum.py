@@ -9,6 +9,8 @@ import re
 import secrets
 import unicodedata
 
+from widgets.text import has_unmeant_digits
+
 _DAMM = (
     (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
     (7, 0, 9, 2, 1, 5, 4, 8, 6, 3),
@@ -43,7 +45,9 @@ def format_reference(digits: str) -> str:
 
 def parse_reference(text: str) -> str | None:
     """A typed reference number (full-width digits, spaces and hyphens allowed), or None when it is wrong."""
+    if has_unmeant_digits(text):  # ⁰¹²³ is not 0123 (widgets/text.py)
+        return None
     digits = re.sub(r"[\s\-‐‑–—−ー]", "", unicodedata.normalize("NFKC", text))
-    if not re.fullmatch(rf"\d{{{DIGITS}}}", digits) or check_digit(digits) != 0:
+    if not re.fullmatch(rf"[0-9]{{{DIGITS}}}", digits) or check_digit(digits) != 0:
         return None
     return format_reference(digits)

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from . import colour, easy_japanese, furigana, markup
 from .base import Question, Widget
 from .dropdown import DROPDOWN_MIN_OPTIONS, Dropdown
-from .image import Image
+from .image import HTTPS_ONLY, Image
 from .multiple_choice import MultipleChoice
 from .name import Name
 from .notice import Notice
@@ -65,7 +65,7 @@ def lint(spec: AppSpec, facilities: Collection[int] | None = None) -> list[LintI
     facilities taking bookings now, where the caller knows them (slot pickers must name one)."""
     texts = list(_texts(spec))  # walked once: the builder lints at every keystroke
     issues: list[LintIssue] = [*_blank_texts(texts), *_keys(spec), *_conditions(spec), *_links(texts), *_furigana(texts),
-                               *_questions_per_page(spec), *_dropdowns(spec), *_long_sentences(spec, texts),
+                               *_questions_per_page(spec), *_dropdowns(spec), *_images(spec), *_long_sentences(spec, texts),
                                *_translations(spec, texts), *_policy(spec), *_bookings(spec, facilities),
                                *_consultations(spec), *_colour(spec), *_easy_japanese(spec, texts)]
     return sorted(issues, key=lambda i: (_LEVELS[i.level], -1 if i.page is None else i.page, i.widget or 0))
@@ -222,6 +222,15 @@ def _dropdowns(spec: AppSpec) -> Iterator[LintIssue]:
                 yield LintIssue("warning", "short-dropdown",
                                 N_("A dropdown with {count} options is harder to use than radio buttons: use a single choice"),
                                 {"count": len(widget.options), "min": DROPDOWN_MIN_OPTIONS}, p, w, widget.key)
+
+
+def _images(spec: AppSpec) -> Iterator[LintIssue]:
+    # An app stored before images had to be https still loads; its pages show the alt text instead, and
+    # it may not be published again until the address is mended.
+    for p, page in enumerate(spec.pages):
+        for w, widget in enumerate(page.widgets):
+            if isinstance(widget, Image) and not widget.src.startswith("https://"):
+                yield LintIssue("error", "image-address", HTTPS_ONLY, {}, p, w, None)
 
 
 def _long_sentences(spec: AppSpec, texts: list[_Text]) -> Iterator[LintIssue]:

@@ -36,3 +36,13 @@ def test_every_swap_of_neighbouring_digits_is_caught(body, position):
 def test_garbage_is_not_a_reference():
     for text in ["", "abcd-efgh", "1234-567", "1234-56789", "<script>", "１２３４"]:
         assert parse_reference(text) is None
+
+
+def test_digits_nobody_types_are_not_read_as_a_reference():
+    """NFKC reads ⁰¹²³ and ①②③ as digits; a resident typing them did not mean a reference (issue 18)."""
+    real = new_reference()
+    superscript = real.translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    arabic_indic = real.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert parse_reference(real) == real
+    assert parse_reference(superscript) is None
+    assert parse_reference(arabic_indic) is None

@@ -122,6 +122,14 @@ def test_an_image_without_alt_text_is_an_error():
     assert codes(app) == [("blank-alt", 0, 1)]
 
 
+def test_an_image_stored_with_a_path_of_this_site_cannot_be_published_again_until_it_is_mended():
+    """Images come from https addresses only (issue 18): an app stored earlier with a path still loads."""
+    app = spec(lambda d: d["pages"][0]["widgets"].append({"type": "image", "src": "/staff/signout", "alt": {"ja": "地図"}}))
+    assert ("image-address", 0, 1) in codes(app)
+    (issue,) = [i for i in lint(app) if i.code == "image-address"]
+    assert issue.level == "error" and issue.message.startswith("An image address must begin with https://")
+
+
 @pytest.mark.parametrize(
     "change, field",
     [
