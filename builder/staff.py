@@ -639,5 +639,7 @@ def mount(fastapi_app, store: Store, settings: Settings) -> None:
     # own addresses (uploads), checked inside NiceGUI's session middleware (the last one added is innermost).
     staff_socket.guard(core.sio, signed_in, OPEN_PAGES)
     core.app.user_middleware.append(Middleware(staff_socket.OwnPagesOnly, signed_in=signed_in, open_pages=OPEN_PAGES))
+    core.app.user_middleware.append(Middleware(staff_socket.BrokenFrames))
+    staff_socket.quiet_broken_frames(core.sio)
     staff_socket.hide_client_ids()
     staff_sessions.sweep_regularly(nicegui_app)

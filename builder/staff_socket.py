@@ -68,16 +68,36 @@ class Guard:
         self.signed_in = signed_in  # asked in the context of a page's own request
         self.open_pages = {*open_pages, ERROR_PAGE}
         self.nicegui = dict(sio.handlers["/"])  # NiceGUI's handlers, called once a message has passed
+        self.decode = sio.eio.handlers["message"]  # python-socketio's: every frame, before any handler
         self.warned: set[str] = set()
+        self.documents: dict[str, str] = {}  # page (client id) -> the document that shook hands for it first
         self.browser_lines: dict[str, int] = {}
+        sio.eio.on("message", self.frame)
         for event, handler in (("connect", self.connect), ("handshake", self.handshake), ("disconnect", self.disconnect),
                                ("event", self.event), ("javascript_response", self.javascript_response),
                                ("ack", self.ack), ("log", self.browser_log)):
             sio.on(event, handler)
 
+    # --- frames: only what a page's script sends ---------------------------------------------------
+
+    async def frame(self, eio_sid: str, data: object) -> Any:
+        """A frame that is no Socket.IO packet NiceGUI's pages send is dropped here: python-socketio
+        would raise on it, and each such frame cost a traceback of some 30 lines."""
+        try:
+            packet = self.sio.packet_class(encoded_packet=data) if isinstance(data, str) else None
+        except (ValueError, TypeError, IndexError):
+            packet = None
+        if packet is None or packet.packet_type not in (socketio.packet.CONNECT, socketio.packet.DISCONNECT,
+                                                        socketio.packet.EVENT, socketio.packet.ACK) or (
+                packet.packet_type == socketio.packet.EVENT and not (
+                    isinstance(packet.data, list) and packet.data and isinstance(packet.data[0], str))):
+            self.refuse(f"({eio_sid})", "a frame that is no packet of a page")
+            return None
+        return await self.decode(eio_sid, data)
+
     # --- who may shake hands ----------------------------------------------------------------------
 
-    def may_shake_hands(self, sid: str, client_id: object, environ: dict[str, Any]) -> bool:
+    def may_shake_hands(self, sid: str, client_id: object, document_id: object, environ: dict[str, Any]) -> bool:
         client = Client.instances.get(client_id) if isinstance(client_id, str) else None
         if not owns(client, session_id(environ.get("asgi.scope", {}))):
             self.refuse(sid, "its session did not open that page")
@@ -85,6 +105,13 @@ class Guard:
         if client.page.path not in self.open_pages and not self.signed_in_for(client):
             self.refuse(sid, "its session is signed out", level=logging.INFO)  # e.g. a tab left open
             return False
+        # A page is loaded once (one document); its sockets reconnect with that document's id. Sockets of
+        # several documents for one page make NiceGUI delete the page once per document, and fail.
+        if not isinstance(document_id, str) or self.documents.setdefault(client.id, document_id) != document_id:
+            self.refuse(sid, "a second document for one page")
+            return False
+        if len(self.documents) > 10_000:
+            self.documents = {c: d for c, d in self.documents.items() if c in Client.instances}
         return True
 
     def signed_in_for(self, client: Client) -> bool:
@@ -99,7 +126,8 @@ class Guard:
         if not session_id(environ.get("asgi.scope", {})):
             self.refuse(sid, "no session cookie")
             raise socketio.exceptions.ConnectionRefusedError("Implicit handshake failed")  # the page reloads
-        if query.get("implicit_handshake") == "true" and not self.may_shake_hands(sid, query.get("client_id"), environ):
+        if query.get("implicit_handshake") == "true" and not self.may_shake_hands(
+                sid, query.get("client_id"), query.get("document_id"), environ):
             raise socketio.exceptions.ConnectionRefusedError("Implicit handshake failed")
         return await self.nicegui["connect"](sid, environ, auth)
 
@@ -108,7 +136,7 @@ class Guard:
                                                                                          "document_id")):
             self.refuse(sid, "a malformed handshake")
             return False
-        if not self.may_shake_hands(sid, data["client_id"], self.sio.get_environ(sid) or {}):
+        if not self.may_shake_hands(sid, data["client_id"], data["document_id"], self.sio.get_environ(sid) or {}):
             return False
         return await self.nicegui["handshake"](sid, data)
 
@@ -168,6 +196,8 @@ class Guard:
     def refuse(self, sid: str, why: str, *, level: int = logging.WARNING) -> None:
         """One short line per socket, whatever it goes on sending."""
         if sid not in self.warned:
+            if len(self.warned) > 10_000:  # sockets that never said goodbye
+                self.warned.clear()
             self.warned.add(sid)
             log.log(level, "staff socket %s refused: %s", sid, why)
 
@@ -197,6 +227,36 @@ class OwnPagesOnly:
         await self.app(scope, receive, send)
 
 
+class BrokenFrames:
+    """A websocket frame that is no Engine.IO packet at all makes python-engineio raise out of the
+    application (a traceback of some 80 lines for each such socket): the socket is closed with one line.
+    Only Engine.IO's own transport raises here: handlers' errors are caught and logged inside it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            await self.app(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        except ValueError:
+            log.warning("a staff websocket sent a frame that is no Engine.IO packet; closed")
+
+
+class BrokenPolls(logging.Filter):
+    """python-engineio logs a long-polling POST whose body is no Engine.IO payload with a traceback, at
+    ERROR: one short warning line instead (the body is the client's, not a fault of the server)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == "post request handler error":
+            record.msg, record.args = "a long-polling request's body was no Engine.IO payload; ignored", ()
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 class HideClientIds(logging.Filter):
     """Takes page ids out of uvicorn's lines (the access log, and its websocket lines): `client_id=…`."""
 
@@ -204,6 +264,12 @@ class HideClientIds(logging.Filter):
         if isinstance(record.args, tuple):
             record.args = tuple(CLIENT_ID.sub(r"\1…", a) if isinstance(a, str) else a for a in record.args)
         return True
+
+
+def quiet_broken_frames(sio: socketio.AsyncServer) -> None:
+    logger = sio.eio.logger
+    if not any(isinstance(f, BrokenPolls) for f in logger.filters):
+        logger.addFilter(BrokenPolls())
 
 
 def hide_client_ids() -> None:
