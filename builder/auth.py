@@ -1,5 +1,10 @@
 """Staff sign-in: Argon2 password hashes, throttled failures, and a generous but finite session.
 
+Failures are counted in the database (generated_apps/attempts.py), per user name and per client
+address: a try is taken atomically before its password is checked, so tries sent together never get
+more passwords checked than the limit allows, and the count holds across a restart. The password
+form's check of the current password counts against the same user name, and is recorded as a sign-in is.
+
 The session lives in NiceGUI's per-browser user storage (a signed cookie names it); every page and
 every action asks `session_user()` again, on the server, so a signed-out or deactivated account
 stops at its next click.
@@ -27,6 +32,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from nicegui import app
 from starlette.requests import Request
 
+from generated_apps.attempts import Attempts, Limit
 from generated_apps.models import StaffUser, utcnow
 from generated_apps.store import Store
 from widgets import N_
@@ -43,6 +49,12 @@ MIN_PASSWORD = 10
 FREE_FAILURES = 3
 FREE_FAILURES_PER_CLIENT = 30
 MAX_WAIT_SECONDS = 300
+WAITS = tuple(min(2**n, MAX_WAIT_SECONDS) for n in range(1, 10))  # 2, 4, 8 … 256, 300 seconds
+FORGOTTEN_AFTER = 24 * 3600  # seconds after the last try let through, a count starts again
+USER = Limit("sign-in-user", FREE_FAILURES, FORGOTTEN_AFTER, WAITS)
+CLIENT = Limit("sign-in-client", FREE_FAILURES_PER_CLIENT, FORGOTTEN_AFTER, WAITS)
+# Until the builder gives its own key (Throttle(secret)): counts then last as long as the process.
+_PROCESS_KEY = secrets.token_bytes(32)
 # How long a checked password waits for its tab to come and collect the new session: the tab is sent at once.
 GRANT_SECONDS = 60
 SESSION_KEYS = ("user_id", "signed_in_at", "password")
@@ -66,39 +78,27 @@ def password_problem(password: str, username: str = "") -> str | None:
 
 
 class Throttle:
-    """Failed sign-ins per user name and per client address, kept in memory (the builder runs once).
+    """Failed password checks per user name and per client address, in the database under keys hashed
+    with `secret` (a user name box may hold a password: it is never stored as typed).
 
     After FREE_FAILURES failures of a user name (FREE_FAILURES_PER_CLIENT of an address) each further
-    try must wait 2, 4, 8 … seconds (at most five minutes).
+    try must wait 2, 4, 8 … seconds (at most five minutes); a day after its last try a count is forgotten.
     """
 
-    def __init__(self) -> None:
-        self._failures: dict[str, tuple[int, float]] = {}
-        self._lock = threading.Lock()
+    def __init__(self, secret: bytes | None = None) -> None:
+        self.secret = secret or _PROCESS_KEY
 
-    def wait_seconds(self, *keys: str) -> int:
-        now = time.monotonic()
-        waits = [0]
-        for key in keys:
-            count, last = self._failures.get(key, (0, 0.0))
-            free = FREE_FAILURES_PER_CLIENT if key.startswith("client:") else FREE_FAILURES
-            if count >= free:
-                wait = min(2 ** (count - free + 1), MAX_WAIT_SECONDS)
-                waits.append(math.ceil(last + wait - now))
-        return max(waits)
+    def take(self, store: Store, username: str, client: str) -> int:
+        """Count one try, before the password is checked: 0, or the seconds to wait when refused."""
+        taken = Attempts(store, self.secret).take({USER: username.lower(), CLIENT: client})
+        return 0 if taken.ok else max(1, math.ceil(taken.wait))
 
-    def failed(self, *keys: str) -> None:
-        with self._lock:
-            if len(self._failures) > 100_000:
-                self._failures.clear()
-            for key in keys:
-                count, _ = self._failures.get(key, (0, 0.0))
-                self._failures[key] = (count + 1, time.monotonic())
-
-    def succeeded(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+    def succeeded(self, store: Store, username: str, client: str) -> None:
+        """The password was right: the user name's count is forgotten, the address's try given back
+        (the address's count is not reset by one success: others behind it may be guessing)."""
+        attempts = Attempts(store, self.secret)
+        attempts.forget(USER, username.lower())
+        attempts.give_back(CLIENT, client)
 
 
 @dataclass(frozen=True)
@@ -110,8 +110,7 @@ class SignIn:
 def check_sign_in(store: Store, throttle: Throttle, username: str, password: str, client: str) -> SignIn:
     """Check a user name and password; every failure is recorded in the audit log and throttled."""
     username = username.strip()
-    keys = (f"user:{username.lower()}", f"client:{client}")
-    wait = throttle.wait_seconds(*keys)
+    wait = throttle.take(store, username, client)
     if wait > 0:
         _refused(store, "auth.throttled", store.staff_user(username) if username else None, client)
         return SignIn(wait_seconds=wait)
@@ -122,14 +121,28 @@ def check_sign_in(store: Store, throttle: Throttle, username: str, password: str
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or not user.active:
-        throttle.failed(*keys)
         _refused(store, "auth.failed", user, client)
         return SignIn()
-    throttle.succeeded(keys[0])  # the user's count; the address's count is not reset by one success
+    throttle.succeeded(store, username, client)
     rehash = hash_password(password) if _hasher.check_needs_rehash(user.password_hash) else None
     store.record_sign_in(user.id, rehash)
     if rehash:
         user.password_hash = rehash  # the session is started with the hash now stored
+    return SignIn(user=user)
+
+
+def check_current_password(store: Store, throttle: Throttle, user: StaffUser, password: str, client: str) -> SignIn:
+    """The signed-in user's password, asked again before it is changed. It guards the same secret as
+    signing in, so it counts against the same user name, and each failure is recorded the same way.
+    The change itself is recorded by the store (user.password_change)."""
+    wait = throttle.take(store, user.username, client)
+    if wait > 0:
+        store.audit(user.username, "auth.password_throttled", target=user.username, detail={"client": client})
+        return SignIn(wait_seconds=wait)
+    if not verify_password(user, password):
+        store.audit(user.username, "auth.password_failed", target=user.username, detail={"client": client})
+        return SignIn()
+    throttle.succeeded(store, user.username, client)
     return SignIn(user=user)
 
 

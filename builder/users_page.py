@@ -139,8 +139,13 @@ class UsersPage:
         self.table.refresh()  # a refused role change goes back to what is stored
         return made
 
-def password_form(store: Store, user: StaffUser, on_done: Callable[[], Any]) -> None:
-    """Change one's own password: the current one, then the new one twice."""
+def password_form(store: Store, user: StaffUser, on_done: Callable[[], Any], *,
+                  throttle: auth.Throttle | None = None) -> None:
+    """Change one's own password: the current one (throttled and recorded as a sign-in is), then the new
+    one twice. `throttle`: the sign-in's, so that both count against the same user name."""
+    throttle = throttle or auth.Throttle()
+    request = ui.context.client.request
+    client = request.client.host if request.client else "?"
     if user.must_change_password:
         ui.label(_("Choose your own password now: the one you were given was temporary.")).classes("text-body1")
     current = ui.input(_("Current password"), password=True).props("outlined autocomplete=current-password").mark(
@@ -157,7 +162,12 @@ def password_form(store: Store, user: StaffUser, on_done: Callable[[], Any]) -> 
         if signed_in is None:
             error.text = _("Your session has ended. Sign in again")
             return
-        if not await run.io_bound(auth.verify_password, signed_in, current.value or ""):
+        checked = await run.io_bound(auth.check_current_password, store, throttle, signed_in, current.value or "",
+                                     client)
+        if checked.wait_seconds:
+            error.text = _("Too many failed tries. Wait {seconds} seconds, then try again", seconds=checked.wait_seconds)
+            return
+        if checked.user is None:
             error.text = _("The current password is not right")
             return
         problem = auth.password_problem(new.value or "", signed_in.username)

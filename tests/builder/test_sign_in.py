@@ -7,8 +7,10 @@ import datetime as dt
 from nicegui import app, ui
 
 from builder import auth
+from generated_apps.models import utcnow
+from tests.generated_apps.test_lifecycle import Clock
 
-from .conftest import PASSWORD, SLOW, add_staff, in_english, sign_in
+from .conftest import PASSWORD, SLOW, add_staff, in_english, sign_in, until
 
 
 async def test_with_no_account_every_page_leads_to_the_one_time_setup(staff_gui):
@@ -65,6 +67,7 @@ async def test_sign_in_and_sign_out(staff_gui):
 
 async def test_a_wrong_password_is_refused_recorded_and_then_slowed_down(staff_gui):
     add_staff(staff_gui.store)
+    staff_gui.store.clock = Clock(utcnow())  # still: the first wait never runs out on a slow machine
     for _ in range(auth.FREE_FAILURES):
         await sign_in(staff_gui, password="wrong password")
         await staff_gui.should_see("The user name or the password is not right", retries=SLOW)
@@ -135,3 +138,45 @@ async def test_a_sign_in_token_works_once_only_and_only_in_the_browser_it_was_ma
     assert grants.take(token, "browser-a") is None  # once only
     response = await staff_gui.http_client.get(f"/signin/session?token={token}&next=/")
     assert response.status_code == 303 and response.headers["location"] == "/signin"
+
+
+async def test_twelve_presses_of_sign_in_at_once_check_no_more_passwords_than_allowed(staff_gui):
+    add_staff(staff_gui.store)
+    await in_english(staff_gui, "/signin")
+    staff_gui.find("User name").type("sato")
+    staff_gui.find(kind=ui.input, content="Password").type("wrong password")
+    button = staff_gui.find(kind=ui.button, content="Sign in")
+    staff_gui.store.clock = Clock(utcnow())  # still: the first wait never runs out while passwords are checked
+    for _ in range(12):
+        button.click()  # each press runs its own check at once, as twelve tabs would
+
+    def refused() -> list[str]:
+        return [e.action for e in staff_gui.store.audit_events() if e.action in ("auth.failed", "auth.throttled")]
+
+    await until(lambda: len(refused()) == 12, tries=400)
+    assert refused().count("auth.failed") == auth.FREE_FAILURES  # the passwords checked
+
+
+async def test_a_wrong_current_password_is_throttled_and_recorded_like_a_sign_in(signed_in):
+    signed_in.store.clock = clock = Clock(utcnow())
+    async def change(current: str) -> None:
+        await signed_in.open("/password")
+        signed_in.find(marker="current-password").type(current)
+        signed_in.find(marker="new-password").type("another long password")
+        signed_in.find(marker="new-password-again").type("another long password")
+        signed_in.find(marker="change-password").click()
+
+    for _ in range(auth.FREE_FAILURES):
+        await change("not my password")
+        await signed_in.should_see("The current password is not right", retries=SLOW)
+    await change(PASSWORD)  # even the right one must wait now
+    await signed_in.should_see("Too many failed tries", retries=SLOW)
+    assert auth.verify_password(signed_in.store.staff_user("sato"), PASSWORD)
+    lines = [(e.action, e.actor, e.target, set(e.detail)) for e in signed_in.store.audit_events()
+             if e.action.startswith("auth.password")]
+    assert lines == [("auth.password_failed", "sato", "sato", {"client"})] * auth.FREE_FAILURES + [
+        ("auth.password_throttled", "sato", "sato", {"client"})]
+    clock.move(dt.timedelta(seconds=2))  # the first wait
+    await change(PASSWORD)
+    await signed_in.should_see("Your password is changed", retries=SLOW)
+    assert signed_in.store.audit_events()[-1].action == "user.password_change"
