@@ -190,6 +190,7 @@ class ResidentSite:
         # The stylesheet, and the script that only adds extras (read aloud) where JavaScript runs.
         self.assets = {STYLESHEET: Asset.load(STYLESHEET, "text/css"),
                        "read_aloud.js": Asset.load("read_aloud.js", "text/javascript"),
+                       "error_summary.js": Asset.load("error_summary.js", "text/javascript"),
                        # Named in every page, so browsers never ask for /favicon.ico (a 404 page, uncached).
                        "favicon.svg": Asset.load("favicon.svg", "image/svg+xml")}
         # The stylesheet's cookie, as a first page sends it (over http, over https): written once.
@@ -251,7 +252,8 @@ class ResidentSite:
                         here=here if here is not None else _here(request),
                         css=self.assets[STYLESHEET].url, inline_css=INLINE_CSS if first_page else None,
                         title_bar_css=Markup(title_bar_css(colour)) if colour else None,
-                        script=self.assets["read_aloud.js"].url, icon=self.assets["favicon.svg"].url, spec=spec,
+                        script=self.assets["read_aloud.js"].url, error_script=self.assets["error_summary.js"].url,
+                        icon=self.assets["favicon.svg"].url, spec=spec,
                         help=self.help_block(spec), csrf=CSRF_SLOT, honeypot=HONEYPOT,
                         banner=self.banner_view(banner, tr.lang), prefs=prefs, own_hosts=self.own_hosts, **context,
                     )
@@ -527,7 +529,6 @@ class ResidentSite:
         back_url = self._url(live, "/check") if change else (
             self._page_url(live, previous) if previous is not None else self._url(live))
         action = self._page_url(live, index) + ("?change=1" if change else "")
-        asking = flow.question_pages(spec, answers)
         # Where the links of the reading aids come back to: the poster's code until a draft keeps it,
         # and the week a slot picker shows (as the picker worked it out, inside the booking window: never
         # the address's own text).
@@ -540,7 +541,7 @@ class ResidentSite:
             one_question=one_question, heading=questions[0].label if one_question else (page.title or spec.title),
             error_links=error_links, action=action, back_url=back_url, notice=notice,
             via=via if via is not None else "" if answers else _via(request.query_params.get("via")),
-            step=asking.index(index) + 1 if index in asking else None, steps=len(asking), cache_key=cache_key,
+            progress=flow.progress(spec, answers, index), cache_key=cache_key,
             here=here,
         )
 
