@@ -6,8 +6,10 @@ import asyncio
 import logging
 import os
 import threading
+import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
@@ -64,8 +66,10 @@ def purge_once(store: Store, stop: threading.Event | None = None) -> None:
     """One retention purge, logged in counts; an error is logged, never raised (the next hour tries again)."""
     try:
         result = Retention(store).purge(by="system", stop=stop)
-    except Exception:
-        log.exception("the retention purge failed; it runs again within the hour")
+    except Exception as error:  # no traceback: its messages can quote stored rows (issue 18)
+        place = traceback.extract_tb(error.__traceback__)[-1]
+        log.error("the retention purge failed (%s at %s:%d); it runs again within the hour",
+                  type(error).__name__, Path(place.filename).name, place.lineno)
         return
     for app in result.apps:
         log.info("retention purge of %s deleted submissions=%d notes=%d bookings=%d drafts=%d",

@@ -31,6 +31,7 @@ from generated_apps.store import (
     readable_spec,
     shown_title,
 )
+from generated_apps.web import is_navigation
 from widgets import N_, AppSpec, LocalizedText
 
 from . import access_page, audit_page, auth, banner_page, editor, publishing, roles, users_page
@@ -57,7 +58,7 @@ def prefixed(request: Request, path: str) -> str:
 
 
 def register(store: Store, settings: Settings, *, mount_path: str = "/staff") -> None:
-    throttle = auth.Throttle()
+    throttle = auth.Throttle(settings.staff_secret_key())  # the builder's key: counts outlive a restart
     grants = auth.SignInGrants()
     ui.add_css(STAFF_CSS + editor.EDITOR_CSS, shared=True)
     preview = PreviewSite(store, settings, prefix=f"{mount_path}/preview")
@@ -166,6 +167,8 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
     # Plain routes, not pages: a page that only redirects would still leave a NiceGUI client behind.
     @nicegui_app.get("/signout")
     def signout(request: Request) -> Response:
+        if not is_navigation(request):  # an <img> or a prefetch some page points here signs nobody out
+            return RedirectResponse(prefixed(request, "/"), status_code=303)
         user = auth.session_user(store, temporary_password_ok=True)
         if user is not None:
             store.audit(user.username, "auth.sign_out", target=user.username)
@@ -174,7 +177,7 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
 
     @nicegui_app.get("/lang/{lang}")
     def set_language(request: Request, lang: str, next: str = "/") -> Response:  # noqa: A002 - the query parameter's name
-        if lang in BUILDER_LANGS:
+        if lang in BUILDER_LANGS and is_navigation(request):
             nicegui_app.storage.user["lang"] = lang
         target = next if next.startswith("/") and not next.startswith("//") else "/"
         return RedirectResponse(prefixed(request, target), status_code=303)
@@ -305,7 +308,7 @@ def register(store: Store, settings: Settings, *, mount_path: str = "/staff") ->
         if isinstance(user, Response):
             return user
         with frame(request, user, _("Change your password")), ui.column().classes("max-w-md q-gutter-md"):
-            users_page.password_form(store, user, on_done=lambda: ui.navigate.to("/"))
+            users_page.password_form(store, user, on_done=lambda: ui.navigate.to("/"), throttle=throttle)
 
     @ui.page("/audit", title="Madoguchi")
     def audit(request: Request):

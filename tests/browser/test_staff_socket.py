@@ -397,3 +397,17 @@ def test_redirects_never_name_the_host_the_request_gave(server, path, location):
     assert "evil.example" not in where, f"{path} -> {where}"
     if location is not None:
         assert reply.status in (301, 307, 308) and where == location, f"{path} -> {reply.status} {where}"
+
+
+def test_an_image_pointing_at_sign_out_or_language_changes_nothing(server, staff):
+    """A staff page may show an image another site of the city's serves; an <img> of /staff/signout or
+    /staff/lang/en there must neither sign the viewer out nor change the language (issue 18, point 6).
+    Opening the link itself still does both."""
+    page = staff()
+    page.evaluate("""() => Promise.all(['/staff/signout', '/staff/lang/en'].map(src => new Promise(done => {
+        const image = new Image(); image.onload = image.onerror = done; image.src = src; })))""")
+    page.goto("/staff/")
+    page.wait_for_url(re.compile(r"/staff/$"))
+    page.get_by_role("link", name="サインアウト").wait_for()  # still signed in, still in Japanese
+    page.goto("/staff/signout")
+    page.wait_for_url(re.compile(r"/staff/signin"))

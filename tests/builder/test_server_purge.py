@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 
 import pytest
+from sqlalchemy import text
 
 from builder.server import purge_once, purging
 from generated_apps.db import make_engine
@@ -53,3 +54,18 @@ def test_a_failed_purge_is_logged_and_not_raised(tmp_path, caplog):
     broken = Store(make_engine(f"sqlite:///{tmp_path / 'no-tables.sqlite3'}"))  # never migrated: every query fails
     purge_once(broken)
     assert any(r.levelno == logging.ERROR and "runs again within the hour" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.server_errors("the retention purge failed")
+def test_a_failed_purge_logs_what_failed_and_never_what_is_stored(store, example_spec, caplog):
+    """A stored app that no longer reads (an older version's spec, a damaged row) makes pydantic quote the
+    row in its message; the log line names the kind of error and the place, without a traceback (issue 18)."""
+    app = store.create_app(AppSpec.model_validate(example_spec), by="suzuki")
+    store.publish(app.slug, by="admin", warnings_acknowledged=True)
+    with store.engine.begin() as c:
+        c.execute(text("UPDATE app_version SET spec = json_set(spec, '$.pages[0].widgets[0].type', :t)"),
+                  {"t": "山田太郎 090-1234-5678"})
+    purge_once(store)
+    (record,) = [r for r in caplog.records if "retention purge failed" in r.getMessage()]
+    assert record.levelno == logging.ERROR and record.exc_info is None
+    assert "山田太郎" not in caplog.text and "090-1234-5678" not in caplog.text
