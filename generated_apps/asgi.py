@@ -19,7 +19,7 @@ from starlette.middleware import Middleware
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .config import Settings
-from .security import SecurityHeaders
+from .security import ClientGone, RelativeRedirects, SecurityHeaders
 from .store import Store
 from .web import ResidentSite
 
@@ -31,7 +31,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     store = store or Store.open(settings.database_url, migrate_schema=os.environ.get("MADOGUCHI_MIGRATE") != "0")
     site = ResidentSite(store, settings)
     app = Starlette(routes=site.routes(), exception_handlers=site.exception_handlers(),
-                    middleware=[Middleware(SecurityHeaders)])  # HSTS, when served over HTTPS
+                    # A request given up mid-body is one calm line; no redirect names the host the client
+                    # gave (Starlette's trailing-slash ones did); HSTS, when served over HTTPS.
+                    middleware=[Middleware(ClientGone), Middleware(RelativeRedirects), Middleware(SecurityHeaders)])
     app.state.site = site
     # Everything loaded so far lives as long as the process: keep the garbage collector from
     # walking it again and again under load.

@@ -4,6 +4,7 @@ nor does a reference number, which no address a resident's browser asks for ever
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -92,3 +93,25 @@ def test_a_booking_and_its_cancellation_leave_no_reference_number_in_the_server_
     assert "GET /a/gym/cancelled HTTP/1.1" in logged  # the pages that show it are logged...
     for word in (reference, reference.replace("-", ""), "梅本", "0142-98-7654"):
         assert word not in logged, f"{word!r} is in the server log"  # ...the reference number is not
+
+
+def test_a_replica_never_redirects_to_the_host_a_request_names_and_an_abandoned_form_is_one_calm_line(tmp_path):
+    """The replica app as the operator runs it (issue 18, point 8): Starlette's trailing-slash redirect
+    used to be built from the Host header, and a form given up mid-body used to log a traceback."""
+    url = f"sqlite:///{tmp_path / 'madoguchi.sqlite3'}"
+    store = Store.open(url)
+    store.save_app(SURVEY, by="kato")
+    store.publish("iken", by="kato")
+    store.engine.dispose()
+    with server_logging_everything(tmp_path, url) as client:
+        reply = client.get("/a/iken/", headers={"Host": "evil.example"})
+        assert reply.status_code in (301, 307, 308) and reply.headers["location"] == "/a/iken"
+        host, port = client.base_url.host, client.base_url.port
+        with socket.create_connection((host, port)) as raw:
+            raw.sendall(b"POST /a/iken/p/1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                        b"Content-Length: 1000\r\n\r\ncsrf=abc&view=")
+            time.sleep(0.5)
+        assert client.get("/a/iken").status_code == 200
+        time.sleep(0.5)
+    logged = (tmp_path / "server.log").read_text(errors="replace")
+    assert "Traceback" not in logged and "evil.example" not in logged
