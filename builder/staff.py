@@ -22,6 +22,7 @@ from generated_apps import posters, qr
 from generated_apps.config import Settings
 from generated_apps.models import AccessPoint, StaffUser
 from generated_apps.preview import PreviewSite
+from generated_apps.security import is_navigation
 from generated_apps.store import (
     DAMAGED_DRAFT,
     AuditFilter,
@@ -31,7 +32,6 @@ from generated_apps.store import (
     readable_spec,
     shown_title,
 )
-from generated_apps.web import is_navigation
 from widgets import N_, AppSpec, LocalizedText
 
 from . import access_page, audit_page, auth, banner_page, editor, publishing, roles, users_page

@@ -15,6 +15,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from .security import is_navigation
+
 SIZE_COOKIE = "mdg_size"
 CONTRAST_COOKIE = "mdg_contrast"
 FURIGANA_COOKIE = "mdg_furigana"
@@ -77,7 +79,7 @@ def routes(set_cookie: SetCookie, local_path: Callable[[str], str]) -> list[Rout
         async def endpoint(request: Request) -> Response:
             response = RedirectResponse(local_path(request.query_params.get("next", "/")), status_code=303)
             value = request.path_params["value"]
-            if value in values:
+            if value in values and is_navigation(request):  # never from an <img> some page points here
                 set_cookie(response, request, cookie, value, REMEMBERED)
             return response
 

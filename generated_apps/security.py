@@ -19,7 +19,7 @@ import logging
 import re
 from urllib.parse import urlsplit
 
-from starlette.requests import ClientDisconnect
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -175,3 +175,13 @@ class ClientGone:
         except ClientDisconnect:
             log.info("%s %s: the client went away before its request had arrived", scope["method"],
                      shown(scope["path"]))
+
+
+def is_navigation(request: Request) -> bool:
+    """Whether a GET is a person opening the address: a top-level page in a browser, not an image, a
+    frame or a script's fetch some page made (Sec-Fetch-Dest, Sec-Fetch-Mode; absent in older
+    browsers, which count), and not a prefetch (Sec-Purpose; Purpose in older Chrome and Safari)."""
+    headers = request.headers
+    return (request.method == "GET" and headers.get("sec-fetch-dest", "document") == "document"
+            and headers.get("sec-fetch-mode", "navigate") == "navigate"
+            and "prefetch" not in headers.get("sec-purpose", "") + headers.get("purpose", "") + headers.get("x-moz", ""))

@@ -52,6 +52,7 @@ from .forms import (
 from .lookup import POST_PERIOD, PostLimit
 from .models import Draft, EmergencyBanner
 from .open_data_views import OpenDataViews
+from .security import is_navigation
 from .store import LiveApp, Store, as_utc
 
 HERE = Path(__file__).parent
@@ -767,16 +768,6 @@ def error_message(tr: i18n.Translator, error: flow.FieldError) -> i18n.PageMessa
 NOT_A_PERSON = re.compile(r"\+https?://|Googlebot|bingbot|Slackbot|Twitterbot|facebookexternalhit|Discordbot|"
                           r"TelegramBot|WhatsApp/|LinkedInBot|Applebot|SkypeUriPreview|Embedly|Iframely|"
                           r"Google-InspectionTool|Baiduspider|YandexBot")
-
-
-def is_navigation(request: Request) -> bool:
-    """Whether a GET is a person opening the address: a top-level page in a browser, not an image, a
-    frame or a script's fetch some page made (Sec-Fetch-Dest, Sec-Fetch-Mode; absent in older
-    browsers, which count), and not a prefetch (Sec-Purpose; Purpose in older Chrome and Safari)."""
-    headers = request.headers
-    return (request.method == "GET" and headers.get("sec-fetch-dest", "document") == "document"
-            and headers.get("sec-fetch-mode", "navigate") == "navigate"
-            and "prefetch" not in headers.get("sec-purpose", "") + headers.get("purpose", "") + headers.get("x-moz", ""))
 
 
 def is_a_scan(request: Request) -> bool:

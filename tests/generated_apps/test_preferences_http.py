@@ -165,3 +165,17 @@ def test_a_cookie_with_an_unknown_value_counts_as_no_choice(resident):
     resident.cookies.set(CONTRAST_COOKIE, "x\" onload=\"alert(1)")
     assert html_classes(resident) == set()
     assert html_classes(resident, "/") == set()
+
+
+@pytest.mark.parametrize("headers", [{"Sec-Fetch-Dest": "image", "Sec-Fetch-Mode": "no-cors"},
+                                     {"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", "Sec-Purpose": "prefetch"},
+                                     {"Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors"}])
+@pytest.mark.parametrize(("path", "cookie"), [("/size/largest", SIZE_COOKIE), ("/contrast/high", CONTRAST_COOKIE),
+                                              ("/furigana/on", FURIGANA_COOKIE), ("/lang/en", "mdg_lang")])
+def test_an_image_a_prefetch_or_a_scripts_fetch_of_a_choice_changes_nothing(resident, path, cookie, headers):
+    """Only a resident opening the link chooses (issue 18): an <img> on some page pointing here, a prefetch
+    or a script's fetch must not change the resident's pages."""
+    response = resident.get(f"{path}?next=/", headers=headers)
+    assert response.status_code == 303 and cookie not in response.headers.get("set-cookie", "")
+    opened = resident.get(f"{path}?next=/", headers={"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate"})
+    assert cookie in opened.headers.get("set-cookie", "")
