@@ -17,7 +17,7 @@ from pydantic import Field, model_validator
 
 from . import eras
 from .base import Invalid, Question, Raw, Translator, clean_text, single, values
-from .text import N_
+from .text import N_, has_unmeant_digits
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
 # The earliest year taken (the calendar before 1873 was not Gregorian), and the latest.
@@ -110,6 +110,9 @@ class DateQuestion(Question):
     def parse(self, raw: Raw) -> Any:
         era_key = single(raw, self.field("era"), max_length=20) or self.default_era()
         typed = {part: single(raw, self.field(part), max_length=10) for part in ("year", "month", "day")}
+        for part in ("year", "month", "day"):  # ⁵ is not May (text.has_unmeant_digits)
+            if any(has_unmeant_digits(value) for value in values(raw, self.field(part))):
+                raise Invalid(REAL_DATE, field=self.field(part))
         for part, message in (("year", N_("{label} must include a year")), ("month", N_("{label} must include a month")),
                               ("day", N_("{label} must include a day"))):
             if not typed[part]:

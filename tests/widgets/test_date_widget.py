@@ -62,7 +62,9 @@ def test_days_outside_the_era_ask_to_check_the_era_and_year(era, year, month, da
     "year, month, day, field",
     [("1950", "2", "30", "born-day"), ("1950", "13", "1", "born-month"), ("1950", "0", "1", "born-month"),
      ("1950", "1", "32", "born-day"), ("1950", "一", "1", "born-month"), ("abc", "1", "1", "born-year"),
-     ("1950", "1", "<script>", "born-day"), ("2023", "2", "29", "born-day"), ("19500", "1", "1", "born-year")],
+     ("1950", "1", "<script>", "born-day"), ("2023", "2", "29", "born-day"), ("19500", "1", "1", "born-year"),
+     # Look-alike digits are not read as digits (issue 18): ⁵ is not May, ①② not the 12th.
+     ("1950", "⁵", "12", "born-month"), ("¹⁹⁵⁰", "5", "12", "born-year"), ("1950", "5", "①②", "born-day")],
 )
 def test_impossible_dates_point_at_the_wrong_part(year, month, day, field):
     with pytest.raises(Invalid) as exc:
