@@ -258,6 +258,115 @@ ERRORS = """([errorWord, expected, entered]) => {
   return problems;
 }"""
 
+# (11) where a summary link leads: once the browser has scrolled to the field, its question (the label
+# tied to it, or the legend of its group), its error message and the field itself are all on the screen.
+LINK_LANDING = """(href) => {
+""" + HELPERS + """
+  const target = document.getElementById(decodeURIComponent(href.slice(1)));
+  if (!target) return null;
+  const group = target.closest('fieldset');
+  const question = group ? [...group.children].find((c) => c.tagName === 'LEGEND') : (target.labels || [])[0];
+  const ids = [target, group].filter(Boolean).flatMap((e) => (e.getAttribute('aria-describedby') || '').split(/\\s+/));
+  const message = ids.filter(Boolean).map((id) => document.getElementById(id)).find((e) => e && e.matches('.error-message'));
+  const height = innerHeight;
+  const out = [];
+  const where = (r) => `${Math.round(r.top)} to ${Math.round(r.bottom)}px`;
+  if (question) {
+    const r = question.getBoundingClientRect();
+    if (r.top < -1) out.push(`its question is ${Math.round(-r.top)}px above the screen (${where(r)}): ${describe(question)}`);
+  }
+  if (message) {
+    const r = message.getBoundingClientRect();
+    if (r.top < -1 || r.bottom > height + 1) out.push(`its error message is off the screen (${where(r)} of ${height}px): ${describe(message)}`);
+  }
+  const r = target.getBoundingClientRect();
+  if (r.top < -1 || r.top + Math.min(r.height, 44) > height + 1) out.push(`the field is off the screen (${where(r)} of ${height}px)`);
+  return out;
+}"""
+# Back to the page's own address, with no :target left (an empty fragment has none), at the top.
+UNFOLLOW = """() => {
+  location.hash = '';
+  history.replaceState(history.state, '', location.pathname + location.search);
+  scrollTo(0, 0);
+}"""
+
+
+def settled(page: Any, start: float, *, step_ms: int = 20, most_ms: int = 1000) -> None:
+    """Wait for the scroll a tap set off to be done: the page has scrolled from `start` and kept still
+    for a step, or kept still for `most_ms` (the click is a navigation within the page, and the browser
+    scrolls when it next draws; with JavaScript off no promise of the page can say when)."""
+    last, still = start, 0
+    for _ in range(most_ms // step_ms):
+        page.wait_for_timeout(step_ms)
+        now = page.evaluate("() => scrollY")
+        still = still + 1 if now == last else 0
+        if (now != start and still >= 1) or still * step_ms >= 200:
+            return
+        last = now
+
+
+def error_link_problems(page: Any) -> list[str]:
+    """(11) each link of the error summary followed as a resident taps it (with JavaScript off, the
+    browser scrolls the field to the top of the screen): the field's question, its error message and the
+    field are on the screen. The page is put back at its own address, scrolled to the top."""
+    problems = []
+    links = page.locator("main .error-summary a[href^='#']")
+    for i in range(links.count()):
+        link = links.nth(i)
+        href, text = link.get_attribute("href"), " ".join(link.inner_text().split())
+        start = page.evaluate("() => scrollY")
+        link.click()
+        try:
+            settled(page, start)
+            landing = page.evaluate(LINK_LANDING, href)
+        finally:
+            page.evaluate(UNFOLLOW)
+        problems += [f"(11) after the summary's link \"{text}\" ({href}), {p}" for p in landing or []]
+    return problems
+
+
+# (18) Japanese on a page in another language: every piece sits inside an element marked lang="ja", so a
+# voice of the page's language does not read it (a Vietnamese voice reading 末永町). Japanese is kana or
+# kanji; on a Chinese page, whose Han characters are its own, it is kana, or Han text that is one of the
+# app's Japanese texts (`sources`), or a piece of one at least 4 characters long. The language links
+# name each language in itself; the check page repeats what the resident typed, in whatever language,
+# so there only what comes from the app's own texts (a chosen option) counts. Also returns the elements
+# marked lang="ja" (text shown in Japanese in place of the page's language).
+KANA = r"[\u3040-\u30ff\uff66-\uff9f]"
+KANA_OR_KANJI = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]"
+MIN_PIECE = 4
+JAPANESE_TEXT = """([pattern, sources, minPiece]) => {
+  const re = new RegExp(pattern);
+  const cjk = /[\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uff66-\\uff9f]/;
+  const fromApp = (text) => cjk.test(text) &&
+    sources.some((s) => s === text || (text.length >= minPiece && s.includes(text)));
+  const languages = (e) => e.closest('nav.languages');
+  const unmarked = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.data.replace(/\\s+/g, ' ').trim();
+    const el = node.parentElement;
+    if (!text || languages(el) || el.closest('script, style')) continue;
+    const japanese = el.closest('.answer-value') ? fromApp(text) : re.test(text) || fromApp(text);
+    if (!japanese) continue;
+    const marked = el.closest('[lang]');
+    if (!marked || !marked.getAttribute('lang').toLowerCase().startsWith('ja')) unmarked.push(text.slice(0, 40));
+  }
+  const fallback = [...document.querySelectorAll('body [lang]')]
+    .filter((e) => e.getAttribute('lang').toLowerCase().startsWith('ja') && !e.closest('nav.languages, .answer-value'))
+    .map((e) => `${e.tagName.toLowerCase()}: ${e.textContent.trim().slice(0, 40)}`);
+  return {unmarked, fallback};
+}"""
+
+
+def japanese_text(page: Any, sources: list[str] = ()) -> dict[str, list[str]]:
+    """(18) on a page in another language: `unmarked`, Japanese text outside any lang="ja" element, and
+    `fallback`, the elements marked lang="ja". `sources` are the app's Japanese texts (as shown: no
+    furigana notation): they tell Japanese from Chinese, and a chosen option from a typed answer."""
+    chinese = page_lang(page).lower().startswith("zh")
+    return page.evaluate(JAPANESE_TEXT, [KANA if chinese else KANA_OR_KANJI, list(sources), MIN_PIECE])
+
+
 # (8), (11): the words each page language uses. ACCESSIBILITY.md names the Japanese ones, and English
 # is the source text; other languages say them as their catalogs do.
 NEED_WORDS = {"ja": ["必須", "任意"], "en": ["required", "optional"]}

@@ -9,8 +9,11 @@ journey; it is meant to run once per page, at the narrow width.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
+
+from PIL import Image, ImageChops
 
 from .page_checks import HELPERS, MIN_BUTTON_HEIGHT_PX
 
@@ -23,6 +26,14 @@ LINE_TOLERANCE_EM = 0.5  # (4)
 MIN_NON_TEXT_CONTRAST = 3.0  # (5) input borders and focus indicators
 MIN_FOCUS_PX = 2         # (5) outline width, or box-shadow spread
 FULL_WIDTH_TOLERANCE_PX = 2  # (7) primary buttons fill their container
+# (6) a focus indicator a person sees, in pixels, as WCAG 2.4.13 measures it: the pixels that change by a
+# contrast of 3:1 between unfocused and focused cover at least the area of a 2 px line inside the edge of
+# the element as it is on the screen (less a tenth, for anti-aliased edges); looked for up to
+# FOCUS_ROOM_PX around it.
+MIN_FOCUS_CHANGE_PX = 2
+FOCUS_CHANGE_SHARE = 0.9
+MIN_FOCUS_CHANGE_CONTRAST = 3.0
+FOCUS_ROOM_PX = 16  # our ring: a 4 px outline 2 px out, and an 8 px yellow shadow
 
 COLOUR = """
   const parse = (c) => {
@@ -161,6 +172,18 @@ SET_ROOT_FONT_SIZE = """(size) => {
   return before;
 }"""
 
+# (3) WCAG 1.4.12's text spacing, as its test bookmarklet sets it: line height 1.5, 2 em after a
+# paragraph, letters .12 em and words .16 em apart. A constructed stylesheet: the page's CSP lets no
+# <style> element in, but does not govern these.
+TEXT_SPACING = ("* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }"
+                " p { margin-bottom: 2em !important; }")
+SET_TEXT_SPACING = """(css) => {
+  if (!css) { document.adoptedStyleSheets = []; return; }
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  document.adoptedStyleSheets = [sheet];
+}"""
+
 RESTORE_ROOT_STYLE = """(before) => {
   const root = document.documentElement;
   // Chromium writes an inline style back to the attribute lazily: read it first, or a removed
@@ -251,6 +274,115 @@ FOCUS = """([minWidth, minContrast]) => {
   return {problems, kinds: [...kinds]};
 }"""
 
+# (6) the elements Tab reaches that are drawn at all (a link in a closed <details> is not), each with
+# a key of what decides how its focus looks: kind, classes, size, place across, and what is behind it.
+FOCUSABLE = "a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]"
+FOCUS_TARGETS = """(selector) => {
+""" + HELPERS + """
+  const behind = (el) => {
+    for (let e = el.parentElement; e; e = e.parentElement) {
+      const c = getComputedStyle(e).backgroundColor;
+      if (c && c !== 'transparent' && !/rgba\\([^)]*,\\s*0\\)$/.test(c)) return c;
+    }
+    return 'white';
+  };
+  return [...document.querySelectorAll(selector)].map((el, index) => {
+    if (el.disabled || el.getAttribute('tabindex') === '-1' || el.closest('[aria-hidden="true"], [inert]')) return null;
+    if (el.getClientRects().length === 0) return null;
+    const r = el.getBoundingClientRect();
+    const key = [el.tagName, el.className, el.getAttribute('type') || '', Math.round(r.width), Math.round(r.height),
+                 Math.round(r.left), r.top + scrollY < 24 ? 'top' : '', behind(el)].join(' ');
+    return {index, key, what: describe(el)};
+  }).filter(Boolean);
+}"""
+# Focus the element (scrolled into view, as Tab would), note where it is, then take focus away.
+FOCUS_PLACE = """([selector, index]) => {
+  const el = document.querySelectorAll(selector)[index];
+  el.focus();
+  if (document.activeElement !== el) return null;
+  el.scrollIntoView({block: 'nearest', inline: 'nearest'});
+  const r = el.getBoundingClientRect();
+  el.blur();
+  return {left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+          width: document.documentElement.clientWidth, height: innerHeight};
+}"""
+FOCUS_AGAIN = """([selector, index]) => {
+  const el = document.querySelectorAll(selector)[index];
+  el.focus({preventScroll: true});
+  return document.activeElement === el;
+}"""
+
+
+def _luminance(value: int) -> float:
+    """WCAG's relative luminance of a grey level, plus the 0.05 of its contrast formula."""
+    v = value / 255
+    return (v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4) + 0.05
+
+
+_LUMINANCE = [_luminance(v) for v in range(256)]
+# Which two grey levels differ by the contrast a changed focus must show (a table: looked up per pixel).
+_CONTRASTING = [bytes(max(_LUMINANCE[a], _LUMINANCE[b]) >= MIN_FOCUS_CHANGE_CONTRAST * min(_LUMINANCE[a], _LUMINANCE[b])
+                      for b in range(256)) for a in range(256)]
+
+
+def changed_pixels(before: bytes, after: bytes) -> int:
+    """How many pixels of two PNG pictures of the same place differ by a contrast of 3:1 (measured on
+    their grey levels, near enough to WCAG's luminance for black, white and yellow)."""
+    a, b = (Image.open(io.BytesIO(png)).convert("L") for png in (before, after))
+    box = ImageChops.difference(a, b).getbbox()
+    if box is None:
+        return 0
+    a, b = a.crop(box).tobytes(), b.crop(box).tobytes()
+    return sum(_CONTRASTING[x][y] for x, y in zip(a, b, strict=True) if x != y)
+
+
+def on_screen(at: dict[str, float], inset: float) -> tuple[float, float]:
+    """Width and height of the part on the screen of a box (FOCUS_PLACE's), shrunk by `inset` on each side."""
+    return (max(0.0, min(at["right"] - inset, at["width"]) - max(at["left"] + inset, 0.0)),
+            max(0.0, min(at["bottom"] - inset, at["height"]) - max(at["top"] + inset, 0.0)))
+
+
+def focus_pixel_problems(page: Any, seen: set[str] | None = None) -> list[str]:
+    """(6) each element Tab reaches, pictured unfocused and focused where it is on the screen: the focus
+    must change enough pixels enough (MIN_FOCUS_CHANGE_PX). Elements whose key is in `seen` (one like
+    it was pictured already) are skipped, and the keys of those pictured are added to it. The page's
+    focus and scroll position are put back."""
+    seen = set() if seen is None else seen
+    page.keyboard.press("Shift")  # a key pressed: the browser shows focus as it does for keyboard users
+    scroll = page.evaluate("() => [scrollX, scrollY]")
+    problems = []
+    try:
+        for target in page.evaluate(FOCUS_TARGETS, FOCUSABLE):
+            if target["key"] in seen:
+                continue
+            seen.add(target["key"])
+            at = page.evaluate(FOCUS_PLACE, [FOCUSABLE, target["index"]])
+            if at is None:
+                continue  # not focusable after all
+            left, top = max(0.0, at["left"] - FOCUS_ROOM_PX), max(0.0, at["top"] - FOCUS_ROOM_PX)
+            right, bottom = min(at["width"], at["right"] + FOCUS_ROOM_PX), min(at["height"], at["bottom"] + FOCUS_ROOM_PX)
+            if right - left < 1 or bottom - top < 1:
+                problems.append(f"(6) focused, but off the screen: {target['what']}")
+                continue
+            clip = {"x": left, "y": top, "width": right - left, "height": bottom - top}
+            unfocused = page.screenshot(clip=clip, animations="disabled")
+            page.evaluate(FOCUS_AGAIN, [FOCUSABLE, target["index"]])
+            focused = page.screenshot(clip=clip, animations="disabled")
+            page.evaluate("() => document.activeElement && document.activeElement.blur()")
+            # A line along each edge of the element that is on the screen: its box on the screen less
+            # its box shrunk by the line's width, on the screen.
+            (width, height), inner = on_screen(at, 0), on_screen(at, MIN_FOCUS_CHANGE_PX)
+            wanted = FOCUS_CHANGE_SHARE * (width * height - inner[0] * inner[1])
+            changed = changed_pixels(unfocused, focused)
+            if changed < wanted:
+                problems.append(f"(6) focus changes {changed} pixels by {MIN_FOCUS_CHANGE_CONTRAST:g}:1, under the "
+                                f"{wanted:.0f} of a {MIN_FOCUS_CHANGE_PX} px line around its {width:.0f}x{height:.0f} px: "
+                                f"{target['what']}")
+    finally:
+        page.evaluate("([x, y]) => { document.activeElement && document.activeElement.blur(); scrollTo(x, y); }", scroll)
+    return problems
+
+
 HELP_BLOCK = """() => {
   const help = document.querySelector('aside.help');
   if (!help) return null;
@@ -278,19 +410,33 @@ def page_problems(page: Any) -> list[str]:
 
 
 def text_zoom_problems(page: Any) -> list[str]:
-    """(3) at 200 % text on a 320 px wide phone: the root font size doubled, as a reader who set a
-    larger default font would have it; then the page is put back as it was."""
+    """(3) on a 320 px wide phone: at the page's own text size, without and with WCAG 1.4.12's text
+    spacing, and at 200 % text (the root font size doubled, as a reader who set a larger default font would have it)
+    without and with that spacing; then the page is put back as it was."""
     viewport = page.viewport_size
     if viewport["width"] != NARROW_PX:
         page.set_viewport_size({"width": NARROW_PX, "height": viewport["height"]})
-    before = page.evaluate(SET_ROOT_FONT_SIZE, TEXT_ZOOM)
+    problems = []
     try:
-        sideways = page.evaluate(SIDEWAYS)
+        for zoom, spacing in ((None, False), (None, True), (TEXT_ZOOM, False), (TEXT_ZOOM, True)):
+            before = page.evaluate(SET_ROOT_FONT_SIZE, zoom) if zoom else None
+            if spacing:
+                page.evaluate(SET_TEXT_SPACING, TEXT_SPACING)
+            try:
+                sideways = page.evaluate(SIDEWAYS)
+            finally:
+                if spacing:
+                    page.evaluate(SET_TEXT_SPACING, "")
+                if zoom:
+                    page.evaluate(RESTORE_ROOT_STYLE, before)
+            if sideways:
+                how = " and ".join(filter(None, [f"{zoom} text" if zoom else "its own text size",
+                                                 "text spacing" if spacing else ""]))
+                problems.append(f"(3) at {how}, {NARROW_PX}px wide, scrolls sideways: {sideways}")
     finally:
-        page.evaluate(RESTORE_ROOT_STYLE, before)
         if viewport["width"] != NARROW_PX:
             page.set_viewport_size(viewport)
-    return [f"(3) at {TEXT_ZOOM} text and {NARROW_PX}px wide, scrolls sideways: {sideways}"] if sideways else []
+    return problems
 
 
 def line_length_problems(page: Any) -> list[str]:

@@ -1,14 +1,18 @@
-"""The checks of style_checks.py catch what they are for: a page with one planted fault per check.
+"""The checks of style_checks.py and page_checks.py catch what they are for: pages with one planted
+fault per check.
 
-A check that passes every real page proves little until it is seen to fail. This page uses the real
+A check that passes every real page proves little until it is seen to fail. These pages use the real
 stylesheet from the running server, with each fault added inline on an element named for it.
 """
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from .style_checks import deep_problems, page_problems
+from .page_checks import error_link_problems, japanese_text
+from .style_checks import deep_problems, focus_pixel_problems, page_problems
 
 pytestmark = pytest.mark.browser
 
@@ -23,9 +27,16 @@ FAULT_PAGE = """<!doctype html>
 <style>
   #fault-focus:focus-visible { outline: none; box-shadow: none; background: none; }
   #fault-faint-focus:focus-visible { outline: 4px solid #cccccc; outline-offset: 2px; box-shadow: none; }
+  /* The reading-aids switch as it was (issue 18): its ring outside it, off the screen and onto the black header. */
+  #fault-ring-off-screen:focus-visible { outline-offset: 2px; box-shadow: 0 0 0 8px #ffdd00; background: none; }
+  .fault-black { background: #0b0c0c; padding: 1rem; max-width: 20rem; }
+  .fault-black a:link, #fault-black-on-black:focus-visible { color: #fff; }
+  #fault-black-on-black:focus-visible { outline: 4px solid #0b0c0c; box-shadow: none; background: none; }
 </style>
 </head>
 <body>
+<nav class="aids"><details><summary class="aids-summary wrap" id="fault-ring-off-screen">文字の大きさ</summary></details></nav>
+<div class="fault-black"><a href="#main" id="fault-black-on-black">黒の上の黒</a></div>
 <div class="wrap">
 <main id="main" class="main">
 <p id="fault-line-height" style="line-height: 1.2">行間がせまい文です。</p>
@@ -34,6 +45,7 @@ FAULT_PAGE = """<!doctype html>
 <input class="input" type="text" id="fault-border" style="border-color: #cccccc">
 <input class="input" id="fault-no-type" aria-label="no type">
 <div id="fault-wide-at-200" style="width: 18rem; height: 1rem"></div>
+<p><span id="fault-wide-with-spacing" style="white-space: nowrap">七つの文字です</span></p>
 <div style="width: 70rem"><p id="fault-long-lines">一行がとても長い段落です。</p></div>
 <p><a href="#main" id="fault-focus">フォーカスが見えないリンク</a></p>
 <form><button class="button" type="button" id="fault-half-width" style="width: 50%">半分の幅</button>
@@ -54,7 +66,12 @@ EXPECTED = {
     "(4) lines": "fault-long-lines",
     "(5) weak focus indicator": "fault-focus",
     "(5) weak focus indicator, need": "fault-faint-focus",
+    "(3) at 200% text and text spacing": "fault-wide-with-spacing",
+    "(6) focus changes 0 pixels": "fault-ring-off-screen",
+    "(6) focus changes": "fault-black-on-black",
 }
+# Pictured, the missing focus changes too few pixels too (the faint outline does not: its button turns yellow).
+PIXEL_FAULTS = ["fault-focus", "fault-ring-off-screen", "fault-black-on-black"]
 
 
 def test_each_check_reports_its_planted_fault(browser, base_url):
@@ -64,16 +81,97 @@ def test_each_check_reports_its_planted_fault(browser, base_url):
         page.route(f"{base_url}/__planted-faults", lambda route: route.fulfill(
             status=200, body=FAULT_PAGE, headers={"content-type": "text/html; charset=utf-8"}))
         page.goto("/__planted-faults")
-        problems = page_problems(page) + deep_problems(page)[0]
+        problems = page_problems(page) + deep_problems(page)[0] + focus_pixel_problems(page)
         report = "\n".join(problems)
         missed = [f"{start} … {element}" for start, element in EXPECTED.items()
                   if not any(p.startswith(start) and element in p for p in problems)]
         assert not missed, f"the checks missed planted faults: {missed}\nthey reported:\n{report}"
         clean = ("fault-" in p or "<meta" in p for p in problems)
         assert all(clean), f"a check reported an element with no fault:\n{report}"
+        pictured = [p for p in problems if p.startswith("(6)")]
+        caught = [f for f in PIXEL_FAULTS if any(re.search(rf"#{f}(?![\w-])", p) for p in pictured)]
+        assert caught == PIXEL_FAULTS, report
+        assert len(pictured) == len(PIXEL_FAULTS), f"the pixel check reported a focus that shows:\n{report}"
+        # The spacing is what puts this one over the edge: at 200 % text alone it fits.
+        assert not any(p.startswith("(3) at 200% text, ") and "fault-wide-with-spacing" in p for p in problems), report
         # The page is as it was: root font size, viewport and focus put back.
         assert page.evaluate("() => document.documentElement.getAttribute('style')") is None
         assert page.viewport_size == {"width": 320, "height": 800}
         assert page.evaluate("() => document.activeElement === document.body")
+    finally:
+        context.close()
+
+
+# (11) a link of the error summary whose field is scrolled to the top edge, as the stylesheet did before
+# issue 18 (no room above a field): its question and message end up above the screen. The second field
+# keeps the stylesheet's room, and is not reported.
+LINK_FAULT_PAGE = """<!doctype html>
+<html lang="ja">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>エラー: 植えた誤り</title><link rel="stylesheet" href="/static/madoguchi.css">
+<style>#fault-at-the-top { scroll-margin-top: 0 !important; }</style></head>
+<body><div class="wrap"><main id="main" class="main">
+<div class="error-summary"><h2 class="error-summary-title">問題があります</h2><ul class="error-summary-list">
+<li><a href="#fault-at-the-top">上の欄を入力してください</a></li><li><a href="#room-above">下の欄を入力してください</a></li></ul></div>
+<form novalidate>
+<div class="field field--error"><label class="label" for="fault-at-the-top">上の欄 （必須）</label>
+<p class="hint">説明です。説明です。説明です。説明です。説明です。説明です。説明です。説明です。</p>
+<p class="error-message" id="top-error">上の欄を入力してください</p>
+<input class="input" type="text" id="fault-at-the-top" aria-describedby="top-error" aria-invalid="true"></div>
+<div style="height: 900px"></div>
+<div class="field field--error"><label class="label" for="room-above">下の欄 （必須）</label>
+<p class="hint">説明です。説明です。説明です。説明です。説明です。説明です。説明です。説明です。</p>
+<p class="error-message" id="below-error">下の欄を入力してください</p>
+<input class="input" type="text" id="room-above" aria-describedby="below-error" aria-invalid="true"></div>
+<div style="height: 1200px"></div>
+</form></main></div></body></html>"""
+
+
+def planted(browser, base_url, body: str, path: str):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 800}, base_url=base_url)
+    page = context.new_page()
+    page.route(f"{base_url}{path}", lambda route: route.fulfill(
+        status=200, body=body, headers={"content-type": "text/html; charset=utf-8"}))
+    page.goto(path)
+    return context, page
+
+
+def test_the_error_link_check_reports_a_question_left_above_the_screen(browser, base_url):
+    context, page = planted(browser, base_url, LINK_FAULT_PAGE, "/__planted-link-faults")
+    try:
+        problems = error_link_problems(page)
+        report = "\n".join(problems)
+        assert any("(#fault-at-the-top), its question is" in p and "above the screen" in p for p in problems), report
+        assert any("(#fault-at-the-top), its error message is off the screen" in p for p in problems), report
+        assert not any("#room-above" in p for p in problems), report
+        assert page.url.endswith("/__planted-link-faults") and page.evaluate("scrollY") == 0, "the page is put back"
+    finally:
+        context.close()
+
+
+# (18) Japanese left unmarked on pages in other languages: the language links and a typed answer are
+# not faults; on the Chinese page, Han text counts only where it is the app's Japanese text.
+LANG_FAULT_PAGE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>planted</title></head>
+<body><nav class="languages"><a lang="ja" href="#">日本語</a></nav><main>
+<label for="d">Chọn</label><select id="d"><option value="">Chọn</option><option>末永町</option>
+<option lang="ja">梅本町</option></select>
+<p>ひらがなの説明</p><p><span lang="ja">ひらがなの説明</span></p>
+<dl><dd class="answer-value">伊達 花子</dd><dd class="answer-value">19歳以下</dd></dl>
+<p>昭和</p>
+</main></body></html>"""
+SOURCES = ["末永町", "梅本町", "19歳以下", "ひらがなの説明"]
+
+
+@pytest.mark.parametrize(("lang", "unmarked"), [
+    ("vi", ["末永町", "ひらがなの説明", "19歳以下", "昭和"]),
+    ("zh-Hans", ["末永町", "ひらがなの説明", "19歳以下"]),  # 昭和 is Chinese too, and no text of the app
+])
+def test_the_lang_check_reports_japanese_left_unmarked(browser, base_url, lang, unmarked):
+    context, page = planted(browser, base_url, LANG_FAULT_PAGE.format(lang=lang), "/__planted-lang-faults")
+    try:
+        found = japanese_text(page, SOURCES)
+        assert found["unmarked"] == unmarked
+        assert found["fallback"] == ["option: 梅本町", "span: ひらがなの説明"]
     finally:
         context.close()

@@ -4,9 +4,11 @@ Every page of every app template (enumerated from the gallery, so a new template
 it is there) and the pages around them, in headless Chromium with JavaScript off (16), in every cell:
 the widths 320 and 390 px × the reading modes standard, largest text, high contrast and furigana. In
 each cell: axe-core configured as ACCESSIBILITY.md says finds nothing, and our own checks hold —
-(1) text sizes, (3) no sideways scrolling (also at 200 % text), (7) 44 px targets, (8) labels and
-required/optional in words, (10) one h1 and a Back link, (17) the help block, plus the cheap style
-checks of style_checks.py. Across a template: (11) every question page with a required field sent
+(1) text sizes, (3) no sideways scrolling (at 320 px also with text spacing, and at 200 % text with and
+without it), (6) a focus that shows, in pixels (at 320 px; each kind of element pictured once per mode),
+(7) 44 px targets, (8) labels and required/optional in words, (10) one h1 and a Back link, (11) each link
+of an error summary leaves its question and message on the screen, (17) the help block, plus the cheap
+style checks of style_checks.py. Across a template: (11) every question page with a required field sent
 empty, and with a wrong value where a field has a format; (13) nothing asked twice; (17) the same
 help block on every page. A widget type reaches the gate by being in a template: a test makes sure
 each one is.
@@ -22,7 +24,8 @@ changed by its cookie and the page fetched again (a page sent back with errors i
 width by resizing the same page, and axe's copy of the page is made once per mode and run at both
 widths. The gate runs its own server (`uvicorn generated_apps.asgi:app`, the resident side that
 `madoguchi serve` also mounts) on a database prepared first: the demo apps, a retired app and one
-scheduled to open later. The English walk (18) runs at 320 px in the standard mode.
+scheduled to open later. A walk in each other language (18) runs at 320 px in the standard mode: no
+sideways scrolling (3), and Japanese only inside lang="ja"; in English, all our checks, and no Japanese.
 """
 
 from __future__ import annotations
@@ -42,17 +45,33 @@ import pytest
 
 from builder.server import DEMO_BY, load_demo
 from builder.templates_gallery import templates
+from generated_apps.i18n import UI_LANGS
 from generated_apps.store import Store
 from generated_apps.submissions import Submissions
 from tests.watchman import watch
+from widgets import furigana
 from widgets.catalog import REGISTRY
 
 from .axe import MUST_RUN, NOSCRIPT_TAG, RUN_AXE, TAGS, AxeRunner, describe
 from .conftest import _stop, _wait_until_up, free_port
 from .demo import SLUGS, SURVEY, spec, widgets_on_page
-from .page_checks import error_page_problems, label_problems, script_problems
+from .page_checks import (
+    KANA_OR_KANJI,
+    error_link_problems,
+    error_page_problems,
+    japanese_text,
+    label_problems,
+    script_problems,
+)
 from .resident import LONG_TEXT_ANSWER, PAST_DATE, TEXT_ANSWER, future_date, press_continue, question_form
-from .style_checks import NARROW_PX, help_block, line_length_problems, page_problems, text_zoom_problems
+from .style_checks import (
+    NARROW_PX,
+    focus_pixel_problems,
+    help_block,
+    line_length_problems,
+    page_problems,
+    text_zoom_problems,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -68,6 +87,10 @@ MODES: dict[str, dict[str, str]] = {
 }
 MODE_COOKIES = ("mdg_size", "mdg_contrast", "mdg_furigana")
 MODE_CLASS = {"largest text": "size-largest", "high contrast": "contrast-high", "furigana": "furigana-on"}
+# (6) the focus of every element Tab reaches is pictured at 320 px in each mode; an element like one
+# pictured before (the same kind, classes, size, place across and backdrop: style_checks.FOCUSABLE) is
+# not pictured again, on any page of any template.
+FOCUS_PICTURED: dict[str, set[str]] = defaultdict(set)
 
 CONTENT_TYPES = {"heading", "paragraph", "notice", "image", "contact_card"}
 # What a resident types, by widget type.
@@ -86,25 +109,6 @@ WRONG: dict[str, Callable[[dict], dict[str, str]]] = {
 # (13) autocomplete tokens of personal data: two fields with one of these in a flow ask the same twice.
 NOT_PERSONAL = {"off", "on", ""}
 MAX_PAGES = 40  # a guard against a flow that never reaches the check page
-JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")  # kana and kanji
-# (18) on an English page: text in Japanese script outside any element marked lang="ja", and elements
-# marked lang="ja" (a text with no English, shown in Japanese in its place). The language links name
-# each language in itself, and the check page repeats what the resident typed, in whatever language.
-IN_JAPANESE = """(pattern) => {
-  const re = new RegExp(pattern);
-  const own = (e) => e.closest('nav.languages, .answer-value');
-  const unmarked = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (!re.test(node.data) || own(node.parentElement)) continue;
-    const marked = node.parentElement.closest('[lang]');
-    if (!marked || !marked.getAttribute('lang').toLowerCase().startsWith('ja')) unmarked.push(node.data.trim().slice(0, 40));
-  }
-  const fallback = [...document.querySelectorAll('body [lang]')]
-    .filter((e) => e.getAttribute('lang').toLowerCase().startsWith('ja') && !own(e))
-    .map((e) => `${e.tagName.toLowerCase()}: ${e.textContent.trim().slice(0, 40)}`);
-  return {unmarked, fallback};
-}"""
 AUTOCOMPLETE = """(form) => [...form.querySelectorAll('input[autocomplete], select[autocomplete], textarea[autocomplete]')]
   .filter((e) => !e.closest('[aria-hidden="true"]')).map((e) => [e.name, e.getAttribute('autocomplete').trim().toLowerCase()])"""
 # Widget types not in any template yet. The lead decides where each goes; until then it is not walked.
@@ -243,7 +247,9 @@ class Cells:
             page.set_viewport_size({"width": width, "height": HEIGHT})
             problems = script_problems(page) + page_problems(page)
             if width == NARROW_PX:
-                problems += text_zoom_problems(page)
+                problems += text_zoom_problems(page) + focus_pixel_problems(page, FOCUS_PICTURED[mode])
+            if page.locator("main .error-summary").count():
+                problems += error_link_problems(page)
             if not back_link:
                 problems = [p for p in problems if not p.startswith("(10) no visible Back link")]
             if problems:
@@ -548,60 +554,101 @@ def test_the_pages_around_the_apps_pass_in_every_cell(resident_context, cell_axe
     assert not cells.findings, f"{len(cells.findings)} finding(s):\n" + "\n".join(cells.findings)
 
 
-# --- the English walk (18), at 320 px ------------------------------------------------------------
+# --- the walks in the other languages (18), at 320 px ----------------------------------------------
 
-class EnglishWalk(Walk):
-    """In English, chosen with the language link on the start page: our checks, 200 % text and line
-    length, and (18) <html lang="en"> with nothing left in Japanese."""
+JAPANESE = re.compile(KANA_OR_KANJI)
+OTHER_LANGS = [lang for lang in UI_LANGS if lang not in ("ja", "en")]
 
-    def __init__(self, page: Any, slug: str, checked: set[str]) -> None:
+
+def japanese_sources(app: dict) -> list[str]:
+    """The app's Japanese texts, as a page shows them: without the furigana notation staff write."""
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            if isinstance(value.get("ja"), str):
+                found.append(furigana.plain(value["ja"]))
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(app)
+    return found
+
+
+class LanguageWalk(Walk):
+    """In another language, chosen with its link on the start page, in the standard mode: (3) no sideways
+    scrolling, at 200 % text and with text spacing too; (18) <html lang> the language's, and Japanese (a
+    text staff wrote only in Japanese) only inside an element marked lang="ja". In English, where every
+    demo app has its text, nothing may be left in Japanese, and all our checks run, line length too."""
+
+    def __init__(self, page: Any, slug: str, checked: set[str], lang: str) -> None:
         super().__init__(page, slug, checked)
+        self.lang = lang
+        self.sources = japanese_sources(spec(slug))
         self.findings: list[str] = []
         self.help_blocks: dict[str, dict | None] = {}
 
     def start(self) -> None:
         super().start()
         with self.page.expect_navigation(wait_until="load"):
-            self.page.locator("a[hreflang='en']").first.click()
+            self.page.locator(f"a[hreflang='{self.lang}']").first.click()
         assert self.path == f"/a/{self.slug}", f"the language switch led to {self.page.url}"
 
     def visit(self, where: str, again: Callable[[], None] | None) -> None:
         page = self.page
-        problems = script_problems(page) + page_problems(page) + text_zoom_problems(page) + line_length_problems(page)
+        problems = text_zoom_problems(page)
         lang = page.locator("html").get_attribute("lang")
-        if lang != "en":
-            problems.append(f"(18) <html lang={lang!r}>, not 'en'")
-        title, h1 = page.title(), page.evaluate("() => document.querySelector('h1')?.innerText || ''")
-        for name, text in (("<title>", title), ("h1", h1)):
-            if not text or JAPANESE.search(text):
-                problems.append(f"(18) the {name} {text!r} is not English")
-        found = page.evaluate(IN_JAPANESE, JAPANESE.pattern)
+        if lang != self.lang:
+            problems.append(f"(18) <html lang={lang!r}>, not {self.lang!r}")
+        found = japanese_text(page, self.sources)
         if found["unmarked"]:
             problems.append(f"(18) Japanese text outside any lang=\"ja\" element: {found['unmarked']}")
-        if found["fallback"]:
-            problems.append(f"(18) shown in Japanese, with no English text: {found['fallback']}")
+        if self.lang == "en":
+            problems += script_problems(page) + page_problems(page) + line_length_problems(page)
+            title, h1 = page.title(), page.evaluate("() => document.querySelector('h1')?.innerText || ''")
+            for name, text in (("<title>", title), ("h1", h1)):
+                if not text or JAPANESE.search(text):
+                    problems.append(f"(18) the {name} {text!r} is not English")
+            if found["fallback"]:
+                problems.append(f"(18) shown in Japanese, with no English text: {found['fallback']}")
+            self.help_blocks[f"{where} ({self.path})"] = help_block(page)
         if problems:
             self.findings.append(f"{where} ({self.path}):\n" + "\n".join(f"- {p}" for p in problems))
-        self.help_blocks[f"{where} ({self.path})"] = help_block(page)
 
     def help_block_findings(self) -> list[str]:
-        blocks = list(self.help_blocks.items())
-        (first_where, first), *others = blocks
+        if not self.help_blocks:
+            return []
+        (first_where, first), *others = self.help_blocks.items()
         return [f"(17) the help block's {key} on {where} differs from {first_where}: {block[key]!r} != {first[key]!r}"
                 for where, block in others for key in ("path", "text", "tel") if block and first and block[key] != first[key]]
 
 
-@pytest.mark.parametrize("name", list(SLUGS))
-def test_every_page_of_the_template_in_english(resident_context, name):
+def walk_in(resident_context: Callable[..., Any], lang: str, name: str) -> list[str]:
     slug = SLUGS[name]
     app = spec(slug)
     questions = has_questions(app)
     findings, checked = [], set()
     for picks in choices(app) if questions else [{}]:
-        walk = EnglishWalk(resident_context(NARROW_PX, HEIGHT).new_page(), slug, checked)
+        walk = LanguageWalk(resident_context(NARROW_PX, HEIGHT).new_page(), slug, checked, lang)
         walk.through(picks, questions)
         findings += walk.findings + walk.help_block_findings()
+    return findings
+
+
+@pytest.mark.parametrize("name", list(SLUGS))
+def test_every_page_of_the_template_in_english(resident_context, name):
+    findings = walk_in(resident_context, "en", name)
     assert not findings, f"{name} in English at {NARROW_PX}px:\n" + "\n".join(findings)
+
+
+@pytest.mark.parametrize("name", list(SLUGS))
+@pytest.mark.parametrize("lang", OTHER_LANGS)
+def test_every_page_of_the_template_in_each_other_language(resident_context, lang, name):
+    findings = walk_in(resident_context, lang, name)
+    assert not findings, f"{name} in {lang} at {NARROW_PX}px:\n" + "\n".join(findings)
 
 
 # --- what keeps the gate whole -------------------------------------------------------------------
