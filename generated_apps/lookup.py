@@ -22,6 +22,7 @@ from starlette.datastructures import MultiDict
 from starlette.requests import Request
 
 from widgets import N_
+from widgets.text import has_unmeant_digits
 
 from .attempts import Attempts, Limit
 from .forms import CSRF_COOKIE, HONEYPOT, csrf_ok
@@ -117,7 +118,7 @@ class Lookups:
         if lookup.reference is None:
             lookup.errors["reference"] = tr.gettext("Enter the reference number as it is on your confirmation, "
                                                     "for example 1234-5678")
-        if not re.fullmatch(r"[0-9]{4}", lookup.last4):
+        if not re.fullmatch(r"[0-9]{4}", lookup.last4) or has_unmeant_digits(values["last4"]):  # ³³³¹ is not 3331
             lookup.errors["last4"] = tr.gettext("Enter the last 4 digits of your phone number, for example 3331")
         if lookup.errors:
             lookup.status = 422

@@ -203,6 +203,7 @@ def test_too_many_tries_from_one_address_are_stopped_for_a_while(resident, clock
 @pytest.mark.parametrize("reference,last4,wrong", [
     ("1234-5670", DIGITS, ["reference"]), ("", DIGITS, ["reference"]), (UNKNOWN, "45", ["last4"]),
     (UNKNOWN, "abcd", ["last4"]), (UNKNOWN, "0142-23-4567", ["last4"]), ("", "", ["reference", "last4"]),
+    (UNKNOWN, "³³³¹", ["last4"]),  # look-alike digits are not read as digits (issue 18)
 ])
 def test_badly_typed_details_are_named_field_by_field_and_kept(resident, reference, last4, wrong):
     page = look(resident, reference, last4, status=422)
