@@ -174,7 +174,7 @@ class Submission(SQLModel, table=True):
     reply: str | None = Field(default=None, sa_column=Column(StaffText(multiline=True)))
     replied_at: dt.datetime | None = None
     replied_by: str | None = Field(default=None, max_length=100)
-    status_failures: int = 0  # wrong phone digits given on the status page (submissions.STATUS_TRIES)
+    status_failures: int = 0  # no longer used: look-up tries are counted in `attempt` (attempts.py); dropped later
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 

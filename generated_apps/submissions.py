@@ -9,7 +9,6 @@ what the resident wrote.
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,11 +33,6 @@ STATUS_NAMES = {"received": N_("Received"), "in_progress": N_("In progress"), "a
 SORTS = ("created_at", "reference", "status")
 NOTE_LIMIT = 5000
 REPLY_LIMIT = 10_000
-
-# Residents check a consultation with the phone's last four digits; after this many wrong tries, by phone only.
-STATUS_TRIES = 5
-NO_MATCH = N_("We could not find a request with that reference number and phone number")
-TOO_MANY_TRIES = N_("This request can no longer be checked here. Please call us")
 
 
 class SubmissionRefused(Refused):
@@ -292,23 +286,3 @@ class Submissions:
             s.commit()
             s.refresh(added)
             return added
-
-    # --- the resident's status page ----------------------------------------------------------------
-
-    def check(self, app_id: int, reference: str, last4: str) -> Submission:
-        """A resident's own submission, found by its reference number and their phone's last four digits.
-        A wrong number and wrong digits get the same refusal; wrong digits count against the submission,
-        and after STATUS_TRIES of them it is shown only by staff (the resident is asked to call)."""
-        submission = self.by_reference(app_id, reference)
-        if submission is None:
-            raise SubmissionRefused(NO_MATCH)
-        if submission.status_failures >= STATUS_TRIES:
-            raise SubmissionRefused(TOO_MANY_TRIES)
-        expected = phone_last4(self.store.version_spec(submission.version_id), submission.answers)
-        if expected is None or not (last4.isascii() and hmac.compare_digest(expected, last4)):
-            with self.store.session() as s:
-                s.exec(update(Submission).where(Submission.id == submission.id)
-                       .values(status_failures=Submission.status_failures + 1))
-                s.commit()
-            raise SubmissionRefused(NO_MATCH)
-        return submission

@@ -224,7 +224,7 @@ async def test_a_reply_written_here_is_what_the_resident_reads(desk):
     desk.find(marker="reply").type("12月1日から回ります。")
     desk.find(marker="save-reply").click()
     await desk.should_see("The reply is saved. The resident can read it now.", retries=SLOW)
-    seen = Submissions(desk.store).check(app_id, sent.reference, "4567")
+    seen = Submissions(desk.store).by_reference(app_id, sent.reference)
     assert (seen.status, seen.reply, seen.replied_by) == ("answered", "12月1日から回ります。", "sato")
     await desk.should_see(marker="replied", retries=SLOW)
 

@@ -11,9 +11,6 @@ import datetime as dt
 import pytest
 
 from generated_apps.submissions import (
-    NO_MATCH,
-    STATUS_TRIES,
-    TOO_MANY_TRIES,
     SubmissionFilter,
     SubmissionRefused,
     Submissions,
@@ -221,42 +218,18 @@ def test_a_consultation_goes_from_received_to_answered_and_the_resident_reads_th
     sent = send(any_store, app_id, {"question": "除雪はいつ来ますか", "topics": ["snow"], "name": {"family": "伊達", "given": "花子"},
                                     "phone": "0142-23-4567"})
     submissions = Submissions(any_store)
-    assert submissions.check(app_id, sent.reference, "4567").status == "received"
+    assert submissions.by_reference(app_id, sent.reference).status == "received"
     with pytest.raises(SubmissionRefused):  # no reply yet: it cannot be marked answered
         submissions.set_status(sent.id, "answered", by="sato")
     submissions.set_status(sent.id, "in_progress", by="sato")
     submissions.write_reply(sent.id, "12月1日から除雪車が回ります。", by="sato")
 
-    seen = submissions.check(app_id, sent.reference.replace("-", ""), "4567")
+    seen = submissions.by_reference(app_id, sent.reference.replace("-", ""))
     assert (seen.status, seen.reply, seen.replied_by) == ("answered", "12月1日から除雪車が回ります。", "sato")
     submissions.set_status(sent.id, "closed", by="sato")
-    assert submissions.check(app_id, sent.reference, "4567").status == "closed"
+    assert submissions.by_reference(app_id, sent.reference).status == "closed"
     actions = [e.action for e in any_store.audit_events(app_id) if e.action.startswith("submission.")]
     assert actions == ["submission.status", "submission.reply", "submission.status"]
-
-
-def test_a_wrong_reference_and_wrong_digits_get_the_same_refusal_and_guessing_is_stopped(any_store, clock):  # noqa: F811
-    app_id = publish(any_store, CONSULTATION)
-    sent = send(any_store, app_id, {"question": "?", "topics": ["tax"], "phone": "090-1111-2222"})
-    submissions = Submissions(any_store)
-    refusals = []
-    for reference, digits in (("1234-5678", "2222"), ("not a number", "2222"), (sent.reference, "2223"),
-                              (sent.reference, "２２２２"), (sent.reference, "")):
-        with pytest.raises(SubmissionRefused) as refused:
-            submissions.check(app_id, reference, digits)
-        refusals.append(refused.value.msgid)
-    assert set(refusals) == {NO_MATCH}
-    # Three wrong tries so far on this one; two more and even the right digits are refused.
-    for _ in range(STATUS_TRIES - 3):
-        with pytest.raises(SubmissionRefused):
-            submissions.check(app_id, sent.reference, "0000")
-    with pytest.raises(SubmissionRefused) as refused:
-        submissions.check(app_id, sent.reference, "2222")
-    assert refused.value.msgid == TOO_MANY_TRIES
-    # Another app's reference number is not found through this app.
-    other = publish(any_store, {**CONSULTATION, "slug": "soudan-2"})
-    with pytest.raises(SubmissionRefused):
-        submissions.check(other, sent.reference, "2222")
 
 
 def test_counter_entry_is_marked_with_who_entered_it_and_audited(any_store, example_spec, clock):  # noqa: F811
