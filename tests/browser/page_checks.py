@@ -291,36 +291,23 @@ UNFOLLOW = """() => {
 }"""
 
 
-def settled(page: Any, start: float, *, step_ms: int = 20, most_ms: int = 1000) -> None:
-    """Wait for the scroll a tap set off to be done: the page has scrolled from `start` and kept still
-    for a step, or kept still for `most_ms` (the click is a navigation within the page, and the browser
-    scrolls when it next draws; with JavaScript off no promise of the page can say when)."""
-    last, still = start, 0
-    for _ in range(most_ms // step_ms):
-        page.wait_for_timeout(step_ms)
-        now = page.evaluate("() => scrollY")
-        still = still + 1 if now == last else 0
-        if (now != start and still >= 1) or still * step_ms >= 200:
-            return
-        last = now
+# Following a link of the summary as a tap does (without JavaScript): the same navigation within the
+# page, which the browser scrolls for before it returns; then where everything landed.
+FOLLOW = "(href) => { location.hash = href; return (" + LINK_LANDING + ")(href); }"
 
 
 def error_link_problems(page: Any) -> list[str]:
     """(11) each link of the error summary followed as a resident taps it (with JavaScript off, the
-    browser scrolls the field to the top of the screen): the field's question, its error message and the
-    field are on the screen. The page is put back at its own address, scrolled to the top."""
+    browser scrolls to the field, as the stylesheet lets it): the field's question, its error message
+    and the field are on the screen. The page is put back at its own address, scrolled to the top."""
     problems = []
     links = page.locator("main .error-summary a[href^='#']")
-    for i in range(links.count()):
-        link = links.nth(i)
-        href, text = link.get_attribute("href"), " ".join(link.inner_text().split())
-        start = page.evaluate("() => scrollY")
-        link.click()
+    for href, text in links.evaluate_all("(links) => links.map((a) => [a.getAttribute('href'), a.innerText])"):
         try:
-            settled(page, start)
-            landing = page.evaluate(LINK_LANDING, href)
+            landing = page.evaluate(FOLLOW, href)
         finally:
             page.evaluate(UNFOLLOW)
+        text = " ".join(text.split())
         problems += [f"(11) after the summary's link \"{text}\" ({href}), {p}" for p in landing or []]
     return problems
 
