@@ -171,7 +171,7 @@ def send_round(client: httpx.Client, store: Store, every: AppSpec, app_id: int, 
         assert page.find("html").attrs.get("lang") == lang, where
         assert page.find("div", cls="error-summary") is not None, where
         controls = Fields(page)
-        flagged = {q.key for q in questions if f"{q.key}-error" in controls.ids}
+        flagged = {q.key for q in questions if {f"{q.key}-error", f"{q.key}-reading-error"} & set(controls.ids)}
         assert flagged - pickers == refused - pickers, (where, flagged ^ refused)
         for name in controls.typed() & set(sent):  # every typed value shown again as typed
             assert shown(controls, name, sent[name]), (where, name, sent[name])
