@@ -20,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,8 @@ def _tail(log: Path, lines: int = 40) -> str:
         return "(no log)"
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server `running` started (a no-op once it has ended): SIGTERM to its process group, SIGKILL after 10 s."""
     if proc.poll() is not None:
         return
     # The server runs in its own process group, so its children (if any) stop with it.
@@ -95,6 +97,24 @@ def _stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
+
+
+@contextmanager
+def running(command: list[str], url: str, log: Path, *, env: dict[str, str] | None = None,
+            cwd: Path | None = None) -> Iterator[subprocess.Popen]:
+    """A server started with `command` once it answers `url` with 200, its output (stdout and stderr)
+    appended to `log`, which is watched (tests/watchman.py: an error there fails the test); stopped, with
+    its process group, when the block ends. `env` and `cwd` as for subprocess.Popen; no stdin.
+    Servers may share a log (appended to, never truncated)."""
+    watch(log)
+    with log.open("ab") as out:
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        _wait_until_up(url, proc, log)
+        yield proc
+    finally:
+        stop(proc)
 
 
 @pytest.fixture(scope="session")
@@ -111,18 +131,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "MADOGUCHI_DATA_DIR": str(data_dir), "MADOGUCHI_PUBLIC_URL": url, "MADOGUCHI_POST_LIMIT": "0"}
     env.pop("MADOGUCHI_DATABASE_URL", None)  # SQLite in the fresh data dir, never a shared database
     log = data_dir.parent / f"{data_dir.name}-server.log"
-    watch(log)
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*madoguchi_command(), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    try:
-        _wait_until_up(url + "/", proc, log)
+    with running([*madoguchi_command(), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
+                 url + "/", log, env=env, cwd=REPO):
         yield url
-    finally:
-        _stop(proc)
 
 
 # Package scope: Playwright's sync API keeps an event loop running while it is open, which the

@@ -12,15 +12,12 @@ import gzip
 import http.client
 import os
 import re
-import subprocess
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from tests.watchman import watch
-
-from .conftest import _stop, _wait_until_up, free_port, madoguchi_command
+from .conftest import free_port, madoguchi_command, running
 from .demo import FACILITY, NOTICE, SLUGS, SURVEY
 
 DEMO_APPS = list(SLUGS.values())  # every app template
@@ -120,19 +117,11 @@ def test_the_first_admin_can_only_be_made_on_the_server_itself(tmp_path):
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "MADOGUCHI_DATA_DIR": str(tmp_path / "data"), "MADOGUCHI_PUBLIC_URL": url}
     env.pop("MADOGUCHI_DATABASE_URL", None)
-    log = tmp_path / "server.log"
-    watch(log)
-    with log.open("wb") as out:
-        proc = subprocess.Popen([*madoguchi_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        _wait_until_up(url + "/", proc, log)
+    with running([*madoguchi_command(), "serve", "--host", "127.0.0.1", "--port", str(port)], url + "/",
+                 tmp_path / "server.log", env=env, cwd=tmp_path):
         assert request(url, "/staff/").header("location") == "/staff/setup"
         remote = request(url, "/staff/setup", headers={"X-Forwarded-For": "203.0.113.9"}).text
         local = request(url, "/staff/setup").text
-    finally:
-        _stop(proc)
     assert "madoguchi create-admin" in remote  # told how to do it on the server, in any language
     assert "madoguchi create-admin" not in local
 

@@ -19,9 +19,7 @@ from pathlib import Path
 import itsdangerous
 import pytest
 
-from tests.watchman import watch
-
-from .conftest import _stop, _wait_until_up, free_port, madoguchi_command
+from .conftest import free_port, madoguchi_command, running
 from .test_server import request
 
 USERNAME, PASSWORD = "kato", "a long staff password"
@@ -42,16 +40,9 @@ def serving(data_dir: Path, **settings: str) -> Iterator[str]:
                           env=env, capture_output=True, text=True, timeout=120)
     assert made.returncode == 0, made.stderr
     log = data_dir.parent / f"{data_dir.name}-server.log"
-    watch(log)
-    with log.open("wb") as out:
-        proc = subprocess.Popen([*madoguchi_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
-    try:
-        _wait_until_up(url + "/", proc, log)
+    with running([*madoguchi_command(), "serve", "--host", "127.0.0.1", "--port", str(port)], url + "/", log,
+                 env=env):
         yield url
-    finally:
-        _stop(proc)
 
 
 def session_cookie(set_cookies: list[str]) -> str:

@@ -11,7 +11,6 @@ address, and `resident_context` (conftest.py) opens pages on it.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 
 import pytest
@@ -19,9 +18,8 @@ import pytest
 from builder.server import load_demo
 from generated_apps.store import Store
 from generated_apps.submissions import Submissions
-from tests.watchman import watch
 
-from .conftest import _stop, _wait_until_up, free_port
+from .conftest import free_port, running
 from .demo import CONSULTATION
 from .resident import fill_in
 from .test_booking_pages import go, submit
@@ -46,17 +44,11 @@ def server(tmp_path_factory):
     env = {**os.environ, "MADOGUCHI_DATA_DIR": str(data_dir), "MADOGUCHI_DATABASE_URL": database,
            "MADOGUCHI_PUBLIC_URL": url}
     log = data_dir.parent / f"{data_dir.name}-server.log"
-    watch(log)
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "warning"],
-            env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     try:
-        _wait_until_up(url + "/", proc, log)
-        yield url, store
+        with running([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1",
+                      "--port", str(port), "--log-level", "warning"], url + "/", log, env=env):
+            yield url, store
     finally:
-        _stop(proc)
         store.engine.dispose()
 
 

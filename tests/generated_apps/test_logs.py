@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -15,10 +14,10 @@ from pathlib import Path
 import httpx
 
 from generated_apps.store import Store
-from tests.watchman import watch
+from tests.browser.conftest import free_port, running
 
 from .test_booking_http import a_gym_time_three_days_ahead
-from .test_booking_servers import CSRF, free_port
+from .test_booking_servers import CSRF
 from .test_crash_safety import REFERENCE, SURVEY
 
 SECRET_WORDS = "梅本町の秘密 0142-99-8765 hanako@example.jp"
@@ -30,22 +29,10 @@ def server_logging_everything(tmp_path: Path, url: str) -> Iterator[httpx.Client
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "MADOGUCHI_DATABASE_URL": url, "MADOGUCHI_DATA_DIR": str(tmp_path)}
-    watch(tmp_path / "server.log")
-    with open(tmp_path / "server.log", "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--port", str(port),
-                                 "--log-level", "debug"], env=env, stdout=log, stderr=log)
-        try:
-            for _ in range(300):
-                try:
-                    httpx.get(base + "/", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            with httpx.Client(base_url=base, timeout=30) as client:
-                yield client
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+    with running([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--port", str(port),
+                  "--log-level", "debug"], base + "/", tmp_path / "server.log", env=env):
+        with httpx.Client(base_url=base, timeout=30) as client:
+            yield client
 
 
 def test_answers_names_and_phone_numbers_stay_out_of_the_server_log(tmp_path):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 
 import httpx
 import pytest
@@ -19,9 +19,9 @@ from generated_apps.models import Attempt
 from generated_apps.refnum import check_digit, format_reference
 from generated_apps.retention import Retention
 from generated_apps.store import Store
-from tests.watchman import watch
+from tests.browser.conftest import stop
 
-from .test_booking_servers import database, start_server  # noqa: F401 - the fixture, on SQLite and PostgreSQL
+from .test_booking_servers import database, server  # noqa: F401 - the fixture, on SQLite and PostgreSQL
 from .test_lifecycle import Clock
 from .test_store import any_store  # noqa: F401 - the fixture, on SQLite and PostgreSQL
 from .test_submissions import CONSULTATION, publish, send
@@ -124,32 +124,19 @@ def test_two_servers_share_the_limits_and_a_restart_forgets_neither(database, tm
     store, url = database
     sent = send(store, publish(store, CONSULTATION), {"question": "除雪", "topics": ["snow"], "phone": "0142-23-4567"})
     store.engine.dispose()
-    watch(tmp_path / "servers.log")
-    servers: list[subprocess.Popen] = []
-    with open(tmp_path / "servers.log", "wb") as log:
-
-        def start() -> str:
-            proc, base = start_server(url, tmp_path, log)
-            servers.append(proc)
-            return base
-
-        try:
-            first, second = start(), start()
-            assert look(first, sent.reference, "4567").status_code == 200
-            for n in range(REFERENCE.free):  # wrong digits, to one server and the other
-                assert look((first, second)[n % 2], sent.reference, "0000").status_code == 422
-            worn = look(first, sent.reference, "4567")
-            assert worn.status_code == 422 and "お電話ください" in NOTICE.search(worn.text).group(1)
-            servers[0].terminate()
-            servers[0].wait(timeout=30)
-            first = start()  # a restart: the count is in the database, not in the process
-            assert look(first, sent.reference, "4567").status_code == 422
-            # The address's limit: each number once, to either server.
-            for n in range(CLIENT.free - REFERENCE.free):
-                assert look((first, second)[n % 2], made_up(1000 + n), "4567").status_code == 422
-            assert look(second, made_up(5000), "4567").status_code == 429
-            assert look(first, made_up(5001), "4567").status_code == 429
-        finally:
-            for proc in servers:
-                proc.terminate()
-                proc.wait(timeout=30)
+    with ExitStack() as stack:
+        (first_proc, first), (_, second) = [stack.enter_context(server(url, tmp_path, tmp_path / "servers.log"))
+                                            for _ in range(2)]
+        assert look(first, sent.reference, "4567").status_code == 200
+        for n in range(REFERENCE.free):  # wrong digits, to one server and the other
+            assert look((first, second)[n % 2], sent.reference, "0000").status_code == 422
+        worn = look(first, sent.reference, "4567")
+        assert worn.status_code == 422 and "お電話ください" in NOTICE.search(worn.text).group(1)
+        stop(first_proc)
+        _, first = stack.enter_context(server(url, tmp_path, tmp_path / "servers.log"))  # a restart: the count
+        assert look(first, sent.reference, "4567").status_code == 422  # is in the database, not in the process
+        # The address's limit: each number once, to either server.
+        for n in range(CLIENT.free - REFERENCE.free):
+            assert look((first, second)[n % 2], made_up(1000 + n), "4567").status_code == 422
+        assert look(second, made_up(5000), "4567").status_code == 429
+        assert look(first, made_up(5001), "4567").status_code == 429

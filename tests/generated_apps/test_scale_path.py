@@ -10,41 +10,27 @@ bench/load.py's job; this test only asks that nothing goes wrong.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 
 import httpx
 from sqlalchemy import text
 from sqlmodel import func, select
 
 from generated_apps.models import Booking, Submission
-from tests.watchman import watch
+from tests.browser.conftest import free_port, running
 from widgets import AppSpec
 
 from .test_booking_http import a_gym_time_three_days_ahead
-from .test_booking_servers import CSRF, free_port
+from .test_booking_servers import CSRF
 from .test_crash_safety import REFERENCE, SURVEY
 from .test_store import _postgres_store
 
 FULL = "その時間は満員です"  # the polite refusal, in Japanese
 PLACES, ASKERS, SURVEYS, VIEWS = 10, 40, 80, 200
-
-
-def started(command: list[str], env: dict[str, str], base: str, log) -> subprocess.Popen:
-    proc = subprocess.Popen(command, env=env, stdout=log, stderr=log)
-    for _ in range(600):
-        if proc.poll() is not None:
-            raise AssertionError(f"{command[:3]} exited with {proc.returncode}")
-        try:
-            if httpx.get(f"{base}/", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError(f"{command[:3]} did not start")
 
 
 def expect(response: httpx.Response, status: int) -> httpx.Response:
@@ -96,50 +82,44 @@ def test_two_workers_and_the_builder_on_postgresql_lose_nothing_and_overbook_not
            "MADOGUCHI_SECRET_KEY": "one-key-for-every-replica", "MADOGUCHI_POST_LIMIT": "0"}  # all from one address
     residents_port, builder_port = free_port(), free_port()
     residents, builder = f"http://127.0.0.1:{residents_port}", f"http://127.0.0.1:{builder_port}"
-    procs: list[subprocess.Popen] = []
-    try:
-        watch(tmp_path / "servers.log")
-        with open(tmp_path / "servers.log", "wb") as log:
-            procs.append(started([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--workers", "2",
-                                  "--host", "127.0.0.1", "--port", str(residents_port), "--log-level", "warning"],
-                                 env, residents, log))
-            procs.append(started([sys.executable, "-m", "builder", "serve", "--host", "127.0.0.1",
-                                  "--port", str(builder_port)], env, builder, log))
-            expect(httpx.get(f"{builder}/staff/signin", timeout=30, follow_redirects=True), 200)
+    log = tmp_path / "servers.log"
+    with ExitStack() as servers:
+        servers.enter_context(running([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--workers", "2",
+                                       "--host", "127.0.0.1", "--port", str(residents_port), "--log-level", "warning"],
+                                      residents + "/", log, env=env))
+        servers.enter_context(running([sys.executable, "-m", "builder", "serve", "--host", "127.0.0.1",
+                                       "--port", str(builder_port)], builder + "/", log, env=env))
+        expect(httpx.get(f"{builder}/staff/signin", timeout=30, follow_redirects=True), 200)
 
-            republished = threading.Event()
+        republished = threading.Event()
 
-            def staff_publish_a_new_version() -> None:
-                time.sleep(0.5)  # while residents are on their way
-                store.save_app(AppSpec.model_validate({**SURVEY.model_dump(mode="json", exclude_none=True),
-                                                       "title": {"ja": "ご意見（第2版）", "en": "Your views (2)"}}),
-                               by="kato")
-                store.publish("iken", by="kato")
-                republished.set()
+        def staff_publish_a_new_version() -> None:
+            time.sleep(0.5)  # while residents are on their way
+            store.save_app(AppSpec.model_validate({**SURVEY.model_dump(mode="json", exclude_none=True),
+                                                   "title": {"ja": "ご意見（第2版）", "en": "Your views (2)"}}),
+                           by="kato")
+            store.publish("iken", by="kato")
+            republished.set()
 
-            with ThreadPoolExecutor(32) as pool:
-                staff = pool.submit(staff_publish_a_new_version)
-                surveys = [pool.submit(send_survey, residents if n % 4 else builder, n) for n in range(SURVEYS)]
-                asks = [pool.submit(try_to_book, residents, slot.slot.id, n) for n in range(ASKERS)]
-                views = [pool.submit(view_pages, residents) for _ in range(VIEWS // 5)]
-                staff.result()
-                shown = [f.result() for f in surveys]
-                booked = [r for r in (f.result() for f in asks) if r]
-                for f in views:
-                    f.result()
-            assert republished.is_set()
-            # Both workers pick up the new version within their short cache time.
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                titles = {"第2版" in expect(httpx.get(f"{residents}/a/iken"), 200).text for _ in range(6)}
-                if titles == {True}:
-                    break
-                time.sleep(0.5)
-            assert titles == {True}, "a worker still serves the old version"
-    finally:
-        for proc in procs:
-            proc.terminate()
-            proc.wait(timeout=30)
+        with ThreadPoolExecutor(32) as pool:
+            staff = pool.submit(staff_publish_a_new_version)
+            surveys = [pool.submit(send_survey, residents if n % 4 else builder, n) for n in range(SURVEYS)]
+            asks = [pool.submit(try_to_book, residents, slot.slot.id, n) for n in range(ASKERS)]
+            views = [pool.submit(view_pages, residents) for _ in range(VIEWS // 5)]
+            staff.result()
+            shown = [f.result() for f in surveys]
+            booked = [r for r in (f.result() for f in asks) if r]
+            for f in views:
+                f.result()
+        assert republished.is_set()
+        # Both workers pick up the new version within their short cache time.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            titles = {"第2版" in expect(httpx.get(f"{residents}/a/iken"), 200).text for _ in range(6)}
+            if titles == {True}:
+                break
+            time.sleep(0.5)
+        assert titles == {True}, "a worker still serves the old version"
     server_log = (tmp_path / "servers.log").read_text(errors="replace")
     assert "Traceback" not in server_log, server_log[-3000:]
 

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
 
 import httpx
 from starlette.testclient import TestClient
 
 from generated_apps.asgi import create_app
 from generated_apps.config import Settings
-from tests.watchman import watch
-
-from .test_booking_servers import free_port
+from tests.browser.conftest import free_port, running
 
 HSTS = "strict-transport-security"
 
@@ -81,17 +77,9 @@ def test_behind_a_proxy_the_csrf_and_draft_cookies_are_secure_exactly_when_it_sa
     store.publish(example_spec["slug"], by="kato")
     slug, port = example_spec["slug"], free_port()
     env = {**os.environ, "MADOGUCHI_DATABASE_URL": settings.database_url, "MADOGUCHI_DATA_DIR": str(tmp_path)}
-    watch(tmp_path / "server.log")
-    with open(tmp_path / "server.log", "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1",
-                                 "--port", str(port), "--log-level", "warning"], env=env, stdout=log, stderr=log)
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    with running([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1",
+                  "--port", str(port), "--log-level", "warning"], f"http://127.0.0.1:{port}/", tmp_path / "server.log",
+                 env=env):
         for proto, secure in (("https", True), ("http", False)):
             address, proxied = f"http://127.0.0.1:{port}/a/{slug}/p/1", {"X-Forwarded-Proto": proto}
             page = httpx.get(address, headers=proxied)
@@ -106,6 +94,3 @@ def test_behind_a_proxy_the_csrf_and_draft_cookies_are_secure_exactly_when_it_sa
                 flags = {part.strip().lower() for part in cookies[name].split(";")[1:]}
                 assert {"httponly", "samesite=lax", "path=/"} <= flags, cookies[name]
                 assert ("secure" in flags) == secure, (proto, cookies[name])
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)

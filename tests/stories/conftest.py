@@ -24,8 +24,7 @@ from generated_apps.models import Submission
 from generated_apps.search_text import search_text
 from generated_apps.store import Store
 from tests.browser import conftest as browser_tests
-from tests.browser.conftest import _stop, _wait_until_up, free_port, madoguchi_command
-from tests.watchman import watch
+from tests.browser.conftest import free_port, madoguchi_command, running
 from widgets import AppSpec
 
 ADMIN, ADMIN_NAME, PASSWORD = "ito", "伊藤 直子", "a long admin password"
@@ -58,16 +57,9 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[City]:
                           input=PASSWORD + "\n", env=env, capture_output=True, text=True, timeout=120)
     assert made.returncode == 0, made.stderr
     log = data_dir.parent / f"{data_dir.name}-server.log"
-    watch(log)
-    with log.open("wb") as out:
-        proc = subprocess.Popen([*madoguchi_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
-    try:
-        _wait_until_up(url + "/", proc, log)
+    with running([*madoguchi_command(), "serve", "--host", "127.0.0.1", "--port", str(port)], url + "/", log,
+                 env=env):
         yield City(url, data_dir, f"sqlite:///{data_dir / 'madoguchi.sqlite3'}")
-    finally:
-        _stop(proc)
 
 
 # Debian's Chromium, as in tests/browser (package scope: Playwright's sync API keeps an event loop running).
