@@ -33,7 +33,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import subprocess
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -48,12 +47,11 @@ from builder.templates_gallery import templates
 from generated_apps.i18n import UI_LANGS
 from generated_apps.store import Store
 from generated_apps.submissions import Submissions
-from tests.watchman import watch
 from widgets import furigana
 from widgets.catalog import REGISTRY
 
 from .axe import MUST_RUN, NOSCRIPT_TAG, RUN_AXE, TAGS, AxeRunner, describe
-from .conftest import _stop, _wait_until_up, free_port
+from .conftest import free_port, running
 from .demo import SLUGS, SURVEY, spec, widgets_on_page
 from .page_checks import (
     KANA_OR_KANJI,
@@ -154,17 +152,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GateServer]:
     env = {**os.environ, "MADOGUCHI_DATA_DIR": str(data_dir), "MADOGUCHI_DATABASE_URL": database,
            "MADOGUCHI_PUBLIC_URL": url, "MADOGUCHI_POST_LIMIT": "0"}
     log = data_dir.parent / f"{data_dir.name}-server.log"
-    watch(log)
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "warning"],
-            env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     try:
-        _wait_until_up(url + "/", proc, log)
-        yield GateServer(url, store, retired, scheduled)
+        with running([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1",
+                      "--port", str(port), "--log-level", "warning"], url + "/", log, env=env):
+            yield GateServer(url, store, retired, scheduled)
     finally:
-        _stop(proc)
         store.engine.dispose()
 
 

@@ -21,7 +21,10 @@ from generated_apps.retention import Retention
 from generated_apps.store import Store
 from tests.browser.conftest import stop
 
-from .test_booking_servers import database, server  # noqa: F401 - the fixture, on SQLite and PostgreSQL
+from .test_booking_servers import (
+    database,  # noqa: F401 - the fixture, on SQLite and PostgreSQL
+    server,
+)
 from .test_lifecycle import Clock
 from .test_store import any_store  # noqa: F401 - the fixture, on SQLite and PostgreSQL
 from .test_submissions import CONSULTATION, publish, send
