@@ -10,7 +10,6 @@ from widgets import furigana, widget_adapter
 from widgets.image import STAFF_INPUT
 from widgets.markup import is_safe_url, links, plain_text, render
 
-
 SAFE = "https://www.city.date.hokkaido.jp/map.png"
 
 
