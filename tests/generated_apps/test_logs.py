@@ -35,12 +35,18 @@ def server_logging_everything(tmp_path: Path, url: str) -> Iterator[httpx.Client
             yield client
 
 
-def test_answers_names_and_phone_numbers_stay_out_of_the_server_log(tmp_path):
+def published_survey(tmp_path: Path) -> str:
+    """A database on disk with the survey published; its URL."""
     url = f"sqlite:///{tmp_path / 'madoguchi.sqlite3'}"
     store = Store.open(url)
     store.save_app(SURVEY, by="kato")
     store.publish("iken", by="kato")
     store.engine.dispose()
+    return url
+
+
+def test_answers_names_and_phone_numbers_stay_out_of_the_server_log(tmp_path):
+    url = published_survey(tmp_path)
     with server_logging_everything(tmp_path, url) as client:
         token = CSRF.search(client.get("/a/iken/p/1").text).group(1)
         client.post("/a/iken/p/1", data={"csrf": token, "view": SECRET_WORDS})
@@ -85,11 +91,7 @@ def test_a_booking_and_its_cancellation_leave_no_reference_number_in_the_server_
 def test_a_replica_never_redirects_to_the_host_a_request_names_and_an_abandoned_form_is_one_calm_line(tmp_path):
     """The replica app as the operator runs it (issue 18, point 8): Starlette's trailing-slash redirect
     used to be built from the Host header, and a form given up mid-body used to log a traceback."""
-    url = f"sqlite:///{tmp_path / 'madoguchi.sqlite3'}"
-    store = Store.open(url)
-    store.save_app(SURVEY, by="kato")
-    store.publish("iken", by="kato")
-    store.engine.dispose()
+    url = published_survey(tmp_path)
     with server_logging_everything(tmp_path, url) as client:
         reply = client.get("/a/iken/", headers={"Host": "evil.example"})
         assert reply.status_code in (301, 307, 308) and reply.headers["location"] == "/a/iken"
