@@ -165,6 +165,20 @@ SIDEWAYS = """() => {
          wide.slice(0, 4).join('; ') + (wide.length > 4 ? ` and ${wide.length - 4} more` : '');
 }"""
 
+# (3) a page zoomed to 400 % (WCAG 1.4.10: a 1280 × 720 screen becomes 320 × 180 CSS pixels): the page's own
+# content, the first thing in <main> after the Back link and the read-aloud place, starts on the first
+# screen, not below the bars above it.
+ZOOMED = {"width": 320, "height": 180}
+OWN_CONTENT_TOP = """() => {
+""" + HELPERS + """
+  const main = document.querySelector('main');
+  if (!main) return null;
+  const own = [...main.children].find((e) => !e.matches('a.back, .read-aloud') && !hidden(e)
+                                        && e.getBoundingClientRect().height >= 1);
+  if (!own) return null;
+  return {what: describe(own), top: own.getBoundingClientRect().top + window.scrollY};
+}"""
+
 SET_ROOT_FONT_SIZE = """(size) => {
   const root = document.documentElement;
   const before = root.getAttribute('style');
@@ -436,6 +450,25 @@ def text_zoom_problems(page: Any) -> list[str]:
     finally:
         if viewport["width"] != NARROW_PX:
             page.set_viewport_size(viewport)
+    return problems
+
+
+def zoomed_problems(page: Any) -> list[str]:
+    """(3) at 400 % zoom (ZOOMED): no sideways scroll, and the page's own content begins on the first
+    screen; then the viewport is put back."""
+    viewport = page.viewport_size
+    page.set_viewport_size(ZOOMED)
+    try:
+        problems = []
+        sideways = page.evaluate(SIDEWAYS)
+        if sideways:
+            problems.append(f"(3) at 400% zoom, {ZOOMED['width']}x{ZOOMED['height']}, scrolls sideways: {sideways}")
+        own = page.evaluate(OWN_CONTENT_TOP)
+        if own and own["top"] >= ZOOMED["height"]:
+            problems.append(f"(3) at 400% zoom, {ZOOMED['width']}x{ZOOMED['height']}, the page's own content "
+                            f"({own['what']}) starts at {own['top']:.0f}px, below the first screen")
+    finally:
+        page.set_viewport_size(viewport)
     return problems
 
 

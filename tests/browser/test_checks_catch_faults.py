@@ -12,7 +12,7 @@ import re
 import pytest
 
 from .page_checks import error_link_problems, japanese_text
-from .style_checks import deep_problems, focus_pixel_problems, page_problems
+from .style_checks import deep_problems, focus_pixel_problems, page_problems, zoomed_problems
 
 pytestmark = pytest.mark.browser
 
@@ -173,5 +173,28 @@ def test_the_lang_check_reports_japanese_left_unmarked(browser, base_url, lang, 
         found = japanese_text(page, SOURCES)
         assert found["unmarked"] == unmarked
         assert found["fallback"] == ["option: 梅本町", "span: ひらがなの説明"]
+    finally:
+        context.close()
+
+
+# (3) at 400 % zoom, the bars above <main> as they were before issue 18 (the aids, the service name and
+# the whole language list in a row): the page's own content starts below the first screen. The same page
+# with bars that fit is not reported; and the page is put back as it was.
+ZOOM_FAULT_PAGE = """<!doctype html>
+<html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>planted</title><link rel="stylesheet" href="/static/madoguchi.css"></head>
+<body><header class="header"><div class="wrap" style="height: {bars}px">市民アンケート</div></header>
+<div class="wrap"><main id="main" class="main"><a class="back" href="#">戻る</a><div class="read-aloud"></div>
+<h1 class="title" id="fault-below-the-bars">市民アンケート</h1><p>本文です。</p></main></div></body></html>"""
+
+
+@pytest.mark.parametrize(("bars", "reported"), [(230, True), (100, False)])
+def test_the_zoom_check_reports_content_pushed_below_the_first_screen(browser, base_url, bars, reported):
+    context, page = planted(browser, base_url, ZOOM_FAULT_PAGE.format(bars=bars), "/__planted-zoom-faults")
+    try:
+        problems = zoomed_problems(page)
+        assert any("400% zoom" in p and "#fault-below-the-bars" in p and "below the first screen" in p
+                   for p in problems) == reported, problems
+        assert page.viewport_size == {"width": 320, "height": 800}
     finally:
         context.close()
