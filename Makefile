@@ -105,7 +105,7 @@ _browser:
 			chromium chromium-driver fonts-noto-cjk; \
 	fi
 
-# IPAex Gothic, the TrueType Japanese font the posters embed (generated_apps/posters.py).
+# IPAex Gothic, the TrueType Japanese font the posters embed (generated_apps/domain/posters.py).
 POSTER_FONT := /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf
 _fonts:
 	@if [ ! -f $(POSTER_FONT) ] && command -v apt-get >/dev/null; then \

@@ -38,8 +38,8 @@ from zoneinfo import ZoneInfo
 
 from benchlib import postgres_schema, survey, table
 
-from generated_apps.bookings import WEEKDAYS, BookingRefused, Bookings
-from generated_apps.store import Store
+from generated_apps.domain.bookings import WEEKDAYS, BookingRefused, Bookings
+from generated_apps.domain.store import Store
 from widgets import AppSpec
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -41,11 +41,11 @@ from pathlib import Path
 from benchlib import postgres_schema, table
 from sqlalchemy import text
 
-from generated_apps import exports
-from generated_apps.models import Submission
-from generated_apps.search_text import search_text
-from generated_apps.store import Store
-from generated_apps.submissions import SubmissionFilter, Submissions
+from generated_apps.domain import exports
+from generated_apps.domain.models import Submission
+from generated_apps.domain.search_text import search_text
+from generated_apps.domain.store import Store
+from generated_apps.domain.submissions import SubmissionFilter, Submissions
 from widgets import AppSpec
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -2,7 +2,7 @@
 
 Run: python bench/load.py [--seconds 8] [--residents 16]
 
-Two set-ups of the resident-only app (`uvicorn generated_apps.asgi:app`), each with a survey and a
+Two set-ups of the resident-only app (`uvicorn generated_apps.web.asgi:app`), each with a survey and a
 facility booking published:
 - SQLite (a file in a temp dir), one process: the embedded default;
 - PostgreSQL (a schema of its own on the local server, dropped afterwards), two workers: the scale path.
@@ -42,9 +42,9 @@ from sqlmodel import func, select
 
 sys.path.insert(0, str(REPO))
 
-from generated_apps.bookings import Bookings  # noqa: E402 - after the path is set
-from generated_apps.models import Booking, Submission  # noqa: E402
-from generated_apps.store import Store  # noqa: E402
+from generated_apps.domain.bookings import Bookings  # noqa: E402 - after the path is set
+from generated_apps.domain.models import Booking, Submission  # noqa: E402
+from generated_apps.domain.store import Store  # noqa: E402
 from widgets import AppSpec  # noqa: E402
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -191,7 +191,7 @@ def measure(name: str, url: str, workers: int, args: argparse.Namespace, work: P
            "MADOGUCHI_POST_LIMIT": "0"}  # every resident comes from this one address
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with running(f"madoguchi-{name}", uvicorn("generated_apps.asgi:app", port, workers), base + "/", env, work):
+    with running(f"madoguchi-{name}", uvicorn("generated_apps.web.asgi:app", port, workers), base + "/", env, work):
         page = httpx.get(f"{base}/a/iken/p/1").content
         results = {
             "page view": run(base, page_view, slot, args.residents, args.seconds, fresh=False),

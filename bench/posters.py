@@ -18,7 +18,7 @@ import time
 
 from benchlib import table
 
-from generated_apps import posters, qr
+from generated_apps.domain import posters, qr
 
 URL = "https://www.city.date.hokkaido.jp/q/K7M2QX"
 

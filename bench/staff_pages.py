@@ -35,7 +35,7 @@ PASSWORD = "bench password for staff"
 
 def fill_audit(store, n: int, app_id: int) -> float:
     """n audit lines, as months of staff work leave them: lists, views, exports and sign-ins."""
-    from generated_apps.models import AuditEvent
+    from generated_apps.domain.models import AuditEvent
 
     t0 = time.perf_counter()
     start = dt.datetime.now(dt.UTC) - dt.timedelta(days=365)
@@ -120,8 +120,8 @@ def main() -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="madoguchi-bench-") as tmp:
         os.environ["MADOGUCHI_DATA_DIR"] = tmp
-        from generated_apps.config import Settings
-        from generated_apps.store import Store
+        from generated_apps.domain.config import Settings
+        from generated_apps.domain.store import Store
 
         settings = Settings(data_dir=Path(tmp), database_url=f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
                             public_url="http://testserver")

@@ -3,7 +3,7 @@
 Run: python bench/throughput.py [--seconds 10] [--connections 16]
 
 Imports and publishes builder/app_templates/citizen-survey.json into a temp data dir, starts
-`uvicorn generated_apps.asgi:app` (one worker, loopback), fetches the survey's first question page
+`uvicorn generated_apps.web.asgi:app` (one worker, loopback), fetches the survey's first question page
 once, and starts bench/bare_starlette.py serving those bytes verbatim under the same uvicorn
 settings. Each gets a warm-up and then a timed load with wrk (`wrk -t1 -c16`) when it is installed,
 else with bench/http_load.py in a separate process. Target: the resident app serves at least half
@@ -104,7 +104,7 @@ def main() -> int:
         port, bare_port = free_port(), free_port()
         url, bare_url = f"http://127.0.0.1:{port}{path}", f"http://127.0.0.1:{bare_port}{path}"
         results: dict[str, tuple[float, str]] = {}
-        with running("resident", uvicorn("generated_apps.asgi:app", REPO, port), url, env, tmp_path):
+        with running("resident", uvicorn("generated_apps.web.asgi:app", REPO, port), url, env, tmp_path):
             with urllib.request.urlopen(url, timeout=10) as response:
                 body = response.read()
                 content_type = response.headers.get("content-type", "text/html; charset=utf-8")
@@ -127,7 +127,7 @@ def main() -> int:
     ratio = resident / bare if bare else 0.0
     print(f"Throughput, GET {path} ({len(body)} bytes), uvicorn 1 worker, {tool}, {seconds:.0f} s each")
     rows = [["server", "requests/s", "notes"],
-            ["generated_apps.asgi:app", f"{resident:.0f}", results["resident"][1] or "-"],
+            ["generated_apps.web.asgi:app", f"{resident:.0f}", results["resident"][1] or "-"],
             ["bare Starlette, same bytes", f"{bare:.0f}", results["bare"][1] or "-"],
             ["resident mid-flow (draft cookie)", f"{results['mid-flow'][0]:.0f}",
              (results["mid-flow"][1] + "; " if results["mid-flow"][1] else "") + "rendered afresh; not the target"]]

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from nicegui import run, ui
 
-from generated_apps import posters, qr
-from generated_apps.config import Settings
-from generated_apps.models import AccessPoint
-from generated_apps.store import AccessPointSummary, Refused, Store, readable_spec, shown_title
+from generated_apps.domain import posters, qr
+from generated_apps.domain.config import Settings
+from generated_apps.domain.models import AccessPoint
+from generated_apps.domain.store import AccessPointSummary, Refused, Store, readable_spec, shown_title
 
 from . import auth
 from .draft_notice import damaged_notice, draft_title

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 
 from nicegui import run, ui
 
-from generated_apps.exports import neutralise
-from generated_apps.models import AuditEvent
-from generated_apps.store import AuditFilter, Store, as_utc
+from generated_apps.domain.exports import neutralise
+from generated_apps.domain.models import AuditEvent
+from generated_apps.domain.store import AuditFilter, Store, as_utc
 
 from . import roles
 from .editor import text_in

@@ -1,6 +1,6 @@
 """Staff sign-in: Argon2 password hashes, throttled failures, and a generous but finite session.
 
-Failures are counted in the database (generated_apps/attempts.py), per user name and per client
+Failures are counted in the database (generated_apps/domain/attempts.py), per user name and per client
 address: a try is taken atomically before its password is checked, so tries sent together never get
 more passwords checked than the limit allows, and the count holds across a restart. The password
 form's check of the current password counts against the same user name, and is recorded as a sign-in is.
@@ -32,9 +32,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from nicegui import app
 from starlette.requests import Request
 
-from generated_apps.attempts import Attempts, Limit
-from generated_apps.models import StaffUser, utcnow
-from generated_apps.store import Store
+from generated_apps.domain.attempts import Attempts, Limit
+from generated_apps.domain.models import StaffUser, utcnow
+from generated_apps.domain.store import Store
 from widgets import N_
 
 from .i18n import BUILDER_LANGS

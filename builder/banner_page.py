@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from generated_apps.store import BANNER_LEVELS, BANNER_MAX, Store
+from generated_apps.domain.store import BANNER_LEVELS, BANNER_MAX, Store
 from widgets import N_
 
 from . import roles

@@ -15,10 +15,10 @@ from fastapi.responses import HTMLResponse, Response
 from nicegui import app as nicegui_app
 from nicegui import ui
 
-from generated_apps.bookings import Bookings
-from generated_apps.config import Settings
-from generated_apps.models import StaffUser
-from generated_apps.store import Store
+from generated_apps.domain.bookings import Bookings
+from generated_apps.domain.config import Settings
+from generated_apps.domain.models import StaffUser
+from generated_apps.domain.store import Store
 
 from .calendar_page import CalendarPage, parse_day
 from .day_sheet import day_sheet

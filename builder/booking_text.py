@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from generated_apps.bookings import WEEKDAYS, SlotView
-from generated_apps.models import Booking, Slot
-from generated_apps.store import Refused
+from generated_apps.domain.bookings import WEEKDAYS, SlotView
+from generated_apps.domain.models import Booking, Slot
+from generated_apps.domain.store import Refused
 from widgets import N_
 
 from .i18n import _

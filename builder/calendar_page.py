@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from nicegui import run, ui
 
-from generated_apps.bookings import Bookings, CalendarSlot
-from generated_apps.models import Booking, Resource, Slot
-from generated_apps.store import Store, is_row_id
+from generated_apps.domain.bookings import Bookings, CalendarSlot
+from generated_apps.domain.models import Booking, Resource, Slot
+from generated_apps.domain.store import Store, is_row_id
 from widgets.phone import written_phone
 
 from . import roles

@@ -28,12 +28,12 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from nicegui import app as nicegui_app
 from nicegui import run, ui
 
-from generated_apps import open_data
-from generated_apps.config import Settings
-from generated_apps.models import App, StaffUser
-from generated_apps.store import DAMAGED_DRAFT, Store, readable_spec
-from generated_apps.submissions import SubmissionFilter
-from generated_apps.summary import Count, QuestionSummary, Summary, summarise
+from generated_apps.domain import open_data
+from generated_apps.domain.config import Settings
+from generated_apps.domain.models import App, StaffUser
+from generated_apps.domain.store import DAMAGED_DRAFT, Store, readable_spec
+from generated_apps.domain.submissions import SubmissionFilter
+from generated_apps.domain.summary import Count, QuestionSummary, Summary, summarise
 
 from . import auth, roles
 from .draft_notice import damaged_notice, draft_title

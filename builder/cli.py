@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from generated_apps.config import Settings, start_problem
-from generated_apps.retention import Retention
-from generated_apps.store import LifecycleRefused, PublishRefused, Store
+from generated_apps.domain.config import Settings, start_problem
+from generated_apps.domain.retention import Retention
+from generated_apps.domain.store import LifecycleRefused, PublishRefused, Store
 from widgets import json_schema, lint
 
 from .app_files import read_app_file
@@ -165,7 +165,7 @@ def _plan(store: Store, zone: str) -> int:
 
 
 def _backup(settings: Settings, args: argparse.Namespace) -> int:
-    from generated_apps.backup import BackupError, backup, restore
+    from generated_apps.domain.backup import BackupError, backup, restore
 
     url = settings.database_url
     try:
@@ -241,7 +241,7 @@ def _serve(settings: Settings, store: Store, args: argparse.Namespace) -> int:
     print(f"Madoguchi: resident pages at {base}/  ·  staff at {staff_at}")
     for slug in slugs:
         print(f"  demo app: {base}/a/{slug}")
-    from generated_apps.asgi import TimedHTTP  # deadlines for a request's head and body
+    from generated_apps.web.asgi import TimedHTTP  # deadlines for a request's head and body
 
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", http=TimedHTTP)
     return 0

@@ -7,8 +7,8 @@ import datetime as dt
 
 from jinja2 import Environment
 
-from generated_apps.bookings import CalendarSlot
-from generated_apps.models import Resource
+from generated_apps.domain.bookings import CalendarSlot
+from generated_apps.domain.models import Resource
 from widgets.phone import written_phone
 
 from .booking_text import counts, day_name, entered_by, state, time_span

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from generated_apps.models import App
-from generated_apps.store import DAMAGED_DRAFT, readable_spec, shown_title
+from generated_apps.domain.models import App
+from generated_apps.domain.store import DAMAGED_DRAFT, readable_spec, shown_title
 
 from .i18n import _
 

@@ -15,10 +15,10 @@ from urllib.parse import urlencode
 
 from nicegui import background_tasks, context, run, ui
 
-from generated_apps.i18n import LANG_NAMES, UI_LANGS
-from generated_apps.models import App, StaffUser
-from generated_apps.preferences import FURIGANA_COOKIE
-from generated_apps.store import EditConflict, Refused, SlugTaken, Store
+from generated_apps.domain.i18n import LANG_NAMES, UI_LANGS
+from generated_apps.domain.models import App, StaffUser
+from generated_apps.domain.store import EditConflict, Refused, SlugTaken, Store
+from generated_apps.web.preferences import FURIGANA_COOKIE
 from widgets import REGISTRY, WIDGET_TYPES, AppSpec, LocalizedText, lint
 from widgets.spec import Page
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from nicegui import app
 
-from generated_apps.i18n import UI_LANGS, Translator
+from generated_apps.domain.i18n import UI_LANGS, Translator
 
 BUILDER_LANGS = ("ja", "en")
 

@@ -20,7 +20,7 @@ from widgets.templates import MACROS
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 INTERFACE_READINGS = LOCALES / "ja" / "LC_MESSAGES" / "furigana.json"
-# Catalogs in locales/, by Babel locale name (generated_apps/i18n.py CATALOG_LOCALES maps our codes).
+# Catalogs in locales/, by Babel locale name (generated_apps/domain/i18n.py CATALOG_LOCALES maps our codes).
 LANGUAGES = ("ja", "en", "zh_Hans", "ko", "vi")
 # These hold every message, the builder's too; the others only the resident pages' interface.
 FULL_LANGUAGES = ("ja", "en")
@@ -32,7 +32,7 @@ KEYWORDS = {"_": None, "gettext": None, "N_": None, "Invalid": None,
 METHODS = [
     ("widgets/**.py", "python"),
     ("generated_apps/**.py", "python"),
-    ("generated_apps/templates/**.html", "jinja2"),
+    ("generated_apps/web/templates/**.html", "jinja2"),
     ("builder/**.py", "python"),
 ]
 
@@ -104,7 +104,7 @@ def _annotated(text: str) -> str:
 def write_interface_readings(japanese: Catalog, residents: Catalog) -> None:
     """The furigana of the resident pages' Japanese interface text (次へ, 戻る, 必須…), worked out here,
     once, so that no resident page loads the dictionary: translated text -> the same text with every
-    reading written out (｜漢字《かんじ》). Read by generated_apps/i18n.py."""
+    reading written out (｜漢字《かんじ》). Read by generated_apps/domain/i18n.py."""
     shown = {message.string for message in japanese
              if message.id in residents and isinstance(message.string, str) and furigana.KANJI.search(message.string)}
     readings = {text: _annotated(text) for text in sorted(shown)}

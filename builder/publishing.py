@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
-from generated_apps.models import StaffUser
-from generated_apps.store import (
+from generated_apps.domain.models import StaffUser
+from generated_apps.domain.store import (
     DAMAGED_DRAFT,
     AppState,
     DraftChanged,

@@ -11,8 +11,8 @@ from typing import Any
 
 from nicegui import ui
 
-from generated_apps.bookings import WEEKDAYS
-from generated_apps.models import Resource
+from generated_apps.domain.bookings import WEEKDAYS
+from generated_apps.domain.models import Resource
 
 from .booking_text import WEEKDAY_NAMES
 from .editor import labelled

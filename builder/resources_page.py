@@ -11,9 +11,9 @@ from typing import Any
 
 from nicegui import ui
 
-from generated_apps.bookings import WEEKDAYS, BookingRefused, Bookings
-from generated_apps.models import Resource
-from generated_apps.store import Refused, Store, is_row_id
+from generated_apps.domain.bookings import WEEKDAYS, BookingRefused, Bookings
+from generated_apps.domain.models import Resource
+from generated_apps.domain.store import Refused, Store, is_row_id
 from widgets.phone import written_phone
 
 from . import roles

@@ -16,18 +16,18 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from generated_apps.bookings import Bookings
-from generated_apps.config import Settings
-from generated_apps.retention import Retention
-from generated_apps.security import ClientGone, RelativeRedirects, SecurityHeaders, StaffHostOnly
-from generated_apps.store import Store
-from generated_apps.web import ResidentSite
+from generated_apps.domain.bookings import Bookings
+from generated_apps.domain.config import Settings
+from generated_apps.domain.retention import Retention
+from generated_apps.domain.store import Store
+from generated_apps.web.security import ClientGone, RelativeRedirects, SecurityHeaders, StaffHostOnly
+from generated_apps.web.site import ResidentSite
 
 from .templates_gallery import templates
 
 # Who the demo apps are saved and published by, in the audit trail.
 DEMO_BY = "demo"
-PURGE_EVERY = 3600.0  # seconds between retention purges (generated_apps/retention.py)
+PURGE_EVERY = 3600.0  # seconds between retention purges (generated_apps/domain/retention.py)
 
 log = logging.getLogger("madoguchi.retention")
 
@@ -109,7 +109,7 @@ def create_server(settings: Settings, store: Store, *, staff: bool = True) -> Fa
     settings.keep_private()
     site = ResidentSite(store, settings)
     # The builder, which runs once, purges what is past its retention period. The resident-only app
-    # (generated_apps/asgi.py, the public replicas) never does: one purger, not one per replica.
+    # (generated_apps/web/asgi.py, the public replicas) never does: one purger, not one per replica.
     lifespan = purging(store) if staff else None
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, exception_handlers=site.exception_handlers(),
                   lifespan=lifespan)

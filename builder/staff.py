@@ -18,12 +18,10 @@ from markupsafe import escape
 from nicegui import app as nicegui_app
 from nicegui import run, ui
 
-from generated_apps import posters, qr
-from generated_apps.config import Settings
-from generated_apps.models import AccessPoint, StaffUser
-from generated_apps.preview import PreviewSite
-from generated_apps.security import is_navigation
-from generated_apps.store import (
+from generated_apps.domain import posters, qr
+from generated_apps.domain.config import Settings
+from generated_apps.domain.models import AccessPoint, StaffUser
+from generated_apps.domain.store import (
     DAMAGED_DRAFT,
     AuditFilter,
     SlugTaken,
@@ -32,6 +30,8 @@ from generated_apps.store import (
     readable_spec,
     shown_title,
 )
+from generated_apps.web.preview import PreviewSite
+from generated_apps.web.security import is_navigation
 from widgets import N_, AppSpec, LocalizedText
 
 from . import access_page, audit_page, auth, banner_page, editor, publishing, roles, users_page

@@ -33,7 +33,7 @@ from nicegui.storage import request_contextvar
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from generated_apps.security import CLIENT_ID, shown
+from generated_apps.web.security import CLIENT_ID, shown
 
 log = logging.getLogger("madoguchi.staff_socket")
 

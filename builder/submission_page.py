@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
-from generated_apps import flow
-from generated_apps.config import Settings
-from generated_apps.i18n import Translator
-from generated_apps.store import Refused, Store
-from generated_apps.submissions import STATUS_NAMES, STATUSES, SubmissionDetail, Submissions
+from generated_apps.domain import flow
+from generated_apps.domain.config import Settings
+from generated_apps.domain.i18n import Translator
+from generated_apps.domain.store import Refused, Store
+from generated_apps.domain.submissions import STATUS_NAMES, STATUSES, SubmissionDetail, Submissions
 
 from .editor import labelled, text_in
 from .i18n import _, local_time, staff_lang

@@ -16,10 +16,10 @@ from nicegui import app as nicegui_app
 from nicegui import ui
 from starlette.background import BackgroundTask
 
-from generated_apps.config import Settings
-from generated_apps.counter import CounterSite
-from generated_apps.models import StaffUser
-from generated_apps.store import Store, is_row_id
+from generated_apps.domain.config import Settings
+from generated_apps.domain.models import StaffUser
+from generated_apps.domain.store import Store, is_row_id
+from generated_apps.web.counter import CounterSite
 
 from .i18n import _
 from .submission_page import SubmissionPage

@@ -22,13 +22,19 @@ from typing import Any
 
 from nicegui import run, ui
 
-from generated_apps import exports
-from generated_apps.config import Settings
-from generated_apps.i18n import Translator
-from generated_apps.models import Submission
-from generated_apps.retention import Retention, describe
-from generated_apps.store import Store
-from generated_apps.submissions import STATUS_NAMES, STATUSES, SubmissionFilter, SubmissionPage, Submissions
+from generated_apps.domain import exports
+from generated_apps.domain.config import Settings
+from generated_apps.domain.i18n import Translator
+from generated_apps.domain.models import Submission
+from generated_apps.domain.retention import Retention, describe
+from generated_apps.domain.store import Store
+from generated_apps.domain.submissions import (
+    STATUS_NAMES,
+    STATUSES,
+    SubmissionFilter,
+    SubmissionPage,
+    Submissions,
+)
 from widgets import N_, AppSpec, Question
 
 from . import auth

@@ -9,7 +9,7 @@ import datetime as dt
 
 from jinja2 import Environment
 
-from generated_apps.summary import Count, Summary
+from generated_apps.domain.summary import Count, Summary
 
 from .i18n import _, staff_lang
 

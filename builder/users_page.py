@@ -13,8 +13,8 @@ from typing import Any
 
 from nicegui import run, ui
 
-from generated_apps.models import StaffUser
-from generated_apps.store import ROLES, Store
+from generated_apps.domain.models import StaffUser
+from generated_apps.domain.store import ROLES, Store
 from widgets import N_
 from widgets.text import clean_staff_text
 

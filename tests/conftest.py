@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from generated_apps.config import Settings
-from generated_apps.store import Store
+from generated_apps.domain.config import Settings
+from generated_apps.domain.store import Store
 
 from . import watchman as _watchman
 

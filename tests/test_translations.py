@@ -13,7 +13,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from builder.messages import FULL_LANGUAGES, LANGUAGES, LOCALES, collect, resident
-from generated_apps.i18n import CATALOG_LOCALES, UI_LANGS, Translator
+from generated_apps.domain.i18n import CATALOG_LOCALES, UI_LANGS, Translator
 
 RESIDENT_ONLY = tuple(lang for lang in LANGUAGES if lang not in FULL_LANGUAGES)
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
@@ -100,7 +100,7 @@ def test_the_japanese_interface_readings_are_those_of_the_catalog_as_it_is(resid
     """`madoguchi messages` works out the furigana of the Japanese interface text; a catalog changed
     since, without running it again, fails here (a resident with furigana on would see text without)."""
     from builder.messages import _annotated
-    from generated_apps.i18n import INTERFACE_READINGS
+    from generated_apps.domain.i18n import INTERFACE_READINGS
     from widgets import furigana
 
     kept = json.loads(INTERFACE_READINGS.read_text(encoding="utf-8"))

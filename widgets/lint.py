@@ -365,7 +365,7 @@ def _bookings(spec: AppSpec, facilities: Collection[int] | None) -> Iterator[Lin
 
 def _consultations(spec: AppSpec) -> Iterator[LintIssue]:
     """A resident reads the reply to a consultation with its reference number and the last four digits of
-    the phone number they gave (generated_apps/status_views.py): every resident must give one."""
+    the phone number they gave (generated_apps/web/status_views.py): every resident must give one."""
     if spec.kind == "consultation" and not _always_asked(spec, Phone):
         yield LintIssue("error", "consultation-without-phone",
                         N_("A consultation needs a required phone number question: residents give its last four "

@@ -4,7 +4,7 @@ The widget is pure: the web layer looks up the facility's slots and hands the te
 (days, their slots, what is left, the links to the previous and next week). A submitted choice is
 a slot id; the web layer checks it against the database and stores it with its times, so that the
 check page and the confirmation can say the day and time in words without asking the database.
-The place itself is taken at submit, atomically (generated_apps/bookings.py).
+The place itself is taken at submit, atomically (generated_apps/domain/bookings.py).
 """
 
 from __future__ import annotations

@@ -45,8 +45,8 @@ sys.path.insert(0, str(HERE.parent))
 from benchlib import CHROMIUM, CHROMIUM_ARGS, data_env, free_port, madoguchi_command, running  # noqa: E402
 
 from builder.templates_gallery import TEMPLATES_DIR, templates  # noqa: E402
-from generated_apps.forms import HONEYPOT  # noqa: E402
-from generated_apps.web import STYLESHEET_COOKIE  # noqa: E402
+from generated_apps.web.forms import HONEYPOT  # noqa: E402
+from generated_apps.web.site import STYLESHEET_COOKIE  # noqa: E402
 
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from generated_apps.i18n import Translator
+from generated_apps.domain.i18n import Translator
 
 MIN_TEXT_PX = 16       # (1) nothing smaller, furigana aside
 MIN_BODY_TEXT_PX = 20  # (1) body text

@@ -1,6 +1,6 @@
 """Following the error summary (ACCESSIBILITY.md 11; issue 18, point 9): a link of the summary leaves the
 field's question, its error message and the field on the screen, with JavaScript off (the stylesheet's
-room above a field) and on (generated_apps/static/error_summary.js, GOV.UK's pattern, which also puts
+room above a field) and on (generated_apps/web/static/error_summary.js, GOV.UK's pattern, which also puts
 focus on the summary when the page comes back and on the field when a link is followed).
 
 On a small phone (320 x 568), where a page sent back with errors is taller than the screen.

@@ -22,7 +22,7 @@ not open yet, the not-found page, an unknown QR code and the problem page.
 Sharing the work keeps the gate within minutes: one walk per template; on each page the mode is
 changed by its cookie and the page fetched again (a page sent back with errors is sent again), the
 width by resizing the same page, and axe's copy of the page is made once per mode and run at both
-widths. The gate runs its own server (`uvicorn generated_apps.asgi:app`, the resident side that
+widths. The gate runs its own server (`uvicorn generated_apps.web.asgi:app`, the resident side that
 `madoguchi serve` also mounts) on a database prepared first: the demo apps, a retired app and one
 scheduled to open later. A walk in each other language (18) runs at 320 px in the standard mode: no
 sideways scrolling (3), and Japanese only inside lang="ja"; in English, all our checks, and no Japanese.
@@ -44,9 +44,9 @@ import pytest
 
 from builder.server import DEMO_BY, load_demo
 from builder.templates_gallery import templates
-from generated_apps.i18n import UI_LANGS
-from generated_apps.store import Store
-from generated_apps.submissions import Submissions
+from generated_apps.domain.i18n import UI_LANGS
+from generated_apps.domain.store import Store
+from generated_apps.domain.submissions import Submissions
 from widgets import furigana
 from widgets.catalog import REGISTRY
 
@@ -76,7 +76,7 @@ pytestmark = pytest.mark.browser
 
 WIDTHS = (390, NARROW_PX)
 HEIGHT = 844
-# Each reading mode as the cookies a resident's choice sets (generated_apps/preferences.py), and the
+# Each reading mode as the cookies a resident's choice sets (generated_apps/web/preferences.py), and the
 # class it puts on <html>.
 MODES: dict[str, dict[str, str]] = {
     "standard": {},
@@ -156,7 +156,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GateServer]:
            "MADOGUCHI_PUBLIC_URL": url, "MADOGUCHI_POST_LIMIT": "0"}
     log = data_dir.parent / f"{data_dir.name}-server.log"
     try:
-        with running([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1",
+        with running([sys.executable, "-m", "uvicorn", "generated_apps.web.asgi:app", "--host", "127.0.0.1",
                       "--port", str(port), "--log-level", "warning"], url + "/", log, env=env):
             yield GateServer(url, store, retired, scheduled)
     finally:

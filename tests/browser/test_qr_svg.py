@@ -8,7 +8,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from generated_apps import qr
+from generated_apps.domain import qr
 from tests.generated_apps.test_qr import URL, city_mark
 
 pytestmark = pytest.mark.browser

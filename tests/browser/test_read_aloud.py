@@ -1,4 +1,4 @@
-"""The read-aloud button (generated_apps/static/read_aloud.js), in a real Chromium with JavaScript on.
+"""The read-aloud button (generated_apps/web/static/read_aloud.js), in a real Chromium with JavaScript on.
 
 Nothing is spoken here: an init script replaces speechSynthesis.speak and .cancel with recorders, so
 the tests see what would be read (text and language of each utterance) and when reading stops.

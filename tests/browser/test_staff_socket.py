@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 import pytest
 import socketio
 
-from generated_apps.store import Store
+from generated_apps.domain.store import Store
 
 from .test_server import request
 from .test_staff_server import PASSWORD, USERNAME, serving

@@ -3,7 +3,7 @@ JavaScript off, at 320 and 390 px: the confirmation with its way to the status p
 a badly typed field, the refusal, the status before a reply and with one, each passing our own checks
 and axe as ACCESSIBILITY.md configures it.
 
-A member of staff writes the reply, so these tests run their own server (`uvicorn generated_apps.asgi:app`,
+A member of staff writes the reply, so these tests run their own server (`uvicorn generated_apps.web.asgi:app`,
 the demo apps published by `load_demo`) on a database they can also write to: `base_url` here is its
 address, and `resident_context` (conftest.py) opens pages on it.
 """
@@ -16,8 +16,8 @@ import sys
 import pytest
 
 from builder.server import load_demo
-from generated_apps.store import Store
-from generated_apps.submissions import Submissions
+from generated_apps.domain.store import Store
+from generated_apps.domain.submissions import Submissions
 
 from .conftest import free_port, running
 from .demo import CONSULTATION
@@ -45,7 +45,7 @@ def server(tmp_path_factory):
            "MADOGUCHI_PUBLIC_URL": url}
     log = data_dir.parent / f"{data_dir.name}-server.log"
     try:
-        with running([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1",
+        with running([sys.executable, "-m", "uvicorn", "generated_apps.web.asgi:app", "--host", "127.0.0.1",
                       "--port", str(port), "--log-level", "warning"], url + "/", log, env=env):
             yield url, store
     finally:

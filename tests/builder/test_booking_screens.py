@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from generated_apps.bookings import Bookings
+from generated_apps.domain.bookings import Bookings
 from tests.generated_apps.test_lifecycle import Clock
 from tests.htmlpage import parse
 

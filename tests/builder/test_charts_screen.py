@@ -10,8 +10,8 @@ from collections import Counter
 import pytest
 from starlette.testclient import TestClient
 
-from generated_apps.asgi import create_app
-from generated_apps.summary import date_bars, summarise
+from generated_apps.domain.summary import date_bars, summarise
+from generated_apps.web.asgi import create_app
 from tests.generated_apps.test_lifecycle import Clock
 from tests.generated_apps.test_summary import T0, answers, option, publish, send, survey_spec
 from tests.htmlpage import parse
@@ -183,7 +183,7 @@ async def test_staff_see_whether_the_results_are_published_but_cannot_publish(de
     await desk.open(f"/apps/{desk.app_id}/charts")
     await desk.should_see("Not published. Only an admin can publish the results as open data.")
     await desk.should_not_see(marker="publish-open-data")
-    from generated_apps import open_data
+    from generated_apps.domain import open_data
 
     open_data.publish(desk.store, desk.app_id, by="kato")
     await desk.open(f"/apps/{desk.app_id}/charts")

@@ -98,7 +98,7 @@ def test_an_imported_title_with_a_lone_surrogate_or_nul_is_stored_clean(tmp_path
 
 
 def test_purge_deletes_what_is_past_its_period_and_a_dry_run_only_says_so(tmp_path):
-    from generated_apps.store import Store
+    from generated_apps.domain.store import Store
 
     store = Store.open(f"sqlite:///{tmp_path / 'madoguchi.sqlite3'}")
     survey = AppSpec.model_validate_json((ROOT / "builder" / "app_templates" / "citizen-survey.json").read_bytes())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 
-from generated_apps.store import Store
+from generated_apps.domain.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 

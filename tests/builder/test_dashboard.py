@@ -7,7 +7,7 @@ import datetime as dt
 from nicegui import ui
 
 from builder.templates_gallery import template
-from generated_apps.models import utcnow
+from generated_apps.domain.models import utcnow
 
 from .conftest import SLOW, until
 

@@ -285,7 +285,7 @@ async def test_the_preview_never_creates_a_draft_or_a_submission(signed_in):
     assert signed_in.store.submissions(app_id) == []
     from sqlmodel import Session, select
 
-    from generated_apps.models import Draft
+    from generated_apps.domain.models import Draft
 
     with Session(signed_in.store.engine) as s:
         assert s.exec(select(Draft)).all() == []
@@ -434,7 +434,7 @@ async def test_the_preview_offers_the_languages_the_app_has(signed_in):
 
 
 async def test_the_preview_of_a_booking_app_shows_the_times_and_books_nothing(signed_in):
-    from generated_apps.bookings import Bookings
+    from generated_apps.domain.bookings import Bookings
 
     bookings = Bookings(signed_in.store)
     gym = bookings.create_resource("体育館", {d: [{"start": "10:00", "end": "12:00", "capacity": 3}]

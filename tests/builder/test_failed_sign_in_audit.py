@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlmodel import select
 
 from builder import auth
-from generated_apps.models import Attempt, utcnow
-from generated_apps.store import Store
+from generated_apps.domain.models import Attempt, utcnow
+from generated_apps.domain.store import Store
 from tests.generated_apps.test_lifecycle import Clock
 from tests.generated_apps.test_store import any_store  # noqa: F401 - the fixture, on SQLite and PostgreSQL
 

@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from generated_apps.bookings import Bookings
+from generated_apps.domain.bookings import Bookings
 from tests.generated_apps.test_lifecycle import Clock
 
 from .conftest import SLOW, add_staff, sign_in

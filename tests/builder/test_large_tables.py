@@ -14,8 +14,8 @@ import threading
 import pytest
 
 from builder import charts_page
-from generated_apps.store import Store
-from generated_apps.submissions import Submissions
+from generated_apps.domain.store import Store
+from generated_apps.domain.submissions import Submissions
 from tests.generated_apps.test_summary import answers, publish, send, survey_spec
 
 from .conftest import SLOW

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 
 from builder.server import purge_once, purging
-from generated_apps.db import make_engine
-from generated_apps.store import Store
+from generated_apps.domain.db import make_engine
+from generated_apps.domain.store import Store
 from widgets import AppSpec
 
 from ..generated_apps.test_lifecycle import Clock

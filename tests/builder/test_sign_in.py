@@ -7,7 +7,7 @@ import datetime as dt
 from nicegui import app, ui
 
 from builder import auth
-from generated_apps.models import utcnow
+from generated_apps.domain.models import utcnow
 from tests.generated_apps.test_lifecycle import Clock
 
 from .conftest import PASSWORD, SLOW, add_staff, in_english, sign_in, until
@@ -96,7 +96,7 @@ async def test_a_session_ends_after_its_lifetime(signed_in):
 async def test_a_deactivated_account_is_out_at_its_next_click(signed_in):
     from sqlmodel import Session
 
-    from generated_apps.models import StaffUser
+    from generated_apps.domain.models import StaffUser
 
     with Session(signed_in.store.engine) as s:
         user = s.get(StaffUser, 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generated_apps.bookings import Bookings
+from generated_apps.domain.bookings import Bookings
 from tests.conftest import EXAMPLE
 from tests.generated_apps.test_lifecycle import Clock
 from widgets import AppSpec

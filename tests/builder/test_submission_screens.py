@@ -10,7 +10,7 @@ import io
 
 import pytest
 
-from generated_apps.submissions import Submissions
+from generated_apps.domain.submissions import Submissions
 from tests.generated_apps.test_lifecycle import Clock
 from tests.generated_apps.test_submissions import CONSULTATION
 from tests.htmlpage import form_fields, parse

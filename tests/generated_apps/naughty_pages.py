@@ -49,7 +49,7 @@ def serving(data_dir: Path) -> Iterator[str]:
 def _vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     """The element names and the words our templates are written with: no page of ours has an element or
     an attribute that is not among them (the formatting of staff text, markup.py, adds its few elements)."""
-    sources = [p.read_text(encoding="utf-8") for p in (REPO / "generated_apps" / "templates").glob("*.html")]
+    sources = [p.read_text(encoding="utf-8") for p in (REPO / "generated_apps" / "web" / "templates").glob("*.html")]
     sources += [w.template for w in WIDGET_TYPES]
     sources.append((REPO / "widgets" / "templates.py").read_text(encoding="utf-8"))
     tags = set(re.findall(r"<([a-z][a-z0-9]*)", "\n".join(sources)))

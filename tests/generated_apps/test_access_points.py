@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from starlette.testclient import TestClient
 
-from generated_apps.asgi import create_app
-from generated_apps.store import ACCESS_ALPHABET, ACCESS_CODE_LENGTH, Refused
+from generated_apps.domain.store import ACCESS_ALPHABET, ACCESS_CODE_LENGTH, Refused
+from generated_apps.web.asgi import create_app
 from tests.htmlpage import parse
 from widgets import AppSpec
 

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import sys
 from starlette.testclient import TestClient
-import generated_apps.asgi as asgi
+import generated_apps.web.asgi as asgi
 with TestClient(asgi.app) as client:
     print(client.get('/').status_code, client.get('/staff/').status_code)
 print('nicegui' in sys.modules, 'builder' in sys.modules)
@@ -33,8 +33,8 @@ def test_the_replica_app_reads_the_environment_and_never_loads_nicegui(tmp_path)
 def test_the_replica_never_reads_or_makes_the_key_that_signs_staff_sessions(tmp_path, monkeypatch):
     """Only the builder holds the staff session key (Settings.staff_secret_key): a replica that is broken
     into cannot sign a staff cookie."""
-    from generated_apps.asgi import create_app
-    from generated_apps.config import Settings
+    from generated_apps.domain.config import Settings
+    from generated_apps.web.asgi import create_app
 
     monkeypatch.delenv("MADOGUCHI_SECRET_KEY", raising=False)
     monkeypatch.delenv("MADOGUCHI_STAFF_SECRET_KEY", raising=False)

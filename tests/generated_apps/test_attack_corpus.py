@@ -16,8 +16,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from builder.app_files import read_app_file
-from generated_apps.asgi import create_app
-from generated_apps.forms import MAX_BODY
+from generated_apps.web.asgi import create_app
+from generated_apps.web.forms import MAX_BODY
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from generated_apps.db import make_engine
-from generated_apps.store import Store
+from generated_apps.domain.db import make_engine
+from generated_apps.domain.store import Store
 
 from .test_store import POSTGRES, _migrate_to, _postgres_store
 

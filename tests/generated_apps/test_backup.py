@@ -17,10 +17,10 @@ from alembic.config import Config
 from sqlalchemy import MetaData, create_engine, select, text
 
 from builder.cli import main
-from generated_apps.backup import BackupError, backup, restore
-from generated_apps.bookings import Bookings
-from generated_apps.db import MIGRATIONS
-from generated_apps.store import Store
+from generated_apps.domain.backup import BackupError, backup, restore
+from generated_apps.domain.bookings import Bookings
+from generated_apps.domain.db import MIGRATIONS
+from generated_apps.domain.store import Store
 from widgets import AppSpec
 
 from .test_store import _postgres_store
@@ -236,7 +236,7 @@ def test_the_database_and_its_backups_are_readable_by_this_user_only(tmp_path):
 
 
 def test_the_postgresql_password_never_appears_on_a_command_line():
-    from generated_apps.backup import _libpq
+    from generated_apps.domain.backup import _libpq
 
     uri, password, schema = _libpq("postgresql+psycopg://madoguchi:s%40cret@db.example:5432/city"
                                    "?options=-csearch_path%3Dmdg")

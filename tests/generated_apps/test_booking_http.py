@@ -14,12 +14,12 @@ import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-from generated_apps.asgi import create_app
-from generated_apps.bookings import Bookings, SlotView
-from generated_apps.lookup import REFERENCE
-from generated_apps.models import Booking
-from generated_apps.refnum import check_digit, format_reference
-from generated_apps.store import PublishRefused, Store
+from generated_apps.domain.bookings import Bookings, SlotView
+from generated_apps.domain.models import Booking
+from generated_apps.domain.refnum import check_digit, format_reference
+from generated_apps.domain.store import PublishRefused, Store
+from generated_apps.web.asgi import create_app
+from generated_apps.web.lookup import REFERENCE
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec
 

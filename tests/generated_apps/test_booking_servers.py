@@ -1,5 +1,5 @@
 """Two hundred residents send their booking for the same ten places at the same moment, through two
-real server processes (`uvicorn generated_apps.asgi:app`) on one database, SQLite and PostgreSQL:
+real server processes (`uvicorn generated_apps.web.asgi:app`) on one database, SQLite and PostgreSQL:
 exactly ten bookings and ten submissions, every other resident sent back to choose another time,
 and the slot's count matching the bookings. Nothing is faked: real processes, real HTTP, real files."""
 
@@ -20,8 +20,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import func, select
 
-from generated_apps.models import Booking, Submission
-from generated_apps.store import Store
+from generated_apps.domain.models import Booking, Submission
+from generated_apps.domain.store import Store
 from tests.browser.conftest import free_port, running
 
 from .test_booking_http import a_gym_time_three_days_ahead
@@ -33,13 +33,13 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 @contextmanager
 def server(url: str, data_dir: Path, log: Path) -> Iterator[tuple[subprocess.Popen, str]]:
-    """A resident server (`uvicorn generated_apps.asgi:app`) on the database at `url`, its output added to `log`:
+    """A resident server (`uvicorn generated_apps.web.asgi:app`) on the database at `url`, its output added to `log`:
     (its process, its address)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "MADOGUCHI_DATABASE_URL": url, "MADOGUCHI_DATA_DIR": str(data_dir),
            "MADOGUCHI_SECRET_KEY": "the-same-on-both-servers", "MADOGUCHI_POST_LIMIT": "0"}  # all from one address
-    with running([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1",
+    with running([sys.executable, "-m", "uvicorn", "generated_apps.web.asgi:app", "--host", "127.0.0.1",
                   "--port", str(port), "--log-level", "warning"], base + "/", log, env=env) as proc:
         yield proc, base
 

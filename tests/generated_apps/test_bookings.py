@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from generated_apps.bookings import BookingRefused, Bookings, schedule_problems
-from generated_apps.store import Store, as_utc
+from generated_apps.domain.bookings import BookingRefused, Bookings, schedule_problems
+from generated_apps.domain.store import Store, as_utc
 
 from .test_lifecycle import Clock
 from .test_store import any_store  # noqa: F401 - the fixture: SQLite and PostgreSQL

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from generated_apps.asgi import create_app
-from generated_apps.compressed import CachedPage
+from generated_apps.web.asgi import create_app
+from generated_apps.web.compressed import CachedPage
 
 from .test_booking_http import PICK, bookings, browser, gym, resident  # noqa: F401 - fixtures: a booking app
 from .test_resident_http import app_store  # noqa: F401 - the fixture: the library survey, published

@@ -22,8 +22,8 @@ from pathlib import Path
 import httpx
 from sqlmodel import func, select
 
-from generated_apps.models import Booking, Submission
-from generated_apps.store import Store
+from generated_apps.domain.models import Booking, Submission
+from generated_apps.domain.store import Store
 from tests.browser.conftest import free_port, running
 from widgets import AppSpec
 
@@ -41,7 +41,7 @@ SURVEY = AppSpec.model_validate({
 
 
 class Server:
-    """`uvicorn generated_apps.asgi:app` on the data dir's SQLite, in a process of its own."""
+    """`uvicorn generated_apps.web.asgi:app` on the data dir's SQLite, in a process of its own."""
 
     def __init__(self, url: str, data_dir: Path, log: Path) -> None:
         self.url, self.data_dir, self.log = url, data_dir, log
@@ -54,7 +54,7 @@ class Server:
         env = {**os.environ, "MADOGUCHI_DATABASE_URL": self.url, "MADOGUCHI_DATA_DIR": str(self.data_dir),
                "MADOGUCHI_SECRET_KEY": "kept-across-restarts", "MADOGUCHI_POST_LIMIT": "0"}  # all from one address
         self.proc = self.running.enter_context(running(
-            [sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1", "--port",
+            [sys.executable, "-m", "uvicorn", "generated_apps.web.asgi:app", "--host", "127.0.0.1", "--port",
              str(self.port), "--log-level", "warning"], self.base + "/", self.log, env=env))
 
     def kill(self) -> None:

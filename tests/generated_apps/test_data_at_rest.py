@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from generated_apps.asgi import create_app
-from generated_apps.config import Settings
-from generated_apps.store import Store
+from generated_apps.domain.config import Settings
+from generated_apps.domain.store import Store
+from generated_apps.web.asgi import create_app
 
 
 def mode(path) -> int:
@@ -48,7 +48,7 @@ def test_files_an_older_version_left_readable_by_others_are_made_private_at_star
 
 
 def test_tightening_only_takes_permissions_away(tmp_path):
-    from generated_apps.config import tighten
+    from generated_apps.domain.config import tighten
 
     read_only = tmp_path / "read-only"
     read_only.write_text("x")

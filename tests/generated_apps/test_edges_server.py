@@ -17,7 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from generated_apps.store import Store
+from generated_apps.domain.store import Store
 from tests.browser.conftest import free_port, madoguchi_command, running
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec

@@ -18,10 +18,10 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
-from generated_apps import exports
-from generated_apps.exports import FORMATS, columns, export, neutralise
-from generated_apps.i18n import Translator
-from generated_apps.submissions import STATUS_NAMES, SubmissionFilter, Submissions
+from generated_apps.domain import exports
+from generated_apps.domain.exports import FORMATS, columns, export, neutralise
+from generated_apps.domain.i18n import Translator
+from generated_apps.domain.submissions import STATUS_NAMES, SubmissionFilter, Submissions
 from widgets import AppSpec, format_date
 
 from .test_lifecycle import Clock

@@ -10,7 +10,7 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from generated_apps.asgi import create_app
+from generated_apps.web.asgi import create_app
 from tests.generated_apps.test_resident_http import get, post
 from tests.htmlpage import Element, parse
 from widgets import AppSpec

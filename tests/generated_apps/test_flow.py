@@ -2,8 +2,8 @@
 
 from starlette.datastructures import MultiDict
 
-from generated_apps import flow
-from generated_apps.i18n import Translator
+from generated_apps.domain import flow
+from generated_apps.domain.i18n import Translator
 from widgets import AppSpec
 
 

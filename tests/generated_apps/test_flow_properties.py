@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.datastructures import MultiDict
 
-from generated_apps import flow
+from generated_apps.domain import flow
 from widgets import AppSpec, Question
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "builder" / "app_templates"

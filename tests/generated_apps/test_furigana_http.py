@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
-from generated_apps.asgi import create_app
-from generated_apps.models import AppVersion
-from generated_apps.store import Store
+from generated_apps.domain.models import AppVersion
+from generated_apps.domain.store import Store
+from generated_apps.web.asgi import create_app
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec, furigana
 
@@ -205,7 +205,7 @@ def test_a_rollback_is_published_with_readings(settings, published):
 
 
 def test_export_headers_are_the_labels_without_their_readings(published):
-    from generated_apps.exports import columns
+    from generated_apps.domain.exports import columns
 
     spec = AppSpec.model_validate({**SPEC, "pages": [{"widgets": [
         {"type": "short_text", "key": "town", "label": {"ja": "お住まいの｜長和町《ながわちょう》の地区"}}]}]})

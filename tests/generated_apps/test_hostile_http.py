@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from generated_apps.asgi import create_app
-from generated_apps.bookings import Bookings
-from generated_apps.flow import flow_pages, next_page
+from generated_apps.domain.bookings import Bookings
+from generated_apps.domain.flow import flow_pages, next_page
+from generated_apps.web.asgi import create_app
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec, Question
 

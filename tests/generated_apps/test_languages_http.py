@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 from starlette.testclient import TestClient
 
-from generated_apps.asgi import create_app
-from generated_apps.i18n import LANG_NAMES, UI_LANGS, format_moment
+from generated_apps.domain.i18n import LANG_NAMES, UI_LANGS, format_moment
+from generated_apps.web.asgi import create_app
 from tests.generated_apps.test_resident_http import get, post
 from tests.htmlpage import parse
 from widgets import AppSpec

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 
-from generated_apps.models import utcnow
-from generated_apps.store import DraftChanged, LifecycleRefused, PublishRefused, UserChangeRefused
+from generated_apps.domain.models import utcnow
+from generated_apps.domain.store import DraftChanged, LifecycleRefused, PublishRefused, UserChangeRefused
 from widgets import AppSpec, LocalizedText
 
 from .test_store import any_store  # noqa: F401 - the fixture: SQLite and PostgreSQL

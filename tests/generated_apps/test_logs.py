@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from generated_apps.store import Store
+from generated_apps.domain.store import Store
 from tests.browser.conftest import free_port, running
 
 from .test_booking_http import a_gym_time_three_days_ahead
@@ -29,7 +29,7 @@ def server_logging_everything(tmp_path: Path, url: str) -> Iterator[httpx.Client
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "MADOGUCHI_DATABASE_URL": url, "MADOGUCHI_DATA_DIR": str(tmp_path)}
-    with running([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--port", str(port),
+    with running([sys.executable, "-m", "uvicorn", "generated_apps.web.asgi:app", "--port", str(port),
                   "--log-level", "debug"], base + "/", tmp_path / "server.log", env=env):
         with httpx.Client(base_url=base, timeout=30) as client:
             yield client

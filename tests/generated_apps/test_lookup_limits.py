@@ -13,12 +13,12 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from generated_apps.attempts import Attempts, Limit, forget_old
-from generated_apps.lookup import CLIENT, REFERENCE
-from generated_apps.models import Attempt
-from generated_apps.refnum import check_digit, format_reference
-from generated_apps.retention import Retention
-from generated_apps.store import Store
+from generated_apps.domain.attempts import Attempts, Limit, forget_old
+from generated_apps.domain.models import Attempt
+from generated_apps.domain.refnum import check_digit, format_reference
+from generated_apps.domain.retention import Retention
+from generated_apps.domain.store import Store
+from generated_apps.web.lookup import CLIENT, REFERENCE
 from tests.browser.conftest import stop
 
 from .test_booking_servers import (

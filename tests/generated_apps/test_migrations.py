@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from generated_apps import models  # noqa: F401 - registers the tables
+from generated_apps.domain import models  # noqa: F401 - registers the tables
 
 
 def test_the_migrated_schema_matches_the_models(store):

@@ -31,11 +31,11 @@ from pydantic import BaseModel
 
 from builder import cli
 from builder.app_files import read_app_file
-from generated_apps import exports
-from generated_apps.bookings import Bookings
-from generated_apps.i18n import UI_LANGS, Translator
-from generated_apps.store import Store
-from generated_apps.web import LANG_COOKIE, draft_cookie
+from generated_apps.domain import exports
+from generated_apps.domain.bookings import Bookings
+from generated_apps.domain.i18n import UI_LANGS, Translator
+from generated_apps.domain.store import Store
+from generated_apps.web.site import LANG_COOKIE, draft_cookie
 from tests.htmlpage import Element, form_fields, parse
 from widgets import AppSpec, Invalid, LocalizedText, Question, furigana, markup
 from widgets.base import clean_text

@@ -12,9 +12,9 @@ import threading
 import pytest
 from starlette.testclient import TestClient
 
-from generated_apps import open_data
-from generated_apps.asgi import create_app
-from generated_apps.open_data import OpenDataRefused, suppress
+from generated_apps.domain import open_data
+from generated_apps.domain.open_data import OpenDataRefused, suppress
+from generated_apps.web.asgi import create_app
 
 from .test_lifecycle import Clock
 from .test_store import any_store  # noqa: F401 - the fixture: SQLite and PostgreSQL

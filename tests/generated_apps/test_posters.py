@@ -9,7 +9,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from generated_apps import posters
+from generated_apps.domain import posters
 
 URL = "https://www.city.date.hokkaido.jp/q/K7M2QX"
 TITLE = "避難所のご案内（有珠山の噴火）"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from generated_apps.asgi import create_app
-from generated_apps.forms import MAX_BODY
-from generated_apps.preferences import CONTRAST_COOKIE, FURIGANA_COOKIE, SIZE_COOKIE
+from generated_apps.web.asgi import create_app
+from generated_apps.web.forms import MAX_BODY
+from generated_apps.web.preferences import CONTRAST_COOKIE, FURIGANA_COOKIE, SIZE_COOKIE
 from tests.htmlpage import parse
 from widgets import AppSpec
 

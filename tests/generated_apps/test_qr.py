@@ -8,7 +8,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from generated_apps import qr
+from generated_apps.domain import qr
 
 URL = "https://www.city.date.hokkaido.jp/q/K7M2QX"
 

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generated_apps.refnum import check_digit, format_reference, new_reference, parse_reference
+from generated_apps.domain.refnum import check_digit, format_reference, new_reference, parse_reference
 
 
 def test_a_new_reference_is_eight_digits_in_two_groups_and_checks_out():

@@ -14,8 +14,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ProgrammingError
 from starlette.testclient import TestClient
 
-from generated_apps.asgi import create_app
-from generated_apps.store import Store
+from generated_apps.domain.store import Store
+from generated_apps.web.asgi import create_app
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec
 

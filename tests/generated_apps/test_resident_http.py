@@ -9,10 +9,10 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from generated_apps.asgi import create_app
-from generated_apps.forms import MAX_BODY
-from generated_apps.refnum import parse_reference
-from generated_apps.web import INLINE_CSS, style_hash
+from generated_apps.domain.refnum import parse_reference
+from generated_apps.web.asgi import create_app
+from generated_apps.web.forms import MAX_BODY
+from generated_apps.web.site import INLINE_CSS, style_hash
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from generated_apps.asgi import create_app
-from generated_apps.models import App
+from generated_apps.domain.models import App
+from generated_apps.web.asgi import create_app
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec
 

@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import func, update
 from sqlmodel import select
 
-from generated_apps.bookings import Bookings
-from generated_apps.models import AppVersion, Booking, Draft, Submission, SubmissionNote
-from generated_apps.retention import BATCH, DUE, HELD, KEPT_FOR, NEXT, NO_PERIOD, Retention, describe
-from generated_apps.store import DRAFT_LIFETIME, as_utc
-from generated_apps.submissions import Submissions
+from generated_apps.domain.bookings import Bookings
+from generated_apps.domain.models import AppVersion, Booking, Draft, Submission, SubmissionNote
+from generated_apps.domain.retention import BATCH, DUE, HELD, KEPT_FOR, NEXT, NO_PERIOD, Retention, describe
+from generated_apps.domain.store import DRAFT_LIFETIME, as_utc
+from generated_apps.domain.submissions import Submissions
 from widgets import AppSpec
 
 from .test_lifecycle import Clock

@@ -20,7 +20,7 @@ import httpx
 from sqlalchemy import text
 from sqlmodel import func, select
 
-from generated_apps.models import Booking, Submission
+from generated_apps.domain.models import Booking, Submission
 from tests.browser.conftest import free_port, running
 from widgets import AppSpec
 
@@ -84,7 +84,7 @@ def test_two_workers_and_the_builder_on_postgresql_lose_nothing_and_overbook_not
     residents, builder = f"http://127.0.0.1:{residents_port}", f"http://127.0.0.1:{builder_port}"
     log = tmp_path / "servers.log"
     with ExitStack() as servers:
-        servers.enter_context(running([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--workers", "2",
+        servers.enter_context(running([sys.executable, "-m", "uvicorn", "generated_apps.web.asgi:app", "--workers", "2",
                                        "--host", "127.0.0.1", "--port", str(residents_port), "--log-level", "warning"],
                                       residents + "/", log, env=env))
         servers.enter_context(running([sys.executable, "-m", "builder", "serve", "--host", "127.0.0.1",

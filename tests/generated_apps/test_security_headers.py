@@ -8,8 +8,8 @@ import sys
 import httpx
 from starlette.testclient import TestClient
 
-from generated_apps.asgi import create_app
-from generated_apps.config import Settings
+from generated_apps.domain.config import Settings
+from generated_apps.web.asgi import create_app
 from tests.browser.conftest import free_port, running
 
 HSTS = "strict-transport-security"
@@ -77,7 +77,7 @@ def test_behind_a_proxy_the_csrf_and_draft_cookies_are_secure_exactly_when_it_sa
     store.publish(example_spec["slug"], by="kato")
     slug, port = example_spec["slug"], free_port()
     env = {**os.environ, "MADOGUCHI_DATABASE_URL": settings.database_url, "MADOGUCHI_DATA_DIR": str(tmp_path)}
-    with running([sys.executable, "-m", "uvicorn", "generated_apps.asgi:app", "--host", "127.0.0.1",
+    with running([sys.executable, "-m", "uvicorn", "generated_apps.web.asgi:app", "--host", "127.0.0.1",
                   "--port", str(port), "--log-level", "warning"], f"http://127.0.0.1:{port}/", tmp_path / "server.log",
                  env=env):
         for proto, secure in (("https", True), ("http", False)):

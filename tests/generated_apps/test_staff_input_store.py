@@ -10,7 +10,7 @@ import json
 import pytest
 from sqlalchemy import text
 
-from generated_apps.store import PublishRefused, Refused, spec_hash
+from generated_apps.domain.store import PublishRefused, Refused, spec_hash
 from tests.conftest import EXAMPLE
 from widgets import AppSpec
 
@@ -136,8 +136,8 @@ def test_staff_text_an_older_version_stored_with_nul_is_read_clean(store):
 @pytest.mark.parametrize("bad", ["\x00", "\ud800"])
 def test_notes_replies_and_facility_names_written_elsewhere_are_stored_clean(any_store, bad):  # noqa: F811
     """Modules other than the store write these (submissions.py, bookings.py): the columns clean them."""
-    from generated_apps.bookings import Bookings
-    from generated_apps.submissions import Submissions
+    from generated_apps.domain.bookings import Bookings
+    from generated_apps.domain.submissions import Submissions
 
     app = any_store.save_app(AppSpec.model_validate(EXAMPLE), by="kato")
     version = any_store.publish(app.slug, by="admin")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from generated_apps.asgi import create_app
+from generated_apps.web.asgi import create_app
 from tests.htmlpage import parse
 from widgets import AppSpec
 

@@ -12,10 +12,10 @@ from contextlib import ExitStack
 import pytest
 from starlette.testclient import TestClient
 
-from generated_apps.asgi import create_app
-from generated_apps.lookup import CLIENT, REFERENCE
-from generated_apps.refnum import check_digit, format_reference
-from generated_apps.submissions import Submissions
+from generated_apps.domain.refnum import check_digit, format_reference
+from generated_apps.domain.submissions import Submissions
+from generated_apps.web.asgi import create_app
+from generated_apps.web.lookup import CLIENT, REFERENCE
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec
 

@@ -11,10 +11,10 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
-from generated_apps.db import MIGRATIONS
-from generated_apps.models import Draft, utcnow
-from generated_apps.refnum import parse_reference
-from generated_apps.store import EditConflict, PublishRefused, SlugTaken, Store
+from generated_apps.domain.db import MIGRATIONS
+from generated_apps.domain.models import Draft, utcnow
+from generated_apps.domain.refnum import parse_reference
+from generated_apps.domain.store import EditConflict, PublishRefused, SlugTaken, Store
 from widgets import AppSpec, LocalizedText
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -66,7 +66,7 @@ def _migrate_to(engine, revision: str, direction: str = "upgrade") -> None:
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_a_database_in_use_upgrades_to_the_newest_schema_and_back(tmp_path, example_spec, database):
     """Not only an empty one: apps, versions, drafts, submissions and audit lines point at the tables changed."""
-    from generated_apps.db import make_engine
+    from generated_apps.domain.db import make_engine
 
     if database == "sqlite":
         url, cleanup = f"sqlite:///{tmp_path / 'old.sqlite3'}", None
@@ -95,7 +95,7 @@ def test_a_database_in_use_upgrades_to_the_newest_schema_and_back(tmp_path, exam
             c.execute(text("INSERT INTO audit_event (at, actor, action, app_id, detail) VALUES (:now, 'admin', "
                            "'app.publish', 1, '{}')"), {"now": now})
         store = Store(engine)
-        from generated_apps.db import migrate
+        from generated_apps.domain.db import migrate
 
         migrate(engine)
         version = store.versions(1)[0]

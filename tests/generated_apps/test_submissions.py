@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from generated_apps.submissions import (
+from generated_apps.domain.submissions import (
     SubmissionFilter,
     SubmissionRefused,
     Submissions,

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from generated_apps.i18n import Translator
-from generated_apps.submissions import SubmissionFilter
-from generated_apps.summary import Count, number_bins, summarise
+from generated_apps.domain.i18n import Translator
+from generated_apps.domain.submissions import SubmissionFilter
+from generated_apps.domain.summary import Count, number_bins, summarise
 from widgets import AppSpec
 
 from .test_lifecycle import Clock

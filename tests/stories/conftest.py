@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from generated_apps.models import Submission
-from generated_apps.search_text import search_text
-from generated_apps.store import Store
+from generated_apps.domain.models import Submission
+from generated_apps.domain.search_text import search_text
+from generated_apps.domain.store import Store
 from tests.browser import conftest as browser_tests
 from tests.browser.conftest import free_port, madoguchi_command, running
 from widgets import AppSpec

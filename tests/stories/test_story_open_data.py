@@ -31,7 +31,7 @@ from .desk import (
     publish,
 )
 
-RESIDENTS = 5  # fewer and every count is withheld (generated_apps/open_data.py: SUPPRESSED_BELOW)
+RESIDENTS = 5  # fewer and every count is withheld (generated_apps/domain/open_data.py: SUPPRESSED_BELOW)
 
 
 def publish_the_results_as_open_data(page, app_id: int) -> tuple[str, str]:

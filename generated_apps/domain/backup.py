@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from alembic.script import ScriptDirectory
 
-from .db import MIGRATIONS, private_file
+from generated_apps.domain.db import MIGRATIONS, private_file
 
 # What a summary counts, so an operator can see at a glance that the copy holds what they expect.
 COUNTED = {"apps": "app", "versions": "app_version", "submissions": "submission", "bookings": "booking",

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from .security import is_navigation
+from generated_apps.web.security import is_navigation
 
 SIZE_COOKIE = "mdg_size"
 CONTRAST_COOKIE = "mdg_contrast"

@@ -1,11 +1,11 @@
-"""The resident side alone, with no NiceGUI: for public replicas (`uvicorn generated_apps.asgi:app --workers N`).
+"""The resident side alone, with no NiceGUI: for public replicas (`uvicorn generated_apps.web.asgi:app --workers N`).
 
 It reads the same environment as the full server and serves only what has been published. It never
 purges expired submissions: the builder, which runs once, does (builder/server.py), not every replica.
 It never reads or makes the key that signs staff sessions (`Settings.staff_secret_key`): only the builder holds it.
 
 `TimedHTTP` is uvicorn's HTTP/1.1 with deadlines for what a client sends: `madoguchi serve` uses it, and
-a replica takes it with `uvicorn generated_apps.asgi:app --http generated_apps.asgi:TimedHTTP`.
+a replica takes it with `uvicorn generated_apps.web.asgi:app --http generated_apps.web.asgi:TimedHTTP`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from .config import Settings
-from .security import ClientGone, RelativeRedirects, SecurityHeaders
-from .store import Store
-from .web import ResidentSite
+from generated_apps.domain.config import Settings
+from generated_apps.domain.store import Store
+from generated_apps.web.security import ClientGone, RelativeRedirects, SecurityHeaders
+from generated_apps.web.site import ResidentSite
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Starlette:
@@ -97,7 +97,7 @@ class TimedHTTP(HttpToolsProtocol):
 
 
 def __getattr__(name: str) -> Starlette:
-    # `generated_apps.asgi:app` builds the app on first use, so importing the module opens no database.
+    # `generated_apps.web.asgi:app` builds the app on first use, so importing the module opens no database.
     if name == "app":
         global app
         app = create_app()

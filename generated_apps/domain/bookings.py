@@ -22,11 +22,10 @@ from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from generated_apps.domain.models import AuditEvent, Booking, Draft, Resource, Slot, Submission
+from generated_apps.domain.refnum import new_reference
+from generated_apps.domain.store import Refused, Store, as_utc, is_row_id
 from widgets import N_
-
-from .models import AuditEvent, Booking, Draft, Resource, Slot, Submission
-from .refnum import new_reference
-from .store import Refused, Store, as_utc, is_row_id
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
-from .models import Attempt
-from .store import Store
+from generated_apps.domain.models import Attempt
+from generated_apps.domain.store import Store
 
 
 @dataclass(frozen=True)

@@ -25,17 +25,16 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from generated_apps.domain import flow, i18n
+from generated_apps.domain.bookings import BookingRefused
+from generated_apps.domain.models import Booking, Resource, Slot
+from generated_apps.domain.store import LiveApp, as_utc
+from generated_apps.web.lookup import Lookup, Lookups
 from widgets import N_, AppSpec
 from widgets.slot_picker import SlotPicker, clock_time, day_label, slot_words
 
-from . import flow, i18n
-from .bookings import BookingRefused
-from .lookup import Lookup, Lookups
-from .models import Booking, Resource, Slot
-from .store import LiveApp, as_utc
-
 if TYPE_CHECKING:
-    from .web import ResidentSite
+    from generated_apps.web.site import ResidentSite
 
 # ?refused=CODE on the slot page after a place could not be had at submit: what the resident reads.
 REFUSALS = {

@@ -21,14 +21,13 @@ from dataclasses import dataclass, field
 from starlette.datastructures import MultiDict
 from starlette.requests import Request
 
+from generated_apps.domain.attempts import Attempts, Limit
+from generated_apps.domain.i18n import Translator
+from generated_apps.domain.refnum import parse_reference
+from generated_apps.domain.store import Store
+from generated_apps.web.forms import CSRF_COOKIE, HONEYPOT, csrf_ok
 from widgets import N_
 from widgets.text import has_unmeant_digits
-
-from .attempts import Attempts, Limit
-from .forms import CSRF_COOKIE, HONEYPOT, csrf_ok
-from .i18n import Translator
-from .refnum import parse_reference
-from .store import Store
 
 # Wrong tries at one reference number: then it is looked up by phone only until a day after the last.
 # At most 5 guesses a day at 10,000 possible digits: half the digits take over two and a half years.

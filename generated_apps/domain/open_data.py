@@ -29,13 +29,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
+from generated_apps.domain.exports import neutralise
+from generated_apps.domain.i18n import Translator
+from generated_apps.domain.models import App, AppVersion, AuditEvent
+from generated_apps.domain.store import Refused, Store, as_utc, readable_spec
+from generated_apps.domain.summary import CHOICE_TYPES, Summary, summarise
 from widgets import N_
-
-from .exports import neutralise
-from .i18n import Translator
-from .models import App, AppVersion, AuditEvent
-from .store import Refused, Store, as_utc, readable_spec
-from .summary import CHOICE_TYPES, Summary, summarise
 
 SUPPRESSED_BELOW = 5
 DEFAULT_LICENCE = "CC BY 4.0"

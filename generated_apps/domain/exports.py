@@ -26,12 +26,11 @@ from zoneinfo import ZoneInfo
 import xlsxwriter
 from sqlmodel import select
 
+from generated_apps.domain.i18n import Translator
+from generated_apps.domain.models import AccessPoint, AppVersion, Submission
+from generated_apps.domain.store import Store, as_utc
+from generated_apps.domain.submissions import STATUS_NAMES, SubmissionFilter, Submissions
 from widgets import N_, Question
-
-from .i18n import Translator
-from .models import AccessPoint, AppVersion, Submission
-from .store import Store, as_utc
-from .submissions import STATUS_NAMES, SubmissionFilter, Submissions
 
 FORMATS = ("csv", "csv-sjis", "xlsx", "json")  # csv = UTF-8 with BOM; csv-sjis = cp932
 FORMAT_NAMES: dict[str, str] = {

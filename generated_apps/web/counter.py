@@ -13,9 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .config import Settings
-from .store import LiveApp, Store
-from .web import ResidentSite
+from generated_apps.domain.config import Settings
+from generated_apps.domain.store import LiveApp, Store
+from generated_apps.web.site import ResidentSite
 
 
 class CounterSite(ResidentSite):

@@ -20,12 +20,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from widgets import N_, AppSpec, LocalizedText, furigana, lint
-from widgets.base import MAX_ID
-from widgets.text import clean_staff_text, japanese_texts
-
-from .db import make_engine, migrate
-from .models import (
+from generated_apps.domain.db import make_engine, migrate
+from generated_apps.domain.models import (
     AccessPoint,
     App,
     AppVersion,
@@ -38,8 +34,11 @@ from .models import (
     Submission,
     utcnow,
 )
-from .refnum import new_reference
-from .search_text import search_text
+from generated_apps.domain.refnum import new_reference
+from generated_apps.domain.search_text import search_text
+from widgets import N_, AppSpec, LocalizedText, furigana, lint
+from widgets.base import MAX_ID
+from widgets.text import clean_staff_text, japanese_texts
 
 # A resident's draft lives long after they stop typing (ACCESSIBILITY.md item 15 asks for 20 hours).
 DRAFT_LIFETIME = dt.timedelta(days=7)

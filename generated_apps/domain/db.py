@@ -11,7 +11,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import create_engine
 
-from .config import tighten
+from generated_apps.domain.config import tighten
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

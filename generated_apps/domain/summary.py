@@ -23,16 +23,15 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
+from generated_apps.domain.i18n import Translator
+from generated_apps.domain.models import AccessPoint
+from generated_apps.domain.store import Store, as_utc, readable_spec
+from generated_apps.domain.submissions import SubmissionFilter, Submissions
 from widgets import N_, AppSpec, Question
 from widgets.consent import AGREED
 from widgets.rating import SCALE, Rating
 from widgets.single_choice import ChoiceBase
 from widgets.yes_no import ANSWERS
-
-from .i18n import Translator
-from .models import AccessPoint
-from .store import Store, as_utc, readable_spec
-from .submissions import SubmissionFilter, Submissions
 
 DIRECT = N_("Direct (no QR code)")
 NOT_AGREED = N_("Not agreed")

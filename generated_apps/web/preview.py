@@ -18,14 +18,14 @@ from starlette.datastructures import MultiDict
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import RedirectResponse, Response
 
+from generated_apps.domain import flow, i18n
+from generated_apps.domain.config import Settings
+from generated_apps.domain.store import LiveApp, Store
+from generated_apps.web import preferences
+from generated_apps.web.forms import CSRF_COOKIE, BadForm, csrf_ok, read_form
+from generated_apps.web.site import FramedPage, ResidentSite, abandoned, error_message, local_path
 from widgets import AppSpec, furigana
 from widgets.text import japanese_texts
-
-from . import flow, i18n, preferences
-from .config import Settings
-from .forms import CSRF_COOKIE, BadForm, csrf_ok, read_form
-from .store import LiveApp, Store
-from .web import FramedPage, ResidentSite, abandoned, error_message, local_path
 
 PREVIEW_COOKIE = "mdg_preview"
 SAMPLE_REFERENCE = "0000-0000"

@@ -9,7 +9,7 @@ Create Date: 2026-11-27
 import sqlalchemy as sa
 from alembic import op
 
-from generated_apps.search_text import search_text
+from generated_apps.domain.search_text import search_text
 
 revision = "0008"
 down_revision = "0007"

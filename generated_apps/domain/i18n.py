@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from widgets import LocalizedText, furigana
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "messages"
 # Languages of the resident pages' interface; the first is the default. The codes are those of
 # the HTML lang attribute and of app content (widgets/text.py); each is named in its own language.

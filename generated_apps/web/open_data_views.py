@@ -17,11 +17,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import open_data
-from .models import App
+from generated_apps.domain import open_data
+from generated_apps.domain.models import App
 
 if TYPE_CHECKING:
-    from .web import ResidentSite
+    from generated_apps.web.site import ResidentSite
 
 CACHE_SECONDS = 300
 HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": f"public, max-age={CACHE_SECONDS}",

@@ -18,13 +18,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Text, cast, exists, func, literal, text, update
 from sqlmodel import Session, select
 
+from generated_apps.domain.models import AccessPoint, AppVersion, AuditEvent, Submission, SubmissionNote
+from generated_apps.domain.refnum import parse_reference
+from generated_apps.domain.search_text import fold
+from generated_apps.domain.store import Refused, Store
 from widgets import N_, AppSpec
 from widgets.phone import Phone
-
-from .models import AccessPoint, AppVersion, AuditEvent, Submission, SubmissionNote
-from .refnum import parse_reference
-from .search_text import fold
-from .store import Refused, Store
 
 # A consultation goes 受付済 → 対応中 → 回答済 → 完了; a form uses the same words for staff's own work.
 STATUSES = ("received", "in_progress", "answered", "closed")

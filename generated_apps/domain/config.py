@@ -154,7 +154,9 @@ def start_problem(error: BaseException, settings: Settings | None) -> str:
     """One line that says why start-up failed and what to do, in the operator's language. It names a
     kind of failure and a path, never the error's own text: a failed statement or a stored app that no
     longer reads may quote what residents wrote (a traceback once printed a stored row)."""
-    from .i18n import Translator  # only on failure: config is imported by everything, and lightly
+    from generated_apps.domain.i18n import (
+        Translator,  # only on failure: config is imported by everything, and lightly
+    )
 
     msgid, params = _classify(error, settings)
     return Translator(operator_lang()).format(msgid, **params)

@@ -21,16 +21,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from generated_apps.domain.models import Submission
+from generated_apps.domain.store import LiveApp, as_utc
+from generated_apps.domain.submissions import STATUS_NAMES, Submissions, phone_last4
+from generated_apps.web.lookup import Lookups
 from widgets import N_, format_date
 from widgets.slot_picker import clock_time
 
-from .lookup import Lookups
-from .models import Submission
-from .store import LiveApp, as_utc
-from .submissions import STATUS_NAMES, Submissions, phone_last4
-
 if TYPE_CHECKING:
-    from .web import ResidentSite
+    from generated_apps.web.site import ResidentSite
 
 # Each status as a plain sentence of what it means (its word is STATUS_NAMES, the one staff see).
 MEANINGS = {

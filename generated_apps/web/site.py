@@ -28,18 +28,14 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Match, Route
 
-from widgets import N_, WIDGET_TYPES, AppSpec, LocalizedText, Question, field_id, format_date, furigana
-from widgets.colour import title_bar_css
-from widgets.name import Name
-from widgets.phone import Phone
-from widgets.slot_picker import SlotPicker
-from widgets.templates import loader as widget_loader
-
-from . import booking_views, flow, i18n, preferences, status_views
-from .bookings import BookingRefused, Bookings
-from .compressed import CachedPage
-from .config import Settings
-from .forms import (
+from generated_apps.domain import flow, i18n
+from generated_apps.domain.bookings import BookingRefused, Bookings
+from generated_apps.domain.config import Settings
+from generated_apps.domain.models import Draft, EmergencyBanner
+from generated_apps.domain.store import LiveApp, Store, as_utc
+from generated_apps.web import booking_views, preferences, status_views
+from generated_apps.web.compressed import CachedPage
+from generated_apps.web.forms import (
     CSRF_COOKIE,
     HONEYPOT,
     BadForm,
@@ -49,11 +45,15 @@ from .forms import (
     new_csrf_cookie,
     read_form,
 )
-from .lookup import POST_PERIOD, PostLimit
-from .models import Draft, EmergencyBanner
-from .open_data_views import OpenDataViews
-from .security import is_navigation
-from .store import LiveApp, Store, as_utc
+from generated_apps.web.lookup import POST_PERIOD, PostLimit
+from generated_apps.web.open_data_views import OpenDataViews
+from generated_apps.web.security import is_navigation
+from widgets import N_, WIDGET_TYPES, AppSpec, LocalizedText, Question, field_id, format_date, furigana
+from widgets.colour import title_bar_css
+from widgets.name import Name
+from widgets.phone import Phone
+from widgets.slot_picker import SlotPicker
+from widgets.templates import loader as widget_loader
 
 HERE = Path(__file__).parent
 log = logging.getLogger("madoguchi")

@@ -25,11 +25,10 @@ from sqlalchemy import delete, distinct, func, text, tuple_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from generated_apps.domain.attempts import forget_old
+from generated_apps.domain.models import App, Booking, Draft, Slot, Submission, SubmissionNote
+from generated_apps.domain.store import Store, as_utc, live_and_scheduled
 from widgets import N_
-
-from .attempts import forget_old
-from .models import App, Booking, Draft, Slot, Submission, SubmissionNote
-from .store import Store, as_utc, live_and_scheduled
 
 # Rows deleted per transaction: a purge of a million rows never holds the database for long.
 BATCH = 1000
