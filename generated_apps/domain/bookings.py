@@ -13,6 +13,7 @@ import datetime as dt
 import hmac
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,11 +36,34 @@ TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 NO_MATCH = N_("No booking matches that reference number and phone number")
 
 
+class Refusal(StrEnum):
+    """Why a booking, a cancellation or a change to a resource was refused: what callers decide on
+    (a resident's page chooses its message by it), never the wording of the message."""
+
+    FULL = "full"
+    OUTSIDE_WINDOW = "window"
+    MONTHLY_LIMIT = "limit"
+    CANNOT_BOOK = "cannot"  # no such time, its facility closed or inactive
+    CLOSED = "closed"
+    NO_NAME_OR_PHONE = "no_name_or_phone"
+    NO_MATCH = "no_match"  # no booking with that reference number (and phone digits)
+    SAME_TIME = "same_time"
+    NO_SUCH_TIME = "no_such_time"
+    NO_SUCH_RESOURCE = "no_such_resource"
+    BAD_SETTING = "bad_setting"  # a resource's settings as staff typed them
+    BOOKINGS_IN_THE_WAY = "bookings_in_the_way"
+
+
 class BookingRefused(Refused):
-    """A booking or cancellation that cannot be made: `msgid` says why (full, outside the window, …)."""
+    """A booking or cancellation that cannot be made: `code` says why (full, outside the window, …),
+    `msgid` says it in words."""
 
     # A change to a resource refused because of bookings already taken: the residents staff must call.
     bookings: tuple[AffectedBooking, ...] = ()
+
+    def __init__(self, msgid: str, code: Refusal, **params: Any) -> None:
+        super().__init__(msgid, **params)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -187,7 +211,7 @@ class Bookings:
         of staff booking for a resident (audited; the window and the limit do not bind staff)."""
         digits = "".join(ch for ch in phone if ch.isdigit())
         if len(digits) < 10 or not name.strip():
-            raise BookingRefused("Give a name and a phone number of 10 or 11 digits")
+            raise BookingRefused("Give a name and a phone number of 10 or 11 digits", Refusal.NO_NAME_OR_PHONE)
         for _attempt in range(5):  # again only if the random reference number was taken
             try:
                 return self._book(slot_id, name.strip(), digits, by)
@@ -215,13 +239,14 @@ class Bookings:
         slot = s.get(Slot, slot_id)
         resource = s.get(Resource, slot.resource_id) if slot is not None else None
         if slot is None or resource is None or not resource.active:
-            raise BookingRefused("That time cannot be booked. Choose another", slot_id=slot_id)
+            raise BookingRefused("That time cannot be booked. Choose another", Refusal.CANNOT_BOOK, slot_id=slot_id)
         earliest, latest = self.window(resource)
         starts = as_utc(slot.starts_at)
         if by is None and not earliest <= starts <= latest:
-            raise BookingRefused("That time is outside the booking period. Choose another", slot_id=slot_id)
+            raise BookingRefused("That time is outside the booking period. Choose another", Refusal.OUTSIDE_WINDOW,
+                                 slot_id=slot_id)
         if not self._take(s, slot_id):
-            raise BookingRefused("That time is full. Choose another", slot_id=slot_id)
+            raise BookingRefused("That time is full. Choose another", Refusal.FULL, slot_id=slot_id)
         if resource.monthly_limit is not None and by is None:
             local = starts.astimezone(self.zone)
             month = dt.datetime(local.year, local.month, 1, tzinfo=self.zone)
@@ -231,7 +256,7 @@ class Bookings:
                                     Slot.resource_id == resource.id, Slot.starts_at >= month.astimezone(dt.UTC),
                                     Slot.starts_at < following.astimezone(dt.UTC))).one()
             if already >= resource.monthly_limit:
-                raise BookingRefused("This phone number already has {limit} bookings that month",
+                raise BookingRefused("This phone number already has {limit} bookings that month", Refusal.MONTHLY_LIMIT,
                                      limit=resource.monthly_limit, slot_id=slot_id)
         return slot
 
@@ -251,7 +276,7 @@ class Bookings:
         more. BookingRefused (with `params["slot_id"]`) when a place cannot be had; nothing is stored then."""
         digits = "".join(ch for ch in phone if ch.isdigit())
         if len(digits) < 10 or not name.strip():
-            raise BookingRefused("Give a name and a phone number of 10 or 11 digits")
+            raise BookingRefused("Give a name and a phone number of 10 or 11 digits", Refusal.NO_NAME_OR_PHONE)
 
         def take_places(s: Session, submission: Submission) -> None:
             for n, slot_id in enumerate(slot_ids):
@@ -279,13 +304,13 @@ class Bookings:
             booking = self._match(s, reference, phone_last4, app_id) if by is None else \
                 s.exec(select(Booking).where(Booking.reference == reference, Booking.status == "booked")).first()
             if booking is None:
-                raise BookingRefused(NO_MATCH)
+                raise BookingRefused(NO_MATCH, Refusal.NO_MATCH)
             # Still booked, and in the slot read above (a move committed meanwhile: refused, not freed twice).
             taken = s.exec(update(Booking).where(Booking.id == booking.id, Booking.status == "booked",
                                                  Booking.slot_id == booking.slot_id)
                            .values(status="cancelled", cancelled_at=self.store.now()))
             if taken.rowcount != 1:  # cancelled by another request just now
-                raise BookingRefused(NO_MATCH)
+                raise BookingRefused(NO_MATCH, Refusal.NO_MATCH)
             s.exec(update(Slot).where(Slot.id == booking.slot_id, Slot.booked > 0).values(booked=Slot.booked - 1))
             if by is not None:
                 s.add(AuditEvent(actor=by, action="booking.cancel", target=booking.reference))
@@ -353,13 +378,13 @@ class Bookings:
         if "name" in checked:
             checked["name"] = " ".join(str(checked["name"] or "").split())
             if not checked["name"]:
-                raise BookingRefused("Give the resource a name")
+                raise BookingRefused("Give the resource a name", Refusal.BAD_SETTING)
             if len(checked["name"]) > 100:
-                raise BookingRefused("Keep the name under {limit} characters", limit=100)
+                raise BookingRefused("Keep the name under {limit} characters", Refusal.BAD_SETTING, limit=100)
         if "schedule" in checked:
             problems = schedule_problems(checked["schedule"])
             if problems:
-                raise BookingRefused(problems[0][0], **problems[0][1])  # the first; fixed, the next is told
+                raise BookingRefused(problems[0][0], Refusal.BAD_SETTING, **problems[0][1])  # the first; fixed, the next is told
             checked["schedule"] = {day: sorted(checked["schedule"][day], key=lambda t: t["start"])
                                    for day in WEEKDAYS if checked["schedule"].get(day)}
         if "closed_dates" in checked:
@@ -368,14 +393,16 @@ class Bookings:
                 try:
                     days.add(dt.date.fromisoformat(str(text)).isoformat())
                 except ValueError:
-                    raise BookingRefused("{date} is not a date (YYYY-MM-DD)", date=text) from None
+                    raise BookingRefused("{date} is not a date (YYYY-MM-DD)", Refusal.BAD_SETTING, date=text) from None
             checked["closed_dates"] = sorted(days)
         if "days_ahead" in checked and not _whole(checked["days_ahead"], 1, 730):
-            raise BookingRefused("Residents can book from 1 to {most} days ahead", most=730)
+            raise BookingRefused("Residents can book from 1 to {most} days ahead", Refusal.BAD_SETTING, most=730)
         if "hours_before" in checked and not _whole(checked["hours_before"], 0, 720):
-            raise BookingRefused("The booking deadline must be from 0 to {most} hours before the start", most=720)
+            raise BookingRefused("The booking deadline must be from 0 to {most} hours before the start",
+                                 Refusal.BAD_SETTING, most=720)
         if checked.get("monthly_limit") is not None and not _whole(checked["monthly_limit"], 1, 100):
-            raise BookingRefused("The monthly limit must be empty or a whole number from 1 to {most}", most=100)
+            raise BookingRefused("The monthly limit must be empty or a whole number from 1 to {most}",
+                                 Refusal.BAD_SETTING, most=100)
         for flag in ("holidays_closed", "active"):
             if flag in checked and not isinstance(checked[flag], bool):
                 raise ValueError(f"{flag} must be true or false")
@@ -390,7 +417,7 @@ class Bookings:
         with self.store.session() as s:
             resource = s.exec(select(Resource).where(Resource.id == resource_id).with_for_update()).first()
             if resource is None:
-                raise BookingRefused("There is no such resource")
+                raise BookingRefused("There is no such resource", Refusal.NO_SUCH_RESOURCE)
             before = Resource(**resource.model_dump())
             changed = sorted(field for field, value in checked.items() if getattr(resource, field) != value)
             if not changed:
@@ -447,15 +474,19 @@ class Bookings:
         reasons = set(in_the_way.values())
         if reasons == {"capacity"}:
             refused = BookingRefused("The new capacity is below the places already booked. "
-                                     "Move or cancel these bookings first")
+                                     "Move or cancel these bookings first", Refusal.BOOKINGS_IN_THE_WAY)
         elif reasons == {"leaves"}:
-            refused = BookingRefused("A time with bookings would leave the schedule. Move or cancel these bookings first")
+            refused = BookingRefused("A time with bookings would leave the schedule. Move or cancel these bookings first",
+                                     Refusal.BOOKINGS_IN_THE_WAY)
         elif reasons == {"changes"}:
-            refused = BookingRefused("A time with bookings would change. Move or cancel these bookings first")
+            refused = BookingRefused("A time with bookings would change. Move or cancel these bookings first",
+                                     Refusal.BOOKINGS_IN_THE_WAY)
         elif reasons == {"closes"}:
-            refused = BookingRefused("A day you are closing has bookings. Move or cancel these bookings first")
+            refused = BookingRefused("A day you are closing has bookings. Move or cancel these bookings first",
+                                     Refusal.BOOKINGS_IN_THE_WAY)
         else:
-            refused = BookingRefused("This change would affect bookings already taken. Move or cancel these bookings first")
+            refused = BookingRefused("This change would affect bookings already taken. Move or cancel these bookings first",
+                                     Refusal.BOOKINGS_IN_THE_WAY)
         found = s.exec(select(Booking).where(Booking.slot_id.in_(list(in_the_way)), Booking.status == "booked")
                        .order_by(Booking.id)).all()
         refused.bookings = tuple(sorted(
@@ -491,7 +522,7 @@ class Bookings:
         with self.store.session() as s:
             slot = s.get(Slot, slot_id)
             if slot is None:
-                raise BookingRefused("There is no such time")
+                raise BookingRefused("There is no such time", Refusal.NO_SUCH_TIME)
             if s.exec(update(Slot).where(Slot.id == slot_id, Slot.closed.is_(False)).values(closed=True)).rowcount:
                 s.add(AuditEvent(actor=by, action="slot.close", target=self._slot_name(s, slot),
                                  detail={"slot_id": slot_id}))
@@ -504,11 +535,11 @@ class Bookings:
         with self.store.session() as s:
             slot = s.get(Slot, slot_id)
             if slot is None:
-                raise BookingRefused("There is no such time")
+                raise BookingRefused("There is no such time", Refusal.NO_SUCH_TIME)
             day, start, end = self._local(slot)
             entry = self.scheduled(s.get(Resource, slot.resource_id), day, start)
             if entry is None or entry["end"] != end:
-                raise BookingRefused("That time is no longer in the schedule, or its day is closed")
+                raise BookingRefused("That time is no longer in the schedule, or its day is closed", Refusal.CLOSED)
             if s.exec(update(Slot).where(Slot.id == slot_id, Slot.closed.is_(True)).values(closed=False)).rowcount:
                 s.add(AuditEvent(actor=by, action="slot.reopen", target=self._slot_name(s, slot),
                                  detail={"slot_id": slot_id}))
@@ -522,20 +553,20 @@ class Bookings:
         with self.store.session() as s:
             booking = s.exec(select(Booking).where(Booking.reference == reference)).first()
             if booking is None or booking.status != "booked":
-                raise BookingRefused("No booking has that reference number")
+                raise BookingRefused("No booking has that reference number", Refusal.NO_MATCH)
             source, target = s.get(Slot, booking.slot_id), s.get(Slot, to_slot_id)
             if target is None or target.resource_id != source.resource_id:
-                raise BookingRefused("That time cannot be booked. Choose another")
+                raise BookingRefused("That time cannot be booked. Choose another", Refusal.CANNOT_BOOK)
             if target.id == source.id:
-                raise BookingRefused("The booking is already at that time")
+                raise BookingRefused("The booking is already at that time", Refusal.SAME_TIME)
             if target.closed:
-                raise BookingRefused("That time is closed. Choose another")
+                raise BookingRefused("That time is closed. Choose another", Refusal.CLOSED)
             # The booking first, on the condition that nobody cancelled or moved it since it was read.
             if s.exec(update(Booking).where(Booking.id == booking.id, Booking.status == "booked",
                                             Booking.slot_id == source.id).values(slot_id=target.id)).rowcount != 1:
-                raise BookingRefused("No booking has that reference number")
+                raise BookingRefused("No booking has that reference number", Refusal.NO_MATCH)
             if not self._take(s, target.id):
-                raise BookingRefused("That time is full. Choose another")
+                raise BookingRefused("That time is full. Choose another", Refusal.FULL)
             s.exec(update(Slot).where(Slot.id == source.id, Slot.booked > 0).values(booked=Slot.booked - 1))
             s.add(AuditEvent(actor=by, action="booking.move", target=reference,
                              detail={"from": self._slot_name(s, source), "to": self._slot_name(s, target),

@@ -26,7 +26,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from generated_apps.domain import flow, i18n
-from generated_apps.domain.bookings import BookingRefused
+from generated_apps.domain.bookings import BookingRefused, Refusal
 from generated_apps.domain.models import Booking, Resource, Slot
 from generated_apps.domain.store import LiveApp, as_utc
 from generated_apps.web.lookup import Lookup, Lookups
@@ -38,15 +38,12 @@ if TYPE_CHECKING:
 
 # ?refused=CODE on the slot page after a place could not be had at submit: what the resident reads.
 REFUSALS = {
-    "full": N_("Sorry, the time you chose was booked by someone else just now. Please choose another time."),
-    "window": N_("The time you chose can no longer be booked online. Please choose another time."),
-    "limit": N_("Your phone number already has the most bookings allowed in that month. "
-                "Please choose a day in another month, or call us."),
-    "cannot": N_("That time cannot be booked. Choose another"),
+    Refusal.FULL: N_("Sorry, the time you chose was booked by someone else just now. Please choose another time."),
+    Refusal.OUTSIDE_WINDOW: N_("The time you chose can no longer be booked online. Please choose another time."),
+    Refusal.MONTHLY_LIMIT: N_("Your phone number already has the most bookings allowed in that month. "
+                              "Please choose a day in another month, or call us."),
+    Refusal.CANNOT_BOOK: N_("That time cannot be booked. Choose another"),
 }
-_CODES = {"That time is full. Choose another": "full",
-          "That time is outside the booking period. Choose another": "window",
-          "This phone number already has {limit} bookings that month": "limit"}
 WEEK = dt.timedelta(days=7)
 # After cancelling, the next page learns which booking from a cookie that lasts a few minutes, never from
 # its address: an address lands in every access log on the way (ours, a proxy's) and in the history.
@@ -57,8 +54,14 @@ def cancelled_cookie(app_id: int) -> str:
     return f"mdg_cancelled_{app_id}"
 
 
-def refusal_code(msgid: str) -> str:
-    return _CODES.get(msgid, "cannot")
+def refusal_code(refused: BookingRefused) -> Refusal:
+    """The code a slot page is sent back with: one it has a message for, else "cannot be booked"."""
+    return refused.code if refused.code in REFUSALS else Refusal.CANNOT_BOOK
+
+
+def refusal_message(code: str) -> str | None:
+    """The message for a slot page's ?refused= code, or None for none or one we never send."""
+    return REFUSALS.get(code)  # type: ignore[call-overload]  # a StrEnum member is found by its value
 
 
 def takes_bookings(spec: AppSpec) -> bool:

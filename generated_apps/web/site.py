@@ -507,7 +507,7 @@ class ResidentSite:
                 return self.not_found(request, spec)
             return RedirectResponse(self._page_url(live, flow.first_unanswered(spec, answers)), status_code=303)
         raws = {q.key: q.to_raw(answers[q.key]) for q in spec.pages[index].questions() if q.key in answers}
-        refused = booking_views.REFUSALS.get(request.query_params.get("refused", ""))
+        refused = booking_views.refusal_message(request.query_params.get("refused", ""))
         errors = {q.key: self.translator(request).gettext(refused) for q in spec.pages[index].questions()
                   if isinstance(q, SlotPicker)} if refused else None
         return self._question_page(request, live, spec, index, answers, raws=raws, errors=errors)
@@ -676,7 +676,7 @@ class ResidentSite:
             picker = next((q for q in pickers if answers[q.key]["slot"] == refused.params.get("slot_id")), None)
             if picker is None:  # no name or phone to book in
                 return self._check_page(request, live, draft, 422, self.translator(request).format(refused.msgid))
-            code = booking_views.refusal_code(refused.msgid)
+            code = booking_views.refusal_code(refused).value
             page = next(i for i, p in enumerate(spec.pages) if picker in p.widgets)
             return RedirectResponse(self._page_url(live, page) + f"?change=1&refused={code}", status_code=303)
         return RedirectResponse(self._url(live, "/done"), status_code=303)
