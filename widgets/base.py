@@ -20,6 +20,7 @@ from .text import CONTROL, N_, LocalizedText, StaffText
 
 # A submitted form, reduced to the fields of one question: field name -> values.
 Raw = Mapping[str, list[str]]
+Chart = Literal["choices", "histogram", "dates", "consent", "text"]
 
 DataKey = Annotated[str, Field(
     pattern=r"^[a-z][a-z0-9_]{0,62}$", title=N_("Data name"),
@@ -113,6 +114,13 @@ class Question(Widget):
     is_group: ClassVar[bool] = False
     # The HTML autocomplete token of the field, for personal data (ACCESSIBILITY.md item 9).
     autocomplete: ClassVar[str | None] = None
+    # How a summary counts the answers (generated_apps/domain/summary.py): a bar per option ("choices"),
+    # a histogram of numbers, the dates, consents given; "text" answers are listed, never charted.
+    chart: ClassVar[Chart] = "text"
+    # Whether the answer is the submitter's own name or phone number: what a booking is made in, and
+    # what a resident gives the last four digits of to look up a booking or a consultation.
+    is_submitters_name: ClassVar[bool] = False
+    is_submitters_phone: ClassVar[bool] = False
 
     def fields(self) -> list[str]:
         """Form field names this question reads."""
@@ -144,6 +152,10 @@ class Question(Widget):
     def to_raw(self, value: Any) -> dict[str, list[str]]:
         """The form fields that show a stored answer again (for the 変更 link)."""
         return {} if value is None else {self.key: [str(value)]}
+
+    def contact_text(self, value: Any) -> str:
+        """The answer as the contact a booking is made in (a name, a phone number): plain text."""
+        return value if isinstance(value, str) else ""
 
     def display(self, value: Any, tr: Translator) -> str:
         """How the answer reads on the check-answers page."""

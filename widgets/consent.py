@@ -6,7 +6,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from .base import Invalid, Question, Raw, Translator, single
+from .base import Chart, Invalid, Question, Raw, Translator, single
 from .text import N_, LocalizedText
 
 # How a ticked box reads on the check-answers page.
@@ -19,6 +19,7 @@ class Consent(Question):
     statement: LocalizedText = Field(title=N_("Statement to agree to"), json_schema_extra={"long": True})
 
     title: ClassVar[str] = N_("Consent")
+    chart: ClassVar[Chart] = "consent"
     is_group: ClassVar[bool] = True
     required_message: ClassVar[str] = N_("Tick the box to agree to {label}")
     template: ClassVar[str] = """

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from . import eras
-from .base import Invalid, Question, Raw, Translator, clean_text, single, values
+from .base import Chart, Invalid, Question, Raw, Translator, clean_text, single, values
 from .text import N_, has_unmeant_digits
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
@@ -51,6 +51,7 @@ class DateQuestion(Question):
     max_date: dt.date | None = Field(default=None, title=N_("Latest date"))
 
     title: ClassVar[str] = N_("Date")
+    chart: ClassVar[Chart] = "dates"
     is_group: ClassVar[bool] = True
     template: ClassVar[str] = """
 {% call m.group(w, error, as_heading) %}

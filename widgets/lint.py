@@ -19,10 +19,8 @@ from .base import Question, Widget
 from .dropdown import DROPDOWN_MIN_OPTIONS, Dropdown
 from .image import HTTPS_ONLY, Image
 from .multiple_choice import MultipleChoice
-from .name import Name
 from .notice import Notice
 from .paragraph import Paragraph
-from .phone import Phone
 from .slot_picker import SlotPicker
 from .spec import AppSpec
 from .text import N_, LocalizedText
@@ -351,10 +349,12 @@ def _bookings(spec: AppSpec, facilities: Collection[int] | None) -> Iterator[Lin
                if isinstance(widget, SlotPicker)]
     if not pickers:
         return
-    for cls, code, msgid in (
-            (Name, "booking-without-name", N_("An app that takes bookings needs a required name question")),
-            (Phone, "booking-without-phone", N_("An app that takes bookings needs a required phone number question"))):
-        if not _always_asked(spec, cls):
+    for trait, code, msgid in (
+            ("is_submitters_name", "booking-without-name",
+             N_("An app that takes bookings needs a required name question")),
+            ("is_submitters_phone", "booking-without-phone",
+             N_("An app that takes bookings needs a required phone number question"))):
+        if not _always_asked(spec, trait):
             yield LintIssue("error", code, msgid)
     for p, w, picker in pickers if facilities is not None else []:
         if picker.resource not in facilities:
@@ -366,15 +366,15 @@ def _bookings(spec: AppSpec, facilities: Collection[int] | None) -> Iterator[Lin
 def _consultations(spec: AppSpec) -> Iterator[LintIssue]:
     """A resident reads the reply to a consultation with its reference number and the last four digits of
     the phone number they gave (generated_apps/web/status_views.py): every resident must give one."""
-    if spec.kind == "consultation" and not _always_asked(spec, Phone):
+    if spec.kind == "consultation" and not _always_asked(spec, "is_submitters_phone"):
         yield LintIssue("error", "consultation-without-phone",
                         N_("A consultation needs a required phone number question: residents give its last four "
                            "digits to read the reply"))
 
 
-def _always_asked(spec: AppSpec, cls: type[Question]) -> bool:
-    """A question of this type is required and shown to every resident."""
-    return any(isinstance(q, cls) and q.required and q.show_if is None for q in spec.questions())
+def _always_asked(spec: AppSpec, trait: str) -> bool:
+    """A question with this trait (the submitter's name, their phone) is required and shown to every resident."""
+    return any(getattr(q, trait) and q.required and q.show_if is None for q in spec.questions())
 
 
 def retire_message_issues(message: LocalizedText | Mapping[str, str] | None, languages: Collection[str]) -> list[LintIssue]:

@@ -34,6 +34,7 @@ class Name(Question):
 
     title: ClassVar[str] = N_("Name")
     autocomplete: ClassVar[str | None] = "name"
+    is_submitters_name: ClassVar[bool] = True
     # The name and its reading are two fields: each shows error styling only with its own message, and the
     # reading never reads out the name's hint (`error_field` says which one an error is about).
     template: ClassVar[str] = """
@@ -86,6 +87,9 @@ class Name(Question):
         if self.reading != "none":
             raw[self.reading_field()] = [value.get("reading") or ""]
         return raw
+
+    def contact_text(self, value: Any) -> str:
+        return (value.get("name") or "") if isinstance(value, dict) else ""
 
     def display(self, value: Any, tr: Translator) -> str:
         if not isinstance(value, dict):

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Literal
 from babel.numbers import format_decimal
 from pydantic import Field, model_validator
 
-from .base import Invalid, Question, Raw, Translator, dashes_to_hyphens, single, values
+from .base import Chart, Invalid, Question, Raw, Translator, dashes_to_hyphens, single, values
 from .eras import _BABEL_LOCALE
 from .text import N_, LocalizedText, has_unmeant_digits
 
@@ -29,6 +29,7 @@ class Number(Question):
     allow_decimal: bool = Field(default=False, title=N_("Allow decimals"))
 
     title: ClassVar[str] = N_("Number")
+    chart: ClassVar[Chart] = "histogram"
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
 <div class="inline-fields input-with-unit">

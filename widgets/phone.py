@@ -99,6 +99,7 @@ class Phone(Question):
 
     title: ClassVar[str] = N_("Phone number")
     autocomplete: ClassVar[str | None] = "tel"
+    is_submitters_phone: ClassVar[bool] = True
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
 <input class="input input--medium" type="tel" id="{{ w.first_field_id() }}" name="{{ w.key }}" value="{{ m.value(raw, w.key) }}"

@@ -6,7 +6,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from .base import Invalid, Question, Raw, Translator, single
+from .base import Chart, Invalid, Question, Raw, Translator, single
 from .text import N_, LocalizedText
 
 # Words for 1 … 5 when staff give none: とても不満 … とても満足 in the Japanese catalog.
@@ -28,6 +28,7 @@ class Rating(Question):
     title: ClassVar[str] = N_("Rating")
     is_group: ClassVar[bool] = True
     required_message: ClassVar[str] = N_("Select {label}")
+    chart: ClassVar[Chart] = "histogram"
     # The best first, as residents read from the top; number and words in one span (the label is a flex box).
     template: ClassVar[str] = """
 {% call m.group(w, error, as_heading) %}

@@ -6,7 +6,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .base import Invalid, Question, Raw, Translator, single
+from .base import Chart, Invalid, Question, Raw, Translator, single
 from .text import N_, LocalizedText
 
 
@@ -31,6 +31,7 @@ class ChoiceBase(Question):
         return self
 
     required_message: ClassVar[str] = N_("Select {label}")
+    chart: ClassVar[Chart] = "choices"
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)

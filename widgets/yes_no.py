@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from .base import Invalid, Question, Raw, Translator, single
+from .base import Chart, Invalid, Question, Raw, Translator, single
 from .text import N_
 
 ANSWERS: dict[str, str] = {"yes": N_("Yes"), "no": N_("No")}
@@ -16,6 +16,7 @@ class YesNo(Question):
     title: ClassVar[str] = N_("Yes or no")
     is_group: ClassVar[bool] = True
     required_message: ClassVar[str] = N_("Select yes or no")
+    chart: ClassVar[Chart] = "choices"
     template: ClassVar[str] = """
 {% call m.group(w, error, as_heading) %}
 <div class="choices choices--inline">

@@ -130,6 +130,16 @@ class FieldError:
     params: dict[str, Any]
 
 
+def submitter_contact(spec: AppSpec, answers: Mapping[str, Any]) -> tuple[str, str]:
+    """The name and phone number the submitter gave (the first question that says it asks for each),
+    "" for one not given: what a booking is made in."""
+    def first(trait: str) -> str:
+        return next((q.contact_text(answers[q.key]) for q in spec.questions()
+                     if getattr(q, trait) and q.key in answers), "")
+
+    return first("is_submitters_name"), first("is_submitters_phone")
+
+
 def read_page(spec: AppSpec, index: int, form: Any, answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
     """Validate a submitted page. `form` has getlist(name). Returns new answers and errors."""
     updates: dict[str, Any] = {}

@@ -27,7 +27,7 @@ from generated_apps.domain.i18n import Translator
 from generated_apps.domain.models import AccessPoint
 from generated_apps.domain.store import Store, as_utc, readable_spec
 from generated_apps.domain.submissions import SubmissionFilter, Submissions
-from widgets import N_, AppSpec, Question
+from widgets import N_, REGISTRY, AppSpec, Question
 from widgets.consent import AGREED
 from widgets.rating import SCALE, Rating
 from widgets.single_choice import ChoiceBase
@@ -35,7 +35,8 @@ from widgets.yes_no import ANSWERS
 
 DIRECT = N_("Direct (no QR code)")
 NOT_AGREED = N_("Not agreed")
-CHOICE_TYPES = frozenset({"single_choice", "multiple_choice", "dropdown", "yes_no"})
+# Each widget type says how it is charted (Question.chart); a type no longer known is listed as text.
+CHOICE_TYPES = frozenset(name for name, cls in REGISTRY.items() if getattr(cls, "chart", "text") == "choices")
 # A number question whose whole answers span fewer values than this gets a bar for each value.
 SMALL_RANGE = 12
 BINS = 10  # about this many bars otherwise
@@ -79,19 +80,22 @@ class Summary:
         return next((q for q in self.questions if q.key == key), None)
 
 
+def _chart(question_type: str) -> Kind:
+    return getattr(REGISTRY.get(question_type), "chart", "text")
+
+
 def kind_of(question_type: str, *, for_staff: bool = False) -> Kind:
-    if question_type in CHOICE_TYPES:
-        return "choices"
-    if question_type in ("number", "rating"):
-        return "histogram"
-    if for_staff and question_type == "date":
-        return "dates"
-    return "consent" if for_staff and question_type == "consent" else "text"
+    """How a question is summarised: dates and consents are charted for staff only (residents' open
+    data and the public counts list them as text)."""
+    chart = _chart(question_type)
+    return chart if chart in ("choices", "histogram") or for_staff else "text"
 
 
 def _family(question_type: str) -> str:
-    """Answers of two versions are counted together only when their questions store the same kind of value."""
-    return question_type if question_type in ("number", "rating", "date", "consent") else kind_of(question_type)
+    """Answers of two versions are counted together only when their questions store the same kind of value:
+    choices of any choice type together, numbers of one type only."""
+    return "choices" if _chart(question_type) == "choices" else \
+        question_type if _chart(question_type) != "text" else "text"
 
 
 def _answered(value: Any) -> bool:

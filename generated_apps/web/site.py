@@ -50,8 +50,6 @@ from generated_apps.web.open_data_views import OpenDataViews
 from generated_apps.web.security import is_navigation
 from widgets import N_, WIDGET_TYPES, AppSpec, LocalizedText, Question, field_id, format_date, furigana
 from widgets.colour import title_bar_css
-from widgets.name import Name
-from widgets.phone import Phone
 from widgets.slot_picker import SlotPicker
 from widgets.templates import loader as widget_loader
 
@@ -667,8 +665,7 @@ class ResidentSite:
             self.store.submit(draft, answers, lang, entered_by=self.entered_by(request))
             return RedirectResponse(self._url(live, "/done"), status_code=303)
         # The places are taken now, with the submission, in one transaction.
-        name = next((answers[q.key]["name"] for q in spec.questions() if isinstance(q, Name) and q.key in answers), "")
-        phone = next((answers[q.key] for q in spec.questions() if isinstance(q, Phone) and q.key in answers), "")
+        name, phone = flow.submitter_contact(spec, answers)
         try:
             self.bookings.submit(draft, answers, lang, [answers[q.key]["slot"] for q in pickers], name, phone,
                                  entered_by=self.entered_by(request))
