@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import os
 import secrets
 import threading
 import time
@@ -59,7 +60,19 @@ _PROCESS_KEY = secrets.token_bytes(32)
 GRANT_SECONDS = 60
 SESSION_KEYS = ("user_id", "signed_in_at", "password")
 
-_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
+# Argon2id with the library's current recommended parameters. Only the test suite sets this variable
+# to 1 (tests/conftest.py), so that its many sign-ins do not each pay for a production-strength hash;
+# tests/test_suite_settings.py proves that a server started without it hashes with the strong ones.
+CHEAP_HASHES_FOR_TESTS = "MADOGUCHI_INSECURE_CHEAP_HASHES_FOR_TESTS"
+
+
+def _password_hasher() -> PasswordHasher:
+    if os.environ.get(CHEAP_HASHES_FOR_TESTS) == "1":
+        return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    return PasswordHasher()
+
+
+_hasher = _password_hasher()
 # Verifying against this costs what verifying a real hash costs, so a wrong user name takes as long.
 _DUMMY_HASH = _hasher.hash("madoguchi: no such user")
 

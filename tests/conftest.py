@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import copy
+import os
+import shutil
+from pathlib import Path
 from typing import Any
+
+# Cheap Argon2 parameters for every password the tests hash, in this process and in every server it
+# starts (they inherit the environment): set before builder.auth is first imported. Production never
+# sets it; tests/test_suite_settings.py proves a server without it hashes with the strong defaults.
+os.environ["MADOGUCHI_INSECURE_CHEAP_HASHES_FOR_TESTS"] = "1"
 
 import pytest
 
@@ -71,10 +79,22 @@ def example_spec() -> dict[str, Any]:
     return copy.deepcopy(EXAMPLE)
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file at the newest schema, migrated once per run (per worker) for every test to copy."""
+    path = tmp_path_factory.mktemp("migrated") / "migrated.sqlite3"
+    Store.open(f"sqlite:///{path}").engine.dispose()  # the last connection closed folds the WAL in
+    return path
+
+
 @pytest.fixture
-def settings(tmp_path) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'test.sqlite3'}",
-                    public_url="http://testserver")
+def settings(tmp_path, migrated_database) -> Settings:
+    """Settings on a data dir of this test's own, whose database starts as a copy of the migrated one:
+    opening it finds the schema already at the newest revision, instead of running every migration."""
+    database = tmp_path / "test.sqlite3"
+    shutil.copyfile(migrated_database, database)
+    database.chmod(0o600)
+    return Settings(data_dir=tmp_path, database_url=f"sqlite:///{database}", public_url="http://testserver")
 
 
 @pytest.fixture
