@@ -26,9 +26,12 @@ from zoneinfo import ZoneInfo
 import xlsxwriter
 from sqlmodel import select
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.audit import Audit
 from generated_apps.domain.i18n import Translator
-from generated_apps.domain.models import AccessPoint, AppVersion, Submission
-from generated_apps.domain.store import Store, as_utc
+from generated_apps.domain.live import LiveApps
+from generated_apps.domain.models import AccessPoint, AppVersion, Submission, as_utc
+from generated_apps.domain.store import Store
 from generated_apps.domain.submissions import STATUS_NAMES, SubmissionFilter, Submissions
 from widgets import N_, Question
 
@@ -94,7 +97,7 @@ class ExportResult:
 def _seen_versions(store: Store, app_id: int) -> list[AppVersion]:
     """The versions residents have seen, the newest first (not one withdrawn, nor one still to come)."""
     now = store.now()
-    return [v for v in store.versions(app_id) if v.cancelled_at is None and as_utc(v.published_at) <= now]
+    return [v for v in Apps(store).versions(app_id) if v.cancelled_at is None and as_utc(v.published_at) <= now]
 
 
 def columns(store: Store, app_id: int, lang: str = "ja") -> list[Column]:
@@ -104,7 +107,7 @@ def columns(store: Store, app_id: int, lang: str = "ja") -> list[Column]:
     tr = Translator(lang)
     labels: dict[str, str] = {}
     for version in _seen_versions(store, app_id):
-        for question in store.version_spec(version.id).questions():
+        for question in LiveApps(store).version_spec(version.id).questions():
             labels.setdefault(question.key, " ".join(tr.text(question.label).split()))
     fixed = [Column(key, tr.gettext(msgid)) for key, msgid in FIXED_COLUMNS]
     counts: dict[str, int] = {}
@@ -120,7 +123,7 @@ class _Cells:
     def __init__(self, store: Store, app_id: int, cols: list[Column], lang: str, time_zone: str) -> None:
         self.store, self.tr, self.zone = store, Translator(lang), ZoneInfo(time_zone)
         self.keys = [c.key for c in cols if c.answer]
-        self.numbers = {v.id: v.number for v in store.versions(app_id)}
+        self.numbers = {v.id: v.number for v in Apps(store).versions(app_id)}
         with store.session() as s:
             self.points = dict(s.exec(select(AccessPoint.code, AccessPoint.label)
                                       .where(AccessPoint.app_id == app_id)).all())
@@ -130,7 +133,7 @@ class _Cells:
     def questions(self, version_id: int) -> dict[str, Question]:
         found = self._questions.get(version_id)
         if found is None:
-            found = {q.key: q for q in self.store.version_spec(version_id).questions()}
+            found = {q.key: q for q in LiveApps(self.store).version_spec(version_id).questions()}
             self._questions[version_id] = found
         return found
 
@@ -302,7 +305,7 @@ def export(store: Store, app_id: int, fmt: str, path: Path, *, by: str, where: S
     exception from `progress` included) removes the part written and writes no audit line."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    app = store.app_by_id(app_id)
+    app = Apps(store).by_id(app_id)
     if app is None:
         raise LookupError(app_id)
     path = Path(path)
@@ -336,7 +339,7 @@ def export(store: Store, app_id: int, fmt: str, path: Path, *, by: str, where: S
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    store.audit(by, "submission.export", app_id=app_id, target=app.slug,
+    Audit(store).record(by, "submission.export", app_id=app_id, target=app.slug,
                 detail={"format": fmt, "rows": done, "filter": _filter_detail(where)})
     return ExportResult(rows=done, path=path, filename=f"{app.slug}-{exported_at:%Y%m%d-%H%M}{_SUFFIXES[fmt]}",
                         media_type=_MEDIA_TYPES[fmt], unencodable=unencodable)

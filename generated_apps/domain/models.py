@@ -11,11 +11,25 @@ from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from widgets.base import MAX_ID
 from widgets.text import LANGS, clean_staff_text
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes: every time we store is UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment
+
+
+def is_row_id(value: int) -> bool:
+    """Ids come from addresses staff can type: one no table can hold names a row that does not exist
+    (SQLite cannot even bind an integer past 64 bits; PostgreSQL's integer columns end at MAX_ID)."""
+    return 0 < value <= MAX_ID
 
 
 class StaffText(TypeDecorator):

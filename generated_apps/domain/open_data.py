@@ -29,10 +29,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.errors import Refused
 from generated_apps.domain.exports import neutralise
 from generated_apps.domain.i18n import Translator
-from generated_apps.domain.models import App, AppVersion, AuditEvent
-from generated_apps.domain.store import Refused, Store, as_utc, readable_spec
+from generated_apps.domain.live import LiveApps
+from generated_apps.domain.models import App, AppVersion, AuditEvent, as_utc
+from generated_apps.domain.specs import readable_spec
+from generated_apps.domain.store import Store
 from generated_apps.domain.summary import CHOICE_TYPES, Summary, summarise
 from widgets import N_
 
@@ -65,8 +69,8 @@ def offered(store: Store, app: App | None) -> bool:
     a choice, number or rating question to count and asks nobody who they are."""
     if app is None or app.kind != "form":
         return False
-    versions = [v for v in store.versions(app.id) if v.cancelled_at is None]
-    spec = (store.version_spec(max(versions, key=lambda v: v.number).id) if versions
+    versions = [v for v in Apps(store).versions(app.id) if v.cancelled_at is None]
+    spec = (LiveApps(store).version_spec(max(versions, key=lambda v: v.number).id) if versions
             else readable_spec(app.draft_spec))
     if spec is None:  # a draft that cannot be read: its editor restores it first
         return False
@@ -166,8 +170,8 @@ def _document(store: Store, app: App, summary: Summary, time_zone: str) -> dict[
         questions.append({"key": question.key, "label": question.label, "type": question.type,
                           "options": [{"value": c.value, "label": c.label, "count": n}
                                       for c, n in zip(question.counts, counts, strict=True)]})
-    state = store.app_state(app.id)
-    spec = store.version_spec(state.live.id) if state is not None and state.live is not None else None
+    state = Apps(store).state(app.id)
+    spec = LiveApps(store).version_spec(state.live.id) if state is not None and state.live is not None else None
     department = spec.contact.department.text("ja") if spec is not None and spec.contact.department else None
     published = as_utc(app.open_data_at)
     return {

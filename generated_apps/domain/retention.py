@@ -26,8 +26,11 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from generated_apps.domain.attempts import forget_old
-from generated_apps.domain.models import App, Booking, Draft, Slot, Submission, SubmissionNote
-from generated_apps.domain.store import Store, as_utc, live_and_scheduled
+from generated_apps.domain.audit import Audit
+from generated_apps.domain.live import LiveApps
+from generated_apps.domain.models import App, Booking, Draft, Slot, Submission, SubmissionNote, as_utc
+from generated_apps.domain.status import live_and_scheduled, version_refs
+from generated_apps.domain.store import Store
 from widgets import N_
 
 # Rows deleted per transaction: a purge of a million rows never holds the database for long.
@@ -125,13 +128,13 @@ class Retention:
     def _policies(self, now: dt.datetime, app_id: int | None = None) -> list[_Policy]:
         """Each app residents have seen, with the retention period of the version they see now (or saw last)."""
         with self.store.session() as s:
-            refs = self.store._version_refs(s, app_id)
+            refs = version_refs(s, app_id)
             slugs = dict(s.exec(select(App.id, App.slug).where(App.id.in_(list(refs)))).all()) if refs else {}
         policies = []
         for found, versions in refs.items():
             live, _scheduled = live_and_scheduled(versions, now)
             if live is not None:  # only scheduled so far: nobody could have sent anything
-                days = self.store.version_spec(live.id).lifecycle.retention_days
+                days = LiveApps(self.store).version_spec(live.id).lifecycle.retention_days
                 policies.append(_Policy(found, slugs[found], days))
         return sorted(policies, key=lambda p: p.slug)
 
@@ -180,7 +183,7 @@ class Retention:
                 drafts += deleted
         finally:
             if drafts:
-                self.store.audit(by, "retention.purge", detail={"drafts": drafts})
+                Audit(self.store).record(by, "retention.purge", detail={"drafts": drafts})
         purged = []
         for policy in self._policies(now):
             if policy.days is None or (stop is not None and stop.is_set()):
@@ -211,7 +214,7 @@ class Retention:
         finally:
             done = AppPurged(policy.app_id, policy.slug, policy.days, **counts)
             if done.rows:
-                self.store.audit(by, "retention.purge", app_id=policy.app_id, target=policy.slug,
+                Audit(self.store).record(by, "retention.purge", app_id=policy.app_id, target=policy.slug,
                                  detail=done.detail())
         return done
 

@@ -18,10 +18,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Text, cast, exists, func, literal, text, update
 from sqlmodel import Session, select
 
-from generated_apps.domain.models import AccessPoint, AppVersion, AuditEvent, Submission, SubmissionNote
+from generated_apps.domain.errors import SubmissionRefused  # moved to errors.SubmissionRefused
+from generated_apps.domain.models import (
+    AccessPoint,
+    AppVersion,
+    AuditEvent,
+    Submission,
+    SubmissionNote,
+    is_row_id,
+)
 from generated_apps.domain.refnum import parse_reference
 from generated_apps.domain.search_text import fold
-from generated_apps.domain.store import Refused, Store
+from generated_apps.domain.store import Store
 from widgets import N_, AppSpec
 from widgets.phone import Phone
 
@@ -32,10 +40,6 @@ STATUS_NAMES = {"received": N_("Received"), "in_progress": N_("In progress"), "a
 SORTS = ("created_at", "reference", "status")
 NOTE_LIMIT = 5000
 REPLY_LIMIT = 10_000
-
-
-class SubmissionRefused(Refused):
-    """A change staff asked for that cannot be made, or a resident's look that is refused: `msgid` says why."""
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,17 @@ class Submissions:
             return s.exec(select(func.count()).select_from(Submission).where(*conditions)).one()
 
     # --- one submission ----------------------------------------------------------------------------
+
+    def get(self, submission_id: int) -> Submission | None:
+        if not is_row_id(submission_id):
+            return None
+        with self.store.session() as s:
+            return s.get(Submission, submission_id)
+
+    def of_app(self, app_id: int) -> list[Submission]:
+        """Every submission to the app, oldest first."""
+        with self.store.session() as s:
+            return list(s.exec(select(Submission).where(Submission.app_id == app_id).order_by(Submission.id)))
 
     def detail(self, submission_id: int) -> SubmissionDetail | None:
         with self.store.session() as s:
