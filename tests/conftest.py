@@ -48,10 +48,25 @@ EXAMPLE: dict[str, Any] = {
 }
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "server_errors(*patterns): the test provokes server errors matching these on purpose")
-    config.addinivalue_line("markers", "browser: drives Debian's headless Chromium against the real server")
+# Fixtures of Chromium and of the servers started once for a whole run (tests/browser/conftest.py,
+# tests/stories/conftest.py). The tests that use them run in one process, one after another, even when
+# the rest runs in parallel (make test: pytest-xdist's --dist loadgroup), so each is started once.
+CHROMIUM = {"browser"}
+RUN_WIDE = {"browser", "base_url", "city"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it uses: `browser` (Chromium), `slow` (a run-wide server), and one
+    xdist group for all of them. The markers are declared in pyproject.toml."""
+    for item in items:
+        uses = set(getattr(item, "fixturenames", ()))
+        if uses & CHROMIUM:
+            item.add_marker(pytest.mark.browser)
+        elif uses & RUN_WIDE:
+            item.add_marker(pytest.mark.slow)
+        if uses & RUN_WIDE:
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(autouse=True)
