@@ -81,12 +81,24 @@ def watchman(request: pytest.FixtureRequest):
                     pytrace=False)
 
 
+_from_workers: list[str] = []  # what each parallel worker's watchman found outside its tests
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    late = _watchman.leftovers()
+    late = _watchman.leftovers() + _from_workers
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:  # a pytest-xdist worker: its own exit status is not the run's
+        worker_output["watchman"] = late  # handed to the controller (below), which reports them
+        return
     if late:
         print("\n\nThe watchman: a server logged an unhandled exception after the tests that drove it ended:\n\n"
               + "\n\n".join(late))
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's controller, as each worker finishes
+def pytest_testnodedown(node, error) -> None:
+    _from_workers.extend(getattr(node, "workeroutput", {}).get("watchman", []))
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from argon2 import PasswordHasher, extract_parameters
 from sqlalchemy import text
 
@@ -53,3 +54,14 @@ def _schema(store: Store) -> list[tuple]:
         return [tuple(row) for row in c.execute(text(
             "SELECT type, name, tbl_name, sql FROM sqlite_master UNION ALL "
             "SELECT 'revision', version_num, '', '' FROM alembic_version ORDER BY 1, 2"))]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("parallel", [[], ["-n", "2"]], ids=["serial", "parallel"])
+def test_a_traceback_logged_after_every_test_ended_fails_the_run_in_parallel_too(parallel):
+    """The watchman's end-of-run check (tests/conftest.py): an xdist worker hands its findings to the controller."""
+    run = subprocess.run([sys.executable, "-m", "pytest", "tests/watchman_late_planted.py", *parallel,
+                          "-p", "no:cacheprovider", "-q", "-o", "addopts="],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert "1 passed" in run.stdout, run.stdout
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED and "planted late fault" in run.stdout, run.stdout
