@@ -76,10 +76,7 @@ def staff(browser, server):
         contexts.append(context)
         page = context.new_page()
         page.goto("/staff/signin")
-        page.locator("input[autocomplete=username]").fill(USERNAME)
-        page.locator("input[autocomplete=current-password]").fill(PASSWORD)
-        page.locator("input[autocomplete=current-password]").press("Enter")
-        page.wait_for_url(re.compile(r"/staff/$"))
+        signed_in(page)
         if path != "/staff/":
             page.goto(path)
         connected(page)
@@ -92,6 +89,21 @@ def staff(browser, server):
 
 def connected(page) -> None:
     page.wait_for_function("() => window.did_handshake === true")
+
+
+def signed_in(page) -> None:
+    """Sign in on the sign-in page `page` shows, and land on the dashboard; failing, say where the page is
+    and what it shows. The fields are filled once the page's socket is up: a page whose socket came too
+    late is reloaded by NiceGUI, which would empty fields filled before."""
+    try:
+        connected(page)
+        page.locator("input[autocomplete=username]").fill(USERNAME)
+        page.locator("input[autocomplete=current-password]").fill(PASSWORD)
+        page.locator("input[autocomplete=current-password]").press("Enter")
+        page.wait_for_url(re.compile(r"/staff/$"))
+    except Exception as error:
+        shows = page.evaluate("document.body ? document.body.innerText : ''")[:500]
+        raise AssertionError(f"signing in failed at {page.url}, which shows: {shows!r}") from error
 
 
 def cookie_of(page) -> str:
@@ -362,10 +374,7 @@ def test_the_language_chosen_before_signing_in_still_holds_after(server, browser
         page = context.new_page()
         page.goto("/staff/lang/en?next=/signin")
         page.get_by_text("Sign in to Madoguchi").wait_for()
-        page.locator("input[autocomplete=username]").fill(USERNAME)
-        page.locator("input[autocomplete=current-password]").fill(PASSWORD)
-        page.locator("input[autocomplete=current-password]").press("Enter")
-        page.wait_for_url(re.compile(r"/staff/$"))
+        signed_in(page)
         page.get_by_role("link", name="Sign out").wait_for()
     finally:
         context.close()
