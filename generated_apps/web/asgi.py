@@ -52,7 +52,7 @@ BODY_TIMEOUT = float(os.environ.get("MADOGUCHI_BODY_TIMEOUT", "60"))
 class TimedHTTP(HttpToolsProtocol):
     """uvicorn's HTTP/1.1 protocol (httptools) with one deadline at a time: the head, then the body.
     A connection that misses one is closed; a handler still reading the body then gets uvicorn's
-    disconnect (web.abandoned). While the app works on an answer no deadline runs."""
+    disconnect (posts.abandoned). While the app works on an answer no deadline runs."""
 
     _deadline: asyncio.TimerHandle | None = None
 

@@ -1,4 +1,4 @@
-"""The resident's side of facility bookings, beside the form's own pages (web.py).
+"""The resident's side of facility bookings, beside the form's own pages (form_views.py).
 
 The slot picker's week of times, the check of a chosen time when its page is sent, the booking on
 the confirmation page with its calendar file, and cancelling with the reference number and the
@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import hmac
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -23,18 +23,18 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MultiDict
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
 from generated_apps.domain import flow, i18n
-from generated_apps.domain.bookings import BookingRefused, Refusal
+from generated_apps.domain.bookings import BookingRefused, Bookings, Refusal
 from generated_apps.domain.models import Booking, Resource, Slot
-from generated_apps.domain.store import LiveApp, as_utc
+from generated_apps.domain.store import LiveApp, Store, as_utc
+from generated_apps.web.cookies import set_cookie
 from generated_apps.web.lookup import Lookup, Lookups
+from generated_apps.web.modes import Live
+from generated_apps.web.pages import Pages
+from generated_apps.web.resolve import Resolver
 from widgets import N_, AppSpec
 from widgets.slot_picker import SlotPicker, clock_time, day_label, slot_words
-
-if TYPE_CHECKING:
-    from generated_apps.web.site import ResidentSite
 
 # ?refused=CODE on the slot page after a place could not be had at submit: what the resident reads.
 REFUSALS = {
@@ -70,21 +70,14 @@ def takes_bookings(spec: AppSpec) -> bool:
 
 
 class BookingViews:
-    def __init__(self, site: ResidentSite) -> None:
-        self.site, self.bookings = site, site.bookings
-        self.zone = ZoneInfo(site.settings.time_zone)
+    def __init__(self, store: Store, bookings: Bookings, mode: Live, pages: Pages, resolver: Resolver,
+                 time_zone: str) -> None:
+        self.store, self.bookings, self.mode, self.pages, self.resolver = store, bookings, mode, pages, resolver
+        self.zone = ZoneInfo(time_zone)
 
     @cached_property
     def lookups(self) -> Lookups:
-        return Lookups(self.site.store, self.site.secret)  # the site's secret is read after its views are made
-
-    def routes(self) -> list[Route]:
-        return [
-            Route("/a/{slug}/booking.ics", self.calendar_file, methods=["GET"]),
-            Route("/a/{slug}/cancel", self.cancel_form, methods=["GET"]),
-            Route("/a/{slug}/cancel", self.site._form_view(self._cancel), methods=["POST"]),
-            Route("/a/{slug}/cancelled", self.cancelled, methods=["GET"]),
-        ]
+        return Lookups(self.store, self.pages.secret)
 
     # --- the slot picker ----------------------------------------------------------------------------
 
@@ -94,7 +87,7 @@ class BookingViews:
         resource = self.bookings.resource(widget.resource)
         if resource is None or not resource.active:
             return {"unavailable": True}
-        tr = self.site.translator(request)
+        tr = self.pages.translator(request)
         earliest, latest = self.bookings.window(resource)
         first, last = earliest.astimezone(self.zone).date(), latest.astimezone(self.zone).date()
         try:
@@ -155,7 +148,7 @@ class BookingViews:
 
     def booked(self, request: Request, submission_id: int) -> list[dict[str, str]]:
         """The bookings a submission made, as the confirmation page says them."""
-        lang = self.site.translator(request).lang
+        lang = self.pages.translator(request).lang
         return [{"reference": booking.reference, "facility": resource.name, "when": self._when(slot, lang)}
                 for booking, slot, resource in self.bookings.bookings_of(submission_id) if booking.status == "booked"]
 
@@ -168,10 +161,10 @@ class BookingViews:
     def _booking_app(self, request: Request) -> LiveApp | Response:
         """The app in the address, if it takes bookings (a retired one too: its bookings can still be
         cancelled); else the not-found page, as for an app that does not exist."""
-        live = self.site._app(request, retired_ok=True)
+        live = self.resolver.app(request, retired_ok=True)
         if isinstance(live, Response) or takes_bookings(live.spec):
             return live
-        return self.site.not_found(request)
+        return self.pages.not_found(request)
 
     def _calendar_file(self, request: Request) -> Response:
         """The resident's bookings as an iCalendar file, for the phone's calendar. Only for the browser
@@ -179,12 +172,12 @@ class BookingViews:
         live = self._booking_app(request)
         if isinstance(live, Response):
             return live
-        draft = self.site._draft(request, live)
+        draft = self.resolver.draft(request, live)
         booked = self.bookings.bookings_of(draft.submission_id) if draft and draft.submission_id else []
         booked = [row for row in booked if row[0].status == "booked"]
         if not booked:
-            return self.site.not_found(request, live.spec)
-        lang = self.site.translator(request).lang
+            return self.pages.not_found(request, live.spec)
+        lang = self.pages.translator(request).lang
         body = self.ical(live, booked, lang)
         return Response(body, media_type="text/calendar; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="booking-{booked[0][0].reference}.ics"',
@@ -192,14 +185,14 @@ class BookingViews:
 
     def ical(self, live: LiveApp, booked: list[tuple[Booking, Slot, Resource]], lang: str) -> bytes:
         tr = i18n.Translator(lang)
-        phone = self.site.help_block(live.spec)["phone"]
+        phone = self.pages.help_block(live.spec)["phone"]
         calendar = icalendar.Calendar()
         calendar.add("prodid", "-//Madoguchi//Facility bookings//JA")
         calendar.add("version", "2.0")
         for booking, slot, resource in booked:
             event = icalendar.Event()
             event.add("uid", f"{booking.reference}@madoguchi")
-            event.add("dtstamp", self.site.store.now())
+            event.add("dtstamp", self.store.now())
             event.add("dtstart", as_utc(slot.starts_at).astimezone(self.zone))
             event.add("dtend", as_utc(slot.ends_at).astimezone(self.zone))
             event.add("summary", f"{resource.name} – {tr.text(live.spec.title)}")
@@ -222,20 +215,20 @@ class BookingViews:
         if isinstance(live, Response):
             return live
         errors = errors or {}
-        when = self._when(found[1], self.site.translator(request).lang) if found else None
+        when = self._when(found[1], self.pages.translator(request).lang) if found else None
         title = N_("Cancel this booking?") if found else N_("Cancel a booking")
-        return self.site.render(
+        return self.pages.render(
             request, "cancel.html", status, spec=live.spec, app=live, title=title, values=values or {},
             errors=errors, error_links=[{"field_id": f"f-{k}", "text": v} for k, v in errors.items()], found=found,
-            when=when, notice=notice, call=call, action=self.site._url(live, "/cancel"), back_url=self.site._url(live))
+            when=when, notice=notice, call=call, action=self.mode.url(live, "/cancel"), back_url=self.mode.url(live))
 
-    def _cancel(self, request: Request, form: MultiDict) -> Response:
+    def cancel(self, request: Request, form: MultiDict) -> Response:
         """Two steps: the reference number and the phone's last four digits find the booking, which is
         shown; "Yes, cancel it" cancels it. Each step is a try, counted by lookup.Lookups."""
         live = self._booking_app(request)
         if isinstance(live, Response):
             return live
-        tr = self.site.translator(request)
+        tr = self.pages.translator(request)
         lookup = self.lookups.read(request, form, tr)
         if lookup.bot:
             return RedirectResponse(request.url.path, status_code=303)
@@ -253,11 +246,11 @@ class BookingViews:
         try:
             booking = self.bookings.cancel(lookup.reference, lookup.last4, app_id=live.app_id)
         except BookingRefused:
-            return self._refused(request, lookup.not_found(self.site.translator(request)))
+            return self._refused(request, lookup.not_found(self.pages.translator(request)))
         self.lookups.found(lookup)
-        response = RedirectResponse(self.site._url(live, "/cancelled"), status_code=303)
+        response = RedirectResponse(self.mode.url(live, "/cancelled"), status_code=303)
         proof = f"{booking.reference}.{self._sign(live.app_id, booking.reference)}"
-        self.site._cookie(response, request, cancelled_cookie(live.app_id), proof, max_age=CANCELLED_SECONDS)
+        set_cookie(response, request, cancelled_cookie(live.app_id), proof, max_age=CANCELLED_SECONDS)
         return response
 
     def _refused(self, request: Request, lookup: Lookup) -> Response:
@@ -267,7 +260,7 @@ class BookingViews:
     def _sign(self, app_id: int, reference: str) -> str:
         """Proof that this browser just cancelled the booking at this app, so the next page may name its time."""
         message = f"booking-cancelled\x00{app_id}\x00{reference}".encode()  # a prefix no other signature uses
-        return hmac.new(self.site.secret, message, hashlib.sha256).hexdigest()[:32]
+        return hmac.new(self.pages.secret, message, hashlib.sha256).hexdigest()[:32]
 
     async def cancelled(self, request: Request) -> Response:
         return await run_in_threadpool(self._cancelled, request)
@@ -280,8 +273,8 @@ class BookingViews:
         # links come back to this address, and so do a reload and the Back button.
         reference, _, token = request.cookies.get(cancelled_cookie(live.app_id), "")[:120].partition(".")
         if not reference or not hmac.compare_digest(self._sign(live.app_id, reference).encode(), token.encode()):  # any text
-            return RedirectResponse(self.site._url(live, "/cancel"), status_code=303)
+            return RedirectResponse(self.mode.url(live, "/cancel"), status_code=303)
         found = self.bookings.booking(live.app_id, reference)
-        when = self._when(found[1], self.site.translator(request).lang) if found else None
-        return self.site.render(request, "cancelled.html", spec=live.spec, app=live, reference=reference,
-                                when=when, facility=found[2].name if found else None, back_url=self.site._url(live))
+        when = self._when(found[1], self.pages.translator(request).lang) if found else None
+        return self.pages.render(request, "cancelled.html", spec=live.spec, app=live, reference=reference,
+                                when=when, facility=found[2].name if found else None, back_url=self.mode.url(live))

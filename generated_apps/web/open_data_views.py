@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from generated_apps.domain import open_data
 from generated_apps.domain.models import App
-
-if TYPE_CHECKING:
-    from generated_apps.web.site import ResidentSite
+from generated_apps.domain.store import Store
+from generated_apps.web.pages import Pages
 
 CACHE_SECONDS = 300
 HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": f"public, max-age={CACHE_SECONDS}",
@@ -29,18 +27,12 @@ HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": f"public, max-ag
 
 
 class OpenDataViews:
-    def __init__(self, site: ResidentSite) -> None:
-        self.site = site
+    def __init__(self, store: Store, pages: Pages, time_zone: str) -> None:
+        self.store, self.pages, self.time_zone = store, pages, time_zone
         # slug -> (when it was made, the publication it belongs to, the document)
         self._documents: dict[str, tuple[dt.datetime, tuple, dict[str, Any]]] = {}
         self._counting: dict[str, threading.Lock] = {}  # slug -> held while one request counts it
         self._guard = threading.Lock()
-
-    def routes(self) -> list[Route]:
-        return [
-            Route("/a/{slug}/open-data.json", self.json_file, methods=["GET"]),
-            Route("/a/{slug}/open-data.csv", self.csv_file, methods=["GET"]),
-        ]
 
     async def json_file(self, request: Request) -> Response:
         return await run_in_threadpool(self._file, request, "json")
@@ -50,12 +42,12 @@ class OpenDataViews:
 
     def _file(self, request: Request, kind: str) -> Response:
         slug = request.path_params["slug"]
-        app = self.site.store.app(slug)
+        app = self.store.app(slug)
         if app is None or app.kind != "form" or not open_data.is_published(app):
-            return self.site.not_found(request)
+            return self.pages.not_found(request)
         doc = self.document(app)
         if doc is None:  # being counted for the first time
-            response = self.site.error_page(request, 503)
+            response = self.pages.error_page(request, 503)
             response.raw_headers.append((b"retry-after", b"30"))  # a resident Page: its headers are raw
             return response
         licence = doc["licence_url"]
@@ -69,7 +61,7 @@ class OpenDataViews:
         """The app's document, kept or counted now. While another request counts it, that request's last
         count is served (however old), or None when there is none yet: a thread of the server waiting
         behind a long count is a thread no resident can use."""
-        store = self.site.store
+        store = self.store
         publication = (app.id, app.open_data_licence, app.open_data_at)
         kept = self._documents.get(app.slug)
         kept = kept if kept is not None and kept[1] == publication else None
@@ -80,7 +72,7 @@ class OpenDataViews:
         if not lock.acquire(blocking=False):
             return kept[2] if kept is not None else None
         try:
-            doc = open_data.document(store, app, self.site.settings.time_zone)
+            doc = open_data.document(store, app, self.time_zone)
             if len(self._documents) > 1000:  # slugs of published apps only, but never without bound
                 self._documents.clear()
             self._documents[app.slug] = (store.now(), publication, doc)

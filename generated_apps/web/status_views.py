@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -19,17 +19,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MultiDict
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
 from generated_apps.domain.models import Submission
-from generated_apps.domain.store import LiveApp, as_utc
+from generated_apps.domain.store import LiveApp, Store, as_utc
 from generated_apps.domain.submissions import STATUS_NAMES, Submissions, phone_last4
 from generated_apps.web.lookup import Lookups
+from generated_apps.web.modes import Live
+from generated_apps.web.pages import Pages
+from generated_apps.web.resolve import Resolver
 from widgets import N_, format_date
 from widgets.slot_picker import clock_time
-
-if TYPE_CHECKING:
-    from generated_apps.web.site import ResidentSite
 
 # Each status as a plain sentence of what it means (its word is STATUS_NAMES, the one staff see).
 MEANINGS = {
@@ -40,34 +39,28 @@ MEANINGS = {
 }
 
 
+def status_link(live: LiveApp) -> str | None:
+    """The status page of a consultation app, for its start and confirmation pages: always the public
+    address, also when those pages are shown at the counter, whose own addresses differ."""
+    return f"/a/{quote(live.slug)}/status" if live.spec.kind == "consultation" else None
+
+
 class StatusViews:
-    def __init__(self, site: ResidentSite) -> None:
-        self.site = site
-        self.submissions = Submissions(site.store, site.settings.time_zone)
-        self.zone = ZoneInfo(site.settings.time_zone)
+    def __init__(self, store: Store, mode: Live, pages: Pages, resolver: Resolver, time_zone: str) -> None:
+        self.store, self.mode, self.pages, self.resolver = store, mode, pages, resolver
+        self.submissions = Submissions(store, time_zone)
+        self.zone = ZoneInfo(time_zone)
 
     @cached_property
     def lookups(self) -> Lookups:
-        return Lookups(self.site.store, self.site.secret)  # the site's secret is read after its views are made
-
-    def routes(self) -> list[Route]:
-        return [
-            Route("/a/{slug}/status", self.status_form, methods=["GET"]),
-            Route("/a/{slug}/status", self.site._form_view(self._look), methods=["POST"]),
-        ]
-
-    @staticmethod
-    def link(live: LiveApp) -> str | None:
-        """The status page of a consultation app, for its start and confirmation pages: always the public
-        address, also when those pages are shown at the counter, whose own addresses differ."""
-        return f"/a/{quote(live.slug)}/status" if live.spec.kind == "consultation" else None
+        return Lookups(self.store, self.pages.secret)
 
     def _consultation(self, request: Request) -> LiveApp | Response:
         # A retired consultation keeps its status page: its replies are still to be read.
-        live = self.site._app(request, retired_ok=True)
+        live = self.resolver.app(request, retired_ok=True)
         if isinstance(live, Response) or live.spec.kind == "consultation":
             return live
-        return self.site.not_found(request)
+        return self.pages.not_found(request)
 
     async def status_form(self, request: Request) -> Response:
         return await run_in_threadpool(self._form, request)
@@ -80,14 +73,14 @@ class StatusViews:
               errors: dict[str, str] | None = None, notice: str | None = None, call: bool = False,
               found: Submission | None = None) -> Response:
         errors = errors or {}
-        action = self.site._url(live, "/status")
-        return self.site.render(
+        action = self.mode.url(live, "/status")
+        return self.pages.render(
             request, "status.html", status, spec=live.spec, app=live,
             title=N_("Your consultation") if found else N_("Check your consultation"),
             values=values or {}, errors=errors, notice=notice, call=call, action=action,
             error_links=[{"field_id": f"f-{k}", "text": v} for k, v in errors.items()],
-            found=self._found(found, self.site.translator(request).lang) if found else None,
-            back_url=action if found else self.site._url(live))
+            found=self._found(found, self.pages.translator(request).lang) if found else None,
+            back_url=action if found else self.mode.url(live))
 
     def _found(self, submission: Submission, lang: str) -> dict[str, Any]:
         return {"reference": submission.reference, "word": STATUS_NAMES[submission.status],
@@ -100,11 +93,11 @@ class StatusViews:
         local = as_utc(moment).astimezone(self.zone)
         return f"{format_date(local.date(), lang)}{', ' if lang == 'en' else ' '}{clock_time(local)}"
 
-    def _look(self, request: Request, form: MultiDict) -> Response:
+    def look(self, request: Request, form: MultiDict) -> Response:
         live = self._consultation(request)
         if isinstance(live, Response):
             return live
-        tr = self.site.translator(request)
+        tr = self.pages.translator(request)
         lookup = self.lookups.read(request, form, tr)
         if lookup.bot:
             return RedirectResponse(request.url.path, status_code=303)
@@ -122,5 +115,5 @@ class StatusViews:
         submission = self.submissions.by_reference(live.app_id, reference)
         if submission is None:
             return None
-        expected = phone_last4(self.site.store.version_spec(submission.version_id), submission.answers)
+        expected = phone_last4(self.store.version_spec(submission.version_id), submission.answers)
         return submission if expected is not None and hmac.compare_digest(expected, last4) else None

@@ -116,7 +116,7 @@ def test_an_app_stored_with_a_path_on_this_site_still_loads_but_shows_the_words_
 
 
 def test_an_https_image_on_this_sites_own_host_is_not_loaded(render, parse):
-    """https://our-host/staff/signout is as much a page of ours as /staff/signout (web.ResidentSite.own_hosts)."""
+    """https://our-host/staff/signout is as much a page of ours as /staff/signout (web.pages.Pages.own_hosts)."""
     image = {"type": "image", "src": "https://madoguchi.city.example/staff/signout", "alt": "地図"}
     assert not parse(render(image, own_hosts={"madoguchi.city.example"})).find_all("img")
     assert parse(render({**image, "src": SAFE}, own_hosts={"madoguchi.city.example"})).find_all("img")
