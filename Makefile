@@ -1,4 +1,5 @@
-# Madoguchi: `make run` serves the demo, `make test` runs every test, `make bench` the benchmarks.
+# Madoguchi: `make run` serves the demo, `make test` runs every test, `make test-quick` all but the
+# browser and slow ones (about a minute), `make bench` the benchmarks.
 # Install steps are stamped, so a second run only does the work that changed. They install the
 # hashed lock files in requirements/; `make lock` writes them again, `make audit` checks them (below).
 
@@ -16,16 +17,25 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test bench lock audit _browser _fonts
+.PHONY: run test test-quick bench lock audit _browser _fonts
 
 run: $(VENV)/.installed _fonts
 	$(BIN)/madoguchi serve --demo --host $(HOST) --port $(PORT)
 
+# The tests run in JOBS processes at once (pytest-xdist; auto: one per core). The browser tests and the
+# journeys each stay in one process, one after another (tests/conftest.py says how the tests are shared out).
+JOBS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(JOBS)
+
 test: $(VENV)/.installed-test _browser _fonts
 	@status=0; \
-	$(BIN)/python -m pytest || status=$$?; \
+	$(PYTEST) || status=$$?; \
 	echo "ruff check ."; $(BIN)/ruff check . || status=1; \
 	exit $$status
+
+# What a developer runs between edits: every test but those marked browser or slow (pyproject.toml).
+test-quick: $(VENV)/.installed-test _fonts
+	$(PYTEST) -m "not browser and not slow"
 
 # Every benchmark in bench/ in turn, into one markdown report (bench/report.md): see bench/run_all.
 bench: $(VENV)/.installed-test _browser _fonts

@@ -48,37 +48,37 @@ EXAMPLE: dict[str, Any] = {
 }
 
 
-# Fixtures of Chromium and of the servers started once for a whole run (tests/browser/conftest.py,
-# tests/stories/conftest.py). The tests that use them run in one process, one after another, even when
-# the rest runs in parallel (make test: pytest-xdist's --dist loadgroup), so each is started once.
-CHROMIUM = {"browser"}
-RUN_WIDE = {"browser", "base_url", "city"}
+# The folders of the tests that drive Debian's Chromium, and the servers started once for a whole run
+# (tests/browser/conftest.py, tests/stories/conftest.py).
+CHROMIUM_FOLDERS = ("tests/browser/", "tests/stories/")
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test by what it uses: `browser` (Chromium), `slow` (a run-wide server), and one
-    xdist group for all of them. The markers are declared in pyproject.toml."""
+    """In those folders, mark each test by what it uses: `browser` (Chromium), `slow` (a server started
+    for the run, but no browser). The markers are declared in pyproject.toml."""
     for item in items:
-        uses = set(getattr(item, "fixturenames", ()))
-        if uses & CHROMIUM:
-            item.add_marker(pytest.mark.browser)
-        elif uses & RUN_WIDE:
-            item.add_marker(pytest.mark.slow)
-        if uses & RUN_WIDE:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+        if item.nodeid.startswith(CHROMIUM_FOLDERS):
+            uses = set(getattr(item, "fixturenames", ()))
+            if "browser" in uses:
+                item.add_marker(pytest.mark.browser)
+            elif uses & {"base_url", "city"}:
+                item.add_marker(pytest.mark.slow)
 
 
-@pytest.fixture(autouse=True)
-def watchman(request: pytest.FixtureRequest):
-    """Fails the test during which any server it drove logged an unhandled exception (tests/watchman.py)."""
-    watch = _watchman.Watch()
-    yield
-    marker = request.node.get_closest_marker("server_errors")
-    found = _watchman.unexpected(watch.stop(), list(marker.args) if marker else [])
-    if found:
-        pytest.fail("a server logged an unhandled exception during this test:\n\n" + "\n\n".join(found),
-                    pytrace=False)
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """How a parallel run (make test: pytest-xdist) shares out the tests: each of CHROMIUM_FOLDERS goes
+    whole to one worker, its tests one after another, so that its Chromium and servers start once and
+    no two browser tests measure pages side by side; every other test module goes whole to whichever
+    worker is free, its module-scoped fixtures made once. The biggest go first."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FoldersAndModules(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((folder for folder in CHROMIUM_FOLDERS if nodeid.startswith(folder)),
+                        nodeid.split("::", 1)[0])
+
+    return FoldersAndModules(config, log)
 
 
 _from_workers: list[str] = []  # what each parallel worker's watchman found outside its tests
