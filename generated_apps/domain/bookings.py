@@ -5,65 +5,40 @@ A place is taken by one conditional UPDATE (`booked = booked + 1 WHERE booked < 
 read-then-write, and the database itself refuses `booked` above `capacity` (a CHECK constraint):
 two residents taking the last place at the same moment get one booking and one clear refusal.
 Slots are made from each resource's weekly schedule when first needed (an idempotent insert).
+The rules that need no database (refusals and their codes, a resource's settings) are in booking_rules.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hmac
-import re
 from dataclasses import dataclass
-from enum import StrEnum
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import holidays
 from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from generated_apps.domain.booking_rules import (
+    SLOT_FIELDS,
+    WEEKDAYS,
+    AffectedBooking,
+    BookingRefused,
+    Refusal,
+    checked_settings,
+    japanese_holidays,
+)
+from generated_apps.domain.booking_rules import (
+    schedule_problems as schedule_problems,  # callers import it from here
+)
 from generated_apps.domain.models import AuditEvent, Booking, Draft, Resource, Slot, Submission
 from generated_apps.domain.refnum import new_reference
-from generated_apps.domain.store import Refused, Store, as_utc, is_row_id
+from generated_apps.domain.store import Store, as_utc, is_row_id
 from widgets import N_
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
-
 
 # Residents cancel online with the phone's last four digits (their tries are counted by lookup.py).
 NO_MATCH = N_("No booking matches that reference number and phone number")
-
-
-class Refusal(StrEnum):
-    """Why a booking, a cancellation or a change to a resource was refused: what callers decide on
-    (a resident's page chooses its message by it), never the wording of the message."""
-
-    FULL = "full"
-    OUTSIDE_WINDOW = "window"
-    MONTHLY_LIMIT = "limit"
-    CANNOT_BOOK = "cannot"  # no such time, its facility closed or inactive
-    CLOSED = "closed"
-    NO_NAME_OR_PHONE = "no_name_or_phone"
-    NO_MATCH = "no_match"  # no booking with that reference number (and phone digits)
-    SAME_TIME = "same_time"
-    NO_SUCH_TIME = "no_such_time"
-    NO_SUCH_RESOURCE = "no_such_resource"
-    BAD_SETTING = "bad_setting"  # a resource's settings as staff typed them
-    BOOKINGS_IN_THE_WAY = "bookings_in_the_way"
-
-
-class BookingRefused(Refused):
-    """A booking or cancellation that cannot be made: `code` says why (full, outside the window, …),
-    `msgid` says it in words."""
-
-    # A change to a resource refused because of bookings already taken: the residents staff must call.
-    bookings: tuple[AffectedBooking, ...] = ()
-
-    def __init__(self, msgid: str, code: Refusal, **params: Any) -> None:
-        super().__init__(msgid, **params)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -79,49 +54,6 @@ class CalendarSlot:
 
     view: SlotView
     bookings: list[Booking]
-
-
-@dataclass(frozen=True)
-class AffectedBooking:
-    """A booking that stands in the way of a change to its resource. `reason`: capacity (fewer places than
-    bookings), leaves (its time leaves the schedule), changes (its time changes), closes (its day closes)."""
-
-    reference: str
-    name: str
-    phone: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    reason: str
-
-
-@cache
-def japanese_holidays(year: int) -> dict[dt.date, str]:
-    return dict(holidays.country_holidays("JP", years=year, language="ja"))
-
-
-def schedule_problems(schedule: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """What is wrong with a weekly schedule, each as (msgid, params) with `day` a weekday key ("tue"),
-    or [] when it will do."""
-    problems: list[tuple[str, dict[str, Any]]] = []
-    for day, times in schedule.items():
-        if day not in WEEKDAYS:
-            problems.append((N_("There is no weekday {day}"), {"day": str(day)[:20]}))
-            continue
-        spans = []
-        for t in times:
-            start, end, capacity = t.get("start", ""), t.get("end", ""), t.get("capacity")
-            if not (TIME.fullmatch(str(start)) and TIME.fullmatch(str(end))) or start >= end:
-                problems.append((N_("A time on {day} is not a start before an end (HH:MM)"), {"day": day}))
-            elif not isinstance(capacity, int) or not 1 <= capacity <= 10_000:
-                problems.append((N_("The places at {start} on {day} must be a whole number from 1 to 10000"),
-                                 {"day": day, "start": start}))
-            else:
-                spans.append((start, end))
-        spans.sort()
-        problems += [(N_("Times overlap on {day}: {first} and {second}"),
-                      {"day": day, "first": f"{a[0]}-{a[1]}", "second": f"{b[0]}-{b[1]}"})
-                     for a, b in zip(spans, spans[1:], strict=False) if b[0] < a[1]]
-    return problems
 
 
 class Bookings:
@@ -356,9 +288,6 @@ class Bookings:
 
     # --- staff: resources, calendar, closing, moving ------------------------------------------------
 
-    RESOURCE_FIELDS = frozenset({"name", "schedule", "closed_dates", "holidays_closed", "days_ahead", "hours_before",
-                                 "monthly_limit", "active"})
-    SLOT_FIELDS = frozenset({"schedule", "closed_dates", "holidays_closed"})  # the settings that move slots
 
     def resources(self, include_inactive: bool = True) -> list[Resource]:
         """Every resource, by name."""
@@ -369,44 +298,8 @@ class Bookings:
             return list(s.exec(query))
 
     def checked_settings(self, changes: dict[str, Any]) -> dict[str, Any]:
-        """Changes to a resource's settings, tidied (names trimmed, dates sorted, empty weekdays dropped);
-        BookingRefused for the first one that will not do. The builder checks a new resource's settings here too."""
-        unknown = set(changes) - self.RESOURCE_FIELDS
-        if unknown:
-            raise ValueError(f"not a resource setting: {sorted(unknown)}")
-        checked = dict(changes)
-        if "name" in checked:
-            checked["name"] = " ".join(str(checked["name"] or "").split())
-            if not checked["name"]:
-                raise BookingRefused("Give the resource a name", Refusal.BAD_SETTING)
-            if len(checked["name"]) > 100:
-                raise BookingRefused("Keep the name under {limit} characters", Refusal.BAD_SETTING, limit=100)
-        if "schedule" in checked:
-            problems = schedule_problems(checked["schedule"])
-            if problems:
-                raise BookingRefused(problems[0][0], Refusal.BAD_SETTING, **problems[0][1])  # the first; fixed, the next is told
-            checked["schedule"] = {day: sorted(checked["schedule"][day], key=lambda t: t["start"])
-                                   for day in WEEKDAYS if checked["schedule"].get(day)}
-        if "closed_dates" in checked:
-            days = set()
-            for text in checked["closed_dates"]:
-                try:
-                    days.add(dt.date.fromisoformat(str(text)).isoformat())
-                except ValueError:
-                    raise BookingRefused("{date} is not a date (YYYY-MM-DD)", Refusal.BAD_SETTING, date=text) from None
-            checked["closed_dates"] = sorted(days)
-        if "days_ahead" in checked and not _whole(checked["days_ahead"], 1, 730):
-            raise BookingRefused("Residents can book from 1 to {most} days ahead", Refusal.BAD_SETTING, most=730)
-        if "hours_before" in checked and not _whole(checked["hours_before"], 0, 720):
-            raise BookingRefused("The booking deadline must be from 0 to {most} hours before the start",
-                                 Refusal.BAD_SETTING, most=720)
-        if checked.get("monthly_limit") is not None and not _whole(checked["monthly_limit"], 1, 100):
-            raise BookingRefused("The monthly limit must be empty or a whole number from 1 to {most}",
-                                 Refusal.BAD_SETTING, most=100)
-        for flag in ("holidays_closed", "active"):
-            if flag in checked and not isinstance(checked[flag], bool):
-                raise ValueError(f"{flag} must be true or false")
-        return checked
+        """Changes to a resource's settings, tidied; BookingRefused for the first one that will not do."""
+        return checked_settings(changes)
 
     def update_resource(self, resource_id: int, by: str, **changes: Any) -> Resource:
         """Change a resource's settings, and its slots already made from today on to match: a slot that
@@ -427,7 +320,7 @@ class Bookings:
             s.add(resource)
             s.flush()  # the write first: on SQLite the transaction holds the write lock from here, so no booking slips in
             detail: dict[str, Any] = {"id": resource_id, "changed": changed}
-            if self.SLOT_FIELDS & set(changed):
+            if SLOT_FIELDS & set(changed):
                 detail.update(self._fit_slots(s, before, resource))
             s.add(AuditEvent(actor=by, action="resource.update", target=resource.name, detail=detail))
             s.commit()
@@ -579,8 +472,3 @@ class Bookings:
         """How the audit log names a slot: the resource and the city time, 体育館 2026-12-05 10:00."""
         resource = s.get(Resource, slot.resource_id)
         return f"{resource.name} {as_utc(slot.starts_at).astimezone(self.zone):%Y-%m-%d %H:%M}"
-
-
-def _whole(value: Any, low: int, high: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-

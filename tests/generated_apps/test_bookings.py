@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from generated_apps.domain.bookings import BookingRefused, Bookings, schedule_problems
+from generated_apps.domain.bookings import BookingRefused, Bookings, Refusal, schedule_problems
 from generated_apps.domain.store import Store, as_utc
 
 from .test_lifecycle import Clock
@@ -56,8 +56,9 @@ def test_slots_follow_the_weekly_schedule_with_holidays_and_closed_dates_left_ou
 
 def test_a_slot_outside_the_window_is_refused_but_staff_may_book_it(bookings, gym):
     [today, *_rest] = bookings.slots(gym, dt.date(2026, 11, 16), dt.date(2026, 11, 16))
-    with pytest.raises(BookingRefused, match="outside the booking period"):
+    with pytest.raises(BookingRefused, match="outside the booking period") as refused:
         bookings.book(today.slot.id, "伊達 花子", "0142-23-3331")
+    assert refused.value.code is Refusal.OUTSIDE_WINDOW  # what the resident's page decides by
     booking = bookings.book(today.slot.id, "伊達 花子", "0142-23-3331", by="sato")
     assert booking.entered_by == "sato"
     assert bookings.store.audit_events()[-1].action == "booking.create"
@@ -66,10 +67,12 @@ def test_a_slot_outside_the_window_is_refused_but_staff_may_book_it(bookings, gy
 def test_the_last_place_goes_once_and_cancelling_frees_it_at_once(bookings, gym):
     saturday = bookings.slots(gym, dt.date(2026, 11, 21), dt.date(2026, 11, 21))[0].slot  # capacity 1
     first = bookings.book(saturday.id, "伊達 花子", "0142-23-3331")
-    with pytest.raises(BookingRefused, match="full"):
+    with pytest.raises(BookingRefused, match="full") as full:
         bookings.book(saturday.id, "有珠 太郎", "090-1234-5678")
-    with pytest.raises(BookingRefused, match="No booking matches"):
+    assert full.value.code is Refusal.FULL
+    with pytest.raises(BookingRefused, match="No booking matches") as no_match:
         bookings.cancel(first.reference, "0000")
+    assert no_match.value.code is Refusal.NO_MATCH
     assert bookings.slot(saturday.id).booked == 1
     assert bookings.cancel(first.reference, "3331").status == "cancelled"
     assert bookings.slot(saturday.id).booked == 0
@@ -83,8 +86,9 @@ def test_a_phone_number_books_at_most_the_monthly_limit(bookings, gym):
     january = [v.slot for v in bookings.slots(gym, dt.date(2027, 1, 4), dt.date(2027, 1, 10))]
     for slot in december[:3]:
         bookings.book(slot.id, "伊達 花子", "0142-23-3331")
-    with pytest.raises(BookingRefused, match="3 bookings"):
+    with pytest.raises(BookingRefused, match="3 bookings") as refused:
         bookings.book(december[3].id, "伊達 花子", "0142 23 3331")  # the same number, written otherwise
+    assert refused.value.code is Refusal.MONTHLY_LIMIT
     assert bookings.slot(december[3].id).booked == 0  # the refused attempt took no place
     assert bookings.book(december[3].id, "有珠 太郎", "090-1234-5678").status == "booked"
     assert bookings.book(january[0].id, "伊達 花子", "0142-23-3331").status == "booked"
@@ -93,13 +97,15 @@ def test_a_phone_number_books_at_most_the_monthly_limit(bookings, gym):
 @pytest.mark.parametrize("name,phone", [("", "0142233331"), ("伊達", "123"), ("伊達", "")])
 def test_a_booking_needs_a_name_and_a_phone_number(bookings, gym, name, phone):
     slot = bookings.slots(gym, dt.date(2026, 11, 21), dt.date(2026, 11, 21))[0].slot
-    with pytest.raises(BookingRefused):
+    with pytest.raises(BookingRefused) as refused:
         bookings.book(slot.id, name, phone)
+    assert refused.value.code is Refusal.NO_NAME_OR_PHONE
 
 
 def test_a_tampered_slot_id_is_refused(bookings, gym):
-    with pytest.raises(BookingRefused):
+    with pytest.raises(BookingRefused) as refused:
         bookings.book(999_999, "伊達 花子", "0142-23-3331")
+    assert refused.value.code is Refusal.CANNOT_BOOK
 
 
 def _attempt(bookings: Bookings, slot_id: int, n: int) -> str:

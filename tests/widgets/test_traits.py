@@ -1,0 +1,32 @@
+"""Each widget type declares its own traits (how a summary charts it; whether it asks the submitter's
+name or phone): the summary, the lint and the booking read them, never a list of types or classes."""
+
+from __future__ import annotations
+
+import typing
+
+from generated_apps.domain import flow, summary
+from widgets import REGISTRY, AppSpec
+from widgets.base import Chart
+
+
+def test_every_question_type_says_how_it_is_charted():
+    for name, cls in REGISTRY.items():
+        if cls.is_question:
+            assert cls.chart in typing.get_args(Chart), name
+    assert summary.CHOICE_TYPES == {"single_choice", "multiple_choice", "dropdown", "yes_no"}
+    assert [summary.kind_of(t) for t in ("rating", "date", "consent", "short_text", "gone")] == \
+        ["histogram", "text", "text", "text", "text"]
+    assert [summary.kind_of(t, for_staff=True) for t in ("date", "consent")] == ["dates", "consent"]
+
+
+def test_the_name_and_phone_a_booking_is_made_in_are_the_questions_that_say_they_ask_them():
+    assert [name for name, cls in REGISTRY.items() if cls.is_question and cls.is_submitters_name] == ["name"]
+    assert [name for name, cls in REGISTRY.items() if cls.is_question and cls.is_submitters_phone] == ["phone"]
+    spec = AppSpec.model_validate({"slug": "gym", "title": {"ja": "体育館"}, "pages": [{"widgets": [
+        {"type": "short_text", "key": "note", "label": {"ja": "備考"}},
+        {"type": "name", "key": "who", "label": {"ja": "氏名"}},
+        {"type": "phone", "key": "tel", "label": {"ja": "電話"}}]}]})
+    answers = {"note": "x", "who": {"name": "伊達 花子", "reading": None}, "tel": "0142233331"}
+    assert flow.submitter_contact(spec, answers) == ("伊達 花子", "0142233331")
+    assert flow.submitter_contact(spec, {"note": "x"}) == ("", "")
