@@ -91,8 +91,9 @@ class Widget(BaseModel):
     type: str
     show_if: Condition | None = Field(default=None, title=N_("Show only when"))
 
-    # The palette name of the type (msgid) and its Jinja template source.
+    # The palette name of the type (msgid), its icon there (a Material icon name) and its Jinja template source.
     title: ClassVar[str] = ""
+    icon: ClassVar[str] = "widgets"
     template: ClassVar[str] = ""
     is_question: ClassVar[bool] = False
 
@@ -121,6 +122,9 @@ class Question(Widget):
     # what a resident gives the last four digits of to look up a booking or a consultation.
     is_submitters_name: ClassVar[bool] = False
     is_submitters_phone: ClassVar[bool] = False
+    # Whether the answer says who the submitter is (name, phone, email, address): an app asking it is an
+    # application, never an anonymous survey whose counts may be published (open data).
+    identifies_submitter: ClassVar[bool] = False
 
     def fields(self) -> list[str]:
         """Form field names this question reads."""
@@ -152,6 +156,10 @@ class Question(Widget):
     def to_raw(self, value: Any) -> dict[str, list[str]]:
         """The form fields that show a stored answer again (for the 変更 link)."""
         return {} if value is None else {self.key: [str(value)]}
+
+    def choice_labels(self, tr: Translator) -> dict[str, str]:
+        """Each stored value a resident may choose, with its words (for counting answers by choice)."""
+        return {}
 
     def contact_text(self, value: Any) -> str:
         """The answer as the contact a booking is made in (a name, a phone number): plain text."""

@@ -19,6 +19,7 @@ class Consent(Question):
     statement: LocalizedText = Field(title=N_("Statement to agree to"), json_schema_extra={"long": True})
 
     title: ClassVar[str] = N_("Consent")
+    icon: ClassVar[str] = "verified"
     chart: ClassVar[Chart] = "consent"
     is_group: ClassVar[bool] = True
     required_message: ClassVar[str] = N_("Tick the box to agree to {label}")

@@ -21,6 +21,7 @@ class ContactCard(Widget):
     place: LocalizedText | None = Field(default=None, title=N_("Place"))
 
     title: ClassVar[str] = N_("Contact card")
+    icon: ClassVar[str] = "call"
     template: ClassVar[str] = """
 <section class="contact-card">
 <h2 class="contact-card-title heading-3">{{ _('Contact') }}</h2>

@@ -51,6 +51,7 @@ class DateQuestion(Question):
     max_date: dt.date | None = Field(default=None, title=N_("Latest date"))
 
     title: ClassVar[str] = N_("Date")
+    icon: ClassVar[str] = "event"
     chart: ClassVar[Chart] = "dates"
     is_group: ClassVar[bool] = True
     template: ClassVar[str] = """

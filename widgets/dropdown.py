@@ -15,6 +15,7 @@ class Dropdown(ChoiceBase):
     type: Literal["dropdown"] = "dropdown"
 
     title: ClassVar[str] = N_("Dropdown")
+    icon: ClassVar[str] = "arrow_drop_down_circle"
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
 {%- set chosen = (raw.get(w.key) or [''])[0] %}

@@ -16,6 +16,8 @@ class Email(Question):
     type: Literal["email"] = "email"
 
     title: ClassVar[str] = N_("Email address")
+    icon: ClassVar[str] = "alternate_email"
+    identifies_submitter: ClassVar[bool] = True
     autocomplete: ClassVar[str | None] = "email"
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}

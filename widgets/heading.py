@@ -17,4 +17,5 @@ class Heading(Widget):
     level: Literal[2, 3] = Field(default=2, title=N_("Heading level"))
 
     title: ClassVar[str] = N_("Heading")
+    icon: ClassVar[str] = "title"
     template: ClassVar[str] = """<h{{ w.level }} class="heading-{{ w.level }}">{{ w.text|t }}</h{{ w.level }}>"""

@@ -63,6 +63,7 @@ class Image(Widget):
         return None if not host or host in own_hosts else self.src
 
     title: ClassVar[str] = N_("Image")
+    icon: ClassVar[str] = "image"
     template: ClassVar[str] = """
 {%- set alt, alt_lang = w.alt.get(lang|default('ja')) -%}
 {%- set src = w.shown_src(own_hosts|default(())) -%}

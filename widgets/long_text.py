@@ -16,6 +16,7 @@ class LongText(Question):
     rows: int = Field(default=6, ge=3, le=20, title=N_("Rows shown"))
 
     title: ClassVar[str] = N_("Long text")
+    icon: ClassVar[str] = "subject"
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
 <textarea class="textarea" id="{{ w.first_field_id() }}" name="{{ w.key }}" rows="{{ w.rows }}"

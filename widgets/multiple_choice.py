@@ -18,6 +18,7 @@ class MultipleChoice(ChoiceBase):
     max_selections: int | None = Field(default=None, ge=1, le=MAX_COUNT, title=N_("Most choices"))
 
     title: ClassVar[str] = N_("Multiple choice")
+    icon: ClassVar[str] = "check_box"
     is_group: ClassVar[bool] = True
     template: ClassVar[str] = """
 {% call m.group(w, error, as_heading) %}

@@ -33,6 +33,8 @@ class Name(Question):
     max_length: int = Field(default=100, ge=1, le=500, title=N_("Most characters"))
 
     title: ClassVar[str] = N_("Name")
+    icon: ClassVar[str] = "badge"
+    identifies_submitter: ClassVar[bool] = True
     autocomplete: ClassVar[str | None] = "name"
     is_submitters_name: ClassVar[bool] = True
     # The name and its reading are two fields: each shows error styling only with its own message, and the

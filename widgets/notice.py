@@ -26,6 +26,7 @@ class Notice(Widget):
     body: LocalizedText | None = Field(default=None, title=N_("Text"), json_schema_extra={"long": True})
 
     title: ClassVar[str] = N_("Notice")
+    icon: ClassVar[str] = "campaign"
     template: ClassVar[str] = """
 <section class="notice notice--{{ w.level }}">
 <h2 class="notice-title"><span class="notice-level">{{ _(w.level_word()) }}</span><br>{{ w.heading|t }}</h2>

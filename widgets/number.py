@@ -29,6 +29,7 @@ class Number(Question):
     allow_decimal: bool = Field(default=False, title=N_("Allow decimals"))
 
     title: ClassVar[str] = N_("Number")
+    icon: ClassVar[str] = "pin"
     chart: ClassVar[Chart] = "histogram"
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}

@@ -24,6 +24,7 @@ class Paragraph(Widget):
     text: LocalizedText = Field(title=N_("Text"), json_schema_extra={"long": True})
 
     title: ClassVar[str] = N_("Paragraph")
+    icon: ClassVar[str] = "notes"
     template: ClassVar[str] = """{{ w.html(lang|default('ja')) }}"""
 
     def html(self, lang: str = "ja") -> Markup:

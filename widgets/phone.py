@@ -98,6 +98,8 @@ class Phone(Question):
     type: Literal["phone"] = "phone"
 
     title: ClassVar[str] = N_("Phone number")
+    icon: ClassVar[str] = "phone"
+    identifies_submitter: ClassVar[bool] = True
     autocomplete: ClassVar[str | None] = "tel"
     is_submitters_phone: ClassVar[bool] = True
     template: ClassVar[str] = """

@@ -15,6 +15,8 @@ class PostalCode(Question):
     type: Literal["postal_code"] = "postal_code"
 
     title: ClassVar[str] = N_("Postal code")
+    icon: ClassVar[str] = "markunread_mailbox"
+    identifies_submitter: ClassVar[bool] = True
     autocomplete: ClassVar[str | None] = "postal-code"
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}

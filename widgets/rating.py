@@ -26,6 +26,7 @@ class Rating(Question):
     labels: list[LocalizedText] | None = Field(default=None, min_length=5, max_length=5, title=N_("Words for 1 to 5"))
 
     title: ClassVar[str] = N_("Rating")
+    icon: ClassVar[str] = "star"
     is_group: ClassVar[bool] = True
     required_message: ClassVar[str] = N_("Select {label}")
     chart: ClassVar[Chart] = "histogram"

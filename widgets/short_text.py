@@ -17,6 +17,7 @@ class ShortText(Question):
     width: int = Field(default=20, ge=2, le=40, title=N_("Field width in characters"))
 
     title: ClassVar[str] = N_("Short text")
+    icon: ClassVar[str] = "short_text"
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
 <input class="input" type="text" id="{{ w.first_field_id() }}" name="{{ w.key }}" value="{{ m.value(raw, w.key) }}"

@@ -36,6 +36,9 @@ class ChoiceBase(Question):
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
 
+    def choice_labels(self, tr: Translator) -> dict[str, str]:
+        return {o.value: tr.text(o.label) for o in self.options}
+
     def option_values(self) -> list[str]:
         """The stored values a condition on this question can name."""
         return [o.value for o in self.options]
@@ -55,6 +58,7 @@ class SingleChoice(ChoiceBase):
     type: Literal["single_choice"] = "single_choice"
 
     title: ClassVar[str] = N_("Single choice")
+    icon: ClassVar[str] = "radio_button_checked"
     is_group: ClassVar[bool] = True
     template: ClassVar[str] = """
 {% call m.group(w, error, as_heading) %}

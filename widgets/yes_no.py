@@ -14,6 +14,7 @@ class YesNo(Question):
     type: Literal["yes_no"] = "yes_no"
 
     title: ClassVar[str] = N_("Yes or no")
+    icon: ClassVar[str] = "thumbs_up_down"
     is_group: ClassVar[bool] = True
     required_message: ClassVar[str] = N_("Select yes or no")
     chart: ClassVar[Chart] = "choices"
@@ -33,6 +34,9 @@ class YesNo(Question):
 
     def option_values(self) -> list[str]:
         return list(ANSWERS)
+
+    def choice_labels(self, tr: Translator) -> dict[str, str]:
+        return {value: tr.gettext(msgid) for value, msgid in ANSWERS.items()}
 
     def parse(self, raw: Raw) -> Any:
         value = single(raw, self.key).lower()

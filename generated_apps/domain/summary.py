@@ -30,13 +30,14 @@ from generated_apps.domain.submissions import SubmissionFilter, Submissions
 from widgets import N_, REGISTRY, AppSpec, Question
 from widgets.consent import AGREED
 from widgets.rating import SCALE, Rating
-from widgets.single_choice import ChoiceBase
-from widgets.yes_no import ANSWERS
 
 DIRECT = N_("Direct (no QR code)")
 NOT_AGREED = N_("Not agreed")
 # Each widget type says how it is charted (Question.chart); a type no longer known is listed as text.
 CHOICE_TYPES = frozenset(name for name, cls in REGISTRY.items() if getattr(cls, "chart", "text") == "choices")
+# The types whose answers are counted, by choice or in a histogram: what open data may publish.
+COUNTED_TYPES = frozenset(name for name, cls in REGISTRY.items()
+                          if getattr(cls, "chart", "text") in ("choices", "histogram"))
 # A number question whose whole answers span fewer values than this gets a bar for each value.
 SMALL_RANGE = 12
 BINS = 10  # about this many bars otherwise
@@ -119,12 +120,8 @@ class _Catalogue:
             if _family(question.type) != _family(self.questions[question.key].type):
                 continue  # its old options mean something else now
             labels = self.labels.setdefault(question.key, {})
-            if isinstance(question, ChoiceBase):
-                for option in question.options:
-                    labels.setdefault(option.value, self.tr.text(option.label))
-            elif question.type == "yes_no":
-                for value, msgid in ANSWERS.items():
-                    labels.setdefault(value, self.tr.gettext(msgid))
+            for value, label in question.choice_labels(self.tr).items():
+                labels.setdefault(value, label)
         if version_id is not None:
             self.families[version_id] = families
 
@@ -190,10 +187,10 @@ def _count(tally: _Tally, family: str, value: Any) -> None:
             tally.values[value] += 1
         elif isinstance(value, list):  # a multiple choice: each option once, however it was stored
             tally.values.update({v for v in value if isinstance(v, str)})
-    elif family in ("number", "rating") and isinstance(value, int | float) and not isinstance(value, bool):
+    elif _chart(family) == "histogram" and isinstance(value, int | float) and not isinstance(value, bool):
         if math.isfinite(value):
             tally.values[value] += 1
-    elif (family == "date" and isinstance(value, str)) or (family == "consent" and value is True):
+    elif (_chart(family) == "dates" and isinstance(value, str)) or (_chart(family) == "consent" and value is True):
         tally.values[value] += 1  # an ISO date, or True for a ticked box
 
 

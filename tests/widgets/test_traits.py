@@ -30,3 +30,11 @@ def test_the_name_and_phone_a_booking_is_made_in_are_the_questions_that_say_they
     answers = {"note": "x", "who": {"name": "伊達 花子", "reading": None}, "tel": "0142233331"}
     assert flow.submitter_contact(spec, answers) == ("伊達 花子", "0142233331")
     assert flow.submitter_contact(spec, {"note": "x"}) == ("", "")
+
+
+def test_what_open_data_counts_and_what_makes_an_app_an_application_are_traits_too():
+    from generated_apps.domain import open_data
+    assert summary.COUNTED_TYPES == open_data.COUNTED
+    assert {name for name, cls in REGISTRY.items() if cls.is_question and cls.identifies_submitter} == \
+        open_data.IDENTIFYING
+    assert REGISTRY["rating"].icon == "star" and REGISTRY["slot_picker"].icon == "widgets"  # the palette's
