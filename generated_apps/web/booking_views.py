@@ -61,7 +61,7 @@ def refusal_code(refused: BookingRefused) -> Refusal:
 
 def refusal_message(code: str) -> str | None:
     """The message for a slot page's ?refused= code, or None for none or one we never send."""
-    return REFUSALS.get(code)  # type: ignore[call-overload]  # a StrEnum member is found by its value
+    return next((message for refusal, message in REFUSALS.items() if refusal.value == code), None)
 
 
 def takes_bookings(spec: AppSpec) -> bool:

@@ -55,9 +55,9 @@ class ErrorLink:
 
 
 class FormViews:
-    def __init__(self, store: Store, settings_zone: str, mode: Live, pages: Pages, resolver: Resolver,
+    def __init__(self, store: Store, time_zone: str, mode: Live, pages: Pages, resolver: Resolver,
                  bookings: Bookings, booking_views: BookingViews) -> None:
-        self.store, self.zone, self.mode, self.pages, self.resolver = store, settings_zone, mode, pages, resolver
+        self.store, self.zone, self.mode, self.pages, self.resolver = store, time_zone, mode, pages, resolver
         self.bookings, self.booking_views = bookings, booking_views
 
     def start(self, request: Request) -> Response:

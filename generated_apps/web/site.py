@@ -57,8 +57,8 @@ class ResidentSite:
         return self.pages.secret
 
     def routes(self) -> list[Route]:
-        forms, bookings, status, portal, post = self.forms, self.booking_views, self.status_views, self.portal, \
-            self.posts.view
+        forms, bookings, status, portal = self.forms, self.booking_views, self.status_views, self.portal
+        post = self.posts.view  # a form's POST: limited per address, read safely, then handled in a thread
         get, send = ["GET"], ["POST"]
         return [
             # The page residents open most often comes first: routes are tried in order.
