@@ -54,7 +54,7 @@ def _vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     sources.append((REPO / "widgets" / "templates.py").read_text(encoding="utf-8"))
     tags = set(re.findall(r"<([a-z][a-z0-9]*)", "\n".join(sources)))
     tags |= {"p", "br", "ul", "ol", "li", "a", "strong", "ruby", "rp", "rt", "span", "html", "head", "body"}
-    words = set(re.findall(r"[a-z][a-z-]*", "\n".join(sources)))
+    words = set(re.findall(r"[a-z][a-z-]*", "\n".join(sources).lower()))  # HTML reads viewBox as viewbox
     return frozenset(tags), frozenset(words)
 
 
