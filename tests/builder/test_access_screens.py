@@ -8,7 +8,7 @@ import io
 import zxingcpp
 from PIL import Image
 
-from builder.access_page import public_url_problem
+from builder.pages.access import public_url_problem
 from builder.templates_gallery import template
 
 from .conftest import until

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from builder import editing
-from builder.editing import Editing, EditRefused, starter
+from builder.pages.editor import editing
+from builder.pages.editor.editing import Editing, EditRefused, starter
 from builder.templates_gallery import template
 from widgets import REGISTRY, AppSpec, lint
 

@@ -13,7 +13,7 @@ import threading
 
 import pytest
 
-from builder import charts_page
+from builder.pages import charts as charts_page
 from generated_apps.domain.store import Store
 from generated_apps.domain.submissions import Submissions
 from tests.generated_apps.test_summary import answers, publish, send, survey_spec

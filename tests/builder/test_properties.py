@@ -16,7 +16,8 @@ from nicegui.testing.user_simulation import user_simulation
 from pydantic import BaseModel, Field
 
 from builder import i18n
-from builder.properties import PropertyPanel, QuestionRef, question_refs
+from builder.pages.editor.fields import QuestionRef, question_refs
+from builder.pages.editor.properties import PropertyPanel
 from tests.conftest import EXAMPLE
 from widgets import WIDGET_TYPES, AppSpec, Page, Question, widget_adapter
 from widgets.catalog import REGISTRY

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from fastapi import Request
 from nicegui import run, ui
 
 from generated_apps.domain.models import StaffUser
@@ -18,9 +19,13 @@ from generated_apps.domain.store import ROLES, Store
 from widgets import N_
 from widgets.text import clean_staff_text
 
-from . import auth, roles
-from .editor import labelled, text_in
-from .i18n import _, local_time
+from .. import auth, roles
+from ..i18n import _, local_time
+from .components import labelled, text_in
+from .frame import frame
+
+if TYPE_CHECKING:
+    from .site import StaffSite
 
 ROLE_WORDS = {"staff": N_("Staff"), "admin": N_("Admin")}
 ROLE_NAMES = {"staff": N_("Staff: edits drafts, reads submissions"),
@@ -184,3 +189,16 @@ def password_form(store: Store, user: StaffUser, on_done: Callable[[], Any], *,
         on_done()
 
     ui.button(_("Change password"), on_click=change).props("unelevated size=lg").mark("change-password")
+
+
+# --- the routes ---------------------------------------------------------------------------------------
+
+
+def page(site: StaffSite, request: Request, user: StaffUser) -> None:
+    with frame(request, user, _("Users")):
+        UsersPage(site.store, time_zone=site.settings.time_zone).build()
+
+
+def password_page(site: StaffSite, request: Request, user: StaffUser) -> None:
+    with frame(request, user, _("Change your password")), ui.column().classes("max-w-md q-gutter-md"):
+        password_form(site.store, user, on_done=lambda: ui.navigate.to("/"), throttle=site.throttle)

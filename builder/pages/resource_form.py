@@ -14,9 +14,9 @@ from nicegui import ui
 from generated_apps.domain.bookings import WEEKDAYS
 from generated_apps.domain.models import Resource
 
+from ..i18n import _
 from .booking_text import WEEKDAY_NAMES
-from .editor import labelled
-from .i18n import _
+from .components import labelled
 
 NEW_TIME = {"start": "09:00", "end": "12:00", "capacity": 10}  # a new row starts as a usual morning
 

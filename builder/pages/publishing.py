@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from fastapi import Request
 from nicegui import ui
 
 from generated_apps.domain.models import StaffUser
@@ -29,9 +30,13 @@ from widgets import LANGS, REGISTRY, AppSpec, LocalizedText, lint
 from widgets.diff import Change, diff_specs
 from widgets.lint import LANGUAGE_NAMES, retire_message_issues
 
-from . import roles
-from .editor import labelled, text_in, type_title
-from .i18n import _, local_time, staff_lang
+from .. import roles
+from ..i18n import _, local_time, staff_lang
+from .components import labelled, text_in, type_title
+from .frame import frame
+
+if TYPE_CHECKING:
+    from .site import StaffSite
 
 STATUS_WORDS = {
     "draft": "Draft: residents cannot see this app",
@@ -398,3 +403,11 @@ class PublishingPage:
         except LookupError:
             ui.notify(_("There is no such app. It may have been deleted."), type="negative")
         self.body.refresh()
+
+
+# --- the route ----------------------------------------------------------------------------------------
+
+
+def page(site: StaffSite, request: Request, user: StaffUser, app_id: int) -> None:
+    with frame(request, user, None):
+        PublishingPage(site.store, app_id, user, time_zone=site.settings.time_zone).build()

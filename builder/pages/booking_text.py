@@ -10,7 +10,7 @@ from generated_apps.domain.models import Booking, Slot
 from generated_apps.domain.store import Refused
 from widgets import N_
 
-from .i18n import _
+from ..i18n import _
 
 WEEKDAY_NAMES = {"mon": N_("Monday"), "tue": N_("Tuesday"), "wed": N_("Wednesday"), "thu": N_("Thursday"),
                  "fri": N_("Friday"), "sat": N_("Saturday"), "sun": N_("Sunday")}

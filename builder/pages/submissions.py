@@ -14,18 +14,19 @@ import datetime as dt
 import secrets
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from fastapi import Request
+from fastapi.responses import FileResponse, Response
 from nicegui import run, ui
+from starlette.background import BackgroundTask
 
 from generated_apps.domain import exports
 from generated_apps.domain.config import Settings
 from generated_apps.domain.i18n import Translator
-from generated_apps.domain.models import Submission
+from generated_apps.domain.models import StaffUser, Submission
 from generated_apps.domain.retention import Retention, describe
 from generated_apps.domain.store import Store
 from generated_apps.domain.submissions import (
@@ -37,11 +38,14 @@ from generated_apps.domain.submissions import (
 )
 from widgets import N_, AppSpec, Question
 
-from . import auth
-from .calendar_page import FIRST_DAY, LAST_DAY, parse_day
-from .draft_notice import damaged_notice, draft_title
-from .editor import labelled, text_in
-from .i18n import _, local_time, staff_lang
+from .. import auth
+from ..i18n import _, local_time, staff_lang
+from .calendar import FIRST_DAY, LAST_DAY, parse_day
+from .components import damaged_notice, draft_title, labelled, loading, no_such_app, said_if_it_fails, text_in
+from .frame import frame
+
+if TYPE_CHECKING:
+    from .site import StaffSite
 
 PAGE_SIZE = 50
 SORTABLE = {"reference": N_("Reference number"), "created_at": N_("Received at"), "status": N_("Status")}
@@ -96,29 +100,6 @@ class ExportFiles:
                 del self._files[token]
 
 
-def loading(text: str, marker: str) -> None:
-    """What a page shows while its rows are read: said as a status, so a screen reader hears it."""
-    with ui.row().classes("items-center q-gutter-sm").props('role="status"').mark(marker):
-        ui.spinner(size="md")
-        ui.label(text).classes("text-body1")
-
-
-@contextmanager
-def said_if_it_fails(box: ui.element) -> Iterator[None]:
-    """Reading after the page was sent: should it fail, the page says so instead of loading for ever.
-    The error goes on (re-raised) to NiceGUI's handler and the log."""
-    try:
-        yield
-    except Exception:
-        if not box.is_deleted:
-            box.clear()
-            with box:
-                ui.label(_("This could not be read. Reload the page; if it happens again, tell the system "
-                           "administrator.")).classes("text-body1 text-negative").props('role="alert"').mark(
-                    "load-failed")
-        raise
-
-
 def grouped(number: int) -> str:
     return f"{number:,}"  # 1,000,000: the same in Japanese and English
 
@@ -149,10 +130,9 @@ class SubmissionsPage:
     # --- the page ------------------------------------------------------------------------------
 
     async def build(self) -> None:
-        app = self.store.app_by_id(self.app_id)
+        app = await run.io_bound(self.store.app_by_id, self.app_id)
         if app is None:
-            ui.label(_("There is no such app. It may have been deleted.")).classes("text-h5")
-            ui.link(_("Back to the apps"), "/")
+            no_such_app()
             return
         # Reading personal data is recorded like changing it: who opened which app's submissions.
         await run.io_bound(self.store.audit, self.viewer, "submissions.list", app_id=self.app_id)
@@ -434,3 +414,22 @@ class SubmissionsPage:
         button.delete()
         status.text = _("The file is in your browser's downloads. It is no longer kept here: to download it "
                         "again, make it again.")
+
+
+# --- the routes: the list, and the export files it makes ----------------------------------------------
+
+
+async def page(site: StaffSite, request: Request, user: StaffUser, app_id: int) -> None:
+    with frame(request, user, None, wide=True):
+        await SubmissionsPage(site.store, site.settings, app_id, site.files, viewer=user.username).build()
+
+
+def export_file(site: StaffSite, request: Request, user: StaffUser, token: str) -> Response:
+    file = site.files.take(token, user.username)
+    if file is None or not file.path.exists():
+        return Response(_("This file has already been downloaded or has expired. Make it again."),
+                        status_code=404, media_type="text/plain; charset=utf-8")
+    # Downloaded once, then deleted: the file holds residents' personal data.
+    return FileResponse(file.path, media_type=file.media_type, filename=file.filename,
+                        headers={"Cache-Control": "no-store"},
+                        background=BackgroundTask(file.path.unlink, missing_ok=True))

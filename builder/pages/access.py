@@ -8,21 +8,28 @@ changed: it may be laminated on a wall for years.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from fastapi import Request
+from fastapi.responses import PlainTextResponse, Response
 from nicegui import run, ui
 
 from generated_apps.domain import posters, qr
 from generated_apps.domain.config import Settings
-from generated_apps.domain.models import AccessPoint
+from generated_apps.domain.models import AccessPoint, StaffUser
 from generated_apps.domain.store import AccessPointSummary, Refused, Store, readable_spec, shown_title
 
-from . import auth
-from .draft_notice import damaged_notice, draft_title
-from .editor import labelled, text_in
-from .i18n import _, staff_lang
+from .. import auth
+from ..i18n import _, staff_lang
+from .components import damaged_notice, draft_title, labelled, text_in
+from .frame import frame
+
+if TYPE_CHECKING:
+    from .site import StaffSite
 
 
 @dataclass(frozen=True)
@@ -254,3 +261,67 @@ class AccessPage:
             return False
         self.table.refresh()
         return True
+
+
+# --- the routes: the page, and its code and poster files ----------------------------------------------
+
+
+def page(site: StaffSite, request: Request, user: StaffUser, app_id: int) -> None:
+    with frame(request, user, None):
+        AccessPage(site.store, site.settings, app_id).build()
+
+
+def _point(store: Store, app_id: int, code: str, kind: str, kinds: tuple[str, ...], size: str,
+           sizes) -> AccessPoint | Response:
+    """The access point a code or poster file is asked for; 404 for another app's code, an unknown code,
+    or a kind or size not offered."""
+    point = store.access_point(code)
+    if point is None or point.app_id != app_id or kind not in kinds or size not in sizes:
+        return Response(status_code=404)
+    return point
+
+
+def code_file(site: StaffSite, request: Request, user: StaffUser, app_id: int, code: str, kind: str,
+              size: str = "medium") -> Response:
+    """An access point's QR code as PNG (size small, medium or large, for print) or SVG."""
+    point = _point(site.store, app_id, code, kind, ("png", "svg"), size, qr.PRINT_SIZES_MM)
+    if isinstance(point, Response):
+        return point
+    url, logo = code_url(site.settings, point.code), qr_logo(site.settings)
+    if kind == "svg":
+        return _file_response(lambda: qr.svg(url, title=url, logo=logo).encode(), "image/svg+xml",
+                              f"madoguchi-{point.code}.svg")
+    return _file_response(lambda: qr.print_png(url, size, logo=logo), "image/png",
+                          f"madoguchi-{point.code}-{size}.png")
+
+
+def poster_file(site: StaffSite, request: Request, user: StaffUser, app_id: int, code: str, kind: str,
+                size: str = "a4") -> Response:
+    point = _point(site.store, app_id, code, kind, ("pdf", "png"), size, posters.SIZES)
+    if isinstance(point, Response):
+        return point
+    [made] = posters_of(site.store, site.settings, point.app_id, [point])
+    if kind == "pdf":
+        return _file_response(lambda: posters.pdf([made], size), "application/pdf",
+                              f"madoguchi-{point.code}-{size}.pdf")
+    return _file_response(lambda: posters.png(made, size), "image/png", f"madoguchi-{point.code}-{size}.png")
+
+
+def all_posters(site: StaffSite, request: Request, user: StaffUser, app_id: int, size: str = "a4") -> Response:
+    """Every poster of the app's access points in use, one page each: "print all posters"."""
+    points = [p.point for p in site.store.access_points(app_id) if p.point.active]
+    if not points or size not in posters.SIZES:
+        return Response(status_code=404)
+    return _file_response(lambda: posters.pdf(posters_of(site.store, site.settings, app_id, points), size),
+                          "application/pdf", f"madoguchi-posters-{app_id}-{size}.pdf")
+
+
+def _file_response(make: Callable[[], bytes], media_type: str, filename: str) -> Response:
+    """A code or poster file, or a plain message in the staff member's language saying why it cannot be made."""
+    try:
+        body = make()
+    except posters.PosterRefused as refused:
+        return PlainTextResponse(_(refused.msgid, **refused.params), status_code=422)
+    except posters.FontMissing as missing:
+        return PlainTextResponse(str(missing), status_code=503)
+    return Response(body, media_type=media_type, headers={"Content-Disposition": f'inline; filename="{filename}"'})

@@ -8,19 +8,28 @@ done and audited by the store, as the member of staff signed in at that moment.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
 from nicegui import run, ui
 
 from generated_apps.domain.bookings import Bookings, CalendarSlot
-from generated_apps.domain.models import Booking, Resource, Slot
+from generated_apps.domain.models import Booking, Resource, Slot, StaffUser
 from generated_apps.domain.store import Store, is_row_id
 from widgets.phone import written_phone
 
-from . import roles
+from .. import roles
+from ..i18n import _, local_time
 from .booking_text import city_date, counts, day_name, entered_by, state, time_span
-from .editor import labelled, text_in
-from .i18n import _
+from .components import labelled, text_in
+from .day_sheet import day_sheet
+from .frame import frame
+from .guard import in_thread
+
+if TYPE_CHECKING:
+    from .site import StaffSite
 
 VIEWS = ("day", "week")
 
@@ -301,3 +310,30 @@ class CalendarPage:
         if await roles.as_staff(self.store, lambda by: self.bookings.reopen_slot(slot.id, by)) is not None:
             ui.notify(_("Open for bookings again"), type="positive")
             await self.reload()
+
+
+# --- the routes: the calendar, and its printable day sheet ---------------------------------------------
+
+
+async def page(site: StaffSite, request: Request, user: StaffUser, resource_id: int, day: str | None = None,
+               view: str = "day") -> None:
+    # The calendar names who booked: opening it is recorded like an export.
+    await in_thread(site.store.audit, user.username, "bookings.calendar", target=str(resource_id))
+    with frame(request, user, None):
+        CalendarPage(site.store, site.bookings, resource_id, time_zone=site.settings.time_zone, day=parse_day(day),
+                     view=view).build()
+
+
+def sheet(site: StaffSite, request: Request, user: StaffUser, resource_id: int, day: str | None = None) -> Response:
+    store, zone = site.store, site.settings.time_zone
+    resource = site.bookings.resource(resource_id)
+    now = store.now()
+    chosen = parse_day(day) if day else now.astimezone(ZoneInfo(zone)).date()
+    if resource is None or chosen is None:
+        return Response(status_code=404)
+    slots = site.bookings.calendar(resource, chosen, chosen)
+    # Residents' names and phone numbers leave the system on paper: recorded like an export.
+    store.audit(user.username, "booking.day_sheet", target=f"{resource.name} {chosen.isoformat()}",
+                detail={"resource_id": resource_id, "day": chosen.isoformat()})
+    page = day_sheet(resource, chosen, slots, printed=local_time(now, zone), zone=zone)
+    return HTMLResponse(page, headers={"Cache-Control": "no-store"})

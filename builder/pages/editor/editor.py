@@ -1,8 +1,13 @@
 """The editor page: palette, canvas of pages and widgets, property panel, checklist and live preview.
 
-Every edit goes through `Editing` (builder/editing.py), is saved at once with the revision the
+Every edit goes through `Editing` (editing.py), is saved at once with the revision the
 editor last saw, and reloads the preview. Nothing waits for a "save" button, so nothing can be
 left unsaved; a save refused because someone else saved first is shown, never overwritten.
+
+Longer than our usual 500 lines, on purpose: `Editor` is one page's state (the draft, the selection,
+the rows drawn) and the handlers that change it; its parts read and redraw each other's elements, so
+cut into modules they would pass that state back and forth. What needs no page state lives beside it
+(editing.py, fields.py, properties.py, damaged.py).
 """
 
 from __future__ import annotations
@@ -17,16 +22,18 @@ from nicegui import background_tasks, context, run, ui
 
 from generated_apps.domain.i18n import LANG_NAMES, UI_LANGS
 from generated_apps.domain.models import App, StaffUser
-from generated_apps.domain.store import EditConflict, Refused, SlugTaken, Store
+from generated_apps.domain.store import EditConflict, SlugTaken, Store
 from generated_apps.web.preferences import FURIGANA_COOKIE
 from widgets import REGISTRY, WIDGET_TYPES, AppSpec, LocalizedText, lint
 from widgets.spec import Page
 
-from .app_files import MAX_APP_FILE, read_app_file
+from ...app_files import MAX_APP_FILE, read_app_file
+from ...i18n import _, staff_lang
+from ..components import labelled, text_in, type_title
 from .editing import Editing, EditRefused
-from .i18n import _, staff_lang
+from .fields import question_refs
 from .plain_elements import PLAIN_CSS, Glyph, PlainButton, icon_button
-from .properties import PropertyPanel, question_refs
+from .properties import PropertyPanel
 
 # Palette icons (Material names). A widget type missing here still works, with a generic icon.
 ICONS = {
@@ -38,19 +45,6 @@ ICONS = {
 }
 PREVIEW_WIDTHS = {"360": "360px", "390": "390px", "desktop": "100%"}
 SLOW_SAVE_SECONDS = 0.4  # a save that takes longer says "Saving…" until it is done
-
-
-def labelled(element: ui.element, label: str) -> ui.element:
-    """Give `element` an accessible name. Never put text into a props string: it may hold quotes."""
-    element.props["aria-label"] = label
-    return element
-
-
-def text_in(tag: str, text: str) -> ui.element:
-    """An HTML element (li, td, th) holding plain text."""
-    with ui.element(tag) as element:
-        ui.label(text)
-    return element
 
 
 def widget_summary(widget: dict[str, Any], lang: str) -> str:
@@ -70,11 +64,6 @@ def _furigana_chosen() -> bool:
         return context.client.request.cookies.get(FURIGANA_COOKIE) == "on"
     except (RuntimeError, AssertionError):  # outside a page: no browser to ask
         return False
-
-
-def type_title(widget_type: str) -> str:
-    cls = REGISTRY.get(widget_type)
-    return _(cls.title) if cls is not None and cls.title else widget_type
 
 
 class Editor:
@@ -780,54 +769,6 @@ class Editor:
             with ui.element("ul"):
                 for line in lines:
                     text_in("li", line)
-
-
-class DamagedDraft:
-    """An app whose draft cannot be read (an older version wrote it, or a hand in the database): said so,
-    with its damaged JSON to download, and a button that restores the draft to the last published
-    version (or to `blank` when there is none). Residents are not affected: they see the published version."""
-
-    def __init__(self, store: Store, app: App, *, title: str, blank: AppSpec,
-                 current_user: Callable[[], StaffUser | None]) -> None:
-        self.store, self.app, self.title, self.blank, self.current_user = store, app, title, blank, current_user
-
-    def build(self) -> None:
-        published = [v.number for v in self.store.versions(self.app.id) if v.cancelled_at is None]
-        with ui.column().classes("q-gutter-md max-w-2xl").mark("damaged-draft"):
-            ui.label(self.title or self.app.slug).classes("text-h5").props('role="heading" aria-level="1"')
-            ui.label(_("The draft of this app cannot be read. It may have been saved by an older version of "
-                       "Madoguchi or changed outside the builder. Residents are not affected: they see the "
-                       "published version, if there is one.")).classes("text-body1").props('role="alert"')
-            if published:
-                words = _("Restore the draft from version {number}", number=max(published))
-                ui.label(_("Restoring replaces the draft with the last published version. The damaged draft "
-                           "is kept in the audit log, and you can download it first.")).classes("text-body1")
-            else:
-                words = _("Start the draft again from a blank app")
-                ui.label(_("The app was never published, so the draft starts again from a blank app at the same "
-                           "address. The damaged draft is kept in the audit log, and you can download it first.")
-                         ).classes("text-body1")
-            with ui.row().classes("q-gutter-sm"):
-                ui.button(_("Download the damaged draft"), icon="download", on_click=self.download).props(
-                    "outline").mark("download-damaged")
-                ui.button(words, icon="restore", on_click=self.restore).props("unelevated").mark("restore-draft")
-                ui.link(_("Back to the apps"), "/").classes("text-body1 self-center")
-
-    def download(self) -> None:
-        # ASCII escapes: a lone surrogate in the damaged JSON is written as \ud800, never raised.
-        ui.download(json.dumps(self.app.draft_spec, indent=2).encode(), f"{self.app.slug}-damaged.json",
-                    "application/json")
-
-    async def restore(self) -> None:
-        user = self.current_user()  # the browser's session: asked here, not in a thread
-        if user is None:
-            ui.notify(_("Your session has ended. Sign in again"), type="warning")
-            return
-        try:
-            await run.io_bound(lambda: self.store.restore_draft(self.app.id, user.username, blank=self.blank))
-        except Refused as refused:  # someone restored it a moment ago: the editor opens with their draft
-            ui.notify(_(refused.msgid, **refused.params), type="info")
-        ui.navigate.to(f"/apps/{self.app.id}")
 
 
 EDITOR_CSS = PLAIN_CSS + """

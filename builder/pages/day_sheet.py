@@ -11,8 +11,8 @@ from generated_apps.domain.bookings import CalendarSlot
 from generated_apps.domain.models import Resource
 from widgets.phone import written_phone
 
+from ..i18n import _, staff_lang
 from .booking_text import counts, day_name, entered_by, state, time_span
-from .i18n import _, staff_lang
 
 SHEET = Environment(autoescape=True).from_string("""<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8">

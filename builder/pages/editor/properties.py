@@ -7,21 +7,21 @@ validated by the model itself; pydantic's errors appear beside the field their `
 Controls carry markers for tests and callers: `prop:<dotted path>` on each control (a language or a
 choice adds one more part: `prop:label.en`, `prop:languages.en`), `add:<path>`, `up:<path>.<n>`,
 `down:<path>.<n>` and `remove:<path>.<n>` on list buttons, `error:<path>` on error texts of groups.
+
+Somewhat over 500 lines: one control per kind of field, each short, all drawing into the same panel
+state (the draft, its errors); what reads a model without drawing is in fields.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
-import datetime as dt
 import inspect
 import json
 import re
-import types
 import weakref
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any
 
 from nicegui import background_tasks, ui
 from nicegui.elements.mixins.text_element import TextElement
@@ -31,235 +31,28 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined, to_jsonable_python
 
-from builder.i18n import _
-from widgets import LANGS, N_, Condition, LocalizedText, Question, colour
+from widgets import LANGS, N_, colour
 from widgets.image import STAFF_INPUT
 
-Path = tuple[str | int, ...]
-
-# Language names as each language writes itself: staff pick the one they can read.
-LANG_NAMES: dict[str, str] = {
-    "ja": "日本語", "en": "English", "zh-Hans": "简体中文", "ko": "한국어", "vi": "Tiếng Việt", "ja-x-easy": "やさしい日本語",
-}
-
-# Labels of fields that set no `title`, by field name.
-LABELS: dict[str, str] = {
-    "key": N_("Data name"),
-    "label": N_("Label"),
-    "hint": N_("Hint"),
-    "required": N_("Answer required"),
-    "show_if": N_("Show only when"),
-    "options": N_("Choices"),
-    "value": N_("Value"),
-    "text": N_("Text"),
-    "title": N_("Title"),
-    "description": N_("Description"),
-    "max_length": N_("Most characters"),
-}
-
-# Words for Literal values, so that a select reads as words rather than as stored codes.
-VALUE_WORDS: dict[str, str] = {
-    "info": N_("Information"), "warning": N_("Warning"), "emergency": N_("Emergency"),
-    "birth": N_("Date of birth"), "other": N_("Other"),
-    "none": N_("Not asked"), "optional": N_("Optional"), "required": N_("Required"),
-    "form": N_("Form or survey"), "notice": N_("Notice page"), "reservation": N_("Reservation"),
-    "consultation": N_("Consultation"),
-}
-
-# Polite words for pydantic's error types; {min} and {max} come from the error's context.
-ERROR_WORDS: dict[str, str] = {
-    "missing": N_("Fill this in"),
-    "string_type": N_("Enter text"),
-    "string_pattern_mismatch": N_("This is not in the expected form"),
-    "string_too_short": N_("Enter at least {min} characters"),
-    "string_too_long": N_("Enter {max} characters or fewer"),
-    "too_short": N_("Give at least {min}"),
-    "too_long": N_("Give no more than {max}"),
-    "greater_than_equal": N_("Enter {min} or more"),
-    "greater_than": N_("Enter more than {min}"),
-    "less_than_equal": N_("Enter {max} or less"),
-    "less_than": N_("Enter less than {max}"),
-    "int_type": N_("Enter a whole number"),
-    "int_parsing": N_("Enter a whole number"),
-    "int_from_float": N_("Enter a whole number"),
-    "float_type": N_("Enter a number"),
-    "float_parsing": N_("Enter a number"),
-    "bool_type": N_("Turn this on or off"),
-    "date_type": N_("Enter a real date"),
-    "date_parsing": N_("Enter a real date"),
-    "date_from_datetime_parsing": N_("Enter a real date"),
-    "literal_error": N_("Choose one of the options"),
-    "extra_forbidden": N_("This setting is not known here"),
-}
-
-# Marks a field to be taken out of the data (an optional field left empty).
-_REMOVE = object()
-_MISSING = object()
-
-
-@dataclass(frozen=True)
-class QuestionRef:
-    """An earlier question a condition may point at."""
-
-    key: str
-    label: str  # in the staff language, for the picker
-    values: list[str] | None = None  # the stored values when it is a choice question, else None
-
-
-def question_refs(questions: Iterable[Question], lang: str = "ja") -> list[QuestionRef]:
-    """Refs for the given questions (the caller picks the earlier ones), labels in `lang`."""
-    refs = []
-    for q in questions:
-        values = q.option_values() if callable(getattr(q, "option_values", None)) else None
-        refs.append(QuestionRef(q.key, q.label.text(lang) or q.key, list(values) if values is not None else None))
-    return refs
-
-
-# --- what control a field gets ------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Shape:
-    """What a field holds, as far as the panel cares.
-
-    kind: text, colour, localized, number, switch, choice, choices (several of a Literal), date, condition,
-    model, list or unknown. `of` is the Literal values, the nested model or the item's Shape.
-    """
-
-    kind: str
-    optional: bool = False
-    of: Any = None
-    whole: bool = False  # a number that must be a whole number
-
-
-def shape_of(annotation: Any) -> Shape:
-    annotation = _unannotated(annotation)
-    optional = False
-    if get_origin(annotation) in (Union, types.UnionType):
-        members = get_args(annotation)
-        rest = [_unannotated(a) for a in members if a is not type(None)]
-        optional = len(rest) < len(members)
-        if len(rest) != 1:
-            if set(rest) <= {int, float}:
-                return Shape("number", optional, whole=rest == [int])
-            return Shape("unknown", optional)
-        annotation = rest[0]
-    origin = get_origin(annotation)
-    if origin is Literal:
-        return Shape("choice", optional, get_args(annotation))
-    if origin is list:
-        (item_type,) = get_args(annotation) or (Any,)
-        item = shape_of(item_type)
-        if item.kind == "choice" and not item.optional:
-            return Shape("choices", optional, item.of)
-        return Shape("unknown" if item.kind == "unknown" else "list", optional, item)
-    if annotation is bool:
-        return Shape("switch", optional)
-    if annotation in (int, float):
-        return Shape("number", optional, whole=annotation is int)
-    if annotation is str:
-        return Shape("text", optional)
-    if annotation is dt.date:
-        return Shape("date", optional)
-    if isinstance(annotation, type) and issubclass(annotation, LocalizedText):
-        return Shape("localized", optional)
-    if isinstance(annotation, type) and issubclass(annotation, Condition):
-        return Shape("condition", optional)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return Shape("model", optional, annotation)
-    return Shape("unknown", optional)
-
-
-def _unannotated(annotation: Any) -> Any:
-    while get_origin(annotation) is Annotated:
-        annotation = get_args(annotation)[0]
-    return annotation
-
-
-def field_label(name: str, info: FieldInfo | None = None) -> str:
-    if info is not None and info.title:
-        return _(info.title)
-    if name in LABELS:
-        return _(LABELS[name])
-    return _(name.replace("_", " ").capitalize())
-
-
-def value_words(value: Any) -> str:
-    if isinstance(value, str) and value in LANG_NAMES:
-        return LANG_NAMES[value]
-    if isinstance(value, str) and value in VALUE_WORDS:
-        return _(VALUE_WORDS[value])
-    return str(value).replace("_", " ").capitalize() if isinstance(value, str) else str(value)
-
-
-def blank(shape: Shape) -> Any:
-    """A new, empty value of a shape: what "add" puts at the end of a list."""
-    if shape.kind == "model":
-        return {name: blank(shape_of(info.annotation)) for name, info in shape.of.model_fields.items()
-                if info.is_required()}
-    return {"localized": {"ja": ""}, "text": "", "number": 0, "switch": False, "choices": [],
-            "choice": shape.of[0] if shape.of else None, "list": []}.get(shape.kind)
-
-
-def is_long(info: FieldInfo | None) -> bool:
-    return _marked(info, "long")
-
-
-def _marked(info: FieldInfo | None, mark: str) -> bool:
-    extra = info.json_schema_extra if info is not None else None
-    return isinstance(extra, dict) and bool(extra.get(mark))
-
-
-def dotted(path: Path) -> str:
-    return ".".join(str(part) for part in path)
-
-
-def _get(data: Any, path: Path) -> Any:
-    for part in path:
-        if isinstance(part, int) and isinstance(data, list) and 0 <= part < len(data):
-            data = data[part]
-        elif isinstance(part, str) and isinstance(data, dict) and part in data:
-            data = data[part]
-        else:
-            return _MISSING
-    return data
-
-
-def _set(data: dict, path: Path, value: Any) -> None:
-    *parents, last = path
-    for part in parents:
-        if isinstance(part, int):
-            data = data[part]
-        else:
-            if not isinstance(data.get(part), dict | list):
-                data[part] = {}
-            data = data[part]
-    if value is _REMOVE:
-        if isinstance(data, dict):
-            data.pop(last, None)  # type: ignore[arg-type]
-    else:
-        data[last] = value  # type: ignore[index]
-
-
-def error_message(error: dict[str, Any], hint: str | None = None) -> str:
-    """A pydantic error in polite words in the staff language; its own message when it has none."""
-    kind, ctx = error.get("type", ""), error.get("ctx") or {}
-    if kind in ("value_error", "assertion_error"):
-        text = str(error.get("msg", ""))
-        for prefix in ("Value error, ", "Assertion failed, "):
-            text = text.removeprefix(prefix)
-        return _(text)
-    words = ERROR_WORDS.get(kind)
-    if words is None:
-        return str(error.get("msg", ""))
-    low = next((ctx[k] for k in ("ge", "gt", "min_length") if k in ctx), "")
-    high = next((ctx[k] for k in ("le", "lt", "max_length") if k in ctx), "")
-    text = _(words, min=low, max=high) if "{" in words else _(words)
-    if kind == "string_pattern_mismatch" and hint:
-        text = f"{text}: {hint}"
-    return text
-
-
-# --- the panel ----------------------------------------------------------------------------------------
+from ...i18n import _
+from .fields import (
+    LANG_NAMES,
+    MISSING,
+    REMOVE,
+    Path,
+    QuestionRef,
+    Shape,
+    blank,
+    dotted,
+    error_message,
+    field_label,
+    is_long,
+    marked,
+    put_at,
+    shape_of,
+    value_at,
+    value_words,
+)
 
 _styled: weakref.WeakSet = weakref.WeakSet()
 
@@ -316,7 +109,7 @@ class PropertyPanel:
     # --- editing ------------------------------------------------------------------------------------
 
     def _edit(self, path: Path, value: Any) -> None:
-        _set(self._draft, path, value)
+        put_at(self._draft, path, value)
         self._commit()
 
     def _commit(self) -> None:
@@ -325,9 +118,9 @@ class PropertyPanel:
             return
         new_data = valid.model_dump(mode="json", exclude_none=True)
         for path, sync in self._syncs.items():
-            normalised = _get(new_data, path)
-            if normalised is not _MISSING and normalised != _get(self._draft, path):
-                _set(self._draft, path, copy.deepcopy(normalised))
+            normalised = value_at(new_data, path)
+            if normalised is not MISSING and normalised != value_at(self._draft, path):
+                put_at(self._draft, path, copy.deepcopy(normalised))
                 sync(normalised)
         result = self.on_change(new_data)
         if inspect.isawaitable(result):
@@ -397,10 +190,10 @@ class PropertyPanel:
 
     def _field(self, name: str, info: FieldInfo, path: Path) -> None:
         shape = shape_of(info.annotation)
-        if _marked(info, "colour"):  # a text field that holds a colour: typed, or picked
+        if marked(info, "colour"):  # a text field that holds a colour: typed, or picked
             shape = Shape("colour", shape.optional)
-        value = _get(self._draft, path)
-        if value is _MISSING:
+        value = value_at(self._draft, path)
+        if value is MISSING:
             value = info.get_default(call_default_factory=True)
             value = None if value is PydanticUndefined else to_jsonable_python(value)
         hint = _(info.description) if info.description else None
@@ -444,7 +237,7 @@ class PropertyPanel:
 
         def changed(e: Any) -> None:
             text = e.value or ""
-            self._edit(path, _REMOVE if shape.optional and not text else text)
+            self._edit(path, REMOVE if shape.optional and not text else text)
         element.on_value_change(changed)
         self._input_sink(path, element)
 
@@ -473,7 +266,7 @@ class PropertyPanel:
         def changed(e: Any) -> None:
             text = (e.value or "").strip()
             show_contrast(text)
-            self._edit(path, _REMOVE if shape.optional and not text else text)
+            self._edit(path, REMOVE if shape.optional and not text else text)
         element.on_value_change(changed)
         show_contrast("" if value is None else str(value))
 
@@ -497,11 +290,11 @@ class PropertyPanel:
                 self._input_sink(path + (lang,), element)
 
     def _edit_localized(self, shape: Shape, path: Path, lang: str, text: str) -> None:
-        current = _get(self._draft, path)
+        current = value_at(self._draft, path)
         texts = {"ja": current} if isinstance(current, str) else dict(current) if isinstance(current, dict) else {}
         texts[lang] = text
         if shape.optional and not any(t.strip() for t in texts.values() if isinstance(t, str)):
-            self._edit(path, _REMOVE)
+            self._edit(path, REMOVE)
         else:
             texts.setdefault("ja", "")
             self._edit(path, texts)
@@ -517,7 +310,7 @@ class PropertyPanel:
         def changed(e: Any) -> None:
             got = e.value
             if got is None:
-                self._edit(path, _REMOVE if shape.optional else None)
+                self._edit(path, REMOVE if shape.optional else None)
                 return
             self._edit(path, int(got) if float(got).is_integer() else float(got))
         element.on_value_change(changed)
@@ -541,7 +334,7 @@ class PropertyPanel:
         element.props("outlined stack-label hide-bottom-space").classes("w-full").mark(f"prop:{dotted(path)}")
         if hint:
             element.props["hint"] = hint
-        element.on_value_change(lambda e: self._edit(path, _REMOVE if shape.optional and e.value == "" else e.value))
+        element.on_value_change(lambda e: self._edit(path, REMOVE if shape.optional and e.value == "" else e.value))
         self._input_sink(path, element)
 
     def _choices(self, shape: Shape, path: Path, value: Any, label: str, hint: str | None, long: bool) -> None:
@@ -573,7 +366,7 @@ class PropertyPanel:
         element.props("type=date outlined stack-label hide-bottom-space").classes("w-full").mark(f"prop:{dotted(path)}")
         if hint:
             element.props["hint"] = hint
-        element.on_value_change(lambda e: self._edit(path, (e.value or _REMOVE) if shape.optional else e.value or ""))
+        element.on_value_change(lambda e: self._edit(path, (e.value or REMOVE) if shape.optional else e.value or ""))
         self._input_sink(path, element)
 
     def _model(self, shape: Shape, path: Path, value: Any, label: str, hint: str | None, long: bool) -> None:
@@ -601,21 +394,21 @@ class PropertyPanel:
             buttons.clear()
             buttons[("add", -1)] = add
             items_box.clear()
-            items = _get(self._draft, path)
+            items = value_at(self._draft, path)
             items = items if isinstance(items, list) else []
             with items_box:
                 for index, entry in enumerate(items):
                     self._list_item(item, path, index, len(items), entry, buttons, long, change)
 
         def change(new_items: list, focus: tuple[str, int] | None) -> None:
-            _set(self._draft, path, _REMOVE if shape.optional and not new_items else new_items)
+            put_at(self._draft, path, REMOVE if shape.optional and not new_items else new_items)
             build()
             self._commit()
             if focus is not None:
                 self._focus_button(buttons, focus)
 
         def add_item() -> None:
-            items = _get(self._draft, path)
+            items = value_at(self._draft, path)
             items = list(items) if isinstance(items, list) else []
             items.append(blank(item))
             change(items, None)
@@ -657,7 +450,7 @@ class PropertyPanel:
 
     def _move(self, path: Path, index: int, step: int, kind: str,
               change: Callable[[list, tuple[str, int] | None], None]) -> None:
-        items = list(_get(self._draft, path))
+        items = list(value_at(self._draft, path))
         if kind == "remove":
             items.pop(index)
             change(items, ("remove", min(index, len(items) - 1)) if items else ("add", -1))
@@ -701,9 +494,9 @@ class PropertyPanel:
                 return
             if e.value == "when":
                 first = next(iter(self.questions.values()))
-                _set(self._draft, path, {"key": first.key, "op": "equals", "value": first.values[0] if first.values else ""})
+                put_at(self._draft, path, {"key": first.key, "op": "equals", "value": first.values[0] if first.values else ""})
             else:
-                _set(self._draft, path, _REMOVE)
+                put_at(self._draft, path, REMOVE)
             build()
             self._commit()
 
@@ -711,7 +504,7 @@ class PropertyPanel:
         build()
 
     def _condition_details(self, path: Path) -> None:
-        condition = _get(self._draft, path)
+        condition = value_at(self._draft, path)
         if not isinstance(condition, dict):
             return
         key = condition.get("key", "")
@@ -729,7 +522,7 @@ class PropertyPanel:
         value_box = ui.column().classes("w-full")
 
         def show_warning() -> None:
-            condition = _get(self._draft, path)
+            condition = value_at(self._draft, path)
             current = condition.get("key", "") if isinstance(condition, dict) else ""
             missing = current not in self.questions
             warning.text = _("This condition points at “{key}”, which is not an earlier question. "
@@ -743,26 +536,26 @@ class PropertyPanel:
                 self._condition_value(path)
 
         def key_changed(e: Any) -> None:
-            current = dict(_get(self._draft, path))
+            current = dict(value_at(self._draft, path))
             ref = self.questions.get(e.value)
             current["key"] = e.value
             if current.get("op") != "answered" and ref is not None and ref.values is not None \
                     and current.get("value") not in ref.values:
                 current["value"] = ref.values[0] if ref.values else ""
-            _set(self._draft, path, current)
+            put_at(self._draft, path, current)
             show_warning()
             build_value()
             self._commit()
 
         def op_changed(e: Any) -> None:
-            current = dict(_get(self._draft, path))
+            current = dict(value_at(self._draft, path))
             current["op"] = e.value
             if e.value == "answered":
                 current.pop("value", None)
             elif current.get("value") is None:
                 ref = self.questions.get(current.get("key", ""))
                 current["value"] = ref.values[0] if ref is not None and ref.values else ""
-            _set(self._draft, path, current)
+            put_at(self._draft, path, current)
             build_value()
             self._commit()
 
@@ -772,7 +565,7 @@ class PropertyPanel:
         build_value()
 
     def _condition_value(self, path: Path) -> None:
-        condition = _get(self._draft, path)
+        condition = value_at(self._draft, path)
         if condition.get("op") == "answered":
             return
         here = path + ("value",)

@@ -7,39 +7,48 @@ the residents and move or cancel them first.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from fastapi import Request
 from nicegui import ui
 
 from generated_apps.domain.bookings import WEEKDAYS, BookingRefused, Bookings
-from generated_apps.domain.models import Resource
+from generated_apps.domain.models import Resource, StaffUser
 from generated_apps.domain.store import Refused, Store, is_row_id
 from widgets.phone import written_phone
 
-from . import roles
+from .. import roles
+from ..i18n import _
 from .booking_text import REASONS, WEEKDAY_SHORT, city_date, clock, day_name, refusal
-from .editor import labelled, text_in
-from .i18n import _
+from .components import labelled, text_in
+from .frame import frame
+from .guard import in_thread
 from .resource_form import ResourceForm
+
+if TYPE_CHECKING:
+    from .site import StaffSite
 
 
 class ResourcesPage:
     def __init__(self, store: Store, bookings: Bookings, *, time_zone: str, edit: int | None = None) -> None:
         self.store, self.bookings, self.zone = store, bookings, time_zone
-        self.editing: Resource | None = bookings.resource(edit) if edit is not None and is_row_id(edit) else None
+        self.edit_first = edit if edit is not None and is_row_id(edit) else None
+        self.editing: Resource | None = None
         self.adding = False
         self.refused: Refused | None = None
 
-    def build(self) -> None:
+    async def build(self) -> None:
+        if self.edit_first is not None:
+            self.editing = await in_thread(self.bookings.resource, self.edit_first)
         ui.label(_("Facilities residents book by the time. Open a facility's calendar to book for a resident, "
                    "move or cancel a booking, or close a time.")).classes("text-body1 q-mb-md")
         ui.button(_("Add a facility"), icon="add", on_click=self.add).props("unelevated").mark("add-resource")
-        self.table()
+        await self.table()
         self.form_area()
 
     @ui.refreshable_method
-    def table(self) -> None:
-        resources = self.bookings.resources()
+    async def table(self) -> None:
+        resources = await in_thread(self.bookings.resources) or []
         if not resources:
             ui.label(_("No facility yet.")).classes("text-body1 q-my-md").mark("no-resources")
             return
@@ -76,8 +85,8 @@ class ResourcesPage:
         self.editing, self.adding, self.refused = None, True, None
         self.form_area.refresh()
 
-    def edit(self, resource_id: int) -> None:
-        self.editing, self.adding, self.refused = self.bookings.resource(resource_id), False, None
+    async def edit(self, resource_id: int) -> None:
+        self.editing, self.adding, self.refused = await in_thread(self.bookings.resource, resource_id), False, None
         self.form_area.refresh()
 
     def close(self) -> None:
@@ -111,7 +120,7 @@ class ResourcesPage:
             return
         ui.notify(_("Saved: {name}", name=saved.name), type="positive")
         self.close()
-        self.table.refresh()
+        await self.table.refresh()
 
     def create(self, values: dict[str, Any], by: str) -> Resource:
         settings = dict(values)
@@ -150,3 +159,11 @@ class ResourcesPage:
                             text_in("td", booking.name).classes("q-pa-sm")
                             text_in("td", written_phone(booking.phone)).classes("q-pa-sm")
                             text_in("td", _(REASONS[booking.reason])).classes("q-pa-sm")
+
+
+# --- the route ----------------------------------------------------------------------------------------
+
+
+async def page(site: StaffSite, request: Request, user: StaffUser, edit: int | None = None) -> None:
+    with frame(request, user, _("Facility bookings")):
+        await ResourcesPage(site.store, site.bookings, time_zone=site.settings.time_zone, edit=edit).build()

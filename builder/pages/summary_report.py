@@ -11,7 +11,7 @@ from jinja2 import Environment
 
 from generated_apps.domain.summary import Count, Summary
 
-from .i18n import _, staff_lang
+from ..i18n import _, staff_lang
 
 REPORT = Environment(autoescape=True).from_string("""<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8">

@@ -12,20 +12,18 @@ can be stopped).
 The page is sent with its title, filters and a "counting" state; the submissions are counted afterwards, in a
 thread, once the browser has connected: at a million rows that takes longer than NiceGUI's page-build limit.
 
-Any signed-in member of staff may open these pages. `staff.register` calls `register` with its own `guard`
-(who is signed in, or where to send the browser) and page `frame`.
+Any signed-in member of staff may open these pages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
-from nicegui import app as nicegui_app
 from nicegui import run, ui
 
 from generated_apps.domain import open_data
@@ -35,11 +33,15 @@ from generated_apps.domain.store import DAMAGED_DRAFT, Store, readable_spec
 from generated_apps.domain.submissions import SubmissionFilter
 from generated_apps.domain.summary import Count, QuestionSummary, Summary, summarise
 
-from . import auth, roles
-from .draft_notice import damaged_notice, draft_title
-from .editor import text_in
-from .i18n import _, local_time, staff_lang
+from .. import auth, roles
+from ..i18n import _, local_time, staff_lang
+from .components import damaged_notice, draft_title, no_such_app, text_in
+from .frame import frame
+from .guard import in_thread
 from .summary_report import grouped, share, summary_report
+
+if TYPE_CHECKING:
+    from .site import StaffSite
 
 
 def parse_day(text: str | None) -> dt.date | None:
@@ -51,36 +53,30 @@ def parse_day(text: str | None) -> dt.date | None:
     return day if 1970 <= day.year <= 2999 else None
 
 
-def register(store: Store, settings: Settings, guard: Callable[[Request], StaffUser | Response],
-             frame: Callable[..., Any]) -> None:
-    @ui.page("/apps/{app_id}/charts", title="Madoguchi")
-    async def charts(request: Request, app_id: int, since: str | None = None, until: str | None = None):
-        user = guard(request)
-        if isinstance(user, Response):
-            return user
-        page = ChartsPage(store, settings, app_id, since=parse_day(since), until=parse_day(until))
-        with frame(request, user, None):
-            page.build()
-        # The page is sent first; a large survey is counted afterwards, in a thread.
-        await ui.context.client.connected()
-        await page.load()
+async def page(site: StaffSite, request: Request, user: StaffUser, app_id: int, since: str | None = None,
+               until: str | None = None) -> None:
+    page = ChartsPage(site.store, site.settings, app_id, since=parse_day(since), until=parse_day(until))
+    with frame(request, user, None):
+        await page.build()
+    # The page is sent first; a large survey is counted afterwards, in a thread.
+    await ui.context.client.connected()
+    await page.load()
 
-    @nicegui_app.get("/apps/{app_id}/summary")
-    def printable_summary(request: Request, app_id: int, since: str | None = None, until: str | None = None) -> Response:
-        user = guard(request)
-        if isinstance(user, Response):
-            return user
-        app = store.app_by_id(app_id)
-        if app is None:
-            return Response(status_code=404)
-        if readable_spec(app.draft_spec) is None and not counts_published(store, app_id):
-            return PlainTextResponse(_(DAMAGED_DRAFT), status_code=404)  # no version to summarise, nor a draft
-        first, last = parse_day(since), parse_day(until)
-        summary = summarise(store, app_id, SubmissionFilter(since=first, until=last), settings.time_zone,
-                            lang=staff_lang(), for_staff=True)
-        page = summary_report(summary, since=first, until=last,
-                              printed=local_time(store.now(), settings.time_zone))
-        return HTMLResponse(page, headers={"Cache-Control": "no-store"})
+
+def printable_summary(site: StaffSite, request: Request, user: StaffUser, app_id: int, since: str | None = None,
+                      until: str | None = None) -> Response:
+    store, settings = site.store, site.settings
+    app = store.app_by_id(app_id)
+    if app is None:
+        return Response(status_code=404)
+    if readable_spec(app.draft_spec) is None and not counts_published(store, app_id):
+        return PlainTextResponse(_(DAMAGED_DRAFT), status_code=404)  # no version to summarise, nor a draft
+    first, last = parse_day(since), parse_day(until)
+    summary = summarise(store, app_id, SubmissionFilter(since=first, until=last), settings.time_zone,
+                        lang=staff_lang(), for_staff=True)
+    page = summary_report(summary, since=first, until=last,
+                          printed=local_time(store.now(), settings.time_zone))
+    return HTMLResponse(page, headers={"Cache-Control": "no-store"})
 
 
 class ChartsPage:
@@ -99,17 +95,24 @@ class ChartsPage:
         query = {k: v.isoformat() for k, v in (("since", self.since), ("until", self.until)) if v is not None}
         return f"/apps/{self.app_id}/summary" + (f"?{urlencode(query)}" if query else "")
 
-    def build(self) -> None:
-        self.app = self.store.app_by_id(self.app_id)
+    def _facts(self) -> tuple[App | None, bool, bool]:
+        """The app, whether a version of it is out, and whether its open-data card is shown."""
+        app = self.store.app_by_id(self.app_id)
+        if app is None:
+            return None, False, False
+        return app, counts_published(self.store, self.app_id), (open_data.offered(self.store, app)
+                                                                or open_data.is_published(app))
+
+    async def build(self) -> None:
+        self.app, published, open_data_shown = await in_thread(self._facts) or (None, False, False)
         if self.app is None:
-            ui.label(_("There is no such app. It may have been deleted.")).classes("text-h5")
-            ui.link(_("Back to the apps"), "/")
+            no_such_app()
             return
         title, damaged = draft_title(self.app, staff_lang())
         ui.label(_("Charts: {title}", title=title)).classes("text-h4 q-mb-sm").props('role="heading" aria-level="1"')
         if damaged:  # the charts count what was sent to the published versions, which are intact
             damaged_notice(self.app_id)
-            if not counts_published(self.store, self.app_id):  # nothing sent, and no questions to show
+            if not published:  # nothing sent, and no questions to show
                 ui.label(_("This app has not been published yet, so nothing has been sent.")).classes("text-body1")
                 self.app = None  # nothing to count
                 return
@@ -126,8 +129,8 @@ class ChartsPage:
                      on_change=lambda e: self.set_day("until", e.value)).props("outlined type=date").mark(
                 "filter-until")
         self.body()
-        if open_data.offered(self.store, self.app) or open_data.is_published(self.app):
-            self.open_data_card()
+        if open_data_shown:
+            await self.open_data_card()
 
     async def set_day(self, name: str, text: str | None) -> None:
         setattr(self, name, parse_day(text))
@@ -219,14 +222,21 @@ class ChartsPage:
 
     # --- open data ----------------------------------------------------------------------------------
 
-    @ui.refreshable_method
-    def open_data_card(self) -> None:
+    def _open_data_facts(self) -> tuple[App | None, bool, bool]:
+        """The app, whether this browser's user is an admin, and whether its counts are offered."""
         app = self.store.app_by_id(self.app_id)
-        user = auth.session_user(self.store)
-        admin = roles.is_admin(user)
+        admin = roles.is_admin(auth.session_user(self.store))
+        return app, admin, app is not None and open_data.offered(self.store, app)
+
+    @ui.refreshable_method
+    async def open_data_card(self) -> None:
+        facts = await in_thread(self._open_data_facts)
+        if facts is None or facts[0] is None:  # the server is shutting down, or the app was deleted
+            return
+        app, admin, offered = facts
         with ui.card().classes("w-full q-mb-md").mark("open-data"):
             ui.label(_("Open data")).classes("text-h6").props('role="heading" aria-level="2"')
-            if open_data.offered(self.store, app):
+            if offered:
                 ui.label(_("Anyone may download the counts of this survey's choice, number and rating questions as "
                            "CSV and JSON. Counts from 1 to 4 are withheld so that no resident can be singled out, "
                            "and free-text answers are never published.")).classes("text-body2")
@@ -236,7 +246,7 @@ class ChartsPage:
                            "that.")).classes("text-body2")
             if open_data.is_published(app):
                 self.published(app, admin)
-            elif not open_data.offered(self.store, app):
+            elif not offered:
                 ui.label(_("Not published.")).classes("text-body1").mark("open-data-state")
             elif admin:
                 self.publish_form()
@@ -276,9 +286,9 @@ class ChartsPage:
         # Asked of the database at the click: a role may have changed since the page was drawn.
         if await roles.as_admin(self.store, action, command, app_id=self.app_id):
             ui.notify(done, type="positive")
-            self.open_data_card.refresh()
-        elif not roles.is_admin(auth.session_user(self.store)):
-            self.open_data_card.refresh()  # no longer an admin: the buttons go; a refused licence stays as typed
+            await self.open_data_card.refresh()
+        elif not roles.is_admin(await in_thread(auth.session_user, self.store)):
+            await self.open_data_card.refresh()  # no longer an admin: the buttons go; a refused licence stays as typed
 
 
 def date_range(question: QuestionSummary) -> str:

@@ -8,18 +8,25 @@ named by their display names, as everywhere else in the builder.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from fastapi import Request
 from nicegui import run, ui
 
 from generated_apps.domain import flow
 from generated_apps.domain.config import Settings
 from generated_apps.domain.i18n import Translator
-from generated_apps.domain.store import Refused, Store
+from generated_apps.domain.models import StaffUser
+from generated_apps.domain.store import Refused, Store, is_row_id
 from generated_apps.domain.submissions import STATUS_NAMES, STATUSES, SubmissionDetail, Submissions
 
-from .editor import labelled, text_in
-from .i18n import _, local_time, staff_lang
-from .roles import as_staff
-from .submissions_page import loading, said_if_it_fails
+from ..i18n import _, local_time, staff_lang
+from ..roles import as_staff
+from .components import labelled, loading, said_if_it_fails, text_in
+from .frame import frame
+
+if TYPE_CHECKING:
+    from .site import StaffSite
 
 LANG_NAMES = {"ja": "日本語", "en": "English", "zh": "中文", "ko": "한국어", "vi": "Tiếng Việt", "easy-ja": "やさしい日本語"}
 
@@ -153,3 +160,13 @@ class SubmissionPage:
         ui.button(_("Add the note"), on_click=lambda: self.act(
             lambda by: self.submissions.add_note(self.submission_id, text.value or "", by),
             _("The note is added."), error)).props("outline").mark("add-note")
+
+
+# --- the route ----------------------------------------------------------------------------------------
+
+
+async def page(site: StaffSite, request: Request, user: StaffUser, app_id: int, submission_id: int) -> None:
+    with frame(request, user, None):
+        # An id typed into the address that no row can have reads as the id of no row: "no such submission".
+        submission_id = submission_id if is_row_id(submission_id) else 0
+        await SubmissionPage(site.store, site.settings, app_id, submission_id, viewer=user.username).build()

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from fastapi import Request
 from nicegui import ui
 
+from generated_apps.domain.models import StaffUser
 from generated_apps.domain.store import BANNER_LEVELS, BANNER_MAX, Store
 from widgets import N_
 
-from . import roles
-from .i18n import _, local_time
+from .. import roles
+from ..i18n import _, local_time
+from .frame import frame
+
+if TYPE_CHECKING:
+    from .site import StaffSite
 
 LEVEL_NAMES = {"danger": N_("Emergency (red)"), "warning": N_("Important (yellow)"), "info": N_("Notice (blue)")}
 
@@ -57,3 +65,11 @@ class BannerPage:
         if await roles.as_admin(self.store, action, command):
             ui.notify(done, type="positive")
             self.build.refresh()
+
+
+# --- the route ----------------------------------------------------------------------------------------
+
+
+def page(site: StaffSite, request: Request, user: StaffUser) -> None:
+    with frame(request, user, _("Emergency banner")):
+        BannerPage(site.store, time_zone=site.settings.time_zone).build()
