@@ -12,8 +12,8 @@ from generated_apps.web.counter import CounterSite
 from generated_apps.web.preview import PreviewSite
 
 from .. import auth
+from .export_files import ExportFiles
 from .guard import Guard
-from .submissions import ExportFiles
 
 
 @dataclass

@@ -11,11 +11,7 @@ limit (3 s).
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import threading
 import time
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
@@ -42,6 +38,7 @@ from .. import auth
 from ..i18n import _, local_time, staff_lang
 from .calendar import FIRST_DAY, LAST_DAY, parse_day
 from .components import damaged_notice, draft_title, labelled, loading, no_such_app, said_if_it_fails, text_in
+from .export_files import ExportFile, ExportFiles
 from .frame import frame
 
 if TYPE_CHECKING:
@@ -51,53 +48,6 @@ PAGE_SIZE = 50
 SORTABLE = {"reference": N_("Reference number"), "created_at": N_("Received at"), "status": N_("Status")}
 PREVIEW_ANSWERS = 2  # the first questions' answers shown in each row
 STATUS_COLOURS = {"received": "blue-9", "in_progress": "orange-10", "answered": "green-9", "closed": "grey-8"}
-
-
-@dataclass
-class ExportFile:
-    path: Path
-    filename: str
-    media_type: str
-    username: str
-    made: float
-
-
-class ExportFiles:
-    """Finished exports waiting to be downloaded, each once, by whoever made it; then deleted. They hold
-    personal data, so none outlives an hour or a restart of the server."""
-
-    LIFETIME = 3600
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for leftover in self.folder.iterdir():
-            leftover.unlink(missing_ok=True)
-        self._files: dict[str, ExportFile] = {}
-        self._lock = threading.Lock()
-
-    def new_path(self, suffix: str) -> tuple[str, Path]:
-        token = secrets.token_urlsafe(24)
-        return token, self.folder / f"{token}{suffix}"
-
-    def add(self, token: str, file: ExportFile) -> None:
-        with self._lock:
-            self._forget_old()
-            self._files[token] = file
-
-    def take(self, token: str, username: str) -> ExportFile | None:
-        with self._lock:
-            self._forget_old()
-            file = self._files.get(token)
-            if file is None or file.username != username:
-                return None
-            return self._files.pop(token)
-
-    def _forget_old(self) -> None:
-        for token, file in list(self._files.items()):
-            if time.monotonic() - file.made > self.LIFETIME:
-                file.path.unlink(missing_ok=True)
-                del self._files[token]
 
 
 def grouped(number: int) -> str:
