@@ -81,6 +81,18 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
     return FoldersAndModules(config, log)
 
 
+@pytest.fixture(autouse=True)
+def watchman(request: pytest.FixtureRequest):
+    """Fails the test during which any server it drove logged an unhandled exception (tests/watchman.py)."""
+    watch = _watchman.Watch()
+    yield
+    marker = request.node.get_closest_marker("server_errors")
+    found = _watchman.unexpected(watch.stop(), list(marker.args) if marker else [])
+    if found:
+        pytest.fail("a server logged an unhandled exception during this test:\n\n" + "\n\n".join(found),
+                    pytrace=False)
+
+
 _from_workers: list[str] = []  # what each parallel worker's watchman found outside its tests
 
 
