@@ -53,11 +53,25 @@ EXAMPLE: dict[str, Any] = {
 CHROMIUM_FOLDERS = ("tests/browser/", "tests/stories/")
 
 
+# Modules whose tests start servers or other processes, each taking seconds: `slow`, left out of
+# `make test-quick`. Listed here rather than in each file so that the list is read in one place.
+SLOW_MODULES = {
+    "tests/test_install.py", "tests/test_watchman.py",
+    "tests/builder/test_cli.py", "tests/builder/test_create_admin.py", "tests/builder/test_edges_startup.py",
+    "tests/generated_apps/test_booking_servers.py", "tests/generated_apps/test_crash_safety.py",
+    "tests/generated_apps/test_edges_server.py", "tests/generated_apps/test_logs.py",
+    "tests/generated_apps/test_lookup_limits.py", "tests/generated_apps/test_naughty_strings.py",
+    "tests/generated_apps/test_replica_role.py", "tests/generated_apps/test_scale_path.py",
+}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """In those folders, mark each test by what it uses: `browser` (Chromium), `slow` (a server started
-    for the run, but no browser). The markers are declared in pyproject.toml."""
+    """Mark the tests of SLOW_MODULES `slow`; in CHROMIUM_FOLDERS, each test by what it uses: `browser`
+    (Chromium), `slow` (a server started for the run, but no browser). The markers are in pyproject.toml."""
     for item in items:
-        if item.nodeid.startswith(CHROMIUM_FOLDERS):
+        if item.nodeid.split("::", 1)[0] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+        elif item.nodeid.startswith(CHROMIUM_FOLDERS):
             uses = set(getattr(item, "fixturenames", ()))
             if "browser" in uses:
                 item.add_marker(pytest.mark.browser)
