@@ -38,7 +38,11 @@ from zoneinfo import ZoneInfo
 
 from benchlib import postgres_schema, survey, table
 
-from generated_apps.domain.bookings import WEEKDAYS, BookingRefused, Bookings
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.bookings import WEEKDAYS, Bookings
+from generated_apps.domain.drafts import Drafts
+from generated_apps.domain.errors import BookingRefused
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.store import Store
 from widgets import AppSpec
 
@@ -84,7 +88,7 @@ def work(store: Store, bookings: Bookings, job: Job) -> Callable[[int], tuple[st
 
     def write(n: int) -> tuple[str, float]:
         t0 = time.perf_counter()
-        draft = store.create_draft(job.app_id, job.version_id, {"name": f"住民{n}", "phone": f"0142{n:06d}"})
+        draft = Drafts(store).create(job.app_id, job.version_id, {"name": f"住民{n}", "phone": f"0142{n:06d}"})
         return draft.id, time.perf_counter() - t0
     return write
 
@@ -259,8 +263,8 @@ def bench_database(database: str, url: str, args: argparse.Namespace, with_proce
         runners = 2 if with_processes else 1
         slots = Slots(bookings, runners * 2 * (args.rounds + 1))  # 2 scenarios; each round takes fresh slots
         spec = AppSpec.model_validate(survey())
-        store.save_app(spec, by="bench")
-        version = store.publish(spec.slug, "bench", warnings_acknowledged=True)
+        Apps(store).save_app(spec, by="bench")
+        version = Lifecycle(store).publish(spec.slug, "bench", warnings_acknowledged=True)
         peer = Job("write", range(args.attempts), app_id=version.app_id, version_id=version.id)
         results = []
         threads = Threads(store, args.threads)

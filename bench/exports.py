@@ -42,6 +42,9 @@ from benchlib import postgres_schema, table
 from sqlalchemy import text
 
 from generated_apps.domain import exports
+from generated_apps.domain.access_points import AccessPoints
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.models import Submission
 from generated_apps.domain.search_text import search_text
 from generated_apps.domain.store import Store
@@ -90,9 +93,9 @@ def rows(app_id: int, version_id: int, n: int, points: list[str]) -> Iterator[tu
 
 
 def make_app(store: Store) -> tuple[int, int, list[str]]:
-    app = store.create_app(AppSpec.model_validate(SPEC), by="bench")
-    version = store.publish(app.slug, by="bench", warnings_acknowledged=True)
-    points = [store.create_access_point(app.id, label, by="bench").code for label in ("本庁舎1階 市民課窓口", "ポスター")]
+    app = Apps(store).create(AppSpec.model_validate(SPEC), by="bench")
+    version = Lifecycle(store).publish(app.slug, by="bench", warnings_acknowledged=True)
+    points = [AccessPoints(store).create(app.id, label, by="bench").code for label in ("本庁舎1階 市民課窓口", "ポスター")]
     return app.id, version.id, points
 
 

@@ -42,7 +42,9 @@ from sqlmodel import func, select
 
 sys.path.insert(0, str(REPO))
 
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.bookings import Bookings  # noqa: E402 - after the path is set
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.models import Booking, Submission  # noqa: E402
 from generated_apps.domain.store import Store  # noqa: E402
 from widgets import AppSpec  # noqa: E402
@@ -97,8 +99,8 @@ def prepare(url: str) -> int:
                                    by="bench", holidays_closed=False)
     [view] = bookings.slots(gym, day, day)
     for spec in (SURVEY, booking(gym.id)):
-        store.save_app(AppSpec.model_validate(spec), by="bench")
-        store.publish(spec["slug"], by="bench")
+        Apps(store).save_app(AppSpec.model_validate(spec), by="bench")
+        Lifecycle(store).publish(spec["slug"], by="bench")
     store.engine.dispose()
     return view.slot.id
 

@@ -29,6 +29,8 @@ from benchlib import table
 from exports import fill
 from sqlalchemy import text
 
+from generated_apps.domain.staff_accounts import StaffAccounts
+
 PAGE_LIMIT = 3.0  # NiceGUI's response_timeout for building a page
 PASSWORD = "bench password for staff"
 
@@ -69,7 +71,7 @@ async def measure(store, settings, app_id: int, submission_id: int, runs: int) -
 
     from builder import auth, staff
 
-    store.create_staff_user("kato", "加藤 一郎", auth.hash_password(PASSWORD), "admin", by="bench")
+    StaffAccounts(store).create("kato", "加藤 一郎", auth.hash_password(PASSWORD), "admin", by="bench")
     pages = [  # (name, path, the marker of what shows once its rows are read)
         ("floor: users page (a few rows)", "/users", "user-kato"),
         ("submissions", f"/apps/{app_id}/submissions", "submissions-total"),

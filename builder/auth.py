@@ -34,7 +34,9 @@ from nicegui import app
 from starlette.requests import Request
 
 from generated_apps.domain.attempts import Attempts, Limit
+from generated_apps.domain.audit import Audit
 from generated_apps.domain.models import StaffUser, utcnow
+from generated_apps.domain.staff_accounts import StaffAccounts
 from generated_apps.domain.store import Store
 from widgets import N_
 
@@ -122,12 +124,12 @@ class SignIn:
 
 def check_sign_in(store: Store, throttle: Throttle, username: str, password: str, client: str) -> SignIn:
     """Check a user name and password; every failure is recorded in the audit log and throttled."""
-    username = username.strip()
+    username, accounts = username.strip(), StaffAccounts(store)
     wait = throttle.take(store, username, client)
     if wait > 0:
-        _refused(store, "auth.throttled", store.staff_user(username) if username else None, client)
+        _refused(store, "auth.throttled", accounts.by_username(username) if username else None, client)
         return SignIn(wait_seconds=wait)
-    user = store.staff_user(username) if username else None
+    user = accounts.by_username(username) if username else None
     ok = False
     try:
         ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
@@ -138,7 +140,7 @@ def check_sign_in(store: Store, throttle: Throttle, username: str, password: str
         return SignIn()
     throttle.succeeded(store, username, client)
     rehash = hash_password(password) if _hasher.check_needs_rehash(user.password_hash) else None
-    store.record_sign_in(user.id, rehash)
+    accounts.record_sign_in(user.id, rehash)
     if rehash:
         user.password_hash = rehash  # the session is started with the hash now stored
     return SignIn(user=user)
@@ -150,10 +152,10 @@ def check_current_password(store: Store, throttle: Throttle, user: StaffUser, pa
     The change itself is recorded by the store (user.password_change)."""
     wait = throttle.take(store, user.username, client)
     if wait > 0:
-        store.audit(user.username, "auth.password_throttled", target=user.username, detail={"client": client})
+        Audit(store).record(user.username, "auth.password_throttled", target=user.username, detail={"client": client})
         return SignIn(wait_seconds=wait)
     if not verify_password(user, password):
-        store.audit(user.username, "auth.password_failed", target=user.username, detail={"client": client})
+        Audit(store).record(user.username, "auth.password_failed", target=user.username, detail={"client": client})
         return SignIn()
     throttle.succeeded(store, user.username, client)
     return SignIn(user=user)
@@ -164,7 +166,7 @@ def _refused(store: Store, action: str, user: StaffUser | None, client: str) -> 
     Any other text typed may be a password in the wrong box or a person's name, and the audit log keeps
     every line for ever (triggers refuse UPDATE and DELETE), so it is never written down at all."""
     name = user.username if user is not None else None
-    store.audit(name or "?", action, target=name, detail={"client": client})
+    Audit(store).record(name or "?", action, target=name, detail={"client": client})
 
 
 def verify_password(user: StaffUser, password: str) -> bool:
@@ -252,7 +254,7 @@ def session_user(store: Store, *, temporary_password_ok: bool = False) -> StaffU
         return None
     if utcnow().timestamp() - since > SESSION_LIFETIME.total_seconds():
         return None
-    user = store.staff_user_by_id(user_id)
+    user = StaffAccounts(store).by_id(user_id)
     if user is None or not user.active or storage.get("password") != _password_mark(user):
         return None
     if user.must_change_password and not temporary_password_ok:

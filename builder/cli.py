@@ -9,9 +9,14 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.audit import Audit
 from generated_apps.domain.config import Settings, start_problem
+from generated_apps.domain.errors import LifecycleRefused, PublishRefused
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.retention import Retention
-from generated_apps.domain.store import LifecycleRefused, PublishRefused, Store
+from generated_apps.domain.staff_accounts import StaffAccounts
+from generated_apps.domain.store import Store
 from widgets import json_schema, lint
 
 from .app_files import read_app_file
@@ -86,7 +91,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "purge":
         return _plan(store, settings.time_zone) if args.dry_run else _purge(store)
     if args.command == "export":
-        app = store.app(args.slug)
+        app = Apps(store).by_slug(args.slug)
         if app is None:
             print(f"No app with the slug {args.slug!r}.", file=sys.stderr)
             return 1
@@ -108,14 +113,15 @@ def _import(store: Store, path: Path, publish: bool) -> int:
             where = f"{problem.where}: " if problem.where else ""
             print(f"  {where}{problem.message.format(**problem.params)}", file=sys.stderr)
         return 1
-    for issue in lint(spec, store.facility_ids()):
+    apps = Apps(store)
+    for issue in lint(spec, apps.facility_ids()):
         print(f"{issue.level}: {issue.message}", file=sys.stderr)
-    store.save_app(spec, by="cli")
+    apps.save_app(spec, by="cli")
     print(f"Imported {spec.slug}.")
     if publish:
         try:
             # The warnings were printed above: --publish is the operator's acknowledgement of them.
-            version = store.publish(spec.slug, by="cli", warnings_acknowledged=True)
+            version = Lifecycle(store).publish(spec.slug, by="cli", warnings_acknowledged=True)
         except PublishRefused as refused:
             print("Not published: " + "; ".join(refused.errors), file=sys.stderr)
             return 1
@@ -171,7 +177,7 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.command == "backup":
             summary = backup(url, args.file)
-            Store.open(url).audit("cli", "database.backup", target=args.file.name,
+            Audit(Store.open(url)).record("cli", "database.backup", target=args.file.name,
                                   detail={"holds": summary.counts} if summary else None)
             print(f"Backed up to {args.file}" + (f": {summary.describe()}." if summary else "."))
             return 0
@@ -186,7 +192,7 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{error} Nothing was changed.", file=sys.stderr)
         return 1
     store = Store.open(url)  # an older backup is brought to this version's schema here
-    store.audit("cli", "database.restore", target=args.file.name)
+    Audit(store).record("cli", "database.restore", target=args.file.name)
     print(f"Restored {args.file}" + (f": {summary.describe()}." if summary else "."))
     if kept:
         print(f"What was there before is kept in {kept}.")
@@ -210,7 +216,7 @@ def _create_admin(store: Store, args: argparse.Namespace) -> int:
         print(problem + ". Nothing was created.", file=sys.stderr)
         return 1
     try:
-        store.create_staff_user(args.username, args.name or args.username, hash_password(password), "admin",
+        StaffAccounts(store).create(args.username, args.name or args.username, hash_password(password), "admin",
                                 by="cli")
     except ValueError:
         print(f"There is already a user called {args.username!r}. Nothing was created.", file=sys.stderr)

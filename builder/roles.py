@@ -13,8 +13,10 @@ from typing import Any
 
 from nicegui import run, ui
 
+from generated_apps.domain.audit import Audit
+from generated_apps.domain.errors import Refused
 from generated_apps.domain.models import StaffUser
-from generated_apps.domain.store import Refused, Store
+from generated_apps.domain.store import Store
 from widgets import N_
 
 from . import auth
@@ -46,7 +48,7 @@ def require_admin(store: Store, action: str, *, app_id: int | None = None, targe
     if user is None:
         raise NotAllowed(N_("Your session has ended. Sign in again"))
     if not is_admin(user):
-        store.audit(user.username, "auth.refused", app_id=app_id, target=target,
+        Audit(store).record(user.username, "auth.refused", app_id=app_id, target=target,
                     detail={"action": action, "role": user.role})
         raise NotAllowed(N_("Only an admin can do this. Ask an admin of your office"))
     return user

@@ -16,8 +16,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.bookings import Bookings
 from generated_apps.domain.config import Settings
+from generated_apps.domain.lifecycle import Lifecycle
+from generated_apps.domain.live import LiveApps
 from generated_apps.domain.retention import Retention
 from generated_apps.domain.store import Store
 from generated_apps.web.security import ClientGone, RelativeRedirects, SecurityHeaders, StaffHostOnly
@@ -54,10 +57,10 @@ def load_demo(store: Store) -> list[str]:
     slugs = []
     for found in templates():
         spec = found.spec
-        live = store.live_app(spec.slug)
+        live = LiveApps(store).get(spec.slug)
         if live is None or live.spec is None or live.spec != spec:
-            store.save_app(spec, by=DEMO_BY)
-            store.publish(spec.slug, by=DEMO_BY, warnings_acknowledged=True)
+            Apps(store).save_app(spec, by=DEMO_BY)
+            Lifecycle(store).publish(spec.slug, by=DEMO_BY, warnings_acknowledged=True)
         slugs.append(spec.slug)
     return slugs
 

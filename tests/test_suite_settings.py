@@ -13,6 +13,7 @@ from argon2 import PasswordHasher, extract_parameters
 from sqlalchemy import text
 
 from builder import auth
+from generated_apps.domain.staff_accounts import StaffAccounts
 from generated_apps.domain.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +28,7 @@ def test_a_server_started_without_the_test_setting_hashes_passwords_with_the_str
                           timeout=120)
     assert made.returncode == 0, made.stderr
     store = Store.open(f"sqlite:///{tmp_path / 'madoguchi.sqlite3'}")
-    stored = extract_parameters(store.staff_user("sato").password_hash)
+    stored = extract_parameters(StaffAccounts(store).by_username("sato").password_hash)
     store.engine.dispose()
     strong = PasswordHasher()
     assert (stored.time_cost, stored.memory_cost, stored.parallelism) == (

@@ -19,9 +19,14 @@ from fastapi.responses import PlainTextResponse, Response
 from nicegui import run, ui
 
 from generated_apps.domain import posters, qr
+from generated_apps.domain.access_points import AccessPoints, AccessPointSummary
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.config import Settings
+from generated_apps.domain.errors import Refused
+from generated_apps.domain.live import LiveApps
 from generated_apps.domain.models import AccessPoint, StaffUser
-from generated_apps.domain.store import AccessPointSummary, Refused, Store, readable_spec, shown_title
+from generated_apps.domain.specs import readable_spec, shown_title
+from generated_apps.domain.store import Store
 
 from .. import auth
 from ..i18n import _, staff_lang
@@ -81,10 +86,10 @@ def code_url(settings: Settings, code: str) -> str:
 def posters_of(store: Store, settings: Settings, app_id: int, points: list[AccessPoint]) -> list[posters.Poster]:
     """The posters of the app's access points: the app as residents see it (the draft if nothing is
     published; of a draft that cannot be read, its title and the city's phone), read once for them all."""
-    state = store.app_state(app_id)
+    state = Apps(store).state(app_id)
     if state is None:
         return []
-    spec = store.version_spec(state.live.id) if state.live is not None else readable_spec(state.app.draft_spec)
+    spec = LiveApps(store).version_spec(state.live.id) if state.live is not None else readable_spec(state.app.draft_spec)
     if spec is None:
         title, purpose, department, phone = shown_title(state.app) or state.app.slug, "", "", settings.help_phone
     else:
@@ -99,9 +104,11 @@ def posters_of(store: Store, settings: Settings, app_id: int, points: list[Acces
 class AccessPage:
     def __init__(self, store: Store, settings: Settings, app_id: int) -> None:
         self.store, self.settings, self.app_id = store, settings, app_id
+        self.points = AccessPoints(store)
+        self.apps = Apps(store)
 
     def build(self) -> None:
-        app = self.store.app_by_id(self.app_id)
+        app = self.apps.by_id(self.app_id)
         if app is None:
             ui.label(_("There is no such app. It may have been deleted.")).classes("text-h5")
             return
@@ -134,7 +141,7 @@ class AccessPage:
                         ui.notify(_("Your session has ended. Sign in again"), type="warning")
                         return
                     try:
-                        await run.io_bound(self.store.create_access_point, self.app_id, label.value or "", user.username)
+                        await run.io_bound(self.points.create, self.app_id, label.value or "", user.username)
                     except Refused as refused:
                         ui.notify(_(refused.msgid, **refused.params), type="warning")
                         return
@@ -146,7 +153,7 @@ class AccessPage:
 
     @ui.refreshable
     def table(self) -> None:
-        points = self.store.access_points(self.app_id)
+        points = self.points.of_app(self.app_id)
         if not points:
             ui.label(_("No access point yet.")).classes("text-body1")
             return
@@ -171,7 +178,7 @@ class AccessPage:
         today = self.store.now().astimezone(ZoneInfo(self.settings.time_zone)).date()
         since = today - dt.timedelta(days=days - 1)
         dates = [since + dt.timedelta(days=n) for n in range(days)]
-        counts = {(point_id, day): count for point_id, day, count in self.store.scans_per_day(self.app_id, since)}
+        counts = {(point_id, day): count for point_id, day, count in self.points.scans_per_day(self.app_id, since)}
         series = [{"name": p.point.label, "type": "bar", "stack": "scans",
                    "data": [counts.get((p.point.id, day), 0) for day in dates]} for p in points]
         with ui.card().classes("w-full q-mb-md"):
@@ -255,7 +262,7 @@ class AccessPage:
             ui.notify(_("Your session has ended. Sign in again"), type="warning")
             return False
         try:
-            await run.io_bound(lambda: self.store.change_access_point(point_id, user.username, **change))
+            await run.io_bound(lambda: self.points.change(point_id, user.username, **change))
         except Refused as refused:
             ui.notify(_(refused.msgid, **refused.params), type="warning")
             return False
@@ -275,7 +282,7 @@ def _point(store: Store, app_id: int, code: str, kind: str, kinds: tuple[str, ..
            sizes) -> AccessPoint | Response:
     """The access point a code or poster file is asked for; 404 for another app's code, an unknown code,
     or a kind or size not offered."""
-    point = store.access_point(code)
+    point = AccessPoints(store).by_code(code)
     if point is None or point.app_id != app_id or kind not in kinds or size not in sizes:
         return Response(status_code=404)
     return point
@@ -309,7 +316,7 @@ def poster_file(site: StaffSite, request: Request, user: StaffUser, app_id: int,
 
 def all_posters(site: StaffSite, request: Request, user: StaffUser, app_id: int, size: str = "a4") -> Response:
     """Every poster of the app's access points in use, one page each: "print all posters"."""
-    points = [p.point for p in site.store.access_points(app_id) if p.point.active]
+    points = [p.point for p in AccessPoints(site.store).of_app(app_id) if p.point.active]
     if not points or size not in posters.SIZES:
         return Response(status_code=404)
     return _file_response(lambda: posters.pdf(posters_of(site.store, site.settings, app_id, points), size),

@@ -22,9 +22,11 @@ from fastapi import Request
 from fastapi.responses import StreamingResponse
 from nicegui import run, ui
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.audit import Audit, AuditFilter
 from generated_apps.domain.exports import neutralise
-from generated_apps.domain.models import AuditEvent, StaffUser
-from generated_apps.domain.store import AuditFilter, Store, as_utc, is_row_id
+from generated_apps.domain.models import AuditEvent, StaffUser, as_utc, is_row_id
+from generated_apps.domain.store import Store
 
 from .. import roles
 from ..i18n import _, local_time
@@ -57,7 +59,7 @@ def csv_lines(store: Store, where: AuditFilter, zone: str) -> Iterator[bytes]:
     writer = csv.writer(buffer)
     yield "\ufeff".encode()
     writer.writerow(CSV_COLUMNS)
-    for batch in store.audit_batches(where):
+    for batch in Audit(store).batches(where):
         for event in batch:
             writer.writerow([event.id, as_utc(event.at).isoformat(), local_time(event.at, zone, seconds=True),
                              neutralise(event.actor), event.action, event.app_id or "", neutralise(event.target or ""),
@@ -72,6 +74,8 @@ def csv_lines(store: Store, where: AuditFilter, zone: str) -> Iterator[bytes]:
 class AuditPage:
     def __init__(self, store: Store, *, time_zone: str) -> None:
         self.store, self.zone = store, time_zone
+        self.log = Audit(store)
+        self.apps = Apps(store)
         self.filters = {"action": None, "actor": "", "app_id": None, "since": "", "until": ""}
         self.offset = 0
         self.loads = 0  # tables asked for so far: only the latest one is shown
@@ -82,7 +86,7 @@ class AuditPage:
                            app_id=self.filters["app_id"], since=since, until=until)
 
     def build(self) -> None:
-        apps = {a.id: a.slug for a in self.store.apps()}  # not app_summaries(): it counts every submission
+        apps = {a.id: a.slug for a in self.apps.all()}  # not app_summaries(): it counts every submission
         with ui.row().classes("items-end q-gutter-md q-mb-md"):
             # Its choices (every action ever logged) are read with the table, after the page is sent.
             self.actions = ui.select({None: _("All actions")}, value=None, label=_("Action"),
@@ -104,7 +108,7 @@ class AuditPage:
         ui.timer(0, self.start, once=True)  # NiceGUI runs a timer once the browser has connected
 
     async def start(self) -> None:
-        actions = await run.io_bound(self.store.audit_actions) or []  # None: the server is shutting down
+        actions = await run.io_bound(self.log.actions) or []  # None: the server is shutting down
         self.actions.set_options({None: _("All actions"), **{a: a for a in actions}}, value=self.actions.value)
         await self.load()
 
@@ -132,7 +136,7 @@ class AuditPage:
         self.loads += 1
         this_load = self.loads
         with said_if_it_fails(self.box):
-            found = await run.io_bound(self.store.audit_page, self.where(), offset=self.offset, limit=PAGE_SIZE)
+            found = await run.io_bound(self.log.page, self.where(), offset=self.offset, limit=PAGE_SIZE)
         if found is None or this_load != self.loads:
             return  # a newer filter or page was asked for meanwhile: its table is the one to show
         self.box.clear()
@@ -186,7 +190,7 @@ def csv_file(site: StaffSite, request: Request, user: StaffUser, action: str | N
     if app_id is not None and not is_row_id(app_id):
         app_id = 0  # typed into the address: the id of no app, whose log is empty (not an OverflowError)
     where = AuditFilter(action=action or None, actor=actor or None, app_id=app_id, since=first, until=last)
-    store.audit(user.username, "audit.export", detail={k: v for k, v in request.query_params.items()})
+    Audit(store).record(user.username, "audit.export", detail={k: v for k, v in request.query_params.items()})
     stamp = dt.datetime.now(ZoneInfo(zone)).strftime("%Y%m%d-%H%M")
     return StreamingResponse(csv_lines(store, where, zone), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": f'attachment; filename="madoguchi-audit-{stamp}.csv"'})

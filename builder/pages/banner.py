@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from fastapi import Request
 from nicegui import ui
 
+from generated_apps.domain.banner import BANNER_LEVELS, BANNER_MAX, Banner
 from generated_apps.domain.models import StaffUser
-from generated_apps.domain.store import BANNER_LEVELS, BANNER_MAX, Store
+from generated_apps.domain.store import Store
 from widgets import N_
 
 from .. import roles
@@ -24,10 +25,11 @@ LEVEL_NAMES = {"danger": N_("Emergency (red)"), "warning": N_("Important (yellow
 class BannerPage:
     def __init__(self, store: Store, *, time_zone: str) -> None:
         self.store, self.zone = store, time_zone
+        self.banner = Banner(store)
 
     @ui.refreshable
     def build(self) -> None:
-        current = self.store.banner()
+        current = self.banner.current()
         with ui.card().classes("w-full q-mb-md q-gutter-sm"):
             ui.label(_("Shown now")).classes("text-h6").props('role="heading" aria-level="2"')
             if current is None:
@@ -40,7 +42,7 @@ class BannerPage:
                            when=local_time(current.issued_at, self.zone),
                            who=current.issued_by)).classes("text-body2")
                 ui.button(_("Clear the banner"), on_click=lambda: self.act(
-                    "banner.clear", lambda by: self.store.clear_banner(by), _("The banner is cleared"))).props(
+                    "banner.clear", lambda by: self.banner.clear(by), _("The banner is cleared"))).props(
                     "outline").mark("clear-banner")
         with ui.card().classes("w-full q-gutter-sm"):
             ui.label(_("Show a banner on every resident page")).classes("text-h6").props(
@@ -55,7 +57,7 @@ class BannerPage:
                               label=_("How urgent")).props("outlined").classes("w-72").mark("banner-level")
 
             async def show() -> None:
-                await self.act("banner.set", lambda by: self.store.set_banner(
+                await self.act("banner.set", lambda by: self.banner.set(
                     text.value or "", level.value, by, text_en=text_en.value), _("The banner is shown"))
 
             ui.button(_("Show the banner"), icon="campaign", on_click=show).props(

@@ -6,8 +6,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from generated_apps.domain.bookings import WEEKDAYS, SlotView
+from generated_apps.domain.errors import Refused
 from generated_apps.domain.models import Booking, Slot
-from generated_apps.domain.store import Refused
 from widgets import N_
 
 from ..i18n import _

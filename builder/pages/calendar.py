@@ -15,9 +15,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from nicegui import run, ui
 
+from generated_apps.domain.audit import Audit
 from generated_apps.domain.bookings import Bookings, CalendarSlot
-from generated_apps.domain.models import Booking, Resource, Slot, StaffUser
-from generated_apps.domain.store import Store, is_row_id
+from generated_apps.domain.models import Booking, Resource, Slot, StaffUser, is_row_id
+from generated_apps.domain.store import Store
 from widgets.phone import written_phone
 
 from .. import roles
@@ -318,7 +319,7 @@ class CalendarPage:
 async def page(site: StaffSite, request: Request, user: StaffUser, resource_id: int, day: str | None = None,
                view: str = "day") -> None:
     # The calendar names who booked: opening it is recorded like an export.
-    await in_thread(site.store.audit, user.username, "bookings.calendar", target=str(resource_id))
+    await in_thread(Audit(site.store).record, user.username, "bookings.calendar", target=str(resource_id))
     with frame(request, user, None):
         CalendarPage(site.store, site.bookings, resource_id, time_zone=site.settings.time_zone, day=parse_day(day),
                      view=view).build()
@@ -333,7 +334,7 @@ def sheet(site: StaffSite, request: Request, user: StaffUser, resource_id: int, 
         return Response(status_code=404)
     slots = site.bookings.calendar(resource, chosen, chosen)
     # Residents' names and phone numbers leave the system on paper: recorded like an export.
-    store.audit(user.username, "booking.day_sheet", target=f"{resource.name} {chosen.isoformat()}",
+    Audit(store).record(user.username, "booking.day_sheet", target=f"{resource.name} {chosen.isoformat()}",
                 detail={"resource_id": resource_id, "day": chosen.isoformat()})
     page = day_sheet(resource, chosen, slots, printed=local_time(now, zone), zone=zone)
     return HTMLResponse(page, headers={"Cache-Control": "no-store"})

@@ -27,9 +27,11 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from nicegui import run, ui
 
 from generated_apps.domain import open_data
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.config import Settings
 from generated_apps.domain.models import App, StaffUser
-from generated_apps.domain.store import DAMAGED_DRAFT, Store, readable_spec
+from generated_apps.domain.specs import DAMAGED_DRAFT, readable_spec
+from generated_apps.domain.store import Store
 from generated_apps.domain.submissions import SubmissionFilter
 from generated_apps.domain.summary import Count, QuestionSummary, Summary, summarise
 
@@ -66,7 +68,7 @@ async def page(site: StaffSite, request: Request, user: StaffUser, app_id: int, 
 def printable_summary(site: StaffSite, request: Request, user: StaffUser, app_id: int, since: str | None = None,
                       until: str | None = None) -> Response:
     store, settings = site.store, site.settings
-    app = store.app_by_id(app_id)
+    app = Apps(store).by_id(app_id)
     if app is None:
         return Response(status_code=404)
     if readable_spec(app.draft_spec) is None and not counts_published(store, app_id):
@@ -97,7 +99,7 @@ class ChartsPage:
 
     def _facts(self) -> tuple[App | None, bool, bool]:
         """The app, whether a version of it is out, and whether its open-data card is shown."""
-        app = self.store.app_by_id(self.app_id)
+        app = Apps(self.store).by_id(self.app_id)
         if app is None:
             return None, False, False
         return app, counts_published(self.store, self.app_id), (open_data.offered(self.store, app)
@@ -224,7 +226,7 @@ class ChartsPage:
 
     def _open_data_facts(self) -> tuple[App | None, bool, bool]:
         """The app, whether this browser's user is an admin, and whether its counts are offered."""
-        app = self.store.app_by_id(self.app_id)
+        app = Apps(self.store).by_id(self.app_id)
         admin = roles.is_admin(auth.session_user(self.store))
         return app, admin, app is not None and open_data.offered(self.store, app)
 
@@ -301,7 +303,7 @@ def date_range(question: QuestionSummary) -> str:
 def counts_published(store: Store, app_id: int) -> bool:
     """Whether a version is out, so that the summary counts what was sent to it (without one, it shows the
     draft's questions)."""
-    state = store.app_state(app_id)
+    state = Apps(store).state(app_id)
     return state is not None and state.live is not None
 
 

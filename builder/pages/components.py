@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from nicegui import ui
 
 from generated_apps.domain.models import App
-from generated_apps.domain.store import DAMAGED_DRAFT, readable_spec, shown_title
+from generated_apps.domain.specs import DAMAGED_DRAFT, readable_spec, shown_title
 from widgets import REGISTRY
 
 from ..i18n import _

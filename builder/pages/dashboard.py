@@ -6,8 +6,10 @@ from __future__ import annotations
 from fastapi import Request
 from nicegui import ui
 
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.models import StaffUser
-from generated_apps.domain.store import DAMAGED_DRAFT, Store, readable_spec
+from generated_apps.domain.specs import DAMAGED_DRAFT, readable_spec
+from generated_apps.domain.store import Store
 from widgets import N_, LocalizedText
 
 from .. import auth
@@ -61,7 +63,7 @@ async def dashboard_body(store: Store, user: StaffUser, zone: str) -> None:
             ui.label(_("Your session has ended. Sign in again")).classes("text-body1")
             ui.link(_("Sign in"), "/signin")
             return
-        rows = [s for s in await in_thread(store.app_summaries) or () if _matches(s, state)]
+        rows = [s for s in await in_thread(Apps(store).summaries) or () if _matches(s, state)]
         lang = staff_lang()
         if not rows:
             ui.label(_("No app matches. Change the search or the filters, or make a new app.")).classes("text-body1")
@@ -100,13 +102,14 @@ async def dashboard_body(store: Store, user: StaffUser, zone: str) -> None:
 def _duplicate(store: Store, app_id: int, copy_words: str, by: str) -> int | None:
     """A copy of the app's draft under a free address, its title marked as a copy; None if the draft
     cannot be read."""
-    spec = readable_spec(store.app_by_id(app_id).draft_spec)
+    apps = Apps(store)
+    spec = readable_spec(apps.by_id(app_id).draft_spec)
     if spec is None:
         return None
     title = {lang: text + copy_words for lang, text in spec.title.root.items()}
-    copy = spec.model_copy(update={"slug": store.free_slug(_short(spec.slug, "-copy")),
+    copy = spec.model_copy(update={"slug": apps.free_slug(_short(spec.slug, "-copy")),
                                    "title": LocalizedText(title)})
-    return store.create_app(copy, by=by).id
+    return apps.create(copy, by=by).id
 
 
 def _matches(summary, state: dict) -> bool:

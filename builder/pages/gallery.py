@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import Request
 from nicegui import ui
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.errors import SlugTaken
 from generated_apps.domain.models import StaffUser
-from generated_apps.domain.store import SlugTaken, Store
+from generated_apps.domain.store import Store
 from widgets import AppSpec
 
 from .. import auth
@@ -58,15 +60,15 @@ def gallery(store: Store, user: StaffUser, mount_path: str) -> None:
 
 def _create(store: Store, spec: AppSpec | None, by: str) -> int:
     """The new app's id: `spec` (a blank app if None) at the first free address like its own."""
-    spec = spec or blank_app(store)
+    spec, apps = spec or blank_app(store), Apps(store)
     try:
-        return store.create_app(spec.model_copy(update={"slug": store.free_slug(spec.slug)}), by=by).id
+        return apps.create(spec.model_copy(update={"slug": apps.free_slug(spec.slug)}), by=by).id
     except SlugTaken:  # taken between the check and the insert: try the next free address
-        return store.create_app(spec.model_copy(update={"slug": store.free_slug(spec.slug)}), by=by).id
+        return apps.create(spec.model_copy(update={"slug": apps.free_slug(spec.slug)}), by=by).id
 
 
 def blank_app(store: Store) -> AppSpec:
     return AppSpec.model_validate({
-        "slug": store.free_slug("new-app"), "kind": "form", "title": {"ja": ""},
+        "slug": Apps(store).free_slug("new-app"), "kind": "form", "title": {"ja": ""},
         "pages": [{"widgets": [{"type": "short_text", "key": "answer_1", "label": {"ja": ""}}]}],
     })

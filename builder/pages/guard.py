@@ -16,7 +16,9 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from nicegui import run
 
+from generated_apps.domain.audit import Audit
 from generated_apps.domain.models import StaffUser
+from generated_apps.domain.staff_accounts import StaffAccounts
 from generated_apps.domain.store import Store
 
 from .. import auth, roles
@@ -57,7 +59,7 @@ class Guard:
         if refusal is not None:
             user = auth.session_user(self.store)
             return refusal() if user is None else user
-        if self.store.staff_count() == 0:
+        if StaffAccounts(self.store).count() == 0:
             return RedirectResponse(prefixed(request, "/setup"), status_code=303)
         user = auth.session_user(self.store, temporary_password_ok=True)
         path = here(request)
@@ -66,6 +68,6 @@ class Guard:
         if user.must_change_password and path != "/password":
             return RedirectResponse(prefixed(request, "/password"), status_code=303)
         if admin is not None and not roles.is_admin(user):
-            self.store.audit(user.username, "auth.refused", target=path, detail={"action": admin, "role": user.role})
+            Audit(self.store).record(user.username, "auth.refused", target=path, detail={"action": admin, "role": user.role})
             return not_allowed(request)
         return user

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from fastapi import Request
 from fastapi.responses import Response
 
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.models import StaffUser
-from generated_apps.domain.store import readable_spec
+from generated_apps.domain.specs import readable_spec
 
 from ..i18n import _
 from ..templates_gallery import templates
@@ -25,7 +26,7 @@ def signed_out() -> Response:
 
 
 async def draft(site: StaffSite, request: Request, user: StaffUser, app_id: int, lang: str, path: str = "") -> Response:
-    found = await in_thread(site.store.app_by_id, app_id)
+    found = await in_thread(Apps(site.store).by_id, app_id)
     spec = readable_spec(found.draft_spec) if found is not None else None
     if spec is None:  # no such app, or its draft cannot be read (the editor says so and mends it)
         return Response(status_code=404)

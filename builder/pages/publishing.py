@@ -15,17 +15,13 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from nicegui import ui
 
+from generated_apps.domain.apps import Apps, AppState
+from generated_apps.domain.errors import DraftChanged, PublishRefused, SlugTaken
+from generated_apps.domain.lifecycle import Lifecycle
+from generated_apps.domain.live import LiveApps
 from generated_apps.domain.models import StaffUser
-from generated_apps.domain.store import (
-    DAMAGED_DRAFT,
-    AppState,
-    DraftChanged,
-    PublishRefused,
-    SlugTaken,
-    Store,
-    readable_spec,
-    shown_title,
-)
+from generated_apps.domain.specs import DAMAGED_DRAFT, readable_spec, shown_title
+from generated_apps.domain.store import Store
 from widgets import LANGS, REGISTRY, AppSpec, LocalizedText, lint
 from widgets.diff import Change, diff_specs
 from widgets.lint import LANGUAGE_NAMES, retire_message_issues
@@ -98,6 +94,9 @@ def _fields(model: Any, paths: tuple[str, ...]) -> str:
 class PublishingPage:
     def __init__(self, store: Store, app_id: int, user: StaffUser, *, time_zone: str) -> None:
         self.store, self.app_id, self.user, self.zone = store, app_id, user, time_zone
+        self.apps = Apps(store)
+        self.lifecycle = Lifecycle(store)
+        self.live = LiveApps(store)
         self.lang = staff_lang()
 
     def local(self, moment: dt.datetime) -> str:
@@ -108,7 +107,7 @@ class PublishingPage:
 
     @ui.refreshable
     def body(self) -> None:
-        state = self.store.app_state(self.app_id)
+        state = self.apps.state(self.app_id)
         if state is None:
             ui.label(_("There is no such app. It may have been deleted.")).classes("text-h5")
             return
@@ -154,7 +153,7 @@ class PublishingPage:
                                when=self.local(state.scheduled.published_at))).classes("text-body1")
                     if roles.is_admin(self.user):
                         ui.button(_("Call off the scheduled publication"), on_click=lambda: self.act(
-                            "app.unschedule", lambda by: self.store.cancel_scheduled(self.app_id, by),
+                            "app.unschedule", lambda by: self.lifecycle.cancel_scheduled(self.app_id, by),
                             _("The scheduled publication is called off"))).props("outline").mark("unschedule")
             app = state.app
             if state.retire_at is not None:
@@ -184,12 +183,12 @@ class PublishingPage:
     def offered_languages(self, state: AppState) -> list[str]:
         """The languages of the version residents see (or will see first): those the retired page offers."""
         version = state.live or state.scheduled
-        return list(self.store.version_spec(version.id).languages) if version is not None else ["ja"]
+        return list(self.live.version_spec(version.id).languages) if version is not None else ["ja"]
 
     def changes_card(self, state: AppState, spec: AppSpec) -> None:
         with ui.card().classes("w-full"):
             ui.label(_("Changes not yet published")).classes("text-h6").props('role="heading" aria-level="2"')
-            live_spec = self.store.version_spec(state.live.id) if state.live is not None else None
+            live_spec = self.live.version_spec(state.live.id) if state.live is not None else None
             if live_spec is None:
                 ui.label(_("Nothing is published yet: residents will see the whole app.")).classes("text-body1")
                 return
@@ -207,7 +206,7 @@ class PublishingPage:
     # --- publish ------------------------------------------------------------------------------------
 
     def publish_card(self, state: AppState, spec: AppSpec) -> None:
-        issues = lint(spec, self.store.facility_ids())
+        issues = lint(spec, self.apps.facility_ids())
         errors = [i for i in issues if i.level == "error"]
         warnings = [i for i in issues if i.level == "warning"]
         advice = [i for i in issues if i.level == "advice"]  # shown, never to acknowledge
@@ -237,7 +236,7 @@ class PublishingPage:
                 at = when()
                 if at is False:
                     return
-                await self.act("app.schedule" if at else "app.publish", lambda by: self.store.publish(
+                await self.act("app.schedule" if at else "app.publish", lambda by: self.lifecycle.publish(
                     self.slug_now(), by, at=at or None, revision=revision, warnings_acknowledged=True),
                     _("Scheduled") if at else _("Published: residents see it now"))
 
@@ -284,7 +283,7 @@ class PublishingPage:
         if state.status in ("draft", "retired") or state.retire_at is not None:
             return
         others = {s.id: (LocalizedText.model_validate(s.spec["title"]).text(self.lang) or s.slug)
-                  for s in self.store.app_summaries() if s.id != self.app_id and s.status in ("live", "live_with_changes")}
+                  for s in self.apps.summaries() if s.id != self.app_id and s.status in ("live", "live_with_changes")}
         with ui.card().classes("w-full q-gutter-sm"):
             ui.label(_("Retire")).classes("text-h6").props('role="heading" aria-level="2"')
             ui.label(_("Residents who open the app, or scan its codes, then see that the service has ended, "
@@ -307,7 +306,7 @@ class PublishingPage:
                 # A language left out is worth a word before retiring, never a refusal.
                 warnings = [_(issue.msgid, **issue.params) for issue in retire_message_issues(message, languages)]
                 self.confirm(_("Retire this app?"), _("Retire"), lambda: self.act(
-                    "app.retire", lambda by: self.store.retire(
+                    "app.retire", lambda by: self.lifecycle.retire(
                         self.slug_now(), by, message=message, at=at or None, successor_id=successor.value),
                     _("Retirement scheduled") if at else _("Retired: residents see the service-ended page")), warnings)
 
@@ -316,7 +315,7 @@ class PublishingPage:
     # --- versions -----------------------------------------------------------------------------------
 
     def versions_card(self, state: AppState, admin: bool) -> None:
-        versions = self.store.versions(self.app_id)
+        versions = self.apps.versions(self.app_id)
         with ui.card().classes("w-full"):
             ui.label(_("Versions")).classes("text-h6").props('role="heading" aria-level="2"')
             if not versions:
@@ -353,7 +352,7 @@ class PublishingPage:
                                       on_click=lambda n=version.number: self.confirm(
                                           _("Publish version {number} again?", number=n), _("Roll back"),
                                           lambda: self.act("app.rollback",
-                                                           lambda by: self.store.rollback(self.app_id, n, by),
+                                                           lambda by: self.lifecycle.rollback(self.app_id, n, by),
                                                            _("Version {number} is published again", number=n)))
                                       ).props("outline").mark(f"rollback-{version.number}")
 
@@ -365,7 +364,7 @@ class PublishingPage:
                    ] if state.app.retire_message else []
         self.confirm(_("Call off the retirement on {when}?", when=self.local(state.retire_at)),
                      _("Call off the retirement"),
-                     lambda: self.act("app.unretire", lambda by: self.store.cancel_retirement(self.app_id, by),
+                     lambda: self.act("app.unretire", lambda by: self.lifecycle.cancel_retirement(self.app_id, by),
                                       _("The retirement is called off")), details)
 
     def confirm(self, question: str, yes: str, action: Callable[[], Any], details: Sequence[str] = ()) -> None:
@@ -383,7 +382,7 @@ class PublishingPage:
 
     def slug_now(self) -> str:
         """The app's address as stored now: another admin's publish may have moved it since the page was drawn."""
-        app = self.store.app_by_id(self.app_id)
+        app = self.apps.by_id(self.app_id)
         if app is None:
             raise LookupError(self.app_id)
         return app.slug

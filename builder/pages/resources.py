@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 from fastapi import Request
 from nicegui import ui
 
-from generated_apps.domain.bookings import WEEKDAYS, BookingRefused, Bookings
-from generated_apps.domain.models import Resource, StaffUser
-from generated_apps.domain.store import Refused, Store, is_row_id
+from generated_apps.domain.bookings import WEEKDAYS, Bookings
+from generated_apps.domain.errors import BookingRefused, Refused
+from generated_apps.domain.models import Resource, StaffUser, is_row_id
+from generated_apps.domain.store import Store
 from widgets.phone import written_phone
 
 from .. import roles

@@ -12,7 +12,9 @@ from fastapi.responses import RedirectResponse, Response
 from nicegui import app as nicegui_app
 from nicegui import run, ui
 
+from generated_apps.domain.audit import Audit
 from generated_apps.domain.models import StaffUser
+from generated_apps.domain.staff_accounts import StaffAccounts
 from generated_apps.domain.store import Store
 from generated_apps.web.security import is_navigation
 
@@ -45,7 +47,7 @@ async def new_session(site: StaffSite, request: Request, token: str = "", next: 
 
 async def setup(site: StaffSite, request: Request):
     store = site.store
-    if (await in_thread(store.staff_count) or 0) > 0:  # the setup page exists only while there is no account at all
+    if (await in_thread(StaffAccounts(store).count) or 0) > 0:  # the setup page exists only while there is no account at all
         return RedirectResponse(prefixed(request, "/"), status_code=303)
     with narrow_main(request):
         ui.label(_("Create the first admin account")).classes("text-h4").props('role="heading" aria-level="1"')
@@ -71,7 +73,7 @@ async def setup(site: StaffSite, request: Request):
             if problem or password.value != again.value:
                 error.text = _(problem or "The two passwords differ")
                 return
-            if (await in_thread(store.staff_count) or 0) > 0:
+            if (await in_thread(StaffAccounts(store).count) or 0) > 0:
                 error.text = _("An account was created meanwhile. Sign in instead")
                 return
             hashed = await run.io_bound(auth.hash_password, password.value)
@@ -82,14 +84,15 @@ async def setup(site: StaffSite, request: Request):
 
 
 def _first_admin(store: Store, username: str, name: str, hashed: str) -> StaffUser:
-    user = store.create_staff_user(username, name, hashed, "admin", by="setup")
-    store.record_sign_in(user.id)
+    accounts = StaffAccounts(store)
+    user = accounts.create(username, name, hashed, "admin", by="setup")
+    accounts.record_sign_in(user.id)
     return user
 
 
 async def signin(site: StaffSite, request: Request, next: str = "/"):  # noqa: A002 - the query parameter's name
     store = site.store
-    if (await in_thread(store.staff_count) or 0) == 0:
+    if (await in_thread(StaffAccounts(store).count) or 0) == 0:
         return RedirectResponse(prefixed(request, "/setup"), status_code=303)
     target = safe_target(next)
     if await in_thread(auth.session_user, store, temporary_password_ok=True) is not None:
@@ -123,7 +126,7 @@ def signout(site: StaffSite, request: Request) -> Response:
         return RedirectResponse(prefixed(request, "/"), status_code=303)
     user = auth.session_user(site.store, temporary_password_ok=True)
     if user is not None:
-        site.store.audit(user.username, "auth.sign_out", target=user.username)
+        Audit(site.store).record(user.username, "auth.sign_out", target=user.username)
     auth.end_session()
     return RedirectResponse(prefixed(request, "/signin"), status_code=303)
 

@@ -14,10 +14,13 @@ from fastapi import Request
 from nicegui import run, ui
 
 from generated_apps.domain import flow
+from generated_apps.domain.audit import Audit
 from generated_apps.domain.config import Settings
+from generated_apps.domain.errors import Refused
 from generated_apps.domain.i18n import Translator
-from generated_apps.domain.models import StaffUser
-from generated_apps.domain.store import Refused, Store, is_row_id
+from generated_apps.domain.models import StaffUser, is_row_id
+from generated_apps.domain.staff_accounts import StaffAccounts
+from generated_apps.domain.store import Store
 from generated_apps.domain.submissions import STATUS_NAMES, STATUSES, SubmissionDetail, Submissions
 
 from ..i18n import _, local_time, staff_lang
@@ -45,13 +48,13 @@ class SubmissionPage:
         await ui.context.client.connected()  # the page is sent first; the reading follows
         await self.load()
         if self.found is not None:  # who read which resident's answers: in the audit log, by reference only
-            await run.io_bound(self.store.audit, self.viewer, "submission.view", app_id=self.app_id,
+            await run.io_bound(Audit(self.store).record, self.viewer, "submission.view", app_id=self.app_id,
                                target=self.found.reference)
 
     async def load(self) -> None:
         with said_if_it_fails(self.box):
             detail = await run.io_bound(self.submissions.detail, self.submission_id)
-            users = await run.io_bound(self.store.staff_users) or []  # None: the server is shutting down
+            users = await run.io_bound(StaffAccounts(self.store).all) or []  # None: the server is shutting down
         self.names = {u.username: u.display_name for u in users}  # deactivated ones too: their notes stay theirs
         self.staff = {u.username: u.display_name for u in users if u.active}  # who can be assigned
         self.box.clear()

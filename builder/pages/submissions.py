@@ -20,10 +20,14 @@ from nicegui import run, ui
 from starlette.background import BackgroundTask
 
 from generated_apps.domain import exports
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.audit import Audit
 from generated_apps.domain.config import Settings
 from generated_apps.domain.i18n import Translator
+from generated_apps.domain.live import LiveApps
 from generated_apps.domain.models import StaffUser, Submission
 from generated_apps.domain.retention import Retention, describe
+from generated_apps.domain.staff_accounts import StaffAccounts
 from generated_apps.domain.store import Store
 from generated_apps.domain.submissions import (
     STATUS_NAMES,
@@ -61,8 +65,8 @@ def short(text: str, limit: int = 40) -> str:
 
 def latest_spec(store: Store, app_id: int) -> AppSpec | None:
     """The spec of the newest published version: its questions are what the filters offer."""
-    versions = [v for v in store.versions(app_id) if v.cancelled_at is None]
-    return store.version_spec(max(versions, key=lambda v: v.number).id) if versions else None
+    versions = [v for v in Apps(store).versions(app_id) if v.cancelled_at is None]
+    return LiveApps(store).version_spec(max(versions, key=lambda v: v.number).id) if versions else None
 
 
 class SubmissionsPage:
@@ -80,12 +84,12 @@ class SubmissionsPage:
     # --- the page ------------------------------------------------------------------------------
 
     async def build(self) -> None:
-        app = await run.io_bound(self.store.app_by_id, self.app_id)
+        app = await run.io_bound(Apps(self.store).by_id, self.app_id)
         if app is None:
             no_such_app()
             return
         # Reading personal data is recorded like changing it: who opened which app's submissions.
-        await run.io_bound(self.store.audit, self.viewer, "submissions.list", app_id=self.app_id)
+        await run.io_bound(Audit(self.store).record, self.viewer, "submissions.list", app_id=self.app_id)
         self.spec = await run.io_bound(latest_spec, self.store, self.app_id)
         self.points, self.numbers, self.staff = await run.io_bound(self.choices)  # small tables: quick
         lang = staff_lang()
@@ -125,8 +129,8 @@ class SubmissionsPage:
     def choices(self) -> tuple[dict[str, str], dict[int, int], dict[str, str]]:
         """What the filters offer, read once: access points, version numbers by id, staff by user name."""
         points = self.submissions.access_point_labels(self.app_id)
-        numbers = {v.id: v.number for v in self.store.versions(self.app_id) if v.cancelled_at is None}
-        staff = {u.username: u.display_name for u in self.store.staff_users()}
+        numbers = {v.id: v.number for v in Apps(self.store).versions(self.app_id) if v.cancelled_at is None}
+        staff = {u.username: u.display_name for u in StaffAccounts(self.store).all()}
         return points, numbers, staff
 
     def filter_row(self) -> None:
@@ -213,7 +217,7 @@ class SubmissionsPage:
             if page is None:
                 return  # None from run.io_bound: the server is shutting down
             for version_id in {row.version_id for row in page.rows} - set(self.specs):
-                self.specs[version_id] = await run.io_bound(self.store.version_spec, version_id)
+                self.specs[version_id] = await run.io_bound(LiveApps(self.store).version_spec, version_id)
         if this_load != self.loads:
             return  # a newer search or filter was asked for meanwhile: its table is the one to show
         self.offset = page.offset

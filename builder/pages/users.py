@@ -15,7 +15,8 @@ from fastapi import Request
 from nicegui import run, ui
 
 from generated_apps.domain.models import StaffUser
-from generated_apps.domain.store import ROLES, Store
+from generated_apps.domain.staff_accounts import ROLES, StaffAccounts
+from generated_apps.domain.store import Store
 from widgets import N_
 from widgets.text import clean_staff_text
 
@@ -42,6 +43,7 @@ def temporary_password() -> str:
 class UsersPage:
     def __init__(self, store: Store, *, time_zone: str) -> None:
         self.store, self.zone = store, time_zone
+        self.accounts = StaffAccounts(store)
 
     def build(self) -> None:
         self.add_form()
@@ -68,7 +70,7 @@ class UsersPage:
                     password = temporary_password()
 
                     def create(by: str) -> Any:
-                        return self.store.create_staff_user(login, shown, auth.hash_password(password),
+                        return self.accounts.create(login, shown, auth.hash_password(password),
                                                             role.value, by=by, must_change_password=True)
 
                     if await self.act(create, None):
@@ -85,7 +87,7 @@ class UsersPage:
                 for heading in (_("User name"), _("Name"), _("Role"), _("State"), _("Last sign-in"), _("Actions")):
                     text_in("th", heading).props('scope="col"').classes("text-left q-pa-sm")
             with ui.element("tbody"):
-                for user in self.store.staff_users():
+                for user in self.accounts.all():
                     self.row(user, me)
 
     def row(self, user: StaffUser, me: StaffUser | None) -> None:
@@ -113,12 +115,12 @@ class UsersPage:
                          _("New temporary password for {name}", name=user.display_name)).mark(f"reset-{user.username}")
 
     async def change(self, user: StaffUser, **change: Any) -> None:
-        await self.act(lambda by: self.store.change_staff_user(user.id, by, **change),
+        await self.act(lambda by: self.accounts.change(user.id, by, **change),
                        _("Saved: {name}", name=user.display_name))
 
     async def reset(self, user: StaffUser) -> None:
         password = temporary_password()
-        if await self.act(lambda by: self.store.set_password(user.id, auth.hash_password(password), by=by,
+        if await self.act(lambda by: self.accounts.set_password(user.id, auth.hash_password(password), by=by,
                                                              must_change=True), None):
             self.show_password(user.username, password)
 
@@ -143,6 +145,7 @@ class UsersPage:
             ui.notify(done, type="positive")
         self.table.refresh()  # a refused role change goes back to what is stored
         return made
+
 
 def password_form(store: Store, user: StaffUser, on_done: Callable[[], Any], *,
                   throttle: auth.Throttle | None = None) -> None:
@@ -183,8 +186,9 @@ def password_form(store: Store, user: StaffUser, on_done: Callable[[], Any], *,
             error.text = _("Choose a password different from the current one")
             return
         hashed = await run.io_bound(auth.hash_password, new.value)
-        store.set_password(signed_in.id, hashed, by=signed_in.username, must_change=False)
-        auth.start_session(store.staff_user_by_id(signed_in.id))  # this session goes on; any other one ends
+        accounts = StaffAccounts(store)
+        accounts.set_password(signed_in.id, hashed, by=signed_in.username, must_change=False)
+        auth.start_session(accounts.by_id(signed_in.id))  # this session goes on; any other one ends
         ui.notify(_("Your password is changed"), type="positive")
         on_done()
 

@@ -22,14 +22,14 @@ class Banner:
 
     def current(self) -> EmergencyBanner | None:
         """The banner every resident page shows now, if any. Asked on every page: kept for a moment
-        (in `Store._banner`), and forgotten at once in this process when an admin sets or clears one."""
-        cached = self.store._banner
+        (in `Store.cached_banner`), and forgotten at once in this process when an admin sets or clears one."""
+        cached = self.store.cached_banner
         if cached is not None and cached[0] > self.store.now():
             return cached[1]
         with self.store.session() as s:
             current = s.exec(select(EmergencyBanner).where(EmergencyBanner.cleared_at.is_(None))
                              .order_by(EmergencyBanner.id.desc()).limit(1)).first()
-        self.store._banner = (self.store.now() + dt.timedelta(seconds=LIVE_CACHE_SECONDS), current)
+        self.store.cached_banner = (self.store.now() + dt.timedelta(seconds=LIVE_CACHE_SECONDS), current)
         return current
 
     def set(self, text: str, level: str, by: str, text_en: str | None = None) -> EmergencyBanner:
@@ -52,7 +52,7 @@ class Banner:
             s.add(AuditEvent(actor=by, action="banner.set", target=str(banner.id),
                              detail={"level": level, "text": text, "text_en": text_en}))
             s.commit()
-        self.store._banner = None
+        self.store.cached_banner = None
         return banner
 
     def clear(self, by: str) -> None:
@@ -66,4 +66,4 @@ class Banner:
                 s.add(banner)
             s.add(AuditEvent(actor=by, action="banner.clear", target=str(shown[-1].id)))
             s.commit()
-        self.store._banner = None
+        self.store.cached_banner = None

@@ -1,66 +1,21 @@
-"""The rules of facility bookings that need no database: why a booking was refused (a code and its
-words), and the checks of a facility's settings as staff type them (its weekly schedule, closed dates,
-booking window and monthly limit)."""
+"""The rules of facility bookings that need no database: the checks of a facility's settings as staff
+type them (its weekly schedule, closed dates, booking window and monthly limit). Why a booking was
+refused (`Refusal`, `BookingRefused`) is in errors.py with the other refusals."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from enum import StrEnum
 from functools import cache
 from typing import Any
 
 import holidays
 
-from generated_apps.domain.store import Refused
+from generated_apps.domain.errors import BookingRefused, Refusal
 from widgets import N_
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
-
-
-class Refusal(StrEnum):
-    """Why a booking, a cancellation or a change to a resource was refused: what callers decide on
-    (a resident's page chooses its message by it), never the wording of the message."""
-
-    FULL = "full"
-    OUTSIDE_WINDOW = "window"
-    MONTHLY_LIMIT = "limit"
-    CANNOT_BOOK = "cannot"  # no such time, its facility closed or inactive
-    CLOSED = "closed"
-    NO_NAME_OR_PHONE = "no_name_or_phone"
-    NO_MATCH = "no_match"  # no booking with that reference number (and phone digits)
-    SAME_TIME = "same_time"
-    NO_SUCH_TIME = "no_such_time"
-    NO_SUCH_RESOURCE = "no_such_resource"
-    BAD_SETTING = "bad_setting"  # a resource's settings as staff typed them
-    BOOKINGS_IN_THE_WAY = "bookings_in_the_way"
-
-
-class BookingRefused(Refused):
-    """A booking or cancellation that cannot be made: `code` says why (full, outside the window, …),
-    `msgid` says it in words."""
-
-    # A change to a resource refused because of bookings already taken: the residents staff must call.
-    bookings: tuple[AffectedBooking, ...] = ()
-
-    def __init__(self, msgid: str, code: Refusal, **params: Any) -> None:
-        super().__init__(msgid, **params)
-        self.code = code
-
-
-@dataclass(frozen=True)
-class AffectedBooking:
-    """A booking that stands in the way of a change to its resource. `reason`: capacity (fewer places than
-    bookings), leaves (its time leaves the schedule), changes (its time changes), closes (its day closes)."""
-
-    reference: str
-    name: str
-    phone: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    reason: str
 
 
 @cache

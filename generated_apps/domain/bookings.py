@@ -5,7 +5,7 @@ A place is taken by one conditional UPDATE (`booked = booked + 1 WHERE booked < 
 read-then-write, and the database itself refuses `booked` above `capacity` (a CHECK constraint):
 two residents taking the last place at the same moment get one booking and one clear refusal.
 Slots are made from each resource's weekly schedule when first needed (an idempotent insert).
-The rules that need no database (refusals and their codes, a resource's settings) are in booking_rules.py.
+The rules that need no database (a resource's settings) are in booking_rules.py; refusals in errors.py.
 """
 
 from __future__ import annotations
@@ -23,18 +23,26 @@ from sqlmodel import Session, select
 from generated_apps.domain.booking_rules import (
     SLOT_FIELDS,
     WEEKDAYS,
-    AffectedBooking,
-    BookingRefused,
-    Refusal,
     checked_settings,
     japanese_holidays,
 )
 from generated_apps.domain.booking_rules import (
     schedule_problems as schedule_problems,  # callers import it from here
 )
-from generated_apps.domain.models import AuditEvent, Booking, Draft, Resource, Slot, Submission
+from generated_apps.domain.drafts import Drafts
+from generated_apps.domain.errors import AffectedBooking, BookingRefused, Refusal
+from generated_apps.domain.models import (
+    AuditEvent,
+    Booking,
+    Draft,
+    Resource,
+    Slot,
+    Submission,
+    as_utc,
+    is_row_id,
+)
 from generated_apps.domain.refnum import new_reference
-from generated_apps.domain.store import Store, as_utc, is_row_id
+from generated_apps.domain.store import Store
 from widgets import N_
 
 # Residents cancel online with the phone's last four digits (their tries are counted by lookup.py).
@@ -218,7 +226,7 @@ class Bookings:
                               submission_id=submission.id, entered_by=entered_by))
                 s.flush()  # IntegrityError when a second booking's reference is taken: the store tries again
 
-        return self.store.submit(draft, answers, lang, along=take_places, entered_by=entered_by)
+        return Drafts(self.store).submit(draft, answers, lang, along=take_places, entered_by=entered_by)
 
     def bookings_of(self, submission_id: int) -> list[tuple[Booking, Slot, Resource]]:
         """The bookings a resident's submission made, with their slots and facilities."""

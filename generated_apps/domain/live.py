@@ -1,6 +1,6 @@
 """What residents see of an app: the version live now at an address, its spec and its furigana.
 
-Asked on every resident page, so kept for a moment in the store's per-process cache (`Store._live`):
+Asked on every resident page, so kept for a moment in the store's per-process cache (`Store.cached_live`):
 publishing in this process is seen at once, in another replica within LIVE_CACHE_SECONDS.
 """
 
@@ -51,7 +51,7 @@ class LiveApps:
 
     def cached(self, slug: str) -> tuple[bool, LiveApp | None]:
         """(found in the cache, the app) without touching the database."""
-        entry = self.store._live.get(slug)
+        entry = self.store.cached_live.get(slug)
         if entry is None or entry[0] <= self.store.now():
             return False, None
         return True, entry[1]
@@ -63,7 +63,7 @@ class LiveApps:
             return live
         now = self.store.now()
         live, changes_at = self._load(slug, now)
-        cache = self.store._live
+        cache = self.store.cached_live
         if len(cache) > 10_000:  # slugs come from URLs: never let strangers grow this without bound
             cache.clear()
         valid_until = now + dt.timedelta(seconds=LIVE_CACHE_SECONDS)
@@ -91,7 +91,7 @@ class LiveApps:
 
     def version_spec(self, version_id: int) -> AppSpec:
         """A published version's spec (they never change, so each is loaded once per process)."""
-        spec = self.store._specs.get(version_id)
+        spec = self.store.cached_specs.get(version_id)
         if spec is None:
             with self.store.session() as s:
                 version = s.get(AppVersion, version_id)
@@ -104,15 +104,15 @@ class LiveApps:
                     s.exec(update(AppVersion).where(AppVersion.id == version_id, AppVersion.readings.is_(None))
                            .values(readings=readings))
                     s.commit()
-            with self.store._lock:
-                self.store._readings.update(readings)
-                self.store._specs[version_id] = spec
+            with self.store.cache_lock:
+                self.store.cached_readings.update(readings)
+                self.store.cached_specs[version_id] = spec
         return spec
 
     def readings(self) -> dict[str, str]:
         """The furigana of every published version loaded so far (each version's spec is loaded with
         them, by version_spec): Japanese text -> the same text with every reading written out."""
-        return self.store._readings
+        return self.store.cached_readings
 
     def all(self) -> list[LiveApp]:
         """Every app with a published version, retired ones included, in slug order."""

@@ -61,12 +61,12 @@ class Store:
         # take effect at the first request after them, with no job running.
         self.clock = clock
         # Per-process caches, shared by the aggregates made on this store (they are made per call):
-        self._specs: dict[int, AppSpec] = {}  # published versions never change, so caching them is safe
+        self.cached_specs: dict[int, AppSpec] = {}  # published versions never change, so caching them is safe
         # The furigana of every version loaded (text -> text with readings): a text reads the same in each.
-        self._readings: dict[str, str] = {}
-        self._live: dict[str, tuple[dt.datetime, Any]] = {}  # slug -> (valid until, live.LiveApp or None)
-        self._banner: tuple[dt.datetime, EmergencyBanner | None] | None = None  # (valid until, banner)
-        self._lock = threading.Lock()
+        self.cached_readings: dict[str, str] = {}
+        self.cached_live: dict[str, tuple[dt.datetime, Any]] = {}  # slug -> (valid until, live.LiveApp or None)
+        self.cached_banner: tuple[dt.datetime, EmergencyBanner | None] | None = None  # (valid until, banner)
+        self.cache_lock = threading.Lock()
 
     @classmethod
     def open(cls, url: str, *, migrate_schema: bool = True) -> Store:
@@ -90,9 +90,9 @@ class Store:
     def forget_live(self, slug: str | None = None) -> None:
         """Forget what residents see of the app at `slug` (of every app without one): it changed here."""
         if slug is None:
-            self._live.clear()
+            self.cached_live.clear()
         else:
-            self._live.pop(slug, None)
+            self.cached_live.pop(slug, None)
 
     # === Delegations kept for the callers until they move (wave B deletes them) ====================
 

@@ -23,9 +23,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.i18n import Translator
-from generated_apps.domain.models import AccessPoint
-from generated_apps.domain.store import Store, as_utc, readable_spec
+from generated_apps.domain.live import LiveApps
+from generated_apps.domain.models import AccessPoint, as_utc
+from generated_apps.domain.specs import readable_spec
+from generated_apps.domain.store import Store
 from generated_apps.domain.submissions import SubmissionFilter, Submissions
 from widgets import N_, REGISTRY, AppSpec, Question
 from widgets.consent import AGREED
@@ -141,12 +144,13 @@ def summarise(store: Store, app_id: int, where: SubmissionFilter | None = None, 
     zone = ZoneInfo(time_zone)
     catalogue = _Catalogue(tr)
     now, shown = store.now(), None
-    for version in store.versions(app_id):  # the newest first; never one cancelled or not yet out
+    apps, live = Apps(store), LiveApps(store)
+    for version in apps.versions(app_id):  # the newest first; never one cancelled or not yet out
         if version.cancelled_at is None and as_utc(version.published_at) <= now:
-            shown = shown or store.version_spec(version.id)
-            catalogue.add(version.id, store.version_spec(version.id))
+            shown = shown or live.version_spec(version.id)
+            catalogue.add(version.id, live.version_spec(version.id))
     if shown is None:
-        app = store.app_by_id(app_id)
+        app = apps.by_id(app_id)
         shown = readable_spec(app.draft_spec) if app is not None else None
         if shown is not None:  # nothing published yet: the draft's questions, with nothing to count
             catalogue.add(None, shown)
@@ -162,7 +166,7 @@ def summarise(store: Store, app_id: int, where: SubmissionFilter | None = None, 
             days[as_utc(submission.created_at).astimezone(zone).date()] += 1
             points[submission.access_point or ""] += 1
             if submission.version_id not in catalogue.families:
-                catalogue.add(submission.version_id, store.version_spec(submission.version_id))
+                catalogue.add(submission.version_id, live.version_spec(submission.version_id))
             answers = submission.answers or {}
             for key, family in catalogue.families[submission.version_id].items():
                 tally = tallies.get(key) or tallies.setdefault(key, _Tally())

@@ -25,9 +25,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from generated_apps.domain import flow, i18n
-from generated_apps.domain.bookings import BookingRefused, Bookings, Refusal
-from generated_apps.domain.models import Booking, Resource, Slot
-from generated_apps.domain.store import LiveApp, Store, as_utc
+from generated_apps.domain.bookings import Bookings
+from generated_apps.domain.errors import BookingRefused, Refusal
+from generated_apps.domain.live import LiveApp
+from generated_apps.domain.models import Booking, Resource, Slot, as_utc
+from generated_apps.domain.store import Store
 from generated_apps.web.cookies import set_cookie
 from generated_apps.web.lookup import Lookup, Lookups
 from generated_apps.web.modes import Live

@@ -14,8 +14,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.config import Settings
+from generated_apps.domain.live import LiveApps
 from generated_apps.domain.store import Store
+from generated_apps.domain.submissions import Submissions
 from generated_apps.web.modes import Counter
 from generated_apps.web.site import ResidentSite
 
@@ -36,7 +39,7 @@ class CounterSite:
 
     async def respond(self, request: Request, app_id: int, path: str, username: str, display_name: str) -> Response:
         """The counter page at `path` ("", "p/2", "check", "done", …) of the app's published version."""
-        app = await run_in_threadpool(self.store.app_by_id, app_id)
+        app = await run_in_threadpool(Apps(self.store).by_id, app_id)
         if app is None:
             return await run_in_threadpool(self.pages.not_found, request)
         request.state.counter_by, request.state.counter_name, request.state.app_id = username, display_name, app_id
@@ -56,9 +59,9 @@ class CounterSite:
 
     def slip(self, request: Request, app_id: int, submission_id: int, username: str, display_name: str) -> Response:
         """The confirmation of any submission of the app, again: to print the resident's slip later."""
-        submission = self.store.submission(submission_id)
-        app = self.store.app_by_id(app_id)
-        live = self.store.live_app(app.slug) if app is not None else None
+        submission = Submissions(self.store).get(submission_id)
+        app = Apps(self.store).by_id(app_id)
+        live = LiveApps(self.store).get(app.slug) if app is not None else None
         if submission is None or live is None or submission.app_id != app_id:
             return self.pages.not_found(request)
         request.state.counter_by, request.state.counter_name, request.state.app_id = username, display_name, app_id

@@ -16,9 +16,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from generated_apps.domain import flow, i18n
-from generated_apps.domain.bookings import BookingRefused, Bookings
+from generated_apps.domain.access_points import AccessPoints
+from generated_apps.domain.bookings import Bookings
+from generated_apps.domain.drafts import Drafts
+from generated_apps.domain.errors import BookingRefused
+from generated_apps.domain.live import LiveApp, LiveApps
 from generated_apps.domain.models import Draft
-from generated_apps.domain.store import LiveApp, Store
+from generated_apps.domain.store import Store
+from generated_apps.domain.submissions import Submissions
 from generated_apps.web.addresses import here as address_here
 from generated_apps.web.addresses import via_code
 from generated_apps.web.booking_views import BookingViews, refusal_code, refusal_message
@@ -58,6 +63,10 @@ class FormViews:
     def __init__(self, store: Store, time_zone: str, mode: Live, pages: Pages, resolver: Resolver,
                  bookings: Bookings, booking_views: BookingViews) -> None:
         self.store, self.zone, self.mode, self.pages, self.resolver = store, time_zone, mode, pages, resolver
+        self.live_apps = LiveApps(store)
+        self.drafts = Drafts(store)
+        self.points = AccessPoints(store)
+        self.submissions = Submissions(store)
         self.bookings, self.booking_views = bookings, booking_views
 
     def start(self, request: Request) -> Response:
@@ -82,7 +91,7 @@ class FormViews:
     async def question(self, request: Request) -> Response:
         # The common case, a resident arriving from a poster: no draft yet, the app already known.
         # Served from memory without a thread or a database query.
-        hit, live = self.store.cached_live_app(request.path_params["slug"])
+        hit, live = self.live_apps.cached(request.path_params["slug"])
         if hit and live is not None and live.status(self.store.now()) == "live" and not request.scope["query_string"] \
                 and self.mode.draft_cookie(live.app_id) not in request.cookies:
             index = request.path_params["number"] - 1
@@ -101,7 +110,7 @@ class FormViews:
         if isinstance(found, Response):
             return found
         live, draft = found
-        spec = self.store.version_spec(draft.version_id) if draft else live.spec
+        spec = self.live_apps.version_spec(draft.version_id) if draft else live.spec
         answers = draft.answers if draft else {}
         index = request.path_params["number"] - 1
         if not flow.may_visit(spec, answers, index):
@@ -179,7 +188,7 @@ class FormViews:
         index = request.path_params["number"] - 1
         # A new draft starts on the version live now, never on one a form names: an old version
         # may lack a question added since (a consent, say).
-        spec = self.store.version_spec(draft.version_id) if draft else live.spec
+        spec = self.live_apps.version_spec(draft.version_id) if draft else live.spec
         answers = dict(draft.answers) if draft else {}
         if not 0 <= index < len(spec.pages):
             return self.pages.not_found(request, spec)
@@ -200,13 +209,13 @@ class FormViews:
         answers.update(updates)
         response = RedirectResponse("", status_code=303)
         if draft is None:
-            point = self.store.access_point(via) if via else None  # only a real code of this app is kept
+            point = self.points.by_code(via) if via else None  # only a real code of this app is kept
             via = point.code if point is not None and point.app_id == live.app_id else ""
-            draft = self.store.create_draft(live.app_id, live.version_id, answers, access_point=via or None)
+            draft = self.drafts.create(live.app_id, live.version_id, answers, access_point=via or None)
             set_cookie(response, request, self.mode.draft_cookie(live.app_id), draft.id,
                        max_age=DRAFT_DAYS * 24 * 3600)
         else:
-            self.store.save_answers(draft.id, answers)
+            self.drafts.save_answers(draft.id, answers)
         if request.query_params.get("change") == "1":
             # Back to the check page, unless the change opened a question not yet answered.
             gap = flow.first_unanswered(spec, answers)
@@ -230,11 +239,11 @@ class FormViews:
             return
         if not csrf_ok(self.pages.secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
             return
-        spec, index = self.store.version_spec(draft.version_id), request.path_params["number"] - 1
+        spec, index = self.live_apps.version_spec(draft.version_id), request.path_params["number"] - 1
         if 0 <= index < len(spec.pages) and flow.may_visit(spec, draft.answers, index):
             updates, _errors = flow.read_page(spec, index, form, draft.answers)
             if updates:
-                self.store.save_answers(draft.id, {**draft.answers, **updates})
+                self.drafts.save_answers(draft.id, {**draft.answers, **updates})
 
     # --- checking and sending ---------------------------------------------------------------------------
 
@@ -249,7 +258,7 @@ class FormViews:
 
     def _check_page(self, request: Request, live: LiveApp, draft: Draft, status: int = 200,
                     notice: str | None = None) -> Response:
-        spec = self.store.version_spec(draft.version_id)
+        spec = self.live_apps.version_spec(draft.version_id)
         if not flow.is_complete(spec, draft.answers):
             return RedirectResponse(self.mode.page_url(live, flow.first_unanswered(spec, draft.answers)),
                                     status_code=303)
@@ -278,14 +287,14 @@ class FormViews:
             return self._check_page(request, live, draft, 400, notice)
         if form.get(HONEYPOT):
             return RedirectResponse(self.mode.url(live, "/check"), status_code=303)
-        spec = self.store.version_spec(draft.version_id)
+        spec = self.live_apps.version_spec(draft.version_id)
         if not flow.is_complete(spec, draft.answers):
             return RedirectResponse(self.mode.page_url(live, flow.first_unanswered(spec, draft.answers)),
                                     status_code=303)
         answers = flow.submitted_answers(spec, draft.answers)
         pickers = [q for q in spec.questions() if isinstance(q, SlotPicker) and q.key in answers]
         if not pickers:
-            self.store.submit(draft, answers, tr.lang, entered_by=self.mode.entered_by(request))
+            self.drafts.submit(draft, answers, tr.lang, entered_by=self.mode.entered_by(request))
             return RedirectResponse(self.mode.url(live, "/done"), status_code=303)
         # The places are taken now, with the submission, in one transaction.
         name, phone = flow.submitter_contact(spec, answers)
@@ -317,8 +326,8 @@ class FormViews:
     def done_page(self, request: Request, live: LiveApp, submission_id: int, *, back_url: str | None,
                   status_url: str | None) -> Response:
         """The confirmation of a submission, with its reference number and what it booked."""
-        submission = self.store.submission(submission_id)
-        spec = self.store.version_spec(submission.version_id)
+        submission = self.submissions.get(submission_id)
+        spec = self.live_apps.version_spec(submission.version_id)
         return self.pages.render(request, "done.html", spec=spec, app=live, reference=submission.reference,
                                  restart_url=self.mode.url(live, "/restart"), back_url=back_url,
                                  booked=self.booking_views.booked(request, submission.id),

@@ -16,7 +16,8 @@ from urllib.parse import quote
 from starlette.requests import Request
 
 from generated_apps.domain import i18n
-from generated_apps.domain.store import LiveApp, Store
+from generated_apps.domain.live import LiveApp, LiveApps
+from generated_apps.domain.store import Store
 from generated_apps.web.cookies import LANG_COOKIE, draft_cookie
 from widgets import AppSpec, furigana
 from widgets.text import japanese_texts
@@ -49,7 +50,7 @@ class Live:
     def readings(self, store: Store, spec: AppSpec | None, shown: bool) -> Mapping[str, str]:
         """The readings of the Japanese texts a page may show: those of every published version loaded,
         computed when it was published (the portal shows several apps). Never the dictionary here."""
-        return store.readings()
+        return LiveApps(store).readings()
 
     def page_context(self, request: Request, template: str, context: dict[str, Any]) -> dict[str, Any]:
         """What this mode adds to or changes in a page's template context."""

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from generated_apps.domain import open_data
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.models import App
 from generated_apps.domain.store import Store
 from generated_apps.web.pages import Pages
@@ -42,7 +43,7 @@ class OpenDataViews:
 
     def _file(self, request: Request, kind: str) -> Response:
         slug = request.path_params["slug"]
-        app = self.store.app(slug)
+        app = Apps(self.store).by_slug(slug)
         if app is None or app.kind != "form" or not open_data.is_published(app):
             return self.pages.not_found(request)
         doc = self.document(app)

@@ -21,9 +21,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from generated_apps.domain import i18n
+from generated_apps.domain.banner import Banner
 from generated_apps.domain.config import Settings
-from generated_apps.domain.models import EmergencyBanner
-from generated_apps.domain.store import LiveApp, Store, as_utc
+from generated_apps.domain.live import LiveApp
+from generated_apps.domain.models import EmergencyBanner, as_utc
+from generated_apps.domain.store import Store
 from generated_apps.web import preferences
 from generated_apps.web.addresses import here as address_here
 from generated_apps.web.compressed import CachedPage
@@ -156,7 +158,7 @@ class Pages:
         context = self.mode.page_context(request, template, context)
         cache_key = cache_key if self.mode.keeps_pages else None
         tr = self.translator(request)
-        banner = self.store.banner()
+        banner = Banner(self.store).current()
         prefs = preferences.read(request.cookies)
         first_page = self.is_first_page(request)
         colour = spec.colour if spec is not None else None
@@ -192,7 +194,7 @@ class Pages:
         template, a thread or a database query beyond the banner."""
         first_page = self.is_first_page(request)
         prefs = (*preferences.read(request.cookies).key, first_page)
-        cached = self._pages.get(self._with_banner((*key, *prefs), self.store.banner()))
+        cached = self._pages.get(self._with_banner((*key, *prefs), Banner(self.store).current()))
         if cached is None:
             return None
         return self._respond(request, template, cached.parts, cached=cached, colour=colour, first_page=first_page)

@@ -14,7 +14,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from generated_apps.domain import i18n
-from generated_apps.domain.store import LiveApp, Store
+from generated_apps.domain.access_points import AccessPoints
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.live import LiveApp, LiveApps
+from generated_apps.domain.store import Store
 from generated_apps.web.addresses import local_path
 from generated_apps.web.cookies import LANG_COOKIE, YEAR, set_cookie
 from generated_apps.web.pages import Pages
@@ -35,10 +38,13 @@ NOT_A_PERSON = re.compile(r"\+https?://|Googlebot|bingbot|Slackbot|Twitterbot|fa
 class PortalViews:
     def __init__(self, store: Store, pages: Pages, time_zone: str) -> None:
         self.store, self.pages, self.zone = store, pages, ZoneInfo(time_zone)
+        self.live_apps = LiveApps(store)
+        self.points = AccessPoints(store)
+        self.apps = Apps(store)
 
     def index(self, request: Request) -> Response:
         now = self.store.now()
-        apps = [a for a in self.store.live_apps() if a.status(now) == "live"]
+        apps = [a for a in self.live_apps.all() if a.status(now) == "live"]
         return self.pages.render(request, "index.html", groups=portal_groups(apps))
 
     async def static(self, request: Request) -> Response:
@@ -67,7 +73,7 @@ class PortalViews:
         retired or not yet open app. An unknown or disabled code gets a page with the help number."""
         day = self.store.now().astimezone(self.zone).date()
         code = request.path_params["code"]
-        found = self.store.scan(code, day) if is_a_scan(request) else self._access_point(code)
+        found = self.points.scan(code, day) if is_a_scan(request) else self._access_point(code)
         if found is None:
             return self.pages.render(request, "unknown_code.html", 404)
         point, slug = found
@@ -75,8 +81,8 @@ class PortalViews:
 
     def _access_point(self, code: str) -> tuple[Any, str] | None:
         """What store.scan finds for a code, without counting: for a request that is no one scanning it."""
-        point = self.store.access_point(code)
-        app = self.store.app_by_id(point.app_id) if point is not None and point.active else None
+        point = self.points.by_code(code)
+        app = self.apps.by_id(point.app_id) if point is not None and point.active else None
         return (point, app.slug) if app is not None else None
 
 

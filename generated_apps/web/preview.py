@@ -20,7 +20,8 @@ from starlette.responses import RedirectResponse, Response
 
 from generated_apps.domain import flow
 from generated_apps.domain.config import Settings
-from generated_apps.domain.store import LiveApp, Store
+from generated_apps.domain.live import LiveApp
+from generated_apps.domain.store import Store
 from generated_apps.web import preferences
 from generated_apps.web.addresses import local_path
 from generated_apps.web.cookies import set_cookie

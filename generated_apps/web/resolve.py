@@ -6,8 +6,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from generated_apps.domain.drafts import Drafts
+from generated_apps.domain.live import LiveApp, LiveApps
 from generated_apps.domain.models import Draft
-from generated_apps.domain.store import LiveApp, Store
+from generated_apps.domain.store import Store
 from generated_apps.web.addresses import SLUG
 from generated_apps.web.modes import Live
 from generated_apps.web.pages import Pages
@@ -17,12 +19,14 @@ from widgets import LocalizedText
 class Resolver:
     def __init__(self, store: Store, mode: Live, pages: Pages) -> None:
         self.store, self.mode, self.pages = store, mode, pages
+        self.live_apps = LiveApps(store)
+        self.drafts = Drafts(store)
 
     def app(self, request: Request, *, retired_ok: bool = False) -> LiveApp | Response:
         """The live app in the address, else the page that answers for it: retired (unless `retired_ok`),
         not open yet, or not found."""
         slug = request.path_params["slug"]
-        live = self.store.live_app(slug) if SLUG.fullmatch(slug) else None
+        live = self.live_apps.get(slug) if SLUG.fullmatch(slug) else None
         if live is not None and live.version_id is not None and live.status(self.store.now()) == "retired":
             if retired_ok:
                 return live
@@ -36,7 +40,7 @@ class Resolver:
     def retired_app(self, request: Request) -> LiveApp | None:
         """The app in the address if it is retired, else None."""
         slug = request.path_params["slug"]
-        live = self.store.live_app(slug) if SLUG.fullmatch(slug) else None
+        live = self.live_apps.get(slug) if SLUG.fullmatch(slug) else None
         return live if live is not None and live.status(self.store.now()) == "retired" else None
 
     def form(self, request: Request) -> tuple[LiveApp, Draft | None] | Response:
@@ -55,7 +59,7 @@ class Resolver:
         return live, draft
 
     def draft(self, request: Request, live: LiveApp) -> Draft | None:
-        return self.store.draft(request.cookies.get(self.mode.draft_cookie(live.app_id)), live.app_id)
+        return self.drafts.get(request.cookies.get(self.mode.draft_cookie(live.app_id)), live.app_id)
 
     def has_unsent_draft(self, request: Request, live: LiveApp) -> bool:
         draft = self.draft(request, live) if self.mode.draft_cookie(live.app_id) in request.cookies else None
@@ -64,7 +68,7 @@ class Resolver:
     def retired(self, request: Request, live: LiveApp, *, unsent: bool = False) -> Response:
         """The service-ended page, at every address of a retired app. `unsent`: the resident was part-way
         through the form; what they entered is kept as a draft (staff see that it exists), not sent."""
-        successor = self.store.live_app(live.successor_slug) if live.successor_slug else None
+        successor = self.live_apps.get(live.successor_slug) if live.successor_slug else None
         if successor is not None and successor.status(self.store.now()) != "live":
             successor = None
         # App text, so the resident reads it in their language when staff wrote one; a plain string is Japanese.

@@ -20,8 +20,9 @@ from starlette.datastructures import MultiDict
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from generated_apps.domain.models import Submission
-from generated_apps.domain.store import LiveApp, Store, as_utc
+from generated_apps.domain.live import LiveApp, LiveApps
+from generated_apps.domain.models import Submission, as_utc
+from generated_apps.domain.store import Store
 from generated_apps.domain.submissions import STATUS_NAMES, Submissions, phone_last4
 from generated_apps.web.lookup import Lookups
 from generated_apps.web.modes import Live
@@ -115,5 +116,5 @@ class StatusViews:
         submission = self.submissions.by_reference(live.app_id, reference)
         if submission is None:
             return None
-        expected = phone_last4(self.store.version_spec(submission.version_id), submission.answers)
+        expected = phone_last4(LiveApps(self.store).version_spec(submission.version_id), submission.answers)
         return submission if expected is not None and hmac.compare_digest(expected, last4) else None

@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 import pytest
 import socketio
 
+from generated_apps.domain.staff_accounts import StaffAccounts
 from generated_apps.domain.store import Store
 
 from .test_server import request
@@ -53,7 +54,7 @@ class Server:
     def usernames(self) -> set[str]:
         store = Store.open(f"sqlite:///{self.data_dir / 'madoguchi.sqlite3'}")
         try:
-            return {user.username for user in store.staff_users()}
+            return {user.username for user in StaffAccounts(store).all()}
         finally:
             store.engine.dispose()
 

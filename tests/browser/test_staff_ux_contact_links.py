@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from builder.templates_gallery import template
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.lifecycle import Lifecycle
 
 from .test_booking_pages import go, small_contact_links
 from .test_other_pages import assert_checks
@@ -29,8 +31,8 @@ def paragraph_app(server):  # noqa: F811 (the fixture imported above)
     spec["languages"] = ["ja"]
     from widgets import AppSpec
 
-    store.save_app(AppSpec.model_validate(spec), by="test")
-    store.publish(LINKS_SLUG, by="test", warnings_acknowledged=True)
+    Apps(store).save_app(AppSpec.model_validate(spec), by="test")
+    Lifecycle(store).publish(LINKS_SLUG, by="test", warnings_acknowledged=True)
     return f"/a/{LINKS_SLUG}"
 
 

@@ -16,6 +16,7 @@ import sys
 import pytest
 
 from builder.server import load_demo
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.store import Store
 from generated_apps.domain.submissions import Submissions
 
@@ -108,7 +109,7 @@ def test_reading_the_reply_on_the_status_page_passes_every_check(resident_contex
     assert_checks(page, axe, "the status before a reply")
 
     staff = Submissions(store)
-    staff.write_reply(staff.by_reference(store.app(CONSULTATION).id, reference).id, REPLY, by="sato")
+    staff.write_reply(staff.by_reference(Apps(store).by_slug(CONSULTATION).id, reference).id, REPLY, by="sato")
     go(page, STATUS)
     look(page, reference, "3331", 200)
     assert page.locator(".status-word").inner_text() == "回答済"

@@ -10,13 +10,17 @@ from PIL import Image
 
 from builder.pages.access import public_url_problem
 from builder.templates_gallery import template
+from generated_apps.domain.access_points import AccessPoints
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.audit import Audit
+from generated_apps.domain.lifecycle import Lifecycle
 
 from .conftest import until
 
 
 def new_app(store):
-    app = store.create_app(template("citizen-survey").spec, by="suzuki")
-    store.publish(app.slug, by="admin")
+    app = Apps(store).create(template("citizen-survey").spec, by="suzuki")
+    Lifecycle(store).publish(app.slug, by="admin")
     return app
 
 
@@ -27,20 +31,20 @@ async def test_staff_add_rename_and_disable_access_points_and_see_their_counts(s
     await signed_in.should_see("No access point yet.")
     signed_in.find(marker="new-label").type("本庁舎1階 市民課窓口")
     signed_in.find(marker="add-access-point").click()
-    await until(lambda: len(store.access_points(app.id)) == 1)
-    point = store.access_points(app.id)[0].point
+    await until(lambda: len(AccessPoints(store).of_app(app.id)) == 1)
+    point = AccessPoints(store).of_app(app.id)[0].point
     await signed_in.should_see(f"http://testserver/q/{point.code}")
-    store.scan(point.code, store.now().date())
+    AccessPoints(store).scan(point.code, store.now().date())
 
     signed_in.find(marker=f"rename-{point.code}").click()
     await signed_in.should_see(marker="rename-label")
     signed_in.find(marker="rename-label").clear().type("保健センター受付")
     signed_in.find(marker="rename-save").click()
-    await until(lambda: store.access_point(point.code).label == "保健センター受付")
+    await until(lambda: AccessPoints(store).by_code(point.code).label == "保健センター受付")
     signed_in.find(marker=f"toggle-{point.code}").click()
-    await until(lambda: not store.access_point(point.code).active)
+    await until(lambda: not AccessPoints(store).by_code(point.code).active)
     await signed_in.should_see("Disabled")
-    assert [e.action for e in store.audit_events(app.id)][-3:] == [
+    assert [e.action for e in Audit(store).events(app.id)][-3:] == [
         "access_point.create", "access_point.change", "access_point.change"]
 
 
@@ -49,13 +53,13 @@ async def test_an_empty_name_is_refused_with_a_message(signed_in):
     await signed_in.open(f"/apps/{app.id}/access")
     signed_in.find(marker="add-access-point").click()
     await signed_in.should_see("Give the access point a name, such as the counter where its code is put up")
-    assert signed_in.store.access_points(app.id) == []
+    assert AccessPoints(signed_in.store).of_app(app.id) == []
 
 
 async def test_the_downloaded_codes_decode_to_the_short_address(signed_in):
     store = signed_in.store
     app = new_app(store)
-    point = store.create_access_point(app.id, "広報だて 11月号", by="suzuki")
+    point = AccessPoints(store).create(app.id, "広報だて 11月号", by="suzuki")
     client = signed_in.http_client
     for size in ("small", "medium", "large"):
         response = await client.get(f"/apps/{app.id}/access/{point.code}.png?size={size}")
@@ -70,7 +74,7 @@ async def test_the_downloaded_codes_decode_to_the_short_address(signed_in):
 
 async def test_codes_are_not_given_out_without_sign_in(staff_gui):
     app = new_app(staff_gui.store)
-    point = staff_gui.store.create_access_point(app.id, "窓口", by="suzuki")
+    point = AccessPoints(staff_gui.store).create(app.id, "窓口", by="suzuki")
     assert (await staff_gui.http_client.get(f"/apps/{app.id}/access/{point.code}.png")).status_code == 401
 
 
@@ -99,8 +103,8 @@ async def test_posters_of_each_access_point_and_all_of_them_in_one_pdf(signed_in
 
     store = signed_in.store
     app = new_app(store)
-    points = [store.create_access_point(app.id, name, by="suzuki") for name in ("本庁舎1階", "保健センター", "旧庁舎")]
-    store.change_access_point(points[2].id, "suzuki", active=False)
+    points = [AccessPoints(store).create(app.id, name, by="suzuki") for name in ("本庁舎1階", "保健センター", "旧庁舎")]
+    AccessPoints(store).change(points[2].id, "suzuki", active=False)
     client = signed_in.http_client
     single = await client.get(f"/apps/{app.id}/access/{points[0].code}/poster.pdf")
     assert single.status_code == 200 and single.headers["content-type"] == "application/pdf"
@@ -118,9 +122,9 @@ async def test_posters_of_each_access_point_and_all_of_them_in_one_pdf(signed_in
 async def test_characters_the_poster_font_lacks_are_named_before_printing(signed_in):
     store = signed_in.store
     spec = template("citizen-survey").spec
-    app = store.create_app(spec.model_copy(update={"title": spec.title.model_copy(
+    app = Apps(store).create(spec.model_copy(update={"title": spec.title.model_copy(
         update={"root": {**spec.title.root, "ja": "髙﨑さんの🏃アンケート"}})}), by="suzuki")
-    store.create_access_point(app.id, "窓口", by="suzuki")
+    AccessPoints(store).create(app.id, "窓口", by="suzuki")
     await signed_in.open(f"/apps/{app.id}/access")
     await signed_in.should_see("These characters cannot be printed and are left out of the posters: 🏃")
 
@@ -128,11 +132,11 @@ async def test_characters_the_poster_font_lacks_are_named_before_printing(signed
 async def test_the_scans_of_each_day_are_charted_and_a_poster_can_be_previewed(signed_in):
     store = signed_in.store
     app = new_app(store)
-    point = store.create_access_point(app.id, "本庁舎1階", by="suzuki")
+    point = AccessPoints(store).create(app.id, "本庁舎1階", by="suzuki")
     today = store.now().astimezone(dt.timezone(dt.timedelta(hours=9))).date()
     for _ in range(3):
-        store.scan(point.code, today)
-    store.scan(point.code, today - dt.timedelta(days=1))
+        AccessPoints(store).scan(point.code, today)
+    AccessPoints(store).scan(point.code, today - dt.timedelta(days=1))
     await signed_in.open(f"/apps/{app.id}/access")
     [chart] = signed_in.find(marker="scan-chart").elements
     [series] = chart.options["series"]
@@ -146,7 +150,7 @@ async def test_the_city_mark_in_the_data_directory_goes_in_the_centre_of_downloa
 
     store = signed_in.store
     app = new_app(store)
-    point = store.create_access_point(app.id, "本庁舎1階", by="suzuki")
+    point = AccessPoints(store).create(app.id, "本庁舎1階", by="suzuki")
     client = signed_in.http_client
     plain = (await client.get(f"/apps/{app.id}/access/{point.code}.png")).content
     (settings.data_dir / "qr-logo.png").write_bytes(city_mark())
@@ -175,8 +179,8 @@ async def test_a_damaged_draft_leaves_the_codes_and_posters_of_the_published_app
 
     store = signed_in.store
     app = new_app(store)
-    point = store.create_access_point(app.id, "本庁舎1階", by="suzuki")
-    write_draft(store, app.id, {**store.app_by_id(app.id).draft_spec, **DAMAGE})
+    point = AccessPoints(store).create(app.id, "本庁舎1階", by="suzuki")
+    write_draft(store, app.id, {**Apps(store).by_id(app.id).draft_spec, **DAMAGE})
     await signed_in.open(f"/apps/{app.id}/access")
     await signed_in.should_see("The draft of this app cannot be read. Open it in the editor to restore it")
     assert signed_in.find(marker="damaged-draft-editor").elements.pop().props["href"] == f"/apps/{app.id}"
@@ -195,9 +199,9 @@ async def test_the_codes_of_an_app_never_published_whose_draft_is_damaged_carry_
     from .test_dashboard import write_draft
 
     store = signed_in.store
-    app = store.create_app(template("citizen-survey").spec, by="suzuki")
-    store.create_access_point(app.id, "本庁舎1階", by="suzuki")
-    write_draft(store, app.id, {**store.app_by_id(app.id).draft_spec, "title": {"ja": "壊れた調査"}, **DAMAGE})
+    app = Apps(store).create(template("citizen-survey").spec, by="suzuki")
+    AccessPoints(store).create(app.id, "本庁舎1階", by="suzuki")
+    write_draft(store, app.id, {**Apps(store).by_id(app.id).draft_spec, "title": {"ja": "壊れた調査"}, **DAMAGE})
     await signed_in.open(f"/apps/{app.id}/access")
     await signed_in.should_see("QR codes: 壊れた調査")
     await signed_in.should_see(marker="damaged-draft")

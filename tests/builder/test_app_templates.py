@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from builder.server import load_demo
 from builder.templates_gallery import INDEX_FILE, TEMPLATES_DIR, Template, template, templates
+from generated_apps.domain.live import LiveApps
 from widgets import REGISTRY, AppSpec, LocalizedText, lint
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -198,7 +199,7 @@ def test_the_demo_publishes_every_template_once(store):
     slugs = load_demo(store)
     assert slugs == [t.spec.slug for t in templates()]
     for t in templates():
-        live = store.live_app(t.spec.slug)
+        live = LiveApps(store).get(t.spec.slug)
         assert live is not None and live.spec == t.spec and live.version_number == 1
     assert load_demo(store) == slugs
-    assert [store.live_app(slug).version_number for slug in slugs] == [1] * len(slugs), "published again"
+    assert [LiveApps(store).get(slug).version_number for slug in slugs] == [1] * len(slugs), "published again"

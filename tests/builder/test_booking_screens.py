@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from generated_apps.domain.audit import Audit
 from generated_apps.domain.bookings import Bookings
 from tests.generated_apps.test_lifecycle import Clock
 from tests.htmlpage import parse
@@ -39,7 +40,7 @@ def monday_slots(desk, gym):
 
 
 def actions(store) -> list[tuple[str, str]]:
-    return [(e.action, e.actor) for e in store.audit_events()]
+    return [(e.action, e.actor) for e in Audit(store).events()]
 
 
 async def test_staff_add_a_facility_with_its_weekly_times_and_rules(desk):
@@ -110,7 +111,7 @@ async def test_the_calendar_shows_each_time_with_its_counts_and_bookings_by_day_
              for name, phone in (("伊達 花子", "0142-23-3331"), ("有珠 太郎", "090-1234-5678"))]
     await desk.open(f"/resources/{gym.id}/calendar")  # today, by day
     await desk.should_see("2026-11-16 (Mon)")
-    opened = desk.store.audit_events()[-1]  # it names who booked: opening it is in the audit log
+    opened = Audit(desk.store).events()[-1]  # it names who booked: opening it is in the audit log
     assert (opened.action, opened.target) == ("bookings.calendar", str(gym.id))
     with desk.scope(marker=f"slot-{morning.id}"):
         await desk.should_see("0 of 10 booked")
@@ -224,7 +225,7 @@ async def test_the_day_sheet_prints_every_time_of_the_day_and_its_bookings(desk,
                     ["", taken[1].reference, "<b>有珠</b> 太郎", "090-1234-5678", "kato"]]  # escaped, not markup
     assert len(page.find_all("span", cls="box")) == 2
     assert "@media print" in response.text
-    assert desk.store.audit_events()[-1].action == "booking.day_sheet"
+    assert Audit(desk.store).events()[-1].action == "booking.day_sheet"
     assert (await desk.http_client.get(f"/resources/{gym.id + 1}/day-sheet")).status_code == 404
     # A facility id no table can hold is no such facility either (SQLite cannot even bind it).
     assert (await desk.http_client.get(f"/resources/{2**63}/day-sheet")).status_code == 404

@@ -10,6 +10,10 @@ from collections import Counter
 import pytest
 from starlette.testclient import TestClient
 
+from generated_apps.domain.access_points import AccessPoints
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.audit import Audit
+from generated_apps.domain.staff_accounts import StaffAccounts
 from generated_apps.domain.summary import date_bars, summarise
 from generated_apps.web.asgi import create_app
 from tests.generated_apps.test_lifecycle import Clock
@@ -29,7 +33,7 @@ def survey(store) -> int:
     spec = survey_spec()
     spec["pages"][0]["widgets"][0]["options"][1] = option("sometimes", HOSTILE_LABEL, HOSTILE_LABEL)
     app_id = publish(store, spec)
-    lobby = store.create_access_point(app_id, "本庁舎1階", by="sato")
+    lobby = AccessPoints(store).create(app_id, "本庁舎1階", by="sato")
     visits = ["often"] * 7 + ["sometimes"] * 3 + ["never"] * 2
     for n, visit in enumerate(visits):
         if n == 7:
@@ -162,7 +166,7 @@ async def test_an_admin_publishes_the_results_and_the_public_address_answers_unt
     await admin_in.should_see("No longer published")
     await admin_in.should_see(marker="publish-open-data")
     assert public_get(settings, store, "/a/shimin-survey/open-data.csv").status_code == 404
-    lines = [(e.action, e.actor) for e in store.audit_events(app_id) if e.action.startswith("open_data.")]
+    lines = [(e.action, e.actor) for e in Audit(store).events(app_id) if e.action.startswith("open_data.")]
     assert lines == [("open_data.publish", "kato"), ("open_data.unpublish", "kato")]
 
 
@@ -176,7 +180,7 @@ async def test_an_admin_may_choose_another_licence_and_a_blank_one_is_refused(ad
     await admin_in.should_see("Name the licence, such as CC BY 4.0")
     admin_in.find(marker="open-data-licence").type("CC0 1.0")
     admin_in.find(marker="publish-open-data").click()
-    await until(lambda: store.app_by_id(app_id).open_data_licence == "CC0 1.0")
+    await until(lambda: Apps(store).by_id(app_id).open_data_licence == "CC0 1.0")
 
 
 async def test_staff_see_whether_the_results_are_published_but_cannot_publish(desk):
@@ -196,13 +200,13 @@ async def test_an_admin_who_lost_the_role_meanwhile_is_refused_and_that_is_audit
     app_id = survey(store)
     await admin_in.open(f"/apps/{app_id}/charts")
     await admin_in.should_see(marker="publish-open-data")
-    kato = store.staff_user("kato")
-    store.create_staff_user("sato", "佐藤 花子", kato.password_hash, "admin", by="test")  # the last admin stays
-    store.change_staff_user(kato.id, by="sato", role="staff")
+    kato = StaffAccounts(store).by_username("kato")
+    StaffAccounts(store).create("sato", "佐藤 花子", kato.password_hash, "admin", by="test")  # the last admin stays
+    StaffAccounts(store).change(kato.id, by="sato", role="staff")
     admin_in.find(marker="publish-open-data").click()
     await admin_in.should_see("Only an admin can do this. Ask an admin of your office")
-    assert store.app_by_id(app_id).open_data_at is None
-    refused = [e for e in store.audit_events(app_id) if e.action == "auth.refused"]
+    assert Apps(store).by_id(app_id).open_data_at is None
+    refused = [e for e in Audit(store).events(app_id) if e.action == "auth.refused"]
     assert [(e.actor, e.detail["action"]) for e in refused] == [("kato", "open_data.publish")]
 
 
@@ -318,7 +322,7 @@ async def test_a_damaged_draft_leaves_the_charts_of_the_published_app_working(de
     from .test_access_screens import DAMAGE
     from .test_dashboard import write_draft
 
-    write_draft(desk.store, desk.app_id, {**desk.store.app_by_id(desk.app_id).draft_spec, **DAMAGE})
+    write_draft(desk.store, desk.app_id, {**Apps(desk.store).by_id(desk.app_id).draft_spec, **DAMAGE})
     await desk.open(f"/apps/{desk.app_id}/charts")
     await desk.should_see(DAMAGED)
     assert desk.find(marker="damaged-draft-editor").elements.pop().props["href"] == f"/apps/{desk.app_id}"
@@ -335,7 +339,7 @@ async def test_the_charts_of_an_app_never_published_whose_draft_is_damaged_say_s
     from .test_dashboard import write_draft
 
     store = signed_in.store
-    app = store.create_app(AppSpec.model_validate(survey_spec()), by="sato")
+    app = Apps(store).create(AppSpec.model_validate(survey_spec()), by="sato")
     write_draft(store, app.id, {**app.draft_spec, "title": {"ja": "壊れた調査"}, **DAMAGE})
     await signed_in.open(f"/apps/{app.id}/charts")
     await signed_in.should_see("Charts: 壊れた調査")

@@ -9,6 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.audit import Audit
+from generated_apps.domain.drafts import Drafts
+from generated_apps.domain.lifecycle import Lifecycle
+from generated_apps.domain.submissions import Submissions
 from widgets import AppSpec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,26 +109,26 @@ def test_purge_deletes_what_is_past_its_period_and_a_dry_run_only_says_so(tmp_pa
     survey = AppSpec.model_validate_json((ROOT / "builder" / "app_templates" / "citizen-survey.json").read_bytes())
     days = survey.lifecycle.retention_days
     store.clock = lambda: dt.datetime.now(dt.UTC) - dt.timedelta(days=days + 2)  # sent before the period began
-    store.create_app(survey, by="suzuki")
-    store.publish(survey.slug, by="admin", warnings_acknowledged=True)
-    app_id = store.app(survey.slug).id
-    version = store.versions(app_id)[0]
+    Apps(store).create(survey, by="suzuki")
+    Lifecycle(store).publish(survey.slug, by="admin", warnings_acknowledged=True)
+    app_id = Apps(store).by_slug(survey.slug).id
+    version = Apps(store).versions(app_id)[0]
     for _ in range(2):
-        store.submit(store.create_draft(app_id, version.id, {}), {}, "ja")
+        Drafts(store).submit(Drafts(store).create(app_id, version.id, {}), {}, "ja")
     store.engine.dispose()
 
     dry = madoguchi("purge", "--dry-run", data_dir=tmp_path)
     assert dry.returncode == 0, dry.stderr
     assert f"citizen-survey: kept for {days} days; 2 submissions would be deleted now." in dry.stdout
     assert "Nothing was deleted (dry run)." in dry.stdout
-    assert len(store.submissions(app_id)) == 2
+    assert len(Submissions(store).of_app(app_id)) == 2
 
     purged = madoguchi("purge", data_dir=tmp_path)
     assert purged.returncode == 0, purged.stderr
     assert "citizen-survey: deleted 2 submissions with 0 notes, 0 bookings and 0 drafts" in purged.stdout
     assert "Deleted 2 expired resident drafts." in purged.stdout
-    assert store.submissions(app_id) == []
-    assert [e.actor for e in store.audit_events() if e.action == "retention.purge"] == ["cli", "cli"]
+    assert Submissions(store).of_app(app_id) == []
+    assert [e.actor for e in Audit(store).events() if e.action == "retention.purge"] == ["cli", "cli"]
 
     again = madoguchi("purge", data_dir=tmp_path)
     assert again.returncode == 0 and "Nothing was deleted." in again.stdout

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 
+from generated_apps.domain.staff_accounts import StaffAccounts
 from generated_apps.domain.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +26,7 @@ def test_create_admin_stores_an_argon2_hash_and_never_the_password(tmp_path):
     result = create_admin(tmp_path, "sato", "--name", "佐藤 花子", password="long enough secret")
     assert result.returncode == 0, result.stderr
     store = Store.open(f"sqlite:///{tmp_path / 'madoguchi.sqlite3'}")
-    user = store.staff_user("sato")
+    user = StaffAccounts(store).by_username("sato")
     assert (user.role, user.display_name, user.active) == ("admin", "佐藤 花子", True)
     assert user.password_hash.startswith("$argon2id$")
     assert PasswordHasher().verify(user.password_hash, "long enough secret")

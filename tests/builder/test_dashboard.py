@@ -7,6 +7,11 @@ import datetime as dt
 from nicegui import ui
 
 from builder.templates_gallery import template
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.audit import Audit
+from generated_apps.domain.drafts import Drafts
+from generated_apps.domain.lifecycle import Lifecycle
+from generated_apps.domain.live import LiveApps
 from generated_apps.domain.models import utcnow
 
 from .conftest import SLOW, until
@@ -14,27 +19,27 @@ from .conftest import SLOW, until
 
 def add_app(store, name: str, slug: str, by: str = "suzuki"):
     spec = template(name).spec.model_copy(update={"slug": slug})
-    return store.create_app(spec, by=by)
+    return Apps(store).create(spec, by=by)
 
 
 async def test_each_app_shows_its_status_last_change_and_submissions(signed_in):
     store = signed_in.store
     add_app(store, "citizen-survey", "survey-draft")
     live = add_app(store, "citizen-survey", "survey-live")
-    store.publish("survey-live", by="admin")
+    Lifecycle(store).publish("survey-live", by="admin")
     changed = add_app(store, "notice", "notice-changed")
-    store.publish("notice-changed", by="admin")
+    Lifecycle(store).publish("notice-changed", by="admin")
     spec = template("notice").spec.model_copy(update={"slug": "notice-changed", "what_next": None})
-    store.save_draft(changed.id, spec.model_copy(update={"title": template("consultation").spec.title}),
+    Apps(store).save_draft(changed.id, spec.model_copy(update={"title": template("consultation").spec.title}),
                      revision=changed.revision, by="tanaka")
     add_app(store, "evacuation-shelter", "shelter-old")
-    store.publish("shelter-old", by="admin")
-    store.retire("shelter-old", by="admin")
+    Lifecycle(store).publish("shelter-old", by="admin")
+    Lifecycle(store).retire("shelter-old", by="admin")
     add_app(store, "event-signup", "event-soon")
-    store.publish("event-soon", by="admin", at=utcnow() + dt.timedelta(days=1))
-    version = store.live_app("survey-live")
+    Lifecycle(store).publish("event-soon", by="admin", at=utcnow() + dt.timedelta(days=1))
+    version = LiveApps(store).get("survey-live")
     for _ in range(2):
-        store.submit(store.create_draft(live.id, version.version_id, {}), {}, "ja")
+        Drafts(store).submit(Drafts(store).create(live.id, version.version_id, {}), {}, "ja")
 
     await signed_in.open("/")
     for words in ("Draft", "Live", "Live, with changes not yet published", "Retired", "Scheduled"):
@@ -52,7 +57,7 @@ async def test_search_and_filters_narrow_the_list(signed_in):
     store = signed_in.store
     add_app(store, "citizen-survey", "survey-one")
     add_app(store, "notice", "notice-one")
-    store.publish("notice-one", by="admin")
+    Lifecycle(store).publish("notice-one", by="admin")
     await signed_in.open("/")
 
     def shown() -> set[str]:
@@ -125,9 +130,9 @@ async def test_a_draft_that_cannot_be_read_is_shown_as_damaged_and_restored_to_t
     user = await admin_signed_in(staff_gui)
     store = user.store
     broken = add_app(store, "citizen-survey", "broken-one")
-    store.publish("broken-one", by="kato")
+    Lifecycle(store).publish("broken-one", by="kato")
     add_app(store, "notice", "fine-one")
-    published = store.app_by_id(broken.id).draft_spec
+    published = Apps(store).by_id(broken.id).draft_spec
     write_draft(store, broken.id, {**published, "pages": [{"widgets": [{"type": "gone-widget"}]}]})
 
     await user.open("/")
@@ -136,9 +141,9 @@ async def test_a_draft_that_cannot_be_read_is_shown_as_damaged_and_restored_to_t
     await user.open(f"/apps/{broken.id}")
     await user.should_see("The draft of this app cannot be read", retries=SLOW_ENOUGH)
     user.find(marker="restore-draft").click()
-    await until(lambda: store.app_state(broken.id).status == "live")
-    assert store.app_by_id(broken.id).draft_spec == published
-    [line] = [e for e in store.audit_events(broken.id) if e.action == "app.restore_draft"]
+    await until(lambda: Apps(store).state(broken.id).status == "live")
+    assert Apps(store).by_id(broken.id).draft_spec == published
+    [line] = [e for e in Audit(store).events(broken.id) if e.action == "app.restore_draft"]
     assert line.actor == "kato" and line.detail["damaged_draft"]["pages"][0]["widgets"][0]["type"] == "gone-widget"
 
 

@@ -9,6 +9,7 @@ import json
 from nicegui import ui
 
 from builder.templates_gallery import templates
+from generated_apps.domain.apps import Apps
 from tests.htmlpage import parse
 
 from .conftest import until
@@ -22,10 +23,10 @@ async def test_an_image_address_on_this_site_is_refused_in_the_panel_and_nothing
     signed_in.find(marker="add-image").click()
     await until(lambda: len(stored(signed_in, app_id)["pages"][0]["widgets"]) == 2)
     signed_in.find(marker="widget-0-1").click()
-    before = signed_in.store.app_by_id(app_id).revision
+    before = Apps(signed_in.store).by_id(app_id).revision
     signed_in.find(marker="prop:src").clear().type("/staff/signout")
     await signed_in.should_see("An image address must begin with https://")
-    assert signed_in.store.app_by_id(app_id).revision == before
+    assert Apps(signed_in.store).by_id(app_id).revision == before
     assert stored(signed_in, app_id)["pages"][0]["widgets"][1]["src"].startswith("https://")
 
 

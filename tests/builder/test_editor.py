@@ -12,13 +12,15 @@ from nicegui import ui
 from nicegui.testing import User
 
 from builder.templates_gallery import templates
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.submissions import Submissions
 from widgets import AppSpec
 
 from .conftest import until
 
 
 def stored(user: User, app_id: int) -> dict:
-    return user.store.app_by_id(app_id).draft_spec
+    return Apps(user.store).by_id(app_id).draft_spec
 
 
 def widget_types(spec: dict, page: int = 0) -> list[str]:
@@ -38,11 +40,11 @@ async def widget_action(user: User, page: int, index: int, action: str, to_page:
 
 
 async def create_from(user: User, template: str) -> int:
-    before = {a.id for a in user.store.app_summaries()}
+    before = {a.id for a in Apps(user.store).summaries()}
     await user.open("/new")
     user.find(marker=f"use-{template}").click()
-    await until(lambda: len(user.store.app_summaries()) > len(before))
-    (app_id,) = {a.id for a in user.store.app_summaries()} - before
+    await until(lambda: len(Apps(user.store).summaries()) > len(before))
+    (app_id,) = {a.id for a in Apps(user.store).summaries()} - before
     await user.should_see("Checklist")
     return app_id
 
@@ -173,9 +175,9 @@ async def test_undo_and_redo_every_edit(signed_in):
 async def test_two_editors_the_later_save_gets_a_conflict_not_an_overwrite(signed_in):
     app_id = await create_from(signed_in, "blank")
     # Someone else saves a change while this editor is open.
-    other = signed_in.store.app_by_id(app_id)
+    other = Apps(signed_in.store).by_id(app_id)
     theirs = AppSpec.model_validate(other.draft_spec).model_copy(update={"slug": "their-address"})
-    signed_in.store.save_draft(app_id, theirs, revision=other.revision, by="suzuki")
+    Apps(signed_in.store).save_draft(app_id, theirs, revision=other.revision, by="suzuki")
     signed_in.find(marker="add-paragraph").click()
     await signed_in.should_see("Someone else changed this app")
     await signed_in.should_see("Not saved: someone else changed this app")
@@ -190,8 +192,8 @@ async def test_two_editors_the_later_save_gets_a_conflict_not_an_overwrite(signe
 
 async def test_keeping_mine_after_a_conflict_is_an_explicit_choice(signed_in):
     app_id = await create_from(signed_in, "blank")
-    other = signed_in.store.app_by_id(app_id)
-    signed_in.store.save_draft(app_id, AppSpec.model_validate(other.draft_spec), revision=other.revision, by="suzuki")
+    other = Apps(signed_in.store).by_id(app_id)
+    Apps(signed_in.store).save_draft(app_id, AppSpec.model_validate(other.draft_spec), revision=other.revision, by="suzuki")
     signed_in.find(marker="add-paragraph").click()
     await signed_in.should_see("Someone else changed this app")
     signed_in.find(marker="keep-mine").click()
@@ -203,8 +205,8 @@ async def test_duplicating_an_app_from_the_dashboard(signed_in):
     slug = stored(signed_in, app_id)["slug"]
     await signed_in.open("/")
     signed_in.find(marker=f"duplicate-{slug}").click()
-    await until(lambda: len(signed_in.store.app_summaries()) == 2)
-    copy = next(a for a in signed_in.store.app_summaries() if a.id != app_id)
+    await until(lambda: len(Apps(signed_in.store).summaries()) == 2)
+    copy = next(a for a in Apps(signed_in.store).summaries() if a.id != app_id)
     assert copy.slug == f"{slug}-copy" and copy.spec["pages"] == stored(signed_in, app_id)["pages"]
     assert copy.spec["title"]["ja"].endswith("（コピー）") or copy.spec["title"]["ja"].endswith(" (copy)")
 
@@ -244,10 +246,10 @@ async def test_a_slow_save_says_saving_until_it_is_done_and_the_edit_is_kept(sig
 async def test_a_bad_data_name_is_refused_beside_the_field_and_nothing_is_saved(signed_in):
     app_id = await create_from(signed_in, "blank")
     signed_in.find(marker="widget-0-0").click()
-    before = signed_in.store.app_by_id(app_id).revision
+    before = Apps(signed_in.store).by_id(app_id).revision
     signed_in.find(marker="prop:key").clear().type("1 bad name")
     await signed_in.should_see("This is not in the expected form")
-    assert signed_in.store.app_by_id(app_id).revision == before
+    assert Apps(signed_in.store).by_id(app_id).revision == before
     assert stored(signed_in, app_id)["pages"][0]["widgets"][0]["key"] == "answer_1"
 
 
@@ -282,7 +284,7 @@ async def test_the_preview_never_creates_a_draft_or_a_submission(signed_in):
     assert "西浜町" in check.text
     done = await client.post(f"/preview/{app_id}/ja/check", data={"csrf": csrf}, follow_redirects=True)
     assert "0000-0000" in done.text
-    assert signed_in.store.submissions(app_id) == []
+    assert Submissions(signed_in.store).of_app(app_id) == []
     from sqlmodel import Session, select
 
     from generated_apps.domain.models import Draft
@@ -326,12 +328,12 @@ async def test_importing_a_good_file_replaces_the_draft_keeps_the_address_and_ca
 ])
 async def test_a_bad_import_lists_what_is_wrong_and_changes_nothing(signed_in, data, message):
     app_id = await create_from(signed_in, "blank")
-    before = stored(signed_in, app_id), signed_in.store.app_by_id(app_id).revision
+    before = stored(signed_in, app_id), Apps(signed_in.store).by_id(app_id).revision
     signed_in.find(kind=ui.button, content="Import").click()
     await upload(signed_in, data)
     await signed_in.should_see(message, retries=20)
     await signed_in.should_see("Nothing was imported")
-    assert (stored(signed_in, app_id), signed_in.store.app_by_id(app_id).revision) == before
+    assert (stored(signed_in, app_id), Apps(signed_in.store).by_id(app_id).revision) == before
 
 
 async def test_an_imported_title_with_a_lone_surrogate_is_stored_clean_and_the_dashboard_still_opens(signed_in):
@@ -456,7 +458,7 @@ async def test_the_preview_of_a_booking_app_shows_the_times_and_books_nothing(si
     check = await client.get(f"/preview/{app_id}/ja/check")
     assert "令和" in check.text and "10:00〜12:00" in check.text  # the chosen time, in words
     await client.post(f"/preview/{app_id}/ja/check", data={"csrf": csrf}, follow_redirects=True)
-    assert bookings.slot(int(slot_id)).booked == 0 and signed_in.store.submissions(app_id) == []
+    assert bookings.slot(int(slot_id)).booked == 0 and Submissions(signed_in.store).of_app(app_id) == []
 
 
 async def test_the_preview_shows_the_furigana_before_publishing(signed_in):
@@ -474,6 +476,6 @@ async def test_the_preview_shows_the_furigana_before_publishing(signed_in):
     assert chosen.status_code == 303 and chosen.headers["location"].startswith(f"/preview/{app_id}/ja/p/1")
     preview = await client.get(chosen.headers["location"])
     assert "<ruby>住所<rp>（</rp><rt>じゅうしょ</rt><rp>）</rp></ruby>" in preview.text  # nothing published
-    assert signed_in.store.versions(app_id) == []
+    assert Apps(signed_in.store).versions(app_id) == []
     signed_in.find(marker="preview-furigana").click()
     assert frame.props["src"].startswith(f"/preview/{app_id}/ja/furigana/off?next=")

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlmodel import select
 
 from builder import auth
+from generated_apps.domain.audit import Audit
 from generated_apps.domain.models import Attempt, utcnow
 from generated_apps.domain.store import Store
 from tests.generated_apps.test_lifecycle import Clock
@@ -23,7 +24,7 @@ CLIENT = "192.0.2.7"
 
 
 def refusals(store) -> list[tuple[str, str, str | None, dict]]:
-    return [(e.action, e.actor, e.target, e.detail) for e in store.audit_events() if e.action.startswith("auth.")]
+    return [(e.action, e.actor, e.target, e.detail) for e in Audit(store).events() if e.action.startswith("auth.")]
 
 
 def test_a_name_that_is_no_account_is_never_written_down(store):
@@ -32,7 +33,7 @@ def test_a_name_that_is_no_account_is_never_written_down(store):
     for name in typed:
         assert auth.check_sign_in(store, auth.Throttle(), name, "wrong password", CLIENT).user is None
     assert refusals(store) == [("auth.failed", "?", None, {"client": CLIENT})] * len(typed)
-    written = repr([(e.actor, e.target, e.detail) for e in store.audit_events()])
+    written = repr([(e.actor, e.target, e.detail) for e in Audit(store).events()])
     for name in typed[:-1]:
         assert name not in written
 
@@ -54,7 +55,7 @@ def test_a_slowed_down_name_that_is_no_account_is_not_written_down_either(store)
     for _ in range(auth.FREE_FAILURES + 1):
         auth.check_sign_in(store, throttle, PASSWORD, "wrong password", CLIENT)
     assert refusals(store)[-1] == ("auth.throttled", "?", None, {"client": CLIENT})
-    assert PASSWORD not in repr([(e.actor, e.target, e.detail) for e in store.audit_events()])
+    assert PASSWORD not in repr([(e.actor, e.target, e.detail) for e in Audit(store).events()])
 
 
 # --- the throttle holds in the database -------------------------------------------------------------------

@@ -8,6 +8,7 @@ import asyncio
 
 import pytest
 
+from generated_apps.domain.access_points import AccessPoints
 from generated_apps.domain.bookings import Bookings
 from tests.generated_apps.test_lifecycle import Clock
 
@@ -40,7 +41,7 @@ async def admin(staff_gui):
     await sign_in(staff_gui, "kato")
     await staff_gui.should_see("加藤 一郎", retries=SLOW)
     app = new_app(store)
-    point = store.create_access_point(app.id, "本庁舎1階", by="kato")
+    point = AccessPoints(store).create(app.id, "本庁舎1階", by="kato")
     gym = Bookings(store).create_resource("体育館", WEEKLY, by="kato")
     staff_gui.ids = {"app": app.id, "code": point.code, "gym": gym.id}
     return staff_gui

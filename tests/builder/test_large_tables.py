@@ -14,6 +14,7 @@ import threading
 import pytest
 
 from builder.pages import charts as charts_page
+from generated_apps.domain.audit import Audit
 from generated_apps.domain.store import Store
 from generated_apps.domain.submissions import Submissions
 from tests.generated_apps.test_summary import answers, publish, send, survey_spec
@@ -120,7 +121,7 @@ async def test_rows_that_cannot_be_read_are_said_so_instead_of_loading_for_ever(
 
 @pytest.mark.server_errors("planted: the database went away")
 async def test_an_audit_log_that_cannot_be_read_is_said_so(admin_in, failing):  # noqa: F811
-    failing(Store, "audit_page")
+    failing(Audit, "page")
     await admin_in.open("/audit")
     await admin_in.should_see(marker="load-failed", retries=SLOW)
     await admin_in.should_not_see("Loading the audit log…")

@@ -7,7 +7,9 @@ import datetime as dt
 from nicegui import app, ui
 
 from builder import auth
+from generated_apps.domain.audit import Audit
 from generated_apps.domain.models import utcnow
+from generated_apps.domain.staff_accounts import StaffAccounts
 from tests.generated_apps.test_lifecycle import Clock
 
 from .conftest import PASSWORD, SLOW, add_staff, in_english, sign_in, until
@@ -22,7 +24,7 @@ async def test_with_no_account_every_page_leads_to_the_one_time_setup(staff_gui)
     staff_gui.find("Password again").type("a long admin password")
     staff_gui.find(kind=ui.button, content="Create account and sign in").click()
     await staff_gui.should_see("New app", retries=SLOW)  # the dashboard, signed in
-    user = staff_gui.store.staff_user("admin")
+    user = StaffAccounts(staff_gui.store).by_username("admin")
     assert user.role == "admin" and user.password_hash.startswith("$argon2id$")
     # Once an account exists the setup page is gone.
     await staff_gui.open("/setup")
@@ -38,7 +40,7 @@ async def test_setup_refuses_a_short_or_mistyped_password(staff_gui):
     staff_gui.find("Password again").type("short")
     staff_gui.find(kind=ui.button, content="Create account and sign in").click()
     await staff_gui.should_see("Use at least 10 characters for the password", retries=SLOW)
-    assert staff_gui.store.staff_count() == 0
+    assert StaffAccounts(staff_gui.store).count() == 0
 
 
 async def test_a_page_is_refused_without_sign_in(staff_gui):
@@ -61,7 +63,7 @@ async def test_sign_in_and_sign_out(staff_gui):
     await staff_gui.should_see("Sign in to Madoguchi")
     await staff_gui.open("/")
     await staff_gui.should_see("Sign in to Madoguchi")
-    actions = [e.action for e in staff_gui.store.audit_events()]
+    actions = [e.action for e in Audit(staff_gui.store).events()]
     assert actions[-2:] == ["auth.sign_in", "auth.sign_out"]
 
 
@@ -75,7 +77,7 @@ async def test_a_wrong_password_is_refused_recorded_and_then_slowed_down(staff_g
     await sign_in(staff_gui, password=PASSWORD)
     await staff_gui.should_see("Too many failed tries", retries=SLOW)
     await staff_gui.should_not_see("佐藤 花子")
-    actions = [e.action for e in staff_gui.store.audit_events()]
+    actions = [e.action for e in Audit(staff_gui.store).events()]
     assert actions.count("auth.failed") == auth.FREE_FAILURES and "auth.throttled" in actions
     assert "auth.sign_in" not in actions
 
@@ -151,7 +153,7 @@ async def test_twelve_presses_of_sign_in_at_once_check_no_more_passwords_than_al
         button.click()  # each press runs its own check at once, as twelve tabs would
 
     def refused() -> list[str]:
-        return [e.action for e in staff_gui.store.audit_events() if e.action in ("auth.failed", "auth.throttled")]
+        return [e.action for e in Audit(staff_gui.store).events() if e.action in ("auth.failed", "auth.throttled")]
 
     await until(lambda: len(refused()) == 12, tries=400)
     assert refused().count("auth.failed") == auth.FREE_FAILURES  # the passwords checked
@@ -171,12 +173,12 @@ async def test_a_wrong_current_password_is_throttled_and_recorded_like_a_sign_in
         await signed_in.should_see("The current password is not right", retries=SLOW)
     await change(PASSWORD)  # even the right one must wait now
     await signed_in.should_see("Too many failed tries", retries=SLOW)
-    assert auth.verify_password(signed_in.store.staff_user("sato"), PASSWORD)
-    lines = [(e.action, e.actor, e.target, set(e.detail)) for e in signed_in.store.audit_events()
+    assert auth.verify_password(StaffAccounts(signed_in.store).by_username("sato"), PASSWORD)
+    lines = [(e.action, e.actor, e.target, set(e.detail)) for e in Audit(signed_in.store).events()
              if e.action.startswith("auth.password")]
     assert lines == [("auth.password_failed", "sato", "sato", {"client"})] * auth.FREE_FAILURES + [
         ("auth.password_throttled", "sato", "sato", {"client"})]
     clock.move(dt.timedelta(seconds=2))  # the first wait
     await change(PASSWORD)
     await signed_in.should_see("Your password is changed", retries=SLOW)
-    assert signed_in.store.audit_events()[-1].action == "user.password_change"
+    assert Audit(signed_in.store).events()[-1].action == "user.password_change"

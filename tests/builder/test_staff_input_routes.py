@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.bookings import Bookings
+from generated_apps.domain.lifecycle import Lifecycle
 from tests.conftest import EXAMPLE
 from tests.generated_apps.test_lifecycle import Clock
 from widgets import AppSpec
@@ -17,8 +19,8 @@ TOO_BIG = "9" * 30  # no database row has such an id; SQLite cannot even bind it
 @pytest.fixture
 async def desk(signed_in):
     signed_in.store.clock = Clock(NOW)
-    app = signed_in.store.create_app(AppSpec.model_validate(EXAMPLE), by="kato")
-    signed_in.store.publish(app.slug, by="kato")
+    app = Apps(signed_in.store).create(AppSpec.model_validate(EXAMPLE), by="kato")
+    Lifecycle(signed_in.store).publish(app.slug, by="kato")
     signed_in.app_id = app.id
     signed_in.gym = Bookings(signed_in.store).create_resource("体育館", WEEKLY, by="kato")
     return signed_in

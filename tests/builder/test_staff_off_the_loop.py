@@ -9,6 +9,8 @@ import asyncio
 import pytest
 from sqlalchemy import event
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.staff_accounts import StaffAccounts
 from tests.conftest import EXAMPLE
 from widgets import AppSpec
 
@@ -43,7 +45,7 @@ STILL_ON_THE_LOOP = ("/apps/{app}", "/apps/{app}/publishing", "/apps/{app}/acces
     strict=True, reason="reads the database on the loop while it draws")) for path in STILL_ON_THE_LOOP)])
 async def test_opening_the_page_runs_no_statement_on_the_event_loop(staff_gui, on_the_loop, path):
     add_staff(staff_gui.store)
-    app = staff_gui.store.create_app(AppSpec.model_validate(EXAMPLE), by="sato")
+    app = Apps(staff_gui.store).create(AppSpec.model_validate(EXAMPLE), by="sato")
     await sign_in(staff_gui)
     await staff_gui.should_see("佐藤 花子", retries=SLOW)
     del on_the_loop[:]
@@ -53,5 +55,5 @@ async def test_opening_the_page_runs_no_statement_on_the_event_loop(staff_gui, o
 
 
 async def test_the_check_sees_a_statement_run_on_the_loop(staff_gui, on_the_loop):
-    staff_gui.store.staff_count()
+    StaffAccounts(staff_gui.store).count()
     assert on_the_loop

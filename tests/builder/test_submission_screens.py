@@ -10,6 +10,11 @@ import io
 
 import pytest
 
+from generated_apps.domain.access_points import AccessPoints
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.audit import Audit
+from generated_apps.domain.drafts import Drafts
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.submissions import Submissions
 from tests.generated_apps.test_lifecycle import Clock
 from tests.generated_apps.test_submissions import CONSULTATION
@@ -24,15 +29,15 @@ HOSTILE = '<script>alert("x")</script> =HYPERLINK("http://evil") \u202eRTL'
 
 
 def publish(store, spec: dict) -> int:
-    app = store.create_app(AppSpec.model_validate(spec), by="suzuki")
-    store.publish(app.slug, by="admin")
+    app = Apps(store).create(AppSpec.model_validate(spec), by="suzuki")
+    Lifecycle(store).publish(app.slug, by="admin")
     return app.id
 
 
 def send(store, app_id: int, answers: dict, **kw):
-    version = max(store.versions(app_id), key=lambda v: v.number)
-    draft = store.create_draft(app_id, version.id, answers)
-    return store.submit(draft, answers, "ja", **kw)
+    version = max(Apps(store).versions(app_id), key=lambda v: v.number)
+    draft = Drafts(store).create(app_id, version.id, answers)
+    return Drafts(store).submit(draft, answers, "ja", **kw)
 
 
 @pytest.fixture
@@ -91,14 +96,14 @@ async def test_the_table_pages_sorts_filters_and_searches_on_the_server(desk, su
 async def test_an_app_with_access_points_lists_its_submissions_and_filters_by_point(desk, example_spec):
     """Every app used as intended has a QR access point: its table once answered 500 (issue 17)."""
     app_id = publish(desk.store, example_spec)
-    counter = desk.store.create_access_point(app_id, "本庁舎 窓口", by="suzuki")
-    hall = desk.store.create_access_point(app_id, "市民会館", by="suzuki")
-    version = max(desk.store.versions(app_id), key=lambda v: v.number)
+    counter = AccessPoints(desk.store).create(app_id, "本庁舎 窓口", by="suzuki")
+    hall = AccessPoints(desk.store).create(app_id, "市民会館", by="suzuki")
+    version = max(Apps(desk.store).versions(app_id), key=lambda v: v.number)
     sent = []
     for n, point in enumerate([counter, counter, hall, None]):
         answers = {"visited": "no", "town": f"町 {n}"}
-        draft = desk.store.create_draft(app_id, version.id, answers, access_point=point and point.code)
-        sent.append(desk.store.submit(draft, answers, "ja"))
+        draft = Drafts(desk.store).create(app_id, version.id, answers, access_point=point and point.code)
+        sent.append(Drafts(desk.store).submit(draft, answers, "ja"))
     await desk.open(f"/apps/{app_id}/submissions")
     await desk.should_see("4 submissions", retries=SLOW)
     await desk.should_see("本庁舎 窓口")  # each row names its point as staff labelled it
@@ -145,7 +150,7 @@ async def test_a_damaged_draft_leaves_the_submissions_of_the_published_app_worki
 
     app_id = publish(desk.store, example_spec)
     sent = send(desk.store, app_id, {"visited": "no", "town": "梅本町"})
-    write_draft(desk.store, app_id, {**desk.store.app_by_id(app_id).draft_spec, **DAMAGE})
+    write_draft(desk.store, app_id, {**Apps(desk.store).by_id(app_id).draft_spec, **DAMAGE})
     await desk.open(f"/apps/{app_id}/submissions")
     await desk.should_see("The draft of this app cannot be read. Open it in the editor to restore it")
     assert desk.find(marker="damaged-draft-editor").elements.pop().props["href"] == f"/apps/{app_id}"
@@ -159,7 +164,7 @@ async def test_the_submissions_of_an_app_never_published_whose_draft_is_damaged_
     from .test_access_screens import DAMAGE
     from .test_dashboard import write_draft
 
-    app = desk.store.create_app(AppSpec.model_validate(example_spec), by="suzuki")
+    app = Apps(desk.store).create(AppSpec.model_validate(example_spec), by="suzuki")
     write_draft(desk.store, app.id, {**app.draft_spec, "title": {"ja": "壊れた調査"}, **DAMAGE})
     await desk.open(f"/apps/{app.id}/submissions")
     await desk.should_see("Submissions: 壊れた調査", retries=SLOW)
@@ -171,9 +176,9 @@ async def test_the_detail_shows_every_answer_labelled_as_the_resident_saw_it_and
     app_id, sent = survey
     # A later version renames the question: the detail still shows the words of version 1.
     example_spec["pages"][0]["widgets"][1]["label"]["en"] = "Renamed later"
-    app = desk.store.app_by_id(app_id)
-    desk.store.save_draft(app_id, AppSpec.model_validate(example_spec), revision=app.revision, by="suzuki")
-    desk.store.publish(app.slug, by="admin")
+    app = Apps(desk.store).by_id(app_id)
+    Apps(desk.store).save_draft(app_id, AppSpec.model_validate(example_spec), revision=app.revision, by="suzuki")
+    Lifecycle(desk.store).publish(app.slug, by="admin")
 
     await desk.open(f"/apps/{app_id}/submissions/{sent[59].id}")
     await desk.should_see(f"Reference number {sent[59].reference}", retries=SLOW)
@@ -198,10 +203,10 @@ async def test_staff_add_notes_assign_and_change_the_status_and_each_is_audited(
     assert by.text.endswith(" · 佐藤 花子")  # as colleagues know her, not her user name (sato)
     choose(desk, "assignee", "sato")
     desk.find(marker="save-assignee").click()
-    await until(lambda: desk.store.submission(sent[0].id).assigned_to == "sato")
+    await until(lambda: Submissions(desk.store).get(sent[0].id).assigned_to == "sato")
     choose(desk, "status", "in_progress")
     desk.find(marker="save-status").click()
-    await until(lambda: desk.store.submission(sent[0].id).status == "in_progress")
+    await until(lambda: Submissions(desk.store).get(sent[0].id).status == "in_progress")
     await desk.open(f"/apps/{app_id}/submissions/{sent[0].id}")  # drawn afresh, as after the save
     await desk.should_see("In progress", retries=SLOW)
     with desk.scope(marker="submission-facts"):
@@ -209,8 +214,8 @@ async def test_staff_add_notes_assign_and_change_the_status_and_each_is_audited(
     choose(desk, "status", "answered")  # a form has no reply: refused, and said why
     desk.find(marker="save-status").click()
     await desk.should_see("Write a reply first: the resident reads it when the status is Answered", retries=SLOW)
-    assert desk.store.submission(sent[0].id).status == "in_progress"
-    changes = [e for e in desk.store.audit_events(app_id) if e.action != "submission.view"]  # reading is audited too
+    assert Submissions(desk.store).get(sent[0].id).status == "in_progress"
+    changes = [e for e in Audit(desk.store).events(app_id) if e.action != "submission.view"]  # reading is audited too
     assert [(e.action, e.actor, e.target) for e in changes][-3:] == [
         ("submission.note", "sato", sent[0].reference), ("submission.assign", "sato", sent[0].reference),
         ("submission.status", "sato", sent[0].reference)]
@@ -250,7 +255,7 @@ async def test_an_export_is_made_in_the_background_downloaded_once_and_audited(d
     await desk.should_see("The file is in your browser's downloads. It is no longer kept here: to download it again, "
                           "make it again.")
     await desk.should_see("Submissions: Library survey")  # still on the builder's page
-    assert [e.action for e in desk.store.audit_events(app_id)].count("submission.export") == 1
+    assert [e.action for e in Audit(desk.store).events(app_id)].count("submission.export") == 1
 
 
 async def test_counter_entry_walks_the_resident_pages_and_marks_the_submission_with_who_entered_it(desk, example_spec):
@@ -275,13 +280,13 @@ async def test_counter_entry_walks_the_resident_pages_and_marks_the_submission_w
     response = await client.post(f"/counter/{app_id}/submit", data={"csrf": form_fields(check_page)["csrf"]})
     assert response.headers["location"] == f"/counter/{app_id}/done"
     done = parse((await client.get(f"/counter/{app_id}/done")).text)
-    [submission] = desk.store.submissions(app_id)
+    [submission] = Submissions(desk.store).of_app(app_id)
     assert done.find(cls="reference").text == submission.reference
     assert done.find(cls="counter-note") is not None  # tells staff to print it for the resident
     assert submission.entered_by == "sato"
     assert submission.answers == {"visited": "yes", "book": "雪国", "town": "梅本町"}
     assert ("submission.counter", "sato", submission.reference) in [
-        (e.action, e.actor, e.target) for e in desk.store.audit_events(app_id)]
+        (e.action, e.actor, e.target) for e in Audit(desk.store).events(app_id)]
 
     slip = parse((await client.get(f"/counter/{app_id}/slip/{submission.id}")).text)
     assert slip.find(cls="reference").text == submission.reference
@@ -301,13 +306,13 @@ async def test_the_screens_and_the_counter_ask_for_a_signed_in_member_of_staff(s
 
 async def test_reading_residents_answers_is_in_the_audit_log_by_reference_only(desk, survey):
     app_id, sent = survey
-    before = len(desk.store.audit_events())
+    before = len(Audit(desk.store).events())
     await desk.open(f"/apps/{app_id}/submissions")
     await desk.should_see("60 submissions", retries=SLOW)
     await desk.open(f"/apps/{app_id}/submissions/{sent[59].id}")
     await desk.should_see(f"Reference number {sent[59].reference}", retries=SLOW)
-    await until(lambda: len(desk.store.audit_events()) >= before + 2)
-    listed, viewed = desk.store.audit_events()[before:before + 2]
+    await until(lambda: len(Audit(desk.store).events()) >= before + 2)
+    listed, viewed = Audit(desk.store).events()[before:before + 2]
     assert (listed.action, listed.app_id) == ("submissions.list", app_id)
     assert (viewed.action, viewed.app_id, viewed.target) == ("submission.view", app_id, sent[59].reference)
     assert listed.actor == viewed.actor != ""

@@ -15,34 +15,35 @@ from pathlib import Path
 
 import pytest
 
+from generated_apps.domain.apps import Apps
 from tests.browser.conftest import free_port, running
 
 from .conftest import SLOW
 
 
-def plant_a_fault_in_the_dashboard(store) -> None:
+def plant_a_fault_in_the_dashboard(monkeypatch) -> None:
     def planted(*args, **kwargs):
         raise RuntimeError("planted fault in the dashboard")
-    store.app_summaries = planted
+    monkeypatch.setattr(Apps, "summaries", planted)  # the dashboard's list, until the test ends
 
 
-async def search_the_dashboard_with_a_fault_planted(user) -> None:
+async def search_the_dashboard_with_a_fault_planted(user, monkeypatch) -> None:
     """The dashboard opens; then its table fails as the clerk types a search (an event handler raises,
     which NiceGUI logs and the page survives: nothing reaches the test but the log)."""
     await user.open("/")
     await user.should_see("佐藤 花子", retries=SLOW)
-    plant_a_fault_in_the_dashboard(user.store)
+    plant_a_fault_in_the_dashboard(monkeypatch)
     user.find(marker="search").type("図書館")
     await asyncio.sleep(0.5)  # the search is debounced in the browser, not here; let the refresh run
 
 
-async def test_a_raise_in_a_staff_page(signed_in):
-    await search_the_dashboard_with_a_fault_planted(signed_in)
+async def test_a_raise_in_a_staff_page(signed_in, monkeypatch):
+    await search_the_dashboard_with_a_fault_planted(signed_in, monkeypatch)
 
 
 @pytest.mark.server_errors("planted fault in the dashboard")
-async def test_a_raise_the_test_expects(signed_in):
-    await search_the_dashboard_with_a_fault_planted(signed_in)
+async def test_a_raise_the_test_expects(signed_in, monkeypatch):
+    await search_the_dashboard_with_a_fault_planted(signed_in, monkeypatch)
 
 
 async def test_a_staff_page_without_a_fault(signed_in):

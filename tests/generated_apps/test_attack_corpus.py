@@ -16,6 +16,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from builder.app_files import read_app_file
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.web.asgi import create_app
 from generated_apps.web.forms import MAX_BODY
 from tests.htmlpage import form_fields, parse
@@ -44,8 +46,8 @@ SURVEY = {
 
 @pytest.fixture
 def client(settings, store):
-    store.save_app(AppSpec.model_validate(SURVEY), by="test")
-    store.publish("survey", by="test")
+    Apps(store).save_app(AppSpec.model_validate(SURVEY), by="test")
+    Lifecycle(store).publish("survey", by="test")
     with TestClient(create_app(settings, store), follow_redirects=False, raise_server_exceptions=False) as c:
         yield c
 
@@ -145,8 +147,8 @@ def test_the_builder_import_refuses_hostile_files_with_reasons_and_stores_nothin
 def test_an_app_file_full_of_markup_imports_as_text_and_every_page_shows_it_escaped(settings, store):
     spec, problems = read_app_file(json.dumps(hostile_spec()).encode())
     assert spec is not None, problems
-    store.save_app(spec, by="test")
-    store.publish("hostile", by="test")
+    Apps(store).save_app(spec, by="test")
+    Lifecycle(store).publish("hostile", by="test")
     with TestClient(create_app(settings, store), follow_redirects=False, raise_server_exceptions=False) as c:
         for lang in ("ja", "en"):
             c.get(f"/lang/{lang}?next=/")

@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from generated_apps.domain.audit import Audit
 from generated_apps.domain.db import make_engine
+from generated_apps.domain.staff_accounts import StaffAccounts
 from generated_apps.domain.store import Store
 
 from .test_store import POSTGRES, _migrate_to, _postgres_store
@@ -38,20 +40,20 @@ def engine(request, tmp_path):
 
 
 def lines(store: Store) -> list[tuple[str, str, str | None, dict]]:
-    return [(e.action, e.actor, e.target, e.detail) for e in store.audit_events()]
+    return [(e.action, e.actor, e.target, e.detail) for e in Audit(store).events()]
 
 
 def test_upgrading_forgets_typed_names_that_are_no_account_and_keeps_the_rest(engine):
     _migrate_to(engine, "0009")
     store = Store(engine)
-    store.create_staff_user("sato", "佐藤 花子", "not a real hash", "staff", by="admin")
+    StaffAccounts(store).create("sato", "佐藤 花子", "not a real hash", "staff", by="admin")
     client = {"client": "192.0.2.7"}
     # What version 0009 wrote: the text typed, whatever it was.
-    store.audit(TYPED, "auth.failed", target=TYPED, detail=client)
-    store.audit("sato", "auth.failed", target="sato", detail=client)
-    store.audit("佐藤花子", "auth.throttled", target="佐藤花子", detail=client)
-    store.audit("?", "auth.failed", target="", detail=client)  # nothing typed
-    before, times = lines(store), [e.at for e in store.audit_events()]
+    Audit(store).record(TYPED, "auth.failed", target=TYPED, detail=client)
+    Audit(store).record("sato", "auth.failed", target="sato", detail=client)
+    Audit(store).record("佐藤花子", "auth.throttled", target="佐藤花子", detail=client)
+    Audit(store).record("?", "auth.failed", target="", detail=client)  # nothing typed
+    before, times = lines(store), [e.at for e in Audit(store).events()]
 
     _migrate_to(engine, "head")
     assert lines(store) == [
@@ -62,7 +64,7 @@ def test_upgrading_forgets_typed_names_that_are_no_account_and_keeps_the_rest(en
         ("auth.failed", "?", None, client),
         ("audit.names_forgotten", "system", None, {"actions": ["auth.failed", "auth.throttled"], "lines": 3}),
     ]
-    assert [e.at for e in store.audit_events()][:5] == times
+    assert [e.at for e in Audit(store).events()][:5] == times
     for statement in ("UPDATE audit_event SET actor = 'someone else'", "DELETE FROM audit_event"):
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as c:
             c.execute(text(statement))
@@ -71,6 +73,6 @@ def test_upgrading_forgets_typed_names_that_are_no_account_and_keeps_the_rest(en
 def test_a_database_with_nothing_to_forget_gets_no_line_about_it(engine):
     _migrate_to(engine, "0009")
     store = Store(engine)
-    store.audit("?", "auth.failed", target=None, detail={"client": "192.0.2.7"})  # as this version writes it
+    Audit(store).record("?", "auth.failed", target=None, detail={"client": "192.0.2.7"})  # as this version writes it
     _migrate_to(engine, "head")
-    assert [e.action for e in store.audit_events()] == ["auth.failed"]
+    assert [e.action for e in Audit(store).events()] == ["auth.failed"]

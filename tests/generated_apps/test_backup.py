@@ -17,10 +17,17 @@ from alembic.config import Config
 from sqlalchemy import MetaData, create_engine, select, text
 
 from builder.cli import main
+from generated_apps.domain.access_points import AccessPoints
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.audit import Audit
 from generated_apps.domain.backup import BackupError, backup, restore
 from generated_apps.domain.bookings import Bookings
 from generated_apps.domain.db import MIGRATIONS
+from generated_apps.domain.drafts import Drafts
+from generated_apps.domain.lifecycle import Lifecycle
+from generated_apps.domain.staff_accounts import StaffAccounts
 from generated_apps.domain.store import Store
+from generated_apps.domain.submissions import Submissions
 from widgets import AppSpec
 
 from .test_store import _postgres_store
@@ -35,14 +42,14 @@ SURVEY = {
 
 def fill(store: Store, residents: int = 20) -> None:
     """Apps, versions, staff, access points, submissions with notes, a booking resource and the audit log."""
-    app = store.create_app(AppSpec.model_validate(SURVEY), by="kato")
-    store.publish(app.slug, by="kato")
-    store.create_access_point(app.id, "市役所1階", by="kato")
-    store.create_staff_user("suzuki", "鈴木", "argon2-hash", "staff", by="kato")
-    version = store.versions(app.id)[0]
+    app = Apps(store).create(AppSpec.model_validate(SURVEY), by="kato")
+    Lifecycle(store).publish(app.slug, by="kato")
+    AccessPoints(store).create(app.id, "市役所1階", by="kato")
+    StaffAccounts(store).create("suzuki", "鈴木", "argon2-hash", "staff", by="kato")
+    version = Apps(store).versions(app.id)[0]
     for n in range(residents):
         answers = {"opinion": f"ベンチを増やして {n} <script>alert(1)</script> =1+1", "name": f"住民 {n}"}
-        store.submit(store.create_draft(app.id, version.id, answers), answers, "ja")
+        Drafts(store).submit(Drafts(store).create(app.id, version.id, answers), answers, "ja")
     Bookings(store).create_resource("体育館", {"mon": [{"start": "10:00", "end": "12:00", "capacity": 4}]}, by="kato")
 
 
@@ -79,14 +86,14 @@ def test_a_sqlite_backup_restored_into_an_empty_place_holds_every_row(sqlite_sto
 
 def test_a_backup_taken_while_residents_are_sending_is_one_consistent_moment(sqlite_store, tmp_path):
     fill(sqlite_store, residents=5)
-    app = sqlite_store.app("kouen")
-    version = sqlite_store.versions(app.id)[0]
+    app = Apps(sqlite_store).by_slug("kouen")
+    version = Apps(sqlite_store).versions(app.id)[0]
     sent, stop = [], threading.Event()
 
     def residents_keep_sending() -> None:
         while not stop.is_set():
             answers = {"opinion": "x" * 2000, "name": "住民"}
-            sent.append(sqlite_store.submit(sqlite_store.create_draft(app.id, version.id, answers), answers, "ja"))
+            sent.append(Drafts(sqlite_store).submit(Drafts(sqlite_store).create(app.id, version.id, answers), answers, "ja"))
 
     writer = threading.Thread(target=residents_keep_sending)
     writer.start()
@@ -116,12 +123,12 @@ def test_restoring_over_a_database_keeps_what_was_there_in_a_copy_beside_it(sqli
     fill(sqlite_store, residents=3)
     url = str(sqlite_store.engine.url)
     backup(url, tmp_path / "three.sqlite3")
-    fill_more = sqlite_store.create_app(AppSpec.model_validate({**SURVEY, "slug": "michi"}), by="kato")
+    fill_more = Apps(sqlite_store).create(AppSpec.model_validate({**SURVEY, "slug": "michi"}), by="kato")
     newer = every_row(sqlite_store.engine)
 
     _summary, kept = restore(url, tmp_path / "three.sqlite3")
-    assert sqlite_store.app("michi") is None  # the database is as the backup was...
-    assert sqlite_store.app("kouen") is not None
+    assert Apps(sqlite_store).by_slug("michi") is None  # the database is as the backup was...
+    assert Apps(sqlite_store).by_slug("kouen") is not None
     engine = create_engine(f"sqlite:///{kept}")  # ...and what was there before is all in the copy
     assert every_row(engine) == newer and fill_more.id in [row[0] for row in newer["app"]]
     engine.dispose()
@@ -195,7 +202,7 @@ def test_the_commands_say_what_they_did_and_are_audited(tmp_path, monkeypatch, c
     assert main(["restore", "--yes", str(tmp_path / "nightly.sqlite3")]) == 0
     out = capsys.readouterr().out
     assert "Restored" in out and "before-restore" in out
-    actions = [event.action for event in store.audit_events()]
+    actions = [event.action for event in Audit(store).events()]
     assert actions[-1] == "database.restore"  # written into the restored database
     assert "database.backup" not in actions  # the backup's own line came after its copy was taken
     store.engine.dispose()
@@ -248,7 +255,7 @@ def test_a_failed_statement_never_carries_what_a_resident_wrote(sqlite_store):
     from sqlalchemy.exc import IntegrityError
 
     fill(sqlite_store, residents=1)
-    [submission] = sqlite_store.submissions(sqlite_store.app("kouen").id)
+    [submission] = Submissions(sqlite_store).of_app(Apps(sqlite_store).by_slug("kouen").id)
     marker = "伊達市梅本町 2-3 秘密の相談"
     with pytest.raises(IntegrityError) as error, sqlite_store.engine.begin() as c:  # a reference number taken twice
         c.execute(text("INSERT INTO submission (app_id, version_id, reference, answers, lang, created_at, status, "

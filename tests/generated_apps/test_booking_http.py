@@ -14,10 +14,14 @@ import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
 
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.bookings import Bookings, SlotView
+from generated_apps.domain.errors import PublishRefused
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.models import Booking
 from generated_apps.domain.refnum import check_digit, format_reference
-from generated_apps.domain.store import PublishRefused, Store
+from generated_apps.domain.store import Store
+from generated_apps.domain.submissions import Submissions
 from generated_apps.web.asgi import create_app
 from generated_apps.web.lookup import REFERENCE
 from tests.htmlpage import form_fields, parse
@@ -60,8 +64,8 @@ def a_gym_time_three_days_ahead(store: Store, places: int) -> tuple[Bookings, Sl
     gym = bookings.create_resource("体育館", {weekday: [{"start": "10:00", "end": "12:00", "capacity": places}]},
                                    by="kato", holidays_closed=False)
     [view] = bookings.slots(gym, day, day)
-    store.save_app(booking_spec(gym.id), by="kato")
-    store.publish(SLUG, by="kato")
+    Apps(store).save_app(booking_spec(gym.id), by="kato")
+    Lifecycle(store).publish(SLUG, by="kato")
     return bookings, view
 
 
@@ -75,8 +79,8 @@ def bookings(store) -> Bookings:
 def gym(bookings):
     resource = bookings.create_resource("体育館", WEEKLY, by="kato", monthly_limit=2)
     spec = booking_spec(resource.id)
-    bookings.store.save_app(spec, by="kato")
-    bookings.store.publish(SLUG, by="kato")
+    Apps(bookings.store).save_app(spec, by="kato")
+    Lifecycle(bookings.store).publish(SLUG, by="kato")
     return resource
 
 
@@ -151,7 +155,7 @@ def test_a_resident_books_a_time_and_gets_a_reference_calendar_file_and_how_to_c
     assert links["スマートフォンのカレンダーに入れる"] == f"/a/{SLUG}/booking.ics"
     assert links["予約を取り消す"] == CANCEL
     assert bookings.slot(saturday.id).booked == 1
-    [submission] = store.submissions(store.app(SLUG).id)
+    [submission] = Submissions(store).of_app(Apps(store).by_slug(SLUG).id)
     assert submission.reference == reference
     assert submission.answers["time"]["slot"] == saturday.id
     with store.session() as s:
@@ -227,7 +231,7 @@ def test_sending_the_same_form_twice_books_once(resident, bookings, gym, store):
     token = form_fields(get(resident, CHECK))["csrf"]
     assert resident.post(SUBMIT, data={"csrf": token}).headers["location"] == DONE
     assert resident.post(SUBMIT, data={"csrf": token}).headers["location"] == DONE
-    assert len(store.submissions(store.app(SLUG).id)) == 1 and bookings.slot(saturday.id).booked == 1
+    assert len(Submissions(store).of_app(Apps(store).by_slug(SLUG).id)) == 1 and bookings.slot(saturday.id).booked == 1
 
 
 def test_the_monthly_limit_per_phone_sends_the_resident_back_to_choose(browser, bookings, gym):
@@ -279,7 +283,7 @@ def test_the_cancelled_booking_reaches_its_page_in_a_short_lived_cookie_never_in
     assert done.headers["location"] == CANCELLED  # no reference number, no signature
     cookie = next(c for c in done.headers.get_list("set-cookie") if c.startswith("mdg_cancelled_"))
     name, value = cookie.split(";")[0].split("=", 1)
-    assert name == f"mdg_cancelled_{store.app(SLUG).id}" and value.startswith(f"{reference}.")
+    assert name == f"mdg_cancelled_{Apps(store).by_slug(SLUG).id}" and value.startswith(f"{reference}.")
     assert {"HttpOnly", "Path=/", "SameSite=lax", "Max-Age=600"} <= {part.strip() for part in cookie.split(";")}
     page = get(resident, CANCELLED)
     assert reference in page.text
@@ -297,7 +301,7 @@ def test_without_the_cookie_the_cancelled_page_sends_the_resident_to_the_cancel_
     reference = booked_reference(browser(), bookings, gym)
     cancelled = browser()
     cancel(cancelled, reference)
-    name = f"mdg_cancelled_{store.app(SLUG).id}"
+    name = f"mdg_cancelled_{Apps(store).by_slug(SLUG).id}"
     signature = cancelled.cookies[name].partition(".")[2]
     cancelled.cookies.delete(name)  # as the browser does when Max-Age has passed
     assert cancelled.get(CANCELLED).headers["location"] == CANCEL
@@ -319,7 +323,7 @@ def test_a_cancelled_page_cannot_be_forged_with_a_chosen_csrf_cookie(browser, bo
     given = [c.value for c in attacker.cookies.jar if c.name == "mdg_csrf" and c.value != f"cancelled:{reference}"]
     assert given, "the page did not give the browser a CSRF cookie of our own"
     for signature in (token, token[:32]):
-        attacker.cookies.set(f"mdg_cancelled_{store.app(SLUG).id}", f"{reference}.{signature}")
+        attacker.cookies.set(f"mdg_cancelled_{Apps(store).by_slug(SLUG).id}", f"{reference}.{signature}")
         get(attacker, CANCELLED, status=303)
     assert saturday_slot(bookings, gym).booked == 1
 
@@ -355,11 +359,11 @@ def test_a_worn_out_number_cannot_be_cancelled_online_until_a_day_has_passed(bro
 
 
 def notice_app(store) -> None:
-    store.save_app(AppSpec.model_validate({
+    Apps(store).save_app(AppSpec.model_validate({
         "slug": "notice", "kind": "notice", "title": {"ja": "お知らせ"}, "languages": ["ja"], "contact": {"phone": "0142-23-3331"},
         "lifecycle": {"retention_days": 30, "no_end": True},
         "pages": [{"widgets": [{"type": "paragraph", "text": {"ja": "図書館は月曜休館です。"}}]}]}), by="kato")
-    store.publish("notice", by="kato")
+    Lifecycle(store).publish("notice", by="kato")
 
 
 def test_the_booking_pages_of_an_app_that_takes_no_bookings_answer_as_an_unknown_app(browser, bookings, gym, store):
@@ -381,8 +385,8 @@ def test_the_booking_pages_of_an_app_that_takes_no_bookings_answer_as_an_unknown
 
 def test_another_booking_apps_cancel_page_does_not_find_this_apps_booking(browser, bookings, gym, store):
     reference = booked_reference(browser(), bookings, gym)
-    store.save_app(AppSpec.model_validate({**booking_spec(gym.id).model_dump(mode="json"), "slug": "gym-2"}), by="kato")
-    store.publish("gym-2", by="kato")
+    Apps(store).save_app(AppSpec.model_validate({**booking_spec(gym.id).model_dump(mode="json"), "slug": "gym-2"}), by="kato")
+    Lifecycle(store).publish("gym-2", by="kato")
     resident = browser()
     for confirm in ("", "yes"):
         refused = post(resident, "/a/gym-2/cancel", {"reference": reference, "last4": "3331", "confirm": confirm},
@@ -394,7 +398,7 @@ def test_another_booking_apps_cancel_page_does_not_find_this_apps_booking(browse
     done = cancel(browser(), reference)
     proof = next(c for c in done.headers.get_list("set-cookie") if c.startswith("mdg_cancelled_")).split(";")[0].split("=", 1)[1]
     other = browser()
-    other.cookies.set(f"mdg_cancelled_{store.app('gym-2').id}", proof)
+    other.cookies.set(f"mdg_cancelled_{Apps(store).by_slug('gym-2').id}", proof)
     assert other.get("/a/gym-2/cancelled").headers["location"] == "/a/gym-2/cancel"
 
 
@@ -411,6 +415,6 @@ def test_badly_typed_cancel_details_are_named_field_by_field_and_kept(resident, 
 def test_an_app_whose_slot_picker_names_no_facility_taking_bookings_is_not_published(bookings):
     closed = bookings.create_resource("旧体育館", WEEKLY, by="kato", active=False)
     for number in (closed.id, 99):
-        bookings.store.save_app(booking_spec(number), by="kato")
+        Apps(bookings.store).save_app(booking_spec(number), by="kato")
         with pytest.raises(PublishRefused, match=f"facility number {number}"):
-            bookings.store.publish(SLUG, by="kato")
+            Lifecycle(bookings.store).publish(SLUG, by="kato")

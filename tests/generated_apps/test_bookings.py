@@ -8,8 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from generated_apps.domain.bookings import BookingRefused, Bookings, Refusal, schedule_problems
-from generated_apps.domain.store import Store, as_utc
+from generated_apps.domain.audit import Audit
+from generated_apps.domain.bookings import Bookings, schedule_problems
+from generated_apps.domain.errors import BookingRefused, Refusal
+from generated_apps.domain.models import as_utc
+from generated_apps.domain.store import Store
 
 from .test_lifecycle import Clock
 from .test_store import any_store  # noqa: F401 - the fixture: SQLite and PostgreSQL
@@ -61,7 +64,7 @@ def test_a_slot_outside_the_window_is_refused_but_staff_may_book_it(bookings, gy
     assert refused.value.code is Refusal.OUTSIDE_WINDOW  # what the resident's page decides by
     booking = bookings.book(today.slot.id, "伊達 花子", "0142-23-3331", by="sato")
     assert booking.entered_by == "sato"
-    assert bookings.store.audit_events()[-1].action == "booking.create"
+    assert Audit(bookings.store).events()[-1].action == "booking.create"
 
 
 def test_the_last_place_goes_once_and_cancelling_frees_it_at_once(bookings, gym):
@@ -160,7 +163,7 @@ def monday_slots(bookings, gym, day: int = 16):
 
 
 def actions_of(store) -> list[str]:
-    return [e.action for e in store.audit_events()]
+    return [e.action for e in Audit(store).events()]
 
 
 def test_resources_are_listed_by_name_and_inactive_ones_only_when_asked(bookings):
@@ -169,7 +172,7 @@ def test_resources_are_listed_by_name_and_inactive_ones_only_when_asked(bookings
     bookings.update_resource(created.id, "kato", active=False)
     assert [r.name for r in bookings.resources()] == ["会議室A", "会議室B", "会議室C"]
     assert [r.name for r in bookings.resources(include_inactive=False)] == ["会議室A", "会議室B"]
-    assert bookings.store.audit_events()[-1].detail["changed"] == ["active"]
+    assert Audit(bookings.store).events()[-1].detail["changed"] == ["active"]
 
 
 def test_a_changed_schedule_reaches_the_slots_already_made(bookings, gym):
@@ -186,7 +189,7 @@ def test_a_changed_schedule_reaches_the_slots_already_made(bookings, gym):
     assert bookings.slot(morning.id).ends_at.astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%H:%M") == "11:00"
     assert bookings.slot(saturday.id).closed
     assert starts(bookings.slots(changed, dt.date(2026, 11, 21), dt.date(2026, 11, 28))) == ["11-21 10:00"]
-    event = bookings.store.audit_events()[-1]
+    event = Audit(bookings.store).events()[-1]
     assert (event.action, event.actor, event.target) == ("resource.update", "kato", "総合 体育館")
     assert event.detail["changed"] == ["days_ahead", "name", "schedule"]
     # Saturday back in the schedule: the slot closed by the change takes bookings again.
@@ -280,7 +283,7 @@ def test_closing_a_slot_stops_bookings_at_once_and_gives_the_residents_to_call(b
     assert bookings.reopen_slot(monday.id, "sato").closed is False
     assert bookings.book(monday.id, "有珠 太郎", "090-1234-5678").status == "booked"
     assert actions_of(bookings.store)[-2:] == ["slot.close", "slot.reopen"]
-    assert bookings.store.audit_events()[-1].target == "体育館 2026-12-07 09:00"
+    assert Audit(bookings.store).events()[-1].target == "体育館 2026-12-07 09:00"
 
 
 def test_a_slot_out_of_the_schedule_is_not_reopened(bookings, gym):
@@ -300,7 +303,7 @@ def test_moving_a_booking_takes_the_new_place_and_frees_the_old_one(bookings, gy
     moved = bookings.move(booking.reference, afternoon.id, "sato")
     assert (moved.slot_id, moved.reference, moved.status) == (afternoon.id, booking.reference, "booked")
     assert (bookings.slot(morning.id).booked, bookings.slot(afternoon.id).booked) == (0, 1)
-    event = bookings.store.audit_events()[-1]
+    event = Audit(bookings.store).events()[-1]
     assert (event.action, event.actor, event.target) == ("booking.move", "sato", booking.reference)
     assert event.detail["to"] == "体育館 2026-11-16 13:00"
     # Full, closed, the same time, another resource's slot, a cancelled booking: refused, nothing changed.

@@ -22,6 +22,8 @@ from pathlib import Path
 import httpx
 from sqlmodel import func, select
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.models import Booking, Submission
 from generated_apps.domain.store import Store
 from tests.browser.conftest import free_port, running
@@ -99,8 +101,8 @@ def test_a_server_killed_mid_stream_loses_no_reference_number_it_showed_and_over
     url = f"sqlite:///{tmp_path / 'madoguchi.sqlite3'}"
     store = Store.open(url)
     bookings, view = a_gym_time_three_days_ahead(store, PLACES)
-    store.save_app(SURVEY, by="kato")
-    store.publish("iken", by="kato")
+    Apps(store).save_app(SURVEY, by="kato")
+    Lifecycle(store).publish("iken", by="kato")
 
     shown: list[str] = []  # reference numbers residents saw on the confirmation page
     lock = threading.Lock()

@@ -17,6 +17,9 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from generated_apps.domain.access_points import AccessPoints
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.store import Store
 from tests.browser.conftest import free_port, madoguchi_command, running
 from tests.htmlpage import form_fields, parse
@@ -54,7 +57,7 @@ class Server:
     code: str  # an access point's code: /q/CODE
 
     def scans(self) -> int:
-        return sum(s.scans for s in self.store.access_points(self.app_id))
+        return sum(s.scans for s in AccessPoints(self.store).of_app(self.app_id))
 
     def log_since(self, mark: int) -> str:
         return self.log.read_bytes()[mark:].decode("utf-8", "replace")
@@ -68,9 +71,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data_dir = tmp_path_factory.mktemp("edges")
     url_db = f"sqlite:///{data_dir / 'madoguchi.sqlite3'}"
     store = Store.open(url_db)
-    app = store.create_app(AppSpec.model_validate(SPEC), by="suzuki")
-    store.publish(app.slug, by="suzuki")
-    code = store.create_access_point(app.id, "ポスター", by="suzuki").code
+    app = Apps(store).create(AppSpec.model_validate(SPEC), by="suzuki")
+    Lifecycle(store).publish(app.slug, by="suzuki")
+    code = AccessPoints(store).create(app.id, "ポスター", by="suzuki").code
     # Stored before images were limited to https: pages of this very site, which a browser loads with the
     # resident's cookies (signing staff out, counting a scan, climbing out of a folder).
     with store.engine.begin() as db:

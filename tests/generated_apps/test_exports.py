@@ -19,8 +19,14 @@ import pytest
 from sqlalchemy import text
 
 from generated_apps.domain import exports
+from generated_apps.domain.access_points import AccessPoints
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.audit import Audit
+from generated_apps.domain.drafts import Drafts
 from generated_apps.domain.exports import FORMATS, columns, export, neutralise
 from generated_apps.domain.i18n import Translator
+from generated_apps.domain.lifecycle import Lifecycle
+from generated_apps.domain.staff_accounts import StaffAccounts
 from generated_apps.domain.submissions import STATUS_NAMES, SubmissionFilter, Submissions
 from widgets import AppSpec, format_date
 
@@ -71,18 +77,18 @@ def clock(any_store):  # noqa: F811
 
 def publish(store, version: int, app_id: int | None = None) -> int:
     if app_id is None:
-        app = store.create_app(AppSpec.model_validate(spec(version)), by="suzuki")
+        app = Apps(store).create(AppSpec.model_validate(spec(version)), by="suzuki")
     else:
-        app = store.app_by_id(app_id)
-        app = store.save_draft(app_id, AppSpec.model_validate(spec(version)), revision=app.revision, by="suzuki")
-    store.publish(app.slug, by="admin", warnings_acknowledged=True)
+        app = Apps(store).by_id(app_id)
+        app = Apps(store).save_draft(app_id, AppSpec.model_validate(spec(version)), revision=app.revision, by="suzuki")
+    Lifecycle(store).publish(app.slug, by="admin", warnings_acknowledged=True)
     return app.id
 
 
 def send(store, app_id: int, answers: dict, *, via: str | None = None, entered_by: str | None = None):
-    version = max(store.versions(app_id), key=lambda v: v.number)
-    draft = store.create_draft(app_id, version.id, answers, access_point=via)
-    return store.submit(draft, answers, "ja", entered_by=entered_by)
+    version = max(Apps(store).versions(app_id), key=lambda v: v.number)
+    draft = Drafts(store).create(app_id, version.id, answers, access_point=via)
+    return Drafts(store).submit(draft, answers, "ja", entered_by=entered_by)
 
 
 def answers(**extra) -> dict:
@@ -98,8 +104,8 @@ def app(any_store, clock):  # noqa: F811
     send(any_store, app_id, answers(ward="梅本町"))
     clock.move(MINUTE)
     publish(any_store, 2, app_id)
-    lobby = any_store.create_access_point(app_id, "本庁舎1階 市民課窓口", by="suzuki")
-    any_store.create_staff_user("sato", "佐藤", "x", "staff", by="admin")
+    lobby = AccessPoints(any_store).create(app_id, "本庁舎1階 市民課窓口", by="suzuki")
+    StaffAccounts(any_store).create("sato", "佐藤", "x", "staff", by="admin")
     full = send(any_store, app_id, answers(people=-12, rating=4, comment="1行目、\"引用\"\n2行目 🍣"),
                 via=lobby.code, entered_by="sato")
     Submissions(any_store).set_status(full.id, "in_progress", by="sato")
@@ -240,7 +246,7 @@ def test_a_filter_narrows_the_export_and_the_audit_line_keeps_it_without_any_ans
     result = export(any_store, app, "json", tmp_path / "out.json", by="sato", where=where)
     assert result.rows == 1
     assert [s["answers"]["people"] for s in json.loads(result.path.read_text())["submissions"]] == [-12]
-    lines = [e for e in any_store.audit_events(app) if e.action == "submission.export"]
+    lines = [e for e in Audit(any_store).events(app) if e.action == "submission.export"]
     assert len(lines) == 1
     assert (lines[0].actor, lines[0].target) == ("sato", "iken")
     assert lines[0].detail == {"format": "json", "rows": 1,
@@ -273,7 +279,7 @@ def test_an_export_stopped_part_way_leaves_no_file_and_no_audit_line(store, tmp_
     with pytest.raises(KeyboardInterrupt):
         export(store, app_id, "xlsx", tmp_path / "out.xlsx", by="sato", progress=cancel)
     assert not (tmp_path / "out.xlsx").exists()
-    assert not [e for e in store.audit_events(app_id) if e.action == "submission.export"]
+    assert not [e for e in Audit(store).events(app_id) if e.action == "submission.export"]
 
 
 def test_more_rows_than_excel_holds_go_on_to_a_next_sheet_with_the_header_again(store, tmp_path, monkeypatch):
@@ -305,9 +311,9 @@ def test_two_questions_with_one_label_are_told_apart_by_their_keys(store):
     twin = spec(2)
     twin["pages"][2]["widgets"][0]["label"] = {"ja": "お名前", "en": "Name"}
     app_id = publish(store, 2)
-    app = store.app_by_id(app_id)
-    store.save_draft(app_id, AppSpec.model_validate(twin), revision=app.revision, by="suzuki")
-    store.publish(app.slug, by="admin", warnings_acknowledged=True)
+    app = Apps(store).by_id(app_id)
+    Apps(store).save_draft(app_id, AppSpec.model_validate(twin), revision=app.revision, by="suzuki")
+    Lifecycle(store).publish(app.slug, by="admin", warnings_acknowledged=True)
     assert [c.label for c in columns(store, app_id)[7:10]] == ["お名前 [name]", "参加人数", "お名前 [comment]"]
 
 

@@ -10,6 +10,8 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.web.asgi import create_app
 from tests.generated_apps.test_resident_http import get, post
 from tests.htmlpage import Element, parse
@@ -51,8 +53,8 @@ KANJI_ONLY = re.compile("末永町|梅本町|企画課|図書館|人数|年代")
 @pytest.fixture
 def client(settings, store):
     spec = AppSpec.model_validate(SPEC)
-    store.save_app(spec, by="tanaka")
-    store.publish(spec.slug, by="tanaka", warnings_acknowledged=True)  # a dropdown of three
+    Apps(store).save_app(spec, by="tanaka")
+    Lifecycle(store).publish(spec.slug, by="tanaka", warnings_acknowledged=True)  # a dropdown of three
     with TestClient(create_app(settings, store), follow_redirects=False, raise_server_exceptions=False) as c:
         yield c
 

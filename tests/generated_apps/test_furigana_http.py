@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.models import AppVersion
 from generated_apps.domain.store import Store
 from generated_apps.web.asgi import create_app
@@ -45,8 +47,8 @@ NOTATION = re.compile("[《》｜]")
 @pytest.fixture
 def published(store):
     spec = AppSpec.model_validate(SPEC)
-    store.save_app(spec, by="tanaka")
-    store.publish(spec.slug, by="tanaka")
+    Apps(store).save_app(spec, by="tanaka")
+    Lifecycle(store).publish(spec.slug, by="tanaka")
     return store
 
 
@@ -240,8 +242,8 @@ def test_an_error_title_and_a_dropdowns_options_stay_plain_with_furigana_on(sett
         {"type": "dropdown", "key": "ward", "label": {"ja": "地区"},
          "options": [{"value": v, "label": {"ja": label}} for v, label in
                      [("a", "大手町"), ("b", "末永町"), ("c", "網代町"), ("d", "舟岡町"), ("e", "梅本町"), ("f", "竹原町")]]}]}]}
-    store.save_app(AppSpec.model_validate(spec), by="tanaka")
-    store.publish("born", by="tanaka", warnings_acknowledged=True)
+    Apps(store).save_app(AppSpec.model_validate(spec), by="tanaka")
+    Lifecycle(store).publish("born", by="tanaka", warnings_acknowledged=True)
     with client_for(settings, store, furigana_on=True) as client:
         first = page_html(client, "/a/born/p/1")
         csrf = form_fields(parse(first))["csrf"]

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.bookings import Bookings
 from generated_apps.domain.flow import flow_pages, next_page
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.web.asgi import create_app
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec, Question
@@ -77,8 +79,8 @@ def client(settings, store):
         views = bookings.slots(resource, today, today + dt.timedelta(days=7))
         OPEN_SLOT[resource_id] = next(v.slot.id for v in views if v.bookable)
     for spec in SPECS:
-        store.save_app(spec, by="test")
-        store.publish(spec.slug, by="test")
+        Apps(store).save_app(spec, by="test")
+        Lifecycle(store).publish(spec.slug, by="test")
     with TestClient(create_app(settings, store), follow_redirects=False, raise_server_exceptions=False) as c:
         yield c
 

@@ -9,7 +9,9 @@ import datetime as dt
 import pytest
 from starlette.testclient import TestClient
 
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.i18n import LANG_NAMES, UI_LANGS, format_moment
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.web.asgi import create_app
 from tests.generated_apps.test_resident_http import get, post
 from tests.htmlpage import parse
@@ -44,8 +46,8 @@ NEW_LANGS = ("zh-Hans", "ko", "vi")
 @pytest.fixture
 def client(settings, store):
     spec = AppSpec.model_validate(SPEC)
-    store.save_app(spec, by="tanaka")
-    store.publish(spec.slug, by="tanaka")
+    Apps(store).save_app(spec, by="tanaka")
+    Lifecycle(store).publish(spec.slug, by="tanaka")
     with TestClient(create_app(settings, store), follow_redirects=False, raise_server_exceptions=False) as c:
         yield c
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.store import Store
 from tests.browser.conftest import free_port, running
 
@@ -39,8 +41,8 @@ def published_survey(tmp_path: Path) -> str:
     """A database on disk with the survey published; its URL."""
     url = f"sqlite:///{tmp_path / 'madoguchi.sqlite3'}"
     store = Store.open(url)
-    store.save_app(SURVEY, by="kato")
-    store.publish("iken", by="kato")
+    Apps(store).save_app(SURVEY, by="kato")
+    Lifecycle(store).publish("iken", by="kato")
     store.engine.dispose()
     return url
 

@@ -13,6 +13,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from generated_apps.domain import open_data
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.audit import Audit
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.open_data import OpenDataRefused, suppress
 from generated_apps.web.asgi import create_app
 
@@ -83,9 +86,9 @@ def test_an_admin_publishes_under_cc_by_4_0_unless_another_licence_is_named_and_
     app = open_data.publish(store, survey, by="kato", licence="  政府標準利用規約（第2.0版）  ")
     assert app.open_data_licence == "政府標準利用規約（第2.0版）"
     open_data.unpublish(store, survey, by="kato")
-    app = store.app_by_id(survey)
+    app = Apps(store).by_id(survey)
     assert (app.open_data_licence, app.open_data_at, app.open_data_by) == (None, None, None)
-    lines = [(e.action, e.actor, e.detail) for e in store.audit_events(survey) if e.action.startswith("open_data.")]
+    lines = [(e.action, e.actor, e.detail) for e in Audit(store).events(survey) if e.action.startswith("open_data.")]
     assert lines == [("open_data.publish", "kato", {"licence": "CC BY 4.0"}),
                      ("open_data.publish", "kato", {"licence": "政府標準利用規約（第2.0版）", "was": "CC BY 4.0"}),
                      ("open_data.unpublish", "kato", {"licence": "政府標準利用規約（第2.0版）"})]
@@ -98,7 +101,7 @@ def test_publishing_is_refused_for_a_consultation_an_unpublished_survey_or_a_lic
     application["pages"] = application["pages"] + consultation["pages"][-1:]
     refusals = []
     for app_id, licence in ((publish(store, consultation), "CC BY 4.0"), (publish(store, application), "CC BY 4.0"),
-                            (store.create_app(open_data_spec("never-published"), by="suzuki").id, "CC BY 4.0"),
+                            (Apps(store).create(open_data_spec("never-published"), by="suzuki").id, "CC BY 4.0"),
                             (publish(store, survey_spec()), " "), (publish(store, survey_spec() | {"slug": "x"}), "x" * 101)):
         with pytest.raises(OpenDataRefused) as refused:
             open_data.publish(store, app_id, by="kato", licence=licence)
@@ -110,7 +113,7 @@ def test_publishing_is_refused_for_a_consultation_an_unpublished_survey_or_a_lic
                         "Name the licence, such as CC BY 4.0", "The licence must be {max} characters or fewer"]
     with pytest.raises(OpenDataRefused):
         open_data.unpublish(store, app_id, by="kato")  # never published
-    assert not [e for e in store.audit_events() if e.action.startswith("open_data.")]
+    assert not [e for e in Audit(store).events() if e.action.startswith("open_data.")]
 
 
 def open_data_spec(slug: str):
@@ -121,7 +124,7 @@ def open_data_spec(slug: str):
 
 def test_the_document_has_choice_and_number_counts_withheld_below_5_and_no_text_question(store, survey):
     open_data.publish(store, survey, by="kato")
-    doc = open_data.document(store, store.app_by_id(survey))
+    doc = open_data.document(store, Apps(store).by_id(survey))
     assert {k: doc[k] for k in ("title", "app", "licence", "licence_url", "publisher", "total", "suppressed_below")} == {
         "title": "市民アンケート", "app": "shimin-survey", "licence": "CC BY 4.0",
         "licence_url": "https://creativecommons.org/licenses/by/4.0/", "publisher": "伊達市 企画課", "total": 12,
@@ -216,7 +219,7 @@ def test_the_document_is_counted_again_after_five_minutes_and_a_retired_survey_s
     assert client.get("/a/shimin-survey/open-data.json").json()["total"] == 12  # kept
     store.clock.move(dt.timedelta(minutes=5))
     assert client.get("/a/shimin-survey/open-data.json").json()["total"] == 15
-    store.retire("shimin-survey", by="kato")
+    Lifecycle(store).retire("shimin-survey", by="kato")
     assert client.get("/a/shimin-survey/open-data.csv").status_code == 200
 
 

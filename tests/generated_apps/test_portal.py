@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.web.asgi import create_app
 from tests.htmlpage import parse
 from widgets import AppSpec
@@ -28,8 +30,8 @@ def client(settings, store, clock):
 
 def add(store, example_spec, slug, title, **changes):
     spec = AppSpec.model_validate({**example_spec, "slug": slug, "title": {"ja": title, "en": title}, **changes})
-    app = store.create_app(spec, by="suzuki")
-    store.publish(slug, by="admin", warnings_acknowledged=True)
+    app = Apps(store).create(spec, by="suzuki")
+    Lifecycle(store).publish(slug, by="admin", warnings_acknowledged=True)
     return app
 
 
@@ -40,7 +42,7 @@ def test_the_portal_groups_live_apps_with_pinned_notices_first(client, store, ex
     add(store, example_spec, "usu", "有珠山の噴火について", pinned=True, **NOTICE)
     add(store, example_spec, "gym", "体育館の予約", kind="reservation")
     add(store, example_spec, "old", "終わったお知らせ", **NOTICE)
-    store.retire("old", by="admin")
+    Lifecycle(store).retire("old", by="admin")
     page = parse(client.get("/").text)
     groups = [(s.find("h2").text, [a.text for a in s.find_all("a", cls="app-link")])
               for s in page.find_all("section", cls="portal-group")]
@@ -50,7 +52,7 @@ def test_the_portal_groups_live_apps_with_pinned_notices_first(client, store, ex
 
 def test_a_notice_says_when_it_was_posted_and_until_when_it_is_shown(client, store, example_spec, clock):
     add(store, example_spec, "water", "断水のお知らせ", **NOTICE)
-    store.retire("water", by="admin", at=T0 + 48 * HOUR)
+    Lifecycle(store).retire("water", by="admin", at=T0 + 48 * HOUR)
     posted = parse(client.get("/a/water").text).find("p", cls="posted").text
     assert "2026年12月1日火曜日 9:00 掲載" in posted and "2026年12月3日木曜日 9:00まで掲載" in posted
     clock.move(48 * HOUR)

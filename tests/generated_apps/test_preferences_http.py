@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.web.asgi import create_app
 from generated_apps.web.forms import MAX_BODY
 from generated_apps.web.preferences import CONTRAST_COOKIE, FURIGANA_COOKIE, SIZE_COOKIE
@@ -18,8 +20,8 @@ QUESTION = "/a/library-survey/p/1"
 @pytest.fixture
 def site(settings, store, example_spec):
     spec = AppSpec.model_validate(example_spec)
-    store.save_app(spec, by="tanaka")
-    store.publish(spec.slug, by="tanaka")
+    Apps(store).save_app(spec, by="tanaka")
+    Lifecycle(store).publish(spec.slug, by="tanaka")
     return create_app(settings, store)
 
 
@@ -115,7 +117,7 @@ def test_the_aids_are_on_every_kind_of_page(resident, store):
     assert too_big.status_code == 413  # the error page
     assert "contrast-high" in parse(too_big.text).find("html").attrs["class"]
     assert parse(too_big.text).find("nav", cls="aids") is not None
-    store.retire("library-survey", by="tanaka")
+    Lifecycle(store).retire("library-survey", by="tanaka")
     assert aids(resident, "/a/library-survey", 410) is not None
     assert "contrast-high" in html_classes(resident, "/a/library-survey", 410)
 

@@ -9,7 +9,12 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.drafts import Drafts
+from generated_apps.domain.lifecycle import Lifecycle
+from generated_apps.domain.live import LiveApps
 from generated_apps.domain.refnum import parse_reference
+from generated_apps.domain.submissions import Submissions
 from generated_apps.web.asgi import create_app
 from generated_apps.web.forms import MAX_BODY
 from generated_apps.web.site import INLINE_CSS, style_hash
@@ -22,8 +27,8 @@ POLICY = {"retention_days": 30, "no_end": True}  # what every published app must
 @pytest.fixture
 def app_store(store, example_spec):
     spec = AppSpec.model_validate(example_spec)
-    store.save_app(spec, by="tanaka")
-    store.publish(spec.slug, by="tanaka")
+    Apps(store).save_app(spec, by="tanaka")
+    Lifecycle(store).publish(spec.slug, by="tanaka")
     return store
 
 
@@ -89,7 +94,7 @@ def test_a_resident_goes_from_start_to_a_reference_number(client, app_store):
     reference = done.find("p", cls="reference").text
     assert re.fullmatch(r"\d{4}-\d{4}", reference) and parse_reference(reference) == reference
 
-    [submission] = app_store.submissions(app_store.live_app("library-survey").app_id)
+    [submission] = Submissions(app_store).of_app(LiveApps(app_store).get("library-survey").app_id)
     assert submission.reference == reference
     assert submission.answers == {"visited": "yes", "book": "吾輩は猫である", "town": "大町"}
 
@@ -105,7 +110,7 @@ def test_a_hidden_follow_up_is_skipped_and_its_old_answer_not_sent(client, app_s
     check = get(client, "/a/library-survey/check")
     assert [dt.text for dt in check.find_all("dt")] == ["この1年に図書館を使いましたか", "お住まいの町名"]
     post(client, "/a/library-survey/submit", {}, with_csrf_from="/a/library-survey/check")
-    [submission] = app_store.submissions(app_store.live_app("library-survey").app_id)
+    [submission] = Submissions(app_store).of_app(LiveApps(app_store).get("library-survey").app_id)
     assert submission.answers == {"visited": "no", "town": None}
 
 
@@ -118,7 +123,7 @@ def test_submitting_twice_gives_one_submission_and_the_same_reference(client, ap
     second = client.post("/a/library-survey/submit", data={"csrf": token})  # a double click, or back and resubmit
     assert first.status_code == second.status_code == 303
     assert second.headers["location"] == "/a/library-survey/done"
-    assert len(app_store.submissions(app_store.live_app("library-survey").app_id)) == 1
+    assert len(Submissions(app_store).of_app(LiveApps(app_store).get("library-survey").app_id)) == 1
     # After sending, the question pages lead to the confirmation rather than to a second submission.
     assert client.get("/a/library-survey/p/1").headers["location"] == "/a/library-survey/done"
 
@@ -159,8 +164,8 @@ def test_hostile_text_is_stored_as_text_and_shown_escaped(client, app_store, pay
     response = client.get("/a/library-survey/check")
     assert response.status_code == 200
     assert "<script>alert(1)" not in response.text and "<img src=x" not in response.text
-    app_id = app_store.live_app("library-survey").app_id
-    stored = app_store.draft(client.cookies.get(f"mdg_draft_{app_id}"), app_id).answers["town"]
+    app_id = LiveApps(app_store).get("library-survey").app_id
+    stored = Drafts(app_store).get(client.cookies.get(f"mdg_draft_{app_id}"), app_id).answers["town"]
     assert stored is None or "\x00" not in stored
     if "ｆｕｌｌ" in payload:
         assert stored == "full-width 123"  # NFKC
@@ -187,7 +192,7 @@ def test_a_form_without_the_csrf_cookie_is_refused_politely(settings, app_store)
 
 def test_a_tampered_or_expired_draft_cookie_sends_the_resident_to_the_start_with_a_message(client, app_store):
     post(client, "/a/library-survey/p/1", {"visited": "no"})
-    app_id = app_store.live_app("library-survey").app_id
+    app_id = LiveApps(app_store).get("library-survey").app_id
     client.cookies.clear()
     client.cookies.set(f"mdg_draft_{app_id}", "tampered" * 3)
     token = form_fields(get(client, "/a/library-survey/p/1"))["csrf"]
@@ -199,8 +204,8 @@ def test_a_tampered_or_expired_draft_cookie_sends_the_resident_to_the_start_with
 
 def test_unknown_fields_are_ignored(client, app_store):
     post(client, "/a/library-survey/p/1", {"visited": "yes", "unknown": "x", "zzz": "<b>"})
-    app_id = app_store.live_app("library-survey").app_id
-    assert app_store.draft(client.cookies.get(f"mdg_draft_{app_id}"), app_id).answers == {"visited": "yes"}
+    app_id = LiveApps(app_store).get("library-survey").app_id
+    assert Drafts(app_store).get(client.cookies.get(f"mdg_draft_{app_id}"), app_id).answers == {"visited": "yes"}
 
 
 def test_a_field_sent_twice_is_refused_with_a_message_not_guessed(client):
@@ -249,7 +254,7 @@ def test_oversized_and_malformed_bodies_get_a_friendly_page(client):
 
 
 def test_a_retired_app_shows_the_ended_page_with_the_phone_number_on_every_url(client, app_store):
-    app_store.retire("library-survey", by="admin", message="この調査は終了しました。")
+    Lifecycle(app_store).retire("library-survey", by="admin", message="この調査は終了しました。")
     for url in ["/a/library-survey", "/a/library-survey/p/1", "/a/library-survey/check", "/a/library-survey/done"]:
         response = client.get(url)
         assert response.status_code == 410, url
@@ -297,8 +302,8 @@ def test_an_error_in_one_part_of_a_date_links_to_that_part(settings, store):
         "pages": [{"widgets": [{"type": "date", "key": "born", "label": "生年月日", "purpose": "birth",
                                 "min_date": "1900-01-01"}]}],
     })
-    store.save_app(spec, by="test")
-    store.publish("birthday", by="test", warnings_acknowledged=True)
+    Apps(store).save_app(spec, by="test")
+    Lifecycle(store).publish("birthday", by="test", warnings_acknowledged=True)
     with TestClient(create_app(settings, store), follow_redirects=False) as client:
         token = form_fields(get(client, "/a/birthday/p/1"))["csrf"]
         data = {"csrf": token, "born-era": "showa", "born-year": "25", "born-month": "13", "born-day": "4"}
@@ -324,18 +329,18 @@ def test_a_new_version_is_served_at_once_and_each_browser_gets_its_own_token(set
         assert token_first != token_second  # the page is shared, the token is not
         assert form_fields(get(first, "/a/library-survey/p/1"))["csrf"] == token_first
         post(second, "/a/library-survey/p/1", {"visited": "no"})  # the second resident starts on version 1
-        first_version = app_store.live_app("library-survey").version_id
+        first_version = LiveApps(app_store).get("library-survey").version_id
         example_spec["pages"][0]["widgets"][1]["label"]["ja"] = "この1年に市立図書館を使いましたか"
         example_spec["pages"][2]["widgets"][0]["label"]["ja"] = "お住まいの地区"
-        app_store.save_app(AppSpec.model_validate(example_spec), by="sato")
-        app_store.publish("library-survey", by="sato")
+        Apps(app_store).save_app(AppSpec.model_validate(example_spec), by="sato")
+        Lifecycle(app_store).publish("library-survey", by="sato")
         assert "市立図書館" in h1(get(first, "/a/library-survey/p/1"))
         # A resident who started on version 1 stays on it to the end, and so does their submission.
         assert "お住まいの町名" in h1(get(second, "/a/library-survey/p/3"))
         post(second, "/a/library-survey/p/3", {"town": "大町"})
         post(second, "/a/library-survey/submit", {}, with_csrf_from="/a/library-survey/check")
-        [submission] = app_store.submissions(app_store.live_app("library-survey").app_id)
-        assert submission.version_id == first_version != app_store.live_app("library-survey").version_id
+        [submission] = Submissions(app_store).of_app(LiveApps(app_store).get("library-survey").app_id)
+        assert submission.version_id == first_version != LiveApps(app_store).get("library-survey").version_id
 
 
 def test_after_sending_a_resident_can_start_the_form_again_blank(client, app_store):
@@ -347,20 +352,20 @@ def test_after_sending_a_resident_can_start_the_form_again_blank(client, app_sto
     page = get(client, "/a/library-survey/p/1")
     assert page.find("input", name="visited", value="no").attrs.get("checked") is None
     post(client, "/a/library-survey/p/1", {"visited": "yes"})
-    assert len(app_store.submissions(app_store.live_app("library-survey").app_id)) == 1
+    assert len(Submissions(app_store).of_app(LiveApps(app_store).get("library-survey").app_id)) == 1
 
 
 def test_a_notice_has_no_form_to_send(settings, store):
     spec = AppSpec.model_validate({"slug": "water", "kind": "notice", "title": "断水のお知らせ", "languages": ["ja"],
                                    "contact": {"phone": "0142-23-3331"}, "lifecycle": POLICY, "pages": [{"widgets": [{"type": "paragraph", "text": "12月1日に断水します。"}]}]})
-    store.save_app(spec, by="test")
-    store.publish("water", by="test", warnings_acknowledged=True)
+    Apps(store).save_app(spec, by="test")
+    Lifecycle(store).publish("water", by="test", warnings_acknowledged=True)
     with TestClient(create_app(settings, store), follow_redirects=False) as client:
         assert "12月1日に断水します。" in client.get("/a/water").text
         for url in ["/a/water/p/1", "/a/water/check"]:
             assert client.get(url).headers["location"] == "/a/water"
         assert client.post("/a/water/submit", data={}).headers["location"] == "/a/water"
-    assert store.submissions(store.live_app("water").app_id) == []
+    assert Submissions(store).of_app(LiveApps(store).get("water").app_id) == []
 
 
 def test_after_retirement_a_resident_still_sees_their_reference_number(client, app_store):
@@ -368,7 +373,7 @@ def test_after_retirement_a_resident_still_sees_their_reference_number(client, a
     post(client, "/a/library-survey/p/3", {"town": "大町"})
     post(client, "/a/library-survey/submit", {}, with_csrf_from="/a/library-survey/check")
     reference = get(client, "/a/library-survey/done").find("p", cls="reference").text
-    app_store.retire("library-survey", by="admin")
+    Lifecycle(app_store).retire("library-survey", by="admin")
     assert get(client, "/a/library-survey/done").find("p", cls="reference").text == reference
     client.cookies.clear()
     assert client.get("/a/library-survey/done").status_code == 410
@@ -377,7 +382,7 @@ def test_after_retirement_a_resident_still_sees_their_reference_number(client, a
 def test_strange_slugs_cookies_and_access_points_are_turned_away_quietly(client, app_store):
     for url in ["/a/ab%00c", "/a/Library-Survey", "/a/-x-", "/a/library-survey%0d%0aSet-Cookie:x=1"]:
         assert client.get(url).status_code == 404, url
-    app_id = app_store.live_app("library-survey").app_id
+    app_id = LiveApps(app_store).get("library-survey").app_id
     client.cookies.set(f"mdg_draft_{app_id}", "a\x00b")
     assert client.get("/a/library-survey/p/1").status_code == 200
     client.cookies.clear()
@@ -403,8 +408,8 @@ def test_a_wrong_reading_marks_only_the_reading_field(settings, store):
     spec = AppSpec.model_validate({"slug": "names", "title": "お名前", "languages": ["ja"], "contact": {"phone": "0142-23-3331"},
                                    "lifecycle": POLICY, "pages": [
         {"widgets": [{"type": "name", "key": "applicant", "label": "お名前", "reading": "required"}]}]})
-    store.save_app(spec, by="test")
-    store.publish("names", by="test", warnings_acknowledged=True)
+    Apps(store).save_app(spec, by="test")
+    Lifecycle(store).publish("names", by="test", warnings_acknowledged=True)
     with TestClient(create_app(settings, store), follow_redirects=False) as client:
         token = form_fields(get(client, "/a/names/p/1"))["csrf"]
         response = client.post("/a/names/p/1", data={"csrf": token, "applicant": "伊達 花子", "applicant-reading": "date"})
@@ -438,8 +443,8 @@ def test_a_client_sending_a_great_many_forms_is_asked_politely_to_wait_and_loses
 
 def test_an_apps_colour_is_on_its_title_bar_and_the_policy_lets_only_that_rule_in(settings, store, example_spec):
     spec = AppSpec.model_validate({**example_spec, "colour": "#1D4F91"})
-    store.save_app(spec, by="tanaka")
-    store.publish(spec.slug, by="tanaka")
+    Apps(store).save_app(spec, by="tanaka")
+    Lifecycle(store).publish(spec.slug, by="tanaka")
     with TestClient(create_app(settings, store), follow_redirects=False) as client:
         client.get("/")  # past the first page, which carries the whole stylesheet inline as well
         for url in ["/a/library-survey", "/a/library-survey/p/1", "/a/library-survey/p/1"]:  # made, then cached

@@ -12,7 +12,12 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.drafts import Drafts
+from generated_apps.domain.lifecycle import Lifecycle
+from generated_apps.domain.live import LiveApps
 from generated_apps.domain.models import App
+from generated_apps.domain.submissions import Submissions
 from generated_apps.web.asgi import create_app
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec
@@ -57,7 +62,7 @@ def clock(store) -> Clock:
 
 
 def create(store, spec: dict[str, Any], **changes: Any) -> App:
-    return store.create_app(AppSpec.model_validate({**copy.deepcopy(spec), **changes}), by="suzuki")
+    return Apps(store).create(AppSpec.model_validate({**copy.deepcopy(spec), **changes}), by="suzuki")
 
 
 def successor_app(store, spec: dict[str, Any]) -> App:
@@ -80,8 +85,8 @@ def version_2(spec: dict[str, Any]) -> dict[str, Any]:
 
 def revise(store, app_id: int, spec: dict[str, Any]) -> None:
     """Staff save a changed draft (residents see it only once it is published)."""
-    current = store.app_by_id(app_id)
-    store.save_draft(app_id, AppSpec.model_validate(spec), revision=current.revision, by="suzuki")
+    current = Apps(store).by_id(app_id)
+    Apps(store).save_draft(app_id, AppSpec.model_validate(spec), revision=current.revision, by="suzuki")
 
 
 def send(client, url: str, data: dict[str, Any], token: str):
@@ -101,7 +106,7 @@ def check_labels(client) -> list[str]:
 
 
 def draft_of(store, client, app_id: int):
-    return store.draft(client.cookies.get(f"mdg_draft_{app_id}"), app_id)
+    return Drafts(store).get(client.cookies.get(f"mdg_draft_{app_id}"), app_id)
 
 
 def ended_page(response, *, unsent: bool, message: str | None = MESSAGE, successor: bool = True):
@@ -130,14 +135,14 @@ def ended_page(response, *, unsent: bool, message: str | None = MESSAGE, success
 
 def test_a_resident_who_started_on_version_1_finishes_on_it_after_version_2_is_published(store, spec, browser):
     app = create(store, spec)
-    v1 = store.publish(SLUG, by="admin")
+    v1 = Lifecycle(store).publish(SLUG, by="admin")
     early = browser()
     assert V1_LABELS[0] in h1(get(early, P1))
     post(early, P1, {"visited": "yes"})
 
     revise(store, app.id, version_2(spec))
-    v2 = store.publish(SLUG, by="admin")
-    assert (v1.number, v2.number) == (1, 2) and store.live_app(SLUG).version_id == v2.id
+    v2 = Lifecycle(store).publish(SLUG, by="admin")
+    assert (v1.number, v2.number) == (1, 2) and LiveApps(store).get(SLUG).version_id == v2.id
 
     # Every page the early resident sees from now on is version 1's, and version 2's new page is not theirs.
     for url, label, answer in [(P2, V1_LABELS[1], {"book": "坊っちゃん"}), (P3, V1_LABELS[2], {"town": "大町"})]:
@@ -152,7 +157,7 @@ def test_a_resident_who_started_on_version_1_finishes_on_it_after_version_2_is_p
     assert response.headers["location"] == DONE
     assert get(early, DONE).find("p", cls="reference") is not None
 
-    [submission] = store.submissions(app.id)
+    [submission] = Submissions(store).of_app(app.id)
     assert submission.version_id == v1.id
     assert submission.answers == {"visited": "yes", "book": "坊っちゃん", "town": "大町"}
 
@@ -168,7 +173,7 @@ def test_a_resident_who_started_on_version_1_finishes_on_it_after_version_2_is_p
     assert post(late, P4, {"often": "weekly"}).headers["location"] == CHECK
     assert check_labels(late) == [*V2_LABELS, "どのくらい使いますか"]
     post(late, SUBMIT, {}, with_csrf_from=CHECK)
-    first, second = store.submissions(app.id)
+    first, second = Submissions(store).of_app(app.id)
     assert (first.version_id, second.version_id) == (v1.id, v2.id)
     assert second.answers["often"] == "weekly"
 
@@ -180,9 +185,9 @@ def test_a_resident_who_started_on_version_1_finishes_on_it_after_version_2_is_p
 def retiring(store, spec):
     """The app, live, and its live successor."""
     app = create(store, spec)
-    store.publish(SLUG, by="admin")
+    Lifecycle(store).publish(SLUG, by="admin")
     successor = successor_app(store, spec)
-    store.publish(SUCCESSOR_SLUG, by="admin")
+    Lifecycle(store).publish(SUCCESSOR_SLUG, by="admin")
     return app, successor
 
 
@@ -191,18 +196,18 @@ def test_a_page_sent_after_the_app_retired_is_kept_with_the_unsent_draft_and_not
     resident = browser()
     post(resident, P1, {"visited": "yes"})
     token = form_fields(get(resident, P2))["csrf"]  # page 2 is open in their browser…
-    store.retire(SLUG, by="admin", message=MESSAGE, successor_id=successor.id)
+    Lifecycle(store).retire(SLUG, by="admin", message=MESSAGE, successor_id=successor.id)
 
     response = send(resident, P2, {"book": "坊っちゃん"}, token)  # …and they press Continue
     ended_page(response, unsent=True)
     ended_page(resident.get(CHECK), unsent=True)
     ended_page(resident.get(START), unsent=True)
 
-    assert store.submissions(app.id) == []
+    assert Submissions(store).of_app(app.id) == []
     draft = draft_of(store, resident, app.id)
     assert draft is not None and draft.submission_id is None
     assert draft.answers == {"visited": "yes", "book": "坊っちゃん"}  # page 1's and page 2's
-    assert store.app_state(app.id).open_drafts == 1
+    assert Apps(store).state(app.id).open_drafts == 1
 
     # The successor's link goes to an app residents can use.
     assert h1(get(resident, f"/a/{SUCCESSOR_SLUG}")) == SUCCESSOR_TITLE
@@ -212,12 +217,12 @@ def test_a_resident_with_no_draft_sees_the_ended_page_without_the_not_sent_notic
     app, successor = retiring
     stranger = browser()
     token = form_fields(get(stranger, P1))["csrf"]  # they opened the first page, and answered nothing yet
-    store.retire(SLUG, by="admin", message=MESSAGE, successor_id=successor.id)
+    Lifecycle(store).retire(SLUG, by="admin", message=MESSAGE, successor_id=successor.id)
     for url in [START, P1, P2, CHECK, DONE]:
         ended_page(stranger.get(url), unsent=False)
     ended_page(send(stranger, P1, {"visited": "yes"}, token), unsent=False)
     assert f"mdg_draft_{app.id}" not in stranger.cookies  # a page sent after the end starts no draft
-    assert store.app_state(app.id).open_drafts == 0
+    assert Apps(store).state(app.id).open_drafts == 0
 
 
 def test_pressing_send_after_the_app_retired_sends_nothing_and_keeps_the_answers(store, retiring, browser):
@@ -225,17 +230,17 @@ def test_pressing_send_after_the_app_retired_sends_nothing_and_keeps_the_answers
     resident = browser()
     answer_everything(resident)
     token = form_fields(get(resident, CHECK))["csrf"]
-    store.retire(SLUG, by="admin", message=MESSAGE, successor_id=successor.id)
+    Lifecycle(store).retire(SLUG, by="admin", message=MESSAGE, successor_id=successor.id)
     ended_page(send(resident, SUBMIT, {}, token), unsent=True)
-    assert store.submissions(app.id) == []
+    assert Submissions(store).of_app(app.id) == []
     assert draft_of(store, resident, app.id).answers == {"visited": "yes", "book": "坊っちゃん", "town": "大町"}
-    assert store.app_state(app.id).open_drafts == 1
+    assert Apps(store).state(app.id).open_drafts == 1
 
 
 def test_a_retired_app_without_a_message_or_successor_still_gives_its_phone_number(store, spec, browser):
     create(store, spec)
-    store.publish(SLUG, by="admin")
-    store.retire(SLUG, by="admin")
+    Lifecycle(store).publish(SLUG, by="admin")
+    Lifecycle(store).retire(SLUG, by="admin")
     ended_page(browser().get(START), unsent=False, message=None, successor=False)
 
 
@@ -243,7 +248,7 @@ def test_the_not_sent_notice_is_also_on_the_confirmation_address(store, retiring
     app, successor = retiring
     resident = browser()
     post(resident, P1, {"visited": "yes"})
-    store.retire(SLUG, by="admin", message=MESSAGE, successor_id=successor.id)
+    Lifecycle(store).retire(SLUG, by="admin", message=MESSAGE, successor_id=successor.id)
     ended_page(resident.get(START), unsent=True)
     ended_page(resident.get(DONE), unsent=True)
 
@@ -253,8 +258,8 @@ def test_the_not_sent_notice_is_also_on_the_confirmation_address(store, retiring
 
 def test_a_scheduled_retirement_takes_effect_at_the_first_request_after_its_time(store, spec, browser, clock):
     app = create(store, spec)
-    store.publish(SLUG, by="admin")
-    store.retire(SLUG, by="admin", message=MESSAGE, at=T0 + HOUR)
+    Lifecycle(store).publish(SLUG, by="admin")
+    Lifecycle(store).retire(SLUG, by="admin", message=MESSAGE, at=T0 + HOUR)
     resident, stranger = browser(), browser()
     answer_everything(resident)
 
@@ -271,37 +276,37 @@ def test_a_scheduled_retirement_takes_effect_at_the_first_request_after_its_time
     for url in [START, P1, P3, CHECK]:
         ended_page(resident.get(url), unsent=True, successor=False)
     assert get(resident, "/").find_all("a", cls="app-link") == []
-    assert store.submissions(app.id) == []
-    assert store.app_state(app.id).open_drafts == 1
+    assert Submissions(store).of_app(app.id) == []
+    assert Apps(store).state(app.id).open_drafts == 1
 
 
 def test_a_resident_on_a_page_when_the_time_passes_gets_the_ended_page_and_keeps_that_page(store, spec, browser, clock):
     app = create(store, spec)
-    store.publish(SLUG, by="admin")
-    store.retire(SLUG, by="admin", message=MESSAGE, at=T0 + HOUR)
+    Lifecycle(store).publish(SLUG, by="admin")
+    Lifecycle(store).retire(SLUG, by="admin", message=MESSAGE, at=T0 + HOUR)
     resident = browser()
     post(resident, P1, {"visited": "yes"})
     token = form_fields(get(resident, P2))["csrf"]
     clock.move(HOUR)
     ended_page(send(resident, P2, {"book": "坊っちゃん"}, token), unsent=True, successor=False)
     assert draft_of(store, resident, app.id).answers == {"visited": "yes", "book": "坊っちゃん"}
-    assert store.submissions(app.id) == []
+    assert Submissions(store).of_app(app.id) == []
 
 
 @pytest.mark.parametrize("change", ["publish", "rollback"])
 def test_a_correction_published_before_a_scheduled_retirement_keeps_the_retirement(store, spec, browser, clock, change):
     app = create(store, spec)
-    store.publish(SLUG, by="admin")
+    Lifecycle(store).publish(SLUG, by="admin")
     if change == "rollback":
         revise(store, app.id, version_2(spec))
-        store.publish(SLUG, by="admin")
-    store.retire(SLUG, by="admin", message=MESSAGE, at=T0 + 3 * HOUR)
+        Lifecycle(store).publish(SLUG, by="admin")
+    Lifecycle(store).retire(SLUG, by="admin", message=MESSAGE, at=T0 + 3 * HOUR)
     clock.move(HOUR)
     if change == "publish":
         revise(store, app.id, version_2(spec))  # a typo fixed, say
-        store.publish(SLUG, by="admin")
+        Lifecycle(store).publish(SLUG, by="admin")
     else:
-        store.rollback(app.id, 1, by="admin")
+        Lifecycle(store).rollback(app.id, 1, by="admin")
     clock.move(3 * HOUR)
     ended_page(browser().get(START), unsent=False, successor=False)
 
@@ -311,7 +316,7 @@ def test_a_correction_published_before_a_scheduled_retirement_keeps_the_retireme
 
 def test_a_scheduled_app_says_when_it_opens_and_opens_at_that_time(store, spec, browser, clock):
     app = create(store, spec)
-    store.publish(SLUG, by="admin", at=T0 + 2 * HOUR)  # 11:00 in Tokyo
+    Lifecycle(store).publish(SLUG, by="admin", at=T0 + 2 * HOUR)  # 11:00 in Tokyo
     resident = browser()
     for url in [START, P1, CHECK]:
         response = resident.get(url)
@@ -341,14 +346,14 @@ def test_a_scheduled_app_says_when_it_opens_and_opens_at_that_time(store, spec, 
     assert V1_LABELS[0] in h1(get(resident, P1))
     answer_everything(resident)
     post(resident, SUBMIT, {}, with_csrf_from=CHECK)
-    assert len(store.submissions(app.id)) == 1
+    assert len(Submissions(store).of_app(app.id)) == 1
 
 
 def test_a_scheduled_new_version_reaches_new_residents_at_its_time(store, spec, browser, clock):
     app = create(store, spec)
-    v1 = store.publish(SLUG, by="admin")
+    v1 = Lifecycle(store).publish(SLUG, by="admin")
     revise(store, app.id, version_2(spec))
-    v2 = store.publish(SLUG, by="admin", at=T0 + HOUR)
+    v2 = Lifecycle(store).publish(SLUG, by="admin", at=T0 + HOUR)
     early = browser()
     assert V1_LABELS[0] in h1(get(early, P1))
     post(early, P1, {"visited": "no"})
@@ -359,7 +364,7 @@ def test_a_scheduled_new_version_reaches_new_residents_at_its_time(store, spec, 
     assert V1_LABELS[2] in h1(get(early, P3))  # the resident part-way stays on version 1
     post(early, P3, {"town": "大町"})
     post(early, SUBMIT, {}, with_csrf_from=CHECK)
-    [submission] = store.submissions(app.id)
+    [submission] = Submissions(store).of_app(app.id)
     assert submission.version_id == v1.id != v2.id
 
 
@@ -369,14 +374,14 @@ def test_a_scheduled_new_version_reaches_new_residents_at_its_time(store, spec, 
 @pytest.mark.parametrize("state", ["retired", "scheduled", "never published"])
 def test_a_successor_that_is_not_live_is_not_linked(store, spec, browser, clock, state):
     create(store, spec)
-    store.publish(SLUG, by="admin")
+    Lifecycle(store).publish(SLUG, by="admin")
     successor = successor_app(store, spec)
     if state == "retired":
-        store.publish(SUCCESSOR_SLUG, by="admin")
-        store.retire(SUCCESSOR_SLUG, by="admin")
+        Lifecycle(store).publish(SUCCESSOR_SLUG, by="admin")
+        Lifecycle(store).retire(SUCCESSOR_SLUG, by="admin")
     elif state == "scheduled":
-        store.publish(SUCCESSOR_SLUG, by="admin", at=T0 + HOUR)
-    store.retire(SLUG, by="admin", message=MESSAGE, successor_id=successor.id)
+        Lifecycle(store).publish(SUCCESSOR_SLUG, by="admin", at=T0 + HOUR)
+    Lifecycle(store).retire(SLUG, by="admin", message=MESSAGE, successor_id=successor.id)
     resident = browser()
     ended_page(resident.get(START), unsent=False, successor=False)
     if state == "scheduled":  # linked from the moment it opens
@@ -386,11 +391,11 @@ def test_a_successor_that_is_not_live_is_not_linked(store, spec, browser, clock,
 
 def test_the_successor_link_goes_at_the_moment_the_successor_itself_ends(store, spec, browser, clock):
     create(store, spec)
-    store.publish(SLUG, by="admin")
+    Lifecycle(store).publish(SLUG, by="admin")
     successor = successor_app(store, spec)
-    store.publish(SUCCESSOR_SLUG, by="admin")
-    store.retire(SUCCESSOR_SLUG, by="admin", at=T0 + HOUR)
-    store.retire(SLUG, by="admin", message=MESSAGE, successor_id=successor.id)
+    Lifecycle(store).publish(SUCCESSOR_SLUG, by="admin")
+    Lifecycle(store).retire(SUCCESSOR_SLUG, by="admin", at=T0 + HOUR)
+    Lifecycle(store).retire(SLUG, by="admin", message=MESSAGE, successor_id=successor.id)
     resident = browser()
     clock.move(HOUR - SECOND)
     ended_page(resident.get(START), unsent=False, successor=True)
@@ -404,15 +409,15 @@ def test_the_successor_link_goes_at_the_moment_the_successor_itself_ends(store, 
 
 def test_rolling_back_serves_version_1s_wording_to_new_residents_as_version_3(store, spec, browser):
     app = create(store, spec)
-    store.publish(SLUG, by="admin")
+    Lifecycle(store).publish(SLUG, by="admin")
     revise(store, app.id, version_2(spec))
-    v2 = store.publish(SLUG, by="admin")
+    v2 = Lifecycle(store).publish(SLUG, by="admin")
     assert V2_LABELS[0] in h1(get(browser(), P1))  # version 2's page, now also in the page cache
     mid = browser()
     post(mid, P1, {"visited": "yes"})  # a resident who started on version 2
 
-    v3 = store.rollback(app.id, 1, by="admin")
-    assert (v3.number, v3.rollback_of) == (3, 1) and store.live_app(SLUG).version_id == v3.id
+    v3 = Lifecycle(store).rollback(app.id, 1, by="admin")
+    assert (v3.number, v3.rollback_of) == (3, 1) and LiveApps(store).get(SLUG).version_id == v3.id
 
     fresh = browser()
     for url, label, answer in zip([P1, P2, P3], V1_LABELS, [{"visited": "yes"}, {"book": "坊っちゃん"}, {"town": "大町"}],
@@ -432,7 +437,7 @@ def test_rolling_back_serves_version_1s_wording_to_new_residents_as_version_3(st
     post(mid, P4, {"often": "rarely"})
     post(mid, SUBMIT, {}, with_csrf_from=CHECK)
 
-    first, second = store.submissions(app.id)
+    first, second = Submissions(store).of_app(app.id)
     assert (first.version_id, second.version_id) == (v3.id, v2.id)
     assert "often" not in first.answers and second.answers["often"] == "rarely"
 
@@ -440,10 +445,10 @@ def test_rolling_back_serves_version_1s_wording_to_new_residents_as_version_3(st
 def test_the_not_open_and_ended_pages_speak_japanese(store, spec, retiring, browser):
     app, successor = retiring
     create(store, spec, slug="later")
-    store.publish("later", by="admin", at=store.now() + dt.timedelta(days=1))
+    Lifecycle(store).publish("later", by="admin", at=store.now() + dt.timedelta(days=1))
     resident = browser()
     post(resident, P1, {"visited": "yes"})
-    store.retire(SLUG, by="admin", message=MESSAGE, successor_id=successor.id)
+    Lifecycle(store).retire(SLUG, by="admin", message=MESSAGE, successor_id=successor.id)
     pages = [ended_page(resident.get(START), unsent=True), parse(resident.get("/a/later").text)]
     english = [e.text for page in pages for e in page.find("main").find_all()
                if e.tag in ("h1", "p") and e.text.isascii() and any(c.isalpha() for c in e.text)]

@@ -15,10 +15,13 @@ import pytest
 from sqlalchemy import func, update
 from sqlmodel import select
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.audit import Audit
 from generated_apps.domain.bookings import Bookings
-from generated_apps.domain.models import AppVersion, Booking, Draft, Submission, SubmissionNote
+from generated_apps.domain.drafts import DRAFT_LIFETIME, Drafts
+from generated_apps.domain.lifecycle import Lifecycle
+from generated_apps.domain.models import AppVersion, Booking, Draft, Submission, SubmissionNote, as_utc
 from generated_apps.domain.retention import BATCH, DUE, HELD, KEPT_FOR, NEXT, NO_PERIOD, Retention, describe
-from generated_apps.domain.store import DRAFT_LIFETIME, as_utc
 from generated_apps.domain.submissions import Submissions
 from widgets import AppSpec
 
@@ -45,8 +48,8 @@ def clock(any_store):  # noqa: F811
 
 
 def publish(store, slug: str, days: int | None = 30) -> int:
-    app = store.create_app(AppSpec.model_validate(app_spec(slug, days or 30)), by="suzuki")
-    version = store.publish(slug, by="admin", warnings_acknowledged=True)
+    app = Apps(store).create(AppSpec.model_validate(app_spec(slug, days or 30)), by="suzuki")
+    version = Lifecycle(store).publish(slug, by="admin", warnings_acknowledged=True)
     if days is None:  # an app published before a period was required: its frozen version names none
         spec = app_spec(slug, None)
         with store.session() as s:
@@ -56,18 +59,18 @@ def publish(store, slug: str, days: int | None = 30) -> int:
 
 
 def send(store, app_id: int, answers: dict | None = None) -> Submission:
-    version = max(store.versions(app_id), key=lambda v: v.number)
+    version = max(Apps(store).versions(app_id), key=lambda v: v.number)
     answers = answers or RESIDENT
-    draft = store.create_draft(app_id, version.id, answers)
-    return store.submit(draft, answers, "ja")
+    draft = Drafts(store).create(app_id, version.id, answers)
+    return Drafts(store).submit(draft, answers, "ja")
 
 
 def remaining(store, app_id: int) -> list[int]:
-    return [s.id for s in store.submissions(app_id)]
+    return [s.id for s in Submissions(store).of_app(app_id)]
 
 
 def purge_lines(store) -> list:
-    return [e for e in store.audit_events() if e.action == "retention.purge"]
+    return [e for e in Audit(store).events() if e.action == "retention.purge"]
 
 
 def count(store, table) -> int:
@@ -120,8 +123,8 @@ def test_the_period_is_that_of_the_version_residents_see_not_one_scheduled_or_ca
     app_id = publish(any_store, "kouza", days=30)
     send(any_store, app_id)
     clock.move(15 * DAY)
-    any_store.save_app(AppSpec.model_validate(app_spec("kouza", 10)), by="suzuki")
-    any_store.publish("kouza", by="admin", at=T0 + 20 * DAY, warnings_acknowledged=True)
+    Apps(any_store).save_app(AppSpec.model_validate(app_spec("kouza", 10)), by="suzuki")
+    Lifecycle(any_store).publish("kouza", by="admin", at=T0 + 20 * DAY, warnings_acknowledged=True)
     retention = Retention(any_store)
     assert [p.retention_days for p in retention.plan(app_id)] == [30]  # the 10 days are not seen yet
     assert retention.purge().apps == []
@@ -129,9 +132,9 @@ def test_the_period_is_that_of_the_version_residents_see_not_one_scheduled_or_ca
     clock.move(5 * DAY)  # the new version is live: its 10 days apply to everything the app received
     assert [(p.retention_days, p.submissions) for p in retention.plan(app_id)] == [(10, 1)]
 
-    any_store.save_app(AppSpec.model_validate(app_spec("kouza", 1)), by="suzuki")
-    any_store.publish("kouza", by="admin", at=T0 + 40 * DAY, warnings_acknowledged=True)
-    any_store.cancel_scheduled(app_id, by="admin")
+    Apps(any_store).save_app(AppSpec.model_validate(app_spec("kouza", 1)), by="suzuki")
+    Lifecycle(any_store).publish("kouza", by="admin", at=T0 + 40 * DAY, warnings_acknowledged=True)
+    Lifecycle(any_store).cancel_scheduled(app_id, by="admin")
     clock.move(30 * DAY)
     assert [p.retention_days for p in retention.plan(app_id)] == [10]
 
@@ -139,7 +142,7 @@ def test_the_period_is_that_of_the_version_residents_see_not_one_scheduled_or_ca
 def test_a_retired_app_is_still_purged(any_store, clock):  # noqa: F811
     app_id = publish(any_store, "owari", days=30)
     send(any_store, app_id)
-    any_store.retire("owari", by="admin")
+    Lifecycle(any_store).retire("owari", by="admin")
     clock.move(31 * DAY)
     assert [a.submissions for a in Retention(any_store).purge().apps] == [1]
 
@@ -149,7 +152,7 @@ def test_notes_drafts_and_past_bookings_go_with_their_submission(any_store, cloc
     bookings = Bookings(any_store)
     gym = bookings.create_resource("体育館", {"wed": [{"start": "09:00", "end": "12:00", "capacity": 5}]}, by="kato")
     slot = bookings.slots(gym, dt.date(2026, 11, 4), dt.date(2026, 11, 4))[0].slot  # ends 4 November, 03:00 UTC
-    draft = any_store.create_draft(app_id, any_store.versions(app_id)[0].id, RESIDENT)
+    draft = Drafts(any_store).create(app_id, Apps(any_store).versions(app_id)[0].id, RESIDENT)
     sent = bookings.submit(draft, RESIDENT, "ja", [slot.id], "伊達 花子", "0142-23-3331")
     Submissions(any_store).add_note(sent.id, "電話で説明済み", by="sato")
     Submissions(any_store).add_note(sent.id, "再度の連絡あり", by="sato")
@@ -166,8 +169,8 @@ def test_a_submission_whose_booked_time_is_still_to_come_is_kept_until_that_time
     bookings = Bookings(any_store)
     hall = bookings.create_resource("会議室A", {"sat": [{"start": "10:00", "end": "12:00", "capacity": 2}]}, by="kato")
     slot = bookings.slots(hall, dt.date(2026, 12, 5), dt.date(2026, 12, 5))[0].slot  # 33 days ahead
-    version = any_store.versions(app_id)[0]
-    keeps, cancels = (bookings.submit(any_store.create_draft(app_id, version.id, RESIDENT), RESIDENT, "ja",
+    version = Apps(any_store).versions(app_id)[0]
+    keeps, cancels = (bookings.submit(Drafts(any_store).create(app_id, version.id, RESIDENT), RESIDENT, "ja",
                                       [slot.id], name, "0142-23-3331") for name in ("伊達 花子", "有珠 太郎"))
     bookings.cancel(cancels.reference, "3331")  # a cancelled booking holds nothing back
     retention = Retention(any_store)
@@ -191,15 +194,15 @@ def test_a_submission_whose_booked_time_is_still_to_come_is_kept_until_that_time
 
 def test_expired_resident_drafts_go_and_live_ones_stay(any_store, clock):  # noqa: F811
     app_id = publish(any_store, "kakikake", days=None)  # drafts expire whatever the app's period
-    version = any_store.versions(app_id)[0]
-    old = any_store.create_draft(app_id, version.id, {"question": "途中"})
+    version = Apps(any_store).versions(app_id)[0]
+    old = Drafts(any_store).create(app_id, version.id, {"question": "途中"})
     clock.move(DAY)
-    young = any_store.create_draft(app_id, version.id, {"question": "途中"})
+    young = Drafts(any_store).create(app_id, version.id, {"question": "途中"})
     clock.move(DRAFT_LIFETIME - DAY)
     assert [p.drafts for p in Retention(any_store).plan(app_id)] == [1]
     result = Retention(any_store).purge()
     assert result.drafts == 1 and result.apps == []
-    assert any_store.draft(young.id, app_id) is not None
+    assert Drafts(any_store).get(young.id, app_id) is not None
     with any_store.session() as s:
         assert s.get(Draft, old.id) is None
     [line] = purge_lines(any_store)
@@ -252,13 +255,13 @@ def test_the_plan_says_what_goes_next_and_when_the_next_one_expires(any_store, c
 
 
 def test_an_app_never_published_has_no_plan(any_store, clock, example_spec):  # noqa: F811
-    any_store.create_app(AppSpec.model_validate(example_spec), by="suzuki")
+    Apps(any_store).create(AppSpec.model_validate(example_spec), by="suzuki")
     assert Retention(any_store).plan() == []
 
 
 def bulk(store, app_id: int, n: int, at: dt.datetime) -> None:
     """`n` submissions sent at `at`, inserted at once as a large city's year of them would be."""
-    version = store.versions(app_id)[0]
+    version = Apps(store).versions(app_id)[0]
     rows = [{"app_id": app_id, "version_id": version.id, "reference": f"{i // 10000:04d}-{i % 10000:04d}",
              "answers": RESIDENT, "lang": "ja", "created_at": at + i * MINUTE / 100, "status": "received",
              "search_text": "", "status_failures": 0} for i in range(n)]

@@ -20,6 +20,8 @@ import httpx
 from sqlalchemy import text
 from sqlmodel import func, select
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.models import Booking, Submission
 from tests.browser.conftest import free_port, running
 from widgets import AppSpec
@@ -75,8 +77,8 @@ def test_two_workers_and_the_builder_on_postgresql_lose_nothing_and_overbook_not
     store, admin, schema = _postgres_store()
     url = store.engine.url.render_as_string(hide_password=False)
     bookings, slot = a_gym_time_three_days_ahead(store, PLACES)
-    store.save_app(SURVEY, by="kato")
-    store.publish(SURVEY.slug, by="kato")
+    Apps(store).save_app(SURVEY, by="kato")
+    Lifecycle(store).publish(SURVEY.slug, by="kato")
 
     env = {**os.environ, "MADOGUCHI_DATABASE_URL": url, "MADOGUCHI_DATA_DIR": str(tmp_path),
            "MADOGUCHI_SECRET_KEY": "one-key-for-every-replica", "MADOGUCHI_POST_LIMIT": "0"}  # all from one address
@@ -95,10 +97,10 @@ def test_two_workers_and_the_builder_on_postgresql_lose_nothing_and_overbook_not
 
         def staff_publish_a_new_version() -> None:
             time.sleep(0.5)  # while residents are on their way
-            store.save_app(AppSpec.model_validate({**SURVEY.model_dump(mode="json", exclude_none=True),
+            Apps(store).save_app(AppSpec.model_validate({**SURVEY.model_dump(mode="json", exclude_none=True),
                                                    "title": {"ja": "ご意見（第2版）", "en": "Your views (2)"}}),
                            by="kato")
-            store.publish("iken", by="kato")
+            Lifecycle(store).publish("iken", by="kato")
             republished.set()
 
         with ThreadPoolExecutor(32) as pool:

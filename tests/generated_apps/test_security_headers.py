@@ -8,7 +8,9 @@ import sys
 import httpx
 from starlette.testclient import TestClient
 
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.config import Settings
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.web.asgi import create_app
 from tests.browser.conftest import free_port, running
 
@@ -18,8 +20,8 @@ HSTS = "strict-transport-security"
 def test_hsts_is_sent_over_https_and_never_over_plain_http(settings, store, example_spec):
     from widgets import AppSpec
 
-    store.save_app(AppSpec.model_validate(example_spec), by="kato")
-    store.publish(example_spec["slug"], by="kato")
+    Apps(store).save_app(AppSpec.model_validate(example_spec), by="kato")
+    Lifecycle(store).publish(example_spec["slug"], by="kato")
     app = create_app(settings, store)
     for path in ("/", f"/a/{example_spec['slug']}", f"/a/{example_spec['slug']}/p/1", "/no-such-page"):
         over_https = TestClient(app, base_url="https://madoguchi.example").get(path, follow_redirects=False)
@@ -47,8 +49,8 @@ def test_the_staff_cookie_is_https_only_when_people_come_over_https(tmp_path, mo
 def test_resident_cookies_are_http_only_same_site_and_secure_over_https(settings, store, example_spec):
     from widgets import AppSpec
 
-    store.save_app(AppSpec.model_validate(example_spec), by="kato")
-    store.publish(example_spec["slug"], by="kato")
+    Apps(store).save_app(AppSpec.model_validate(example_spec), by="kato")
+    Lifecycle(store).publish(example_spec["slug"], by="kato")
     app = create_app(settings, store)
     slug = example_spec["slug"]
     for base, secure in (("https://madoguchi.example", True), ("http://madoguchi.example", False)):
@@ -60,7 +62,7 @@ def test_resident_cookies_are_http_only_same_site_and_secure_over_https(settings
         cookies = [*page.headers.get_list("set-cookie"), *answered.headers.get_list("set-cookie"),
                    *chosen.headers.get_list("set-cookie")]
         names = {c.split("=", 1)[0] for c in cookies}
-        assert {"mdg_csrf", f"mdg_draft_{store.app(slug).id}", "mdg_size"} <= names
+        assert {"mdg_csrf", f"mdg_draft_{Apps(store).by_slug(slug).id}", "mdg_size"} <= names
         for cookie in cookies:
             flags = {part.strip().lower() for part in cookie.split(";")[1:]}
             assert "httponly" in flags and "samesite=lax" in flags and "path=/" in flags, cookie
@@ -73,8 +75,8 @@ def test_behind_a_proxy_the_csrf_and_draft_cookies_are_secure_exactly_when_it_sa
     default): the CSRF and draft cookies are HttpOnly and SameSite=Lax always, Secure only over HTTPS."""
     from widgets import AppSpec
 
-    store.save_app(AppSpec.model_validate(example_spec), by="kato")
-    store.publish(example_spec["slug"], by="kato")
+    Apps(store).save_app(AppSpec.model_validate(example_spec), by="kato")
+    Lifecycle(store).publish(example_spec["slug"], by="kato")
     slug, port = example_spec["slug"], free_port()
     env = {**os.environ, "MADOGUCHI_DATABASE_URL": settings.database_url, "MADOGUCHI_DATA_DIR": str(tmp_path)}
     with running([sys.executable, "-m", "uvicorn", "generated_apps.web.asgi:app", "--host", "127.0.0.1",
@@ -90,7 +92,7 @@ def test_behind_a_proxy_the_csrf_and_draft_cookies_are_secure_exactly_when_it_sa
                                   headers={**proxied, "Cookie": csrf.split(";", 1)[0]})
             cookies = {c.split("=", 1)[0]: c for c in [*page.headers.get_list("set-cookie"),
                                                        *answered.headers.get_list("set-cookie")]}
-            for name in ("mdg_csrf", f"mdg_draft_{store.app(slug).id}"):
+            for name in ("mdg_csrf", f"mdg_draft_{Apps(store).by_slug(slug).id}"):
                 flags = {part.strip().lower() for part in cookies[name].split(";")[1:]}
                 assert {"httponly", "samesite=lax", "path=/"} <= flags, cookies[name]
                 assert ("secure" in flags) == secure, (proto, cookies[name])

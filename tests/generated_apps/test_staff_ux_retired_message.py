@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.web.asgi import create_app
 from tests.htmlpage import parse
 from widgets import AppSpec
@@ -18,8 +20,8 @@ EN = "The 2026 survey has ended."
 
 @pytest.fixture
 def resident(settings, store, example_spec):
-    store.create_app(AppSpec.model_validate(example_spec), by="suzuki")
-    store.publish(SLUG, by="admin")
+    Apps(store).create(AppSpec.model_validate(example_spec), by="suzuki")
+    Lifecycle(store).publish(SLUG, by="admin")
     with TestClient(create_app(settings, store), follow_redirects=False) as client:
         yield client
 
@@ -39,13 +41,13 @@ def marked_japanese(element) -> bool:
 
 
 def test_a_japanese_message_is_shown_to_an_english_resident_marked_as_japanese(store, resident):
-    store.retire(SLUG, by="admin", message=JA)
+    Lifecycle(store).retire(SLUG, by="admin", message=JA)
     message = message_on_ended_page(resident, "en")
     assert message.text == JA and marked_japanese(message)
 
 
 def test_a_message_written_in_the_residents_language_is_shown_in_it(store, resident):
-    store.retire(SLUG, by="admin", message={"ja": JA, "en": EN})
+    Lifecycle(store).retire(SLUG, by="admin", message={"ja": JA, "en": EN})
 
     english = message_on_ended_page(resident, "en")
     assert english.text == EN and not marked_japanese(english)
@@ -55,7 +57,7 @@ def test_a_message_written_in_the_residents_language_is_shown_in_it(store, resid
 
 
 def test_a_message_written_only_in_english_leaves_no_empty_paragraph_for_a_japanese_resident(store, resident):
-    store.retire(SLUG, by="admin", message={"en": EN})
+    Lifecycle(store).retire(SLUG, by="admin", message={"en": EN})
     assert resident.get("/lang/ja", params={"next": f"/a/{SLUG}"}).status_code == 303
     page = parse(resident.get(f"/a/{SLUG}").text)
     assert page.find(class_="retire-message") is None

@@ -12,6 +12,8 @@ from contextlib import ExitStack
 import pytest
 from starlette.testclient import TestClient
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.refnum import check_digit, format_reference
 from generated_apps.domain.submissions import Submissions
 from generated_apps.web.asgi import create_app
@@ -105,7 +107,7 @@ def test_a_resident_sends_a_consultation_through_the_pages_and_later_reads_the_r
     assert page.find("dd", cls="status-sent").text == SENT_WORDS["ja"]
     assert page.find("p", cls="reply") is None and "このページで読めます" in page.text
 
-    [submission] = store.submissions(app_id)
+    [submission] = Submissions(store).of_app(app_id)
     staff = Submissions(store)
     staff.set_status(submission.id, "in_progress", by="sato")
     assert status_word(look(later, reference, DIGITS)) == "対応中"
@@ -226,14 +228,14 @@ def test_the_reply_is_shown_as_text_never_as_html(resident, store, sent):
 
 def test_a_retired_consultation_still_shows_its_reply(resident, store, sent):
     Submissions(store).write_reply(sent.id, "ご相談の件、解決しました。", by="sato")
-    store.retire(SLUG, by="admin")
+    Lifecycle(store).retire(SLUG, by="admin")
     assert get(resident, f"/a/{SLUG}", status=410) is not None  # no new consultations
     page = look(resident, sent.reference, DIGITS)
     assert status_word(page) == "回答済" and page.find("p", cls="reply").text == "ご相談の件、解決しました。"
 
 def test_other_kinds_of_app_have_no_status_page(settings, store, app_id, example_spec):
-    store.save_app(AppSpec.model_validate(example_spec), by="tanaka")  # a survey, kind "form"
-    store.publish(example_spec["slug"], by="tanaka")
+    Apps(store).save_app(AppSpec.model_validate(example_spec), by="tanaka")  # a survey, kind "form"
+    Lifecycle(store).publish(example_spec["slug"], by="tanaka")
     with TestClient(create_app(settings, store), follow_redirects=False) as client:
         client.get("/")  # past the first page (the one with the stylesheet inline): the two compared are alike
         survey = client.get(f"/a/{example_spec['slug']}/status")

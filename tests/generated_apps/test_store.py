@@ -11,10 +11,18 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.audit import Audit
 from generated_apps.domain.db import MIGRATIONS
+from generated_apps.domain.drafts import Drafts
+from generated_apps.domain.errors import EditConflict, PublishRefused, SlugTaken
+from generated_apps.domain.lifecycle import Lifecycle
+from generated_apps.domain.live import LiveApps
 from generated_apps.domain.models import Draft, utcnow
 from generated_apps.domain.refnum import parse_reference
-from generated_apps.domain.store import EditConflict, PublishRefused, SlugTaken, Store
+from generated_apps.domain.staff_accounts import StaffAccounts
+from generated_apps.domain.store import Store
+from generated_apps.domain.submissions import Submissions
 from widgets import AppSpec, LocalizedText
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -98,12 +106,12 @@ def test_a_database_in_use_upgrades_to_the_newest_schema_and_back(tmp_path, exam
         from generated_apps.domain.db import migrate
 
         migrate(engine)
-        version = store.versions(1)[0]
+        version = Apps(store).versions(1)[0]
         assert (version.number, version.created_at) == (1, version.published_at)
-        assert store.live_app("library-survey").version_number == 1
+        assert LiveApps(store).get("library-survey").version_number == 1
         _migrate_to(engine, "0002", "downgrade")
         _migrate_to(engine, "head")
-        assert store.live_app("library-survey") is not None
+        assert LiveApps(store).get("library-survey") is not None
     finally:
         engine.dispose()
         if cleanup:
@@ -119,103 +127,103 @@ def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(store):
 
 def test_publishing_freezes_the_draft_into_numbered_versions(any_store, example_spec):
     spec = AppSpec.model_validate(example_spec)
-    any_store.save_app(spec, by="tanaka")
-    assert any_store.live_app(spec.slug).status() == "draft"
-    first = any_store.publish(spec.slug, by="tanaka")
+    Apps(any_store).save_app(spec, by="tanaka")
+    assert LiveApps(any_store).get(spec.slug).status() == "draft"
+    first = Lifecycle(any_store).publish(spec.slug, by="tanaka")
     assert first.number == 1 and len(first.spec_hash) == 64
 
     example_spec["title"]["ja"] = "図書館アンケート（改訂）"
-    any_store.save_app(AppSpec.model_validate(example_spec), by="sato")
-    live = any_store.live_app(spec.slug)
+    Apps(any_store).save_app(AppSpec.model_validate(example_spec), by="sato")
+    live = LiveApps(any_store).get(spec.slug)
     assert live.version_number == 1 and live.spec.title.text("ja") == "図書館アンケート"  # residents see v1
 
-    second = any_store.publish(spec.slug, by="sato")
+    second = Lifecycle(any_store).publish(spec.slug, by="sato")
     assert second.number == 2 and second.spec_hash != first.spec_hash
-    assert any_store.live_app(spec.slug).spec.title.text("ja") == "図書館アンケート（改訂）"
-    actions = [e.action for e in any_store.audit_events(live.app_id)]
+    assert LiveApps(any_store).get(spec.slug).spec.title.text("ja") == "図書館アンケート（改訂）"
+    actions = [e.action for e in Audit(any_store).events(live.app_id)]
     assert actions == ["app.create", "app.publish", "app.update", "app.publish"]
 
 
 def test_publishing_is_refused_while_the_lint_finds_errors(any_store, example_spec):
     example_spec["pages"][2]["widgets"][0]["key"] = "visited"  # the same data key twice
-    any_store.save_app(AppSpec.model_validate(example_spec), by="tanaka")
+    Apps(any_store).save_app(AppSpec.model_validate(example_spec), by="tanaka")
     with pytest.raises(PublishRefused) as refused:
-        any_store.publish("library-survey", by="tanaka")
+        Lifecycle(any_store).publish("library-survey", by="tanaka")
     assert any("visited" in e for e in refused.value.errors)
-    assert any_store.live_app("library-survey").version_id is None
+    assert LiveApps(any_store).get("library-survey").version_id is None
 
 
 def test_a_retired_app_says_so_from_the_moment_it_is_retired(any_store, example_spec):
     spec = AppSpec.model_validate(example_spec)
-    any_store.save_app(spec, by="tanaka")
-    any_store.publish(spec.slug, by="tanaka")
-    any_store.retire(spec.slug, by="admin", at=utcnow() + dt.timedelta(hours=1))
-    live = any_store.live_app(spec.slug)
+    Apps(any_store).save_app(spec, by="tanaka")
+    Lifecycle(any_store).publish(spec.slug, by="tanaka")
+    Lifecycle(any_store).retire(spec.slug, by="admin", at=utcnow() + dt.timedelta(hours=1))
+    live = LiveApps(any_store).get(spec.slug)
     assert live.status() == "live"
     assert live.status(now=utcnow() + dt.timedelta(hours=2)) == "retired"
 
 
 def _published(store, example_spec):
     spec = AppSpec.model_validate(example_spec)
-    store.save_app(spec, by="tanaka")
-    store.publish(spec.slug, by="tanaka")
-    return store.live_app(spec.slug)
+    Apps(store).save_app(spec, by="tanaka")
+    Lifecycle(store).publish(spec.slug, by="tanaka")
+    return LiveApps(store).get(spec.slug)
 
 
 def test_a_draft_is_pinned_to_its_version_and_found_only_with_its_id(any_store, example_spec):
     live = _published(any_store, example_spec)
-    draft = any_store.create_draft(live.app_id, live.version_id, {"visited": "yes"})
+    draft = Drafts(any_store).create(live.app_id, live.version_id, {"visited": "yes"})
     assert len(draft.id) >= 40
-    any_store.save_answers(draft.id, {"visited": "no"})
-    found = any_store.draft(draft.id, live.app_id)
+    Drafts(any_store).save_answers(draft.id, {"visited": "no"})
+    found = Drafts(any_store).get(draft.id, live.app_id)
     assert found.answers == {"visited": "no"} and found.version_id == live.version_id
-    assert any_store.draft("not-a-real-id", live.app_id) is None
-    assert any_store.draft(draft.id + "x" * 100, live.app_id) is None
-    assert any_store.draft(draft.id, live.app_id + 1) is None
+    assert Drafts(any_store).get("not-a-real-id", live.app_id) is None
+    assert Drafts(any_store).get(draft.id + "x" * 100, live.app_id) is None
+    assert Drafts(any_store).get(draft.id, live.app_id + 1) is None
 
 
 def test_an_expired_draft_is_not_found(any_store, example_spec):
     live = _published(any_store, example_spec)
-    draft = any_store.create_draft(live.app_id, live.version_id, {})
+    draft = Drafts(any_store).create(live.app_id, live.version_id, {})
     with any_store.session() as s:
         row = s.get(Draft, draft.id)
         row.expires_at = utcnow() - dt.timedelta(seconds=1)
         s.add(row)
         s.commit()
-    assert any_store.draft(draft.id, live.app_id) is None
+    assert Drafts(any_store).get(draft.id, live.app_id) is None
 
 
 def test_submitting_a_draft_twice_gives_one_submission_and_one_reference(any_store, example_spec):
     live = _published(any_store, example_spec)
-    draft = any_store.create_draft(live.app_id, live.version_id, {"visited": "no", "town": None})
-    first = any_store.submit(draft, {"visited": "no", "town": None}, "ja")
-    second = any_store.submit(draft, {"visited": "no", "town": None}, "ja")
+    draft = Drafts(any_store).create(live.app_id, live.version_id, {"visited": "no", "town": None})
+    first = Drafts(any_store).submit(draft, {"visited": "no", "town": None}, "ja")
+    second = Drafts(any_store).submit(draft, {"visited": "no", "town": None}, "ja")
     assert first.reference == second.reference and parse_reference(first.reference) == first.reference
-    assert len(any_store.submissions(live.app_id)) == 1
-    assert any_store.draft(draft.id, live.app_id).submission_id == first.id
+    assert len(Submissions(any_store).of_app(live.app_id)) == 1
+    assert Drafts(any_store).get(draft.id, live.app_id).submission_id == first.id
 
 
 def test_simultaneous_submits_of_one_draft_store_it_once(any_store, example_spec):
     live = _published(any_store, example_spec)
-    draft = any_store.create_draft(live.app_id, live.version_id, {"visited": "no", "town": None})
+    draft = Drafts(any_store).create(live.app_id, live.version_id, {"visited": "no", "town": None})
     with ThreadPoolExecutor(max_workers=8) as pool:
-        refs = list(pool.map(lambda _: any_store.submit(draft, {"visited": "no"}, "ja").reference, range(16)))
+        refs = list(pool.map(lambda _: Drafts(any_store).submit(draft, {"visited": "no"}, "ja").reference, range(16)))
     assert len(set(refs)) == 1
-    assert len(any_store.submissions(live.app_id)) == 1
+    assert len(Submissions(any_store).of_app(live.app_id)) == 1
 
 
 def test_publishing_a_retired_app_reopens_it(any_store, example_spec):
     live = _published(any_store, example_spec)
-    any_store.retire(live.slug, by="admin", message="終了しました")
-    assert any_store.live_app(live.slug).status() == "retired"
-    any_store.publish(live.slug, by="admin")
-    assert any_store.live_app(live.slug).status() == "live"
+    Lifecycle(any_store).retire(live.slug, by="admin", message="終了しました")
+    assert LiveApps(any_store).get(live.slug).status() == "retired"
+    Lifecycle(any_store).publish(live.slug, by="admin")
+    assert LiveApps(any_store).get(live.slug).status() == "live"
 
 
 def test_a_draft_id_that_is_not_ours_is_not_looked_up(any_store, example_spec):
     live = _published(any_store, example_spec)
     for bad in ["a\x00b", "x" * 43 + "\x00", "'; DROP TABLE draft; --", "é" * 43]:
-        assert any_store.draft(bad, live.app_id) is None
+        assert Drafts(any_store).get(bad, live.app_id) is None
 
 
 # --- the builder's side: drafts saved with a revision check, the dashboard, staff accounts ---------
@@ -223,140 +231,111 @@ def test_a_draft_id_that_is_not_ours_is_not_looked_up(any_store, example_spec):
 
 def test_saving_a_draft_needs_the_revision_it_was_loaded_at(any_store, example_spec):
     example_spec = AppSpec.model_validate(example_spec)
-    app = any_store.create_app(example_spec, by="sato")
+    app = Apps(any_store).create(example_spec, by="sato")
     edited = example_spec.model_copy(update={"description": LocalizedText({"ja": "改訂"})})
-    saved = any_store.save_draft(app.id, edited, revision=app.revision, by="sato")
+    saved = Apps(any_store).save_draft(app.id, edited, revision=app.revision, by="sato")
     assert saved.revision == app.revision + 1
     # A second editor still holding the old revision is refused, and told who saved first.
     with pytest.raises(EditConflict) as conflict:
-        any_store.save_draft(app.id, example_spec, revision=app.revision, by="suzuki")
+        Apps(any_store).save_draft(app.id, example_spec, revision=app.revision, by="suzuki")
     assert (conflict.value.revision, conflict.value.updated_by) == (saved.revision, "sato")
-    assert any_store.app_by_id(app.id).draft_spec["description"] == {"ja": "改訂"}
+    assert Apps(any_store).by_id(app.id).draft_spec["description"] == {"ja": "改訂"}
 
 
 def test_an_address_belongs_to_one_app(any_store, example_spec):
     example_spec = AppSpec.model_validate(example_spec)
-    first = any_store.create_app(example_spec, by="sato")
+    first = Apps(any_store).create(example_spec, by="sato")
     with pytest.raises(SlugTaken):
-        any_store.create_app(example_spec, by="sato")
-    other = any_store.create_app(example_spec.model_copy(update={"slug": "other"}), by="sato")
+        Apps(any_store).create(example_spec, by="sato")
+    other = Apps(any_store).create(example_spec.model_copy(update={"slug": "other"}), by="sato")
     with pytest.raises(SlugTaken):
-        any_store.save_draft(other.id, example_spec, revision=other.revision, by="sato")
-    assert any_store.app_by_id(other.id).slug == "other"
-    assert any_store.free_slug(example_spec.slug) == f"{example_spec.slug}-2"
-    assert any_store.slug_free(example_spec.slug, except_app=first.id)
-    assert not any_store.slug_free(example_spec.slug, except_app=other.id)
+        Apps(any_store).save_draft(other.id, example_spec, revision=other.revision, by="sato")
+    assert Apps(any_store).by_id(other.id).slug == "other"
+    assert Apps(any_store).free_slug(example_spec.slug) == f"{example_spec.slug}-2"
+    assert Apps(any_store).slug_free(example_spec.slug, except_app=first.id)
+    assert not Apps(any_store).slug_free(example_spec.slug, except_app=other.id)
 
 
 def test_a_draft_moves_its_address_at_once_but_a_live_app_only_when_published(any_store, example_spec):
     example_spec = AppSpec.model_validate(example_spec)
-    draft_only = any_store.create_app(example_spec.model_copy(update={"slug": "not-yet-live"}), by="sato")
-    any_store.save_draft(draft_only.id, example_spec.model_copy(update={"slug": "still-a-draft"}),
+    draft_only = Apps(any_store).create(example_spec.model_copy(update={"slug": "not-yet-live"}), by="sato")
+    Apps(any_store).save_draft(draft_only.id, example_spec.model_copy(update={"slug": "still-a-draft"}),
                          revision=draft_only.revision, by="sato")
-    assert any_store.app("still-a-draft").id == draft_only.id
+    assert Apps(any_store).by_slug("still-a-draft").id == draft_only.id
 
-    app = any_store.create_app(example_spec, by="sato")
-    any_store.publish(example_spec.slug, by="admin")
-    any_store.save_draft(app.id, example_spec.model_copy(update={"slug": "renamed"}), revision=app.revision, by="sato")
+    app = Apps(any_store).create(example_spec, by="sato")
+    Lifecycle(any_store).publish(example_spec.slug, by="admin")
+    Apps(any_store).save_draft(app.id, example_spec.model_copy(update={"slug": "renamed"}), revision=app.revision, by="sato")
     # Residents, and every printed link, still find the live app where it was.
-    assert any_store.live_app(example_spec.slug).version_number == 1
-    assert any_store.live_app("renamed") is None
-    any_store.publish(example_spec.slug, by="admin")
-    assert any_store.live_app(example_spec.slug) is None
-    assert any_store.live_app("renamed").version_number == 2
+    assert LiveApps(any_store).get(example_spec.slug).version_number == 1
+    assert LiveApps(any_store).get("renamed") is None
+    Lifecycle(any_store).publish(example_spec.slug, by="admin")
+    assert LiveApps(any_store).get(example_spec.slug) is None
+    assert LiveApps(any_store).get("renamed").version_number == 2
 
 
 def test_publishing_a_new_address_another_app_took_is_refused(any_store, example_spec):
     example_spec = AppSpec.model_validate(example_spec)
-    app = any_store.create_app(example_spec, by="sato")
-    any_store.publish(example_spec.slug, by="admin")
-    any_store.save_draft(app.id, example_spec.model_copy(update={"slug": "wanted"}), revision=app.revision, by="sato")
-    any_store.create_app(example_spec.model_copy(update={"slug": "wanted"}), by="suzuki")
+    app = Apps(any_store).create(example_spec, by="sato")
+    Lifecycle(any_store).publish(example_spec.slug, by="admin")
+    Apps(any_store).save_draft(app.id, example_spec.model_copy(update={"slug": "wanted"}), revision=app.revision, by="sato")
+    Apps(any_store).create(example_spec.model_copy(update={"slug": "wanted"}), by="suzuki")
     with pytest.raises(SlugTaken):
-        any_store.publish(example_spec.slug, by="admin")
-    assert any_store.live_app(example_spec.slug).version_number == 1
+        Lifecycle(any_store).publish(example_spec.slug, by="admin")
+    assert LiveApps(any_store).get(example_spec.slug).version_number == 1
 
 
 def test_the_dashboard_status_is_derived_from_versions_and_the_draft(any_store, example_spec):
     example_spec = AppSpec.model_validate(example_spec)
-    app = any_store.create_app(example_spec, by="sato")
+    app = Apps(any_store).create(example_spec, by="sato")
 
     def status():
-        return {s.slug: s.status for s in any_store.app_summaries()}[example_spec.slug]
+        return {s.slug: s.status for s in Apps(any_store).summaries()}[example_spec.slug]
 
     assert status() == "draft"
-    any_store.publish(example_spec.slug, by="admin")
+    Lifecycle(any_store).publish(example_spec.slug, by="admin")
     assert status() == "live"
-    current = any_store.app_by_id(app.id)
-    any_store.save_draft(app.id, example_spec.model_copy(update={"description": LocalizedText({"ja": "改訂"})}),
+    current = Apps(any_store).by_id(app.id)
+    Apps(any_store).save_draft(app.id, example_spec.model_copy(update={"description": LocalizedText({"ja": "改訂"})}),
                          revision=current.revision, by="sato")
     assert status() == "live_with_changes"
-    any_store.retire(example_spec.slug, by="admin", at=utcnow() + dt.timedelta(days=1))
+    Lifecycle(any_store).retire(example_spec.slug, by="admin", at=utcnow() + dt.timedelta(days=1))
     assert status() == "live_with_changes"  # a retirement still to come changes nothing yet
-    any_store.retire(example_spec.slug, by="admin")
+    Lifecycle(any_store).retire(example_spec.slug, by="admin")
     assert status() == "retired"
 
 
 def test_the_dashboard_counts_submissions_and_names_who_changed_what(any_store, example_spec):
     example_spec = AppSpec.model_validate(example_spec)
-    any_store.create_app(example_spec, by="sato")
-    any_store.publish(example_spec.slug, by="admin")
-    live = any_store.live_app(example_spec.slug)
+    Apps(any_store).create(example_spec, by="sato")
+    Lifecycle(any_store).publish(example_spec.slug, by="admin")
+    live = LiveApps(any_store).get(example_spec.slug)
     for _ in range(3):
-        draft = any_store.create_draft(live.app_id, live.version_id, {})
-        any_store.submit(draft, {}, "ja")
-    [summary] = any_store.app_summaries()
+        draft = Drafts(any_store).create(live.app_id, live.version_id, {})
+        Drafts(any_store).submit(draft, {}, "ja")
+    [summary] = Apps(any_store).summaries()
     assert (summary.submissions, summary.updated_by, summary.live_version) == (3, "sato", 1)
 
 
 def test_staff_accounts_have_unique_names(any_store):
-    assert any_store.staff_count() == 0
-    user = any_store.create_staff_user("sato", "佐藤 花子", "$argon2id$x", "admin", by="setup")
+    assert StaffAccounts(any_store).count() == 0
+    user = StaffAccounts(any_store).create("sato", "佐藤 花子", "$argon2id$x", "admin", by="setup")
     with pytest.raises(ValueError):
-        any_store.create_staff_user("sato", "別人", "$argon2id$y", "staff", by="setup")
-    assert any_store.staff_count() == 1
-    any_store.record_sign_in(user.id)
-    assert any_store.staff_user("sato").last_sign_in_at is not None
-    assert [e.action for e in any_store.audit_events()] == ["user.create", "auth.sign_in"]
+        StaffAccounts(any_store).create("sato", "別人", "$argon2id$y", "staff", by="setup")
+    assert StaffAccounts(any_store).count() == 1
+    StaffAccounts(any_store).record_sign_in(user.id)
+    assert StaffAccounts(any_store).by_username("sato").last_sign_in_at is not None
+    assert [e.action for e in Audit(any_store).events()] == ["user.create", "auth.sign_in"]
 
 
 def test_a_burst_of_saves_by_one_person_is_one_audit_line(any_store, example_spec):
     example_spec = AppSpec.model_validate(example_spec)
-    app = any_store.create_app(example_spec, by="sato")
+    app = Apps(any_store).create(example_spec, by="sato")
     revision = app.revision
     for words in ("改", "改訂", "改訂版"):
-        revision = any_store.save_draft(app.id, example_spec.model_copy(update={"description": LocalizedText({"ja": words})}),
+        revision = Apps(any_store).save_draft(app.id, example_spec.model_copy(update={"description": LocalizedText({"ja": words})}),
                                         revision=revision, by="sato").revision
-    revision = any_store.save_draft(app.id, example_spec, revision=revision, by="suzuki").revision
-    edits = [(e.actor, e.action) for e in any_store.audit_events(app.id) if e.action == "app.edit"]
+    revision = Apps(any_store).save_draft(app.id, example_spec, revision=revision, by="suzuki").revision
+    edits = [(e.actor, e.action) for e in Audit(any_store).events(app.id) if e.action == "app.edit"]
     assert edits == [("sato", "app.edit"), ("suzuki", "app.edit")]
 
-
-def _moved_marks() -> list[tuple[str, str]]:
-    """(old name, new home) of every line of store.py marked "moved to <module>.<name>[.<method>]"."""
-    import re
-    from pathlib import Path
-
-    import generated_apps.domain.store as store_module
-
-    source = Path(store_module.__file__).read_text(encoding="utf-8")
-    marks = re.findall(r'(?:def (\w+)\(|"(\w+)": ")[^\n]*# moved to ([\w.]+)', source)
-    return [(method or name, home) for method, name, home in marks]
-
-
-def test_every_old_store_name_leads_to_its_new_home():
-    import importlib
-
-    import generated_apps.domain.store as store_module
-
-    marks = _moved_marks()
-    assert len(marks) > 60
-    for old, home in marks:
-        module, *path = home.split(".")
-        found = importlib.import_module(f"generated_apps.domain.{module}")
-        for part in path:
-            found = getattr(found, part)
-        if hasattr(Store, old):  # a delegating method
-            assert callable(found), home
-        else:  # a re-exported name: the very same object
-            assert getattr(store_module, old) is found, old

@@ -10,6 +10,12 @@ import datetime as dt
 
 import pytest
 
+from generated_apps.domain.access_points import AccessPoints
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.audit import Audit
+from generated_apps.domain.drafts import Drafts
+from generated_apps.domain.lifecycle import Lifecycle
+from generated_apps.domain.staff_accounts import StaffAccounts
 from generated_apps.domain.submissions import (
     SubmissionFilter,
     SubmissionRefused,
@@ -48,15 +54,15 @@ def clock(any_store):  # noqa: F811
 
 
 def publish(store, spec: dict) -> int:
-    app = store.create_app(AppSpec.model_validate(spec), by="suzuki")
-    store.publish(app.slug, by="admin")
+    app = Apps(store).create(AppSpec.model_validate(spec), by="suzuki")
+    Lifecycle(store).publish(app.slug, by="admin")
     return app.id
 
 
 def send(store, app_id: int, answers: dict, *, via: str | None = None, entered_by: str | None = None):
-    version = max(store.versions(app_id), key=lambda v: v.number)
-    draft = store.create_draft(app_id, version.id, answers, access_point=via)
-    return store.submit(draft, answers, "ja", entered_by=entered_by)
+    version = max(Apps(store).versions(app_id), key=lambda v: v.number)
+    draft = Drafts(store).create(app_id, version.id, answers, access_point=via)
+    return Drafts(store).submit(draft, answers, "ja", entered_by=entered_by)
 
 
 @pytest.fixture
@@ -119,9 +125,9 @@ def test_filters_by_status_access_point_version_and_staff_entry(any_store, surve
     assert submissions.count(app_id, SubmissionFilter(status="received")) == 59
 
     example_spec["title"]["ja"] = "図書館アンケート（第2版）"
-    app = any_store.app_by_id(app_id)
-    any_store.save_draft(app_id, AppSpec.model_validate(example_spec), revision=app.revision, by="suzuki")
-    any_store.publish(app.slug, by="admin")
+    app = Apps(any_store).by_id(app_id)
+    Apps(any_store).save_draft(app_id, AppSpec.model_validate(example_spec), revision=app.revision, by="suzuki")
+    Lifecycle(any_store).publish(app.slug, by="admin")
     newer = send(any_store, app_id, {"visited": "no", "town": None}, entered_by="sato")
     assert ids(submissions.page(app_id, SubmissionFilter(version=2))) == [newer.id]
     assert submissions.count(app_id, SubmissionFilter(version=1)) == 60
@@ -177,12 +183,12 @@ def test_filters_combine_and_the_count_is_of_what_they_leave(any_store, survey):
 
 def test_the_detail_has_the_version_the_resident_used_and_the_access_point_label(any_store, example_spec, clock):  # noqa: F811
     app_id = publish(any_store, example_spec)
-    point = any_store.create_access_point(app_id, "本庁舎1階 市民課窓口", by="suzuki")
+    point = AccessPoints(any_store).create(app_id, "本庁舎1階 市民課窓口", by="suzuki")
     sent = send(any_store, app_id, {"visited": "yes", "book": "雪国", "town": None}, via=point.code)
     example_spec["pages"][0]["widgets"][1]["label"]["ja"] = "図書館を使いましたか（変更後）"
-    app = any_store.app_by_id(app_id)
-    any_store.save_draft(app_id, AppSpec.model_validate(example_spec), revision=app.revision, by="suzuki")
-    any_store.publish(app.slug, by="admin")
+    app = Apps(any_store).by_id(app_id)
+    Apps(any_store).save_draft(app_id, AppSpec.model_validate(example_spec), revision=app.revision, by="suzuki")
+    Lifecycle(any_store).publish(app.slug, by="admin")
 
     detail = Submissions(any_store).detail(sent.id)
     assert detail.version_number == 1
@@ -194,7 +200,7 @@ def test_the_detail_has_the_version_the_resident_used_and_the_access_point_label
 
 def test_notes_and_assignment_are_kept_and_audited_without_their_words(any_store, survey):  # noqa: F811
     app_id, sent = survey
-    any_store.create_staff_user("sato", "佐藤", "x", "staff", by="admin")
+    StaffAccounts(any_store).create("sato", "佐藤", "x", "staff", by="admin")
     submissions = Submissions(any_store)
     submissions.add_note(sent[0].id, "電話で確認済み <b>", by="suzuki")
     submissions.assign(sent[0].id, "sato", by="suzuki")
@@ -208,7 +214,7 @@ def test_notes_and_assignment_are_kept_and_audited_without_their_words(any_store
         submissions.assign(sent[0].id, "nobody", by="suzuki")
     with pytest.raises(SubmissionRefused):
         submissions.add_note(sent[0].id, "   ", by="suzuki")
-    events = [(e.action, e.target, e.detail) for e in any_store.audit_events(app_id) if e.action.startswith("submission.")]
+    events = [(e.action, e.target, e.detail) for e in Audit(any_store).events(app_id) if e.action.startswith("submission.")]
     assert events == [("submission.note", sent[0].reference, {"characters": 11}),
                       ("submission.assign", sent[0].reference, {"to": "sato"})]
 
@@ -228,7 +234,7 @@ def test_a_consultation_goes_from_received_to_answered_and_the_resident_reads_th
     assert (seen.status, seen.reply, seen.replied_by) == ("answered", "12月1日から除雪車が回ります。", "sato")
     submissions.set_status(sent.id, "closed", by="sato")
     assert submissions.by_reference(app_id, sent.reference).status == "closed"
-    actions = [e.action for e in any_store.audit_events(app_id) if e.action.startswith("submission.")]
+    actions = [e.action for e in Audit(any_store).events(app_id) if e.action.startswith("submission.")]
     assert actions == ["submission.status", "submission.reply", "submission.status"]
 
 
@@ -236,5 +242,5 @@ def test_counter_entry_is_marked_with_who_entered_it_and_audited(any_store, exam
     app_id = publish(any_store, example_spec)
     sent = send(any_store, app_id, {"visited": "no", "town": "梅本町"}, entered_by="sato")
     assert sent.entered_by == "sato"
-    assert [(e.actor, e.action, e.target) for e in any_store.audit_events(app_id)][-1] == (
+    assert [(e.actor, e.action, e.target) for e in Audit(any_store).events(app_id)][-1] == (
         "sato", "submission.counter", sent.reference)

@@ -11,7 +11,11 @@ from decimal import Decimal
 
 import pytest
 
+from generated_apps.domain.access_points import AccessPoints
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.drafts import Drafts
 from generated_apps.domain.i18n import Translator
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.submissions import SubmissionFilter
 from generated_apps.domain.summary import Count, number_bins, summarise
 from widgets import AppSpec
@@ -55,21 +59,21 @@ def survey_spec() -> dict:
 
 
 def publish(store, spec: dict) -> int:
-    app = store.create_app(AppSpec.model_validate(spec), by="suzuki")
-    store.publish(app.slug, by="kato", warnings_acknowledged=True)
+    app = Apps(store).create(AppSpec.model_validate(spec), by="suzuki")
+    Lifecycle(store).publish(app.slug, by="kato", warnings_acknowledged=True)
     return app.id
 
 
 def republish(store, app_id: int, spec: dict) -> None:
-    app = store.app_by_id(app_id)
-    store.save_draft(app_id, AppSpec.model_validate(spec), revision=app.revision, by="suzuki")
-    store.publish(app.slug, by="kato", warnings_acknowledged=True)  # a question's type changed, say
+    app = Apps(store).by_id(app_id)
+    Apps(store).save_draft(app_id, AppSpec.model_validate(spec), revision=app.revision, by="suzuki")
+    Lifecycle(store).publish(app.slug, by="kato", warnings_acknowledged=True)  # a question's type changed, say
 
 
 def send(store, app_id: int, answers: dict, *, via: str | None = None):
-    version = max((v for v in store.versions(app_id) if v.cancelled_at is None), key=lambda v: v.number)
-    draft = store.create_draft(app_id, version.id, answers, access_point=via)
-    return store.submit(draft, answers, "ja")
+    version = max((v for v in Apps(store).versions(app_id) if v.cancelled_at is None), key=lambda v: v.number)
+    draft = Drafts(store).create(app_id, version.id, answers, access_point=via)
+    return Drafts(store).submit(draft, answers, "ja")
 
 
 def answers(visit="often", topics=None, resident="yes", people=None, satisfaction=4, comment=None) -> dict:
@@ -198,8 +202,8 @@ def test_submissions_per_day_are_city_days_with_the_gaps_filled(any_store, surve
 
 
 def test_submissions_are_counted_by_access_point_and_direct(any_store, survey):  # noqa: F811
-    lobby = any_store.create_access_point(survey, "本庁舎1階 <b>市民課</b>", by="sato")
-    unused = any_store.create_access_point(survey, "広報だて 12月号", by="sato")
+    lobby = AccessPoints(any_store).create(survey, "本庁舎1階 <b>市民課</b>", by="sato")
+    unused = AccessPoints(any_store).create(survey, "広報だて 12月号", by="sato")
     for via in (lobby.code, lobby.code, None):
         send(any_store, survey, answers(), via=via)
     assert [(c.value, c.label, c.count) for c in summarise(any_store, survey, lang="en").per_access_point] == [
@@ -220,7 +224,7 @@ def test_a_never_published_app_whose_draft_cannot_be_read_summarises_to_nothing(
 
     from sqlalchemy import text
 
-    app = store.create_app(AppSpec.model_validate(survey_spec()), by="suzuki")
+    app = Apps(store).create(AppSpec.model_validate(survey_spec()), by="suzuki")
     with store.engine.begin() as c:  # as an older version left it: a title no longer valid
         c.execute(text("UPDATE app SET draft_spec = :spec WHERE id = :id"),
                   {"spec": json.dumps({**app.draft_spec, "title": {"ja": ""}, "pages": "broken"}), "id": app.id})

@@ -7,6 +7,8 @@ import copy
 import pytest
 
 import widgets
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.lifecycle import Lifecycle
 from widgets import AppSpec
 
 CONTACT = {"phone": "0142-23-3331", "hours": {"ja": "平日 8:45〜17:30", "en": "Weekdays 8:45 to 17:30"}}
@@ -342,8 +344,8 @@ def test_advice_comes_after_errors_and_warnings():
 def test_advice_never_stops_publishing(store):
     app = easy("オンラインで メールアドレスと パスワードを いれて、まちの ひとは もうしこみを して ください。")
     assert {i.level for i in widgets.lint(app)} == {"advice"}
-    store.save_app(app, by="admin")
-    version = store.publish(app.slug, by="admin")  # nothing to acknowledge
+    Apps(store).save_app(app, by="admin")
+    version = Lifecycle(store).publish(app.slug, by="admin")  # nothing to acknowledge
     assert version.number == 1
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.models import StaffUser
-from generated_apps.domain.store import readable_spec, shown_title
+from generated_apps.domain.specs import readable_spec, shown_title
 
 from ... import auth
 from ..components import no_such_app
@@ -24,7 +25,7 @@ __all__ = ["EDITOR_CSS", "page"]
 
 async def page(site: StaffSite, request: Request, user: StaffUser, app_id: int) -> None:
     store = site.store
-    found = await in_thread(store.app_by_id, app_id)
+    found = await in_thread(Apps(store).by_id, app_id)
     with frame(request, user, None, wide=True):
         if found is None:
             no_such_app()

@@ -8,8 +8,10 @@ from collections.abc import Callable
 
 from nicegui import run, ui
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.errors import Refused
 from generated_apps.domain.models import App, StaffUser
-from generated_apps.domain.store import Refused, Store
+from generated_apps.domain.store import Store
 from widgets import AppSpec
 
 from ...i18n import _
@@ -25,7 +27,7 @@ class DamagedDraft:
         self.store, self.app, self.title, self.blank, self.current_user = store, app, title, blank, current_user
 
     def build(self) -> None:
-        published = [v.number for v in self.store.versions(self.app.id) if v.cancelled_at is None]
+        published = [v.number for v in Apps(self.store).versions(self.app.id) if v.cancelled_at is None]
         with ui.column().classes("q-gutter-md max-w-2xl").mark("damaged-draft"):
             ui.label(self.title or self.app.slug).classes("text-h5").props('role="heading" aria-level="1"')
             ui.label(_("The draft of this app cannot be read. It may have been saved by an older version of "
@@ -57,7 +59,7 @@ class DamagedDraft:
             ui.notify(_("Your session has ended. Sign in again"), type="warning")
             return
         try:
-            await run.io_bound(lambda: self.store.restore_draft(self.app.id, user.username, blank=self.blank))
+            await run.io_bound(lambda: Apps(self.store).restore_draft(self.app.id, user.username, blank=self.blank))
         except Refused as refused:  # someone restored it a moment ago: the editor opens with their draft
             ui.notify(_(refused.msgid, **refused.params), type="info")
         ui.navigate.to(f"/apps/{self.app.id}")
