@@ -37,8 +37,8 @@ from generated_apps.domain.live import LiveApps
 from generated_apps.domain.models import App, AppVersion, AuditEvent, as_utc
 from generated_apps.domain.specs import readable_spec
 from generated_apps.domain.store import Store
-from generated_apps.domain.summary import CHOICE_TYPES, Summary, summarise
-from widgets import N_
+from generated_apps.domain.summary import COUNTED_TYPES, Summary, summarise
+from widgets import N_, REGISTRY
 
 SUPPRESSED_BELOW = 5
 DEFAULT_LICENCE = "CC BY 4.0"
@@ -60,8 +60,9 @@ class OpenDataRefused(Refused):
     """Publishing a survey's results refused: `msgid` says why."""
 
 
-COUNTED = CHOICE_TYPES | {"number", "rating"}  # the questions open data publishes counts of
-IDENTIFYING = frozenset({"name", "phone", "email", "postal_code"})  # asked by an application, not a survey
+COUNTED = COUNTED_TYPES  # the questions open data publishes counts of (charted by choice or in a histogram)
+# The questions that ask who the resident is: asked by an application, never by a survey (each type says so).
+IDENTIFYING = frozenset(name for name, cls in REGISTRY.items() if cls.is_question and cls.identifies_submitter)
 
 
 def offered(store: Store, app: App | None) -> bool:

@@ -19,6 +19,7 @@ from sqlalchemy import Text, cast, exists, func, literal, text, update
 from sqlmodel import Session, select
 
 from generated_apps.domain.errors import SubmissionRefused  # moved to errors.SubmissionRefused
+from generated_apps.domain.live import LiveApps
 from generated_apps.domain.models import (
     AccessPoint,
     AppVersion,
@@ -29,9 +30,9 @@ from generated_apps.domain.models import (
 )
 from generated_apps.domain.refnum import parse_reference
 from generated_apps.domain.search_text import fold
+from generated_apps.domain.staff_accounts import StaffAccounts
 from generated_apps.domain.store import Store
 from widgets import N_, AppSpec
-from widgets.phone import Phone
 
 # A consultation goes 受付済 → 対応中 → 回答済 → 完了; a form uses the same words for staff's own work.
 STATUSES = ("received", "in_progress", "answered", "closed")
@@ -79,7 +80,7 @@ class SubmissionDetail:
 def phone_last4(spec: AppSpec, answers: dict[str, Any]) -> str | None:
     """The last four digits of the first phone number the resident gave: their second factor."""
     for question in spec.questions():
-        if isinstance(question, Phone) and isinstance(answers.get(question.key), str):
+        if question.is_submitters_phone and isinstance(answers.get(question.key), str):
             digits = re.sub(r"\D", "", answers[question.key])
             if len(digits) >= 4:
                 return digits[-4:]
@@ -226,7 +227,7 @@ class Submissions:
             notes = list(s.exec(select(SubmissionNote).where(SubmissionNote.submission_id == submission_id)
                                 .order_by(SubmissionNote.at, SubmissionNote.id)))
         return SubmissionDetail(submission=submission, version_number=version.number,
-                                spec=self.store.version_spec(version.id), access_point_label=label, notes=notes)
+                                spec=LiveApps(self.store).version_spec(version.id), access_point_label=label, notes=notes)
 
     def by_reference(self, app_id: int, reference: str) -> Submission | None:
         digits = parse_reference(reference)
@@ -281,7 +282,7 @@ class Submissions:
 
     def assign(self, submission_id: int, username: str | None, by: str) -> Submission:
         with self.store.session() as s:
-            if username is not None and self.store.staff_user(username) is None:
+            if username is not None and StaffAccounts(self.store).by_username(username) is None:
                 raise SubmissionRefused(N_("There is no member of staff called {name}"), name=username)
             changed = self._change(s, submission_id, by, "submission.assign", {"assigned_to": username},
                                    {"to": username})
