@@ -20,9 +20,11 @@ from urllib.parse import urlencode
 
 from nicegui import background_tasks, context, run, ui
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.errors import EditConflict, SlugTaken
 from generated_apps.domain.i18n import LANG_NAMES, UI_LANGS
 from generated_apps.domain.models import App, StaffUser
-from generated_apps.domain.store import EditConflict, SlugTaken, Store
+from generated_apps.domain.store import Store
 from generated_apps.web.preferences import FURIGANA_COOKIE
 from widgets import REGISTRY, WIDGET_TYPES, AppSpec, LocalizedText, lint
 from widgets.spec import Page
@@ -35,14 +37,6 @@ from .fields import question_refs
 from .plain_elements import PLAIN_CSS, Glyph, PlainButton, icon_button
 from .properties import PropertyPanel
 
-# Palette icons (Material names). A widget type missing here still works, with a generic icon.
-ICONS = {
-    "heading": "title", "paragraph": "notes", "notice": "campaign", "image": "image", "contact_card": "call",
-    "short_text": "short_text", "long_text": "subject", "number": "pin", "email": "alternate_email",
-    "phone": "phone", "postal_code": "markunread_mailbox", "name": "badge", "date": "event",
-    "single_choice": "radio_button_checked", "multiple_choice": "check_box", "yes_no": "thumbs_up_down",
-    "dropdown": "arrow_drop_down_circle", "consent": "verified", "rating": "star",
-}
 PREVIEW_WIDTHS = {"360": "360px", "390": "390px", "desktop": "100%"}
 SLOW_SAVE_SECONDS = 0.4  # a save that takes longer says "Saving…" until it is done
 
@@ -71,6 +65,7 @@ class Editor:
                  current_user: Callable[[], StaffUser | None],
                  sign_in_again: Callable[[str, str], Awaitable[StaffUser | str]]) -> None:
         self.store, self.app_id, self.user = store, app.id, user
+        self.apps = Apps(store)
         self.editing = Editing(app.draft_spec, app.revision)
         self.preview_base = preview_base
         self.current_user, self.sign_in_again = current_user, sign_in_again
@@ -88,7 +83,7 @@ class Editor:
         self.unsaved = False
         self._saving = asyncio.Lock()
         # The facilities slot pickers may name, read once per editor: they rarely change while one is open.
-        self.facilities = store.facility_ids()
+        self.facilities = Apps(store).facility_ids()
         self._issues = lint(self.editing.app_spec(), self.facilities)
         self._panel_generation = 0
         self._dialog_open = False  # the conflict or sign-in dialog: one at a time
@@ -177,7 +172,7 @@ class Editor:
     def refresh_header(self) -> None:
         """The header, with the app's status as stored (asked of the database: after each save)."""
         self.show_history()
-        state = self.store.app_state(self.app_id)
+        state = self.apps.state(self.app_id)
         status = state.status if state else "draft"
         words = {"draft": _("Draft: residents cannot see this app"),
                  "scheduled": _("Scheduled: not yet visible to residents"),
@@ -191,7 +186,7 @@ class Editor:
         with ui.column().classes("q-gutter-xs"):
             for cls in WIDGET_TYPES:
                 widget_type = cls.model_fields["type"].default
-                button = ui.button(type_title(widget_type), icon=ICONS.get(widget_type, "widgets"),
+                button = ui.button(type_title(widget_type), icon=cls.icon,
                                    on_click=lambda t=widget_type: self.add_widget(t)).props(
                     'flat align=left no-caps draggable="true"').classes("w-full mdg-palette-item")
                 labelled(button, _("Add {widget}", widget=type_title(widget_type)))
@@ -246,7 +241,7 @@ class Editor:
         row.on("dragover", js_handler="(e) => e.preventDefault()")
         row.on("drop.prevent", lambda p=p, i=i: self.drop(p, i))
         with row:
-            Glyph(ICONS.get(widget["type"], "widgets")).classes("q-mx-sm")
+            Glyph(REGISTRY[widget["type"]].icon).classes("q-mx-sm")
             name = PlainButton(f"{type_title(widget['type'])}: {summary}").on(
                 "click", lambda p=p, i=i: self.select(("widget", p, i))).classes("col mdg-widget-name")
             name.props["aria-pressed"] = "true" if selected else "false"
@@ -527,7 +522,7 @@ class Editor:
 
     def settings_changed(self, data: dict[str, Any]) -> None:
         slug = data.get("slug")
-        if slug != self.editing.spec["slug"] and not self.store.slug_free(slug, except_app=self.app_id):
+        if slug != self.editing.spec["slug"] and not self.apps.slug_free(slug, except_app=self.app_id):
             with self.host:
                 ui.notify(_("The address {slug} is taken by another app. Choose another", slug=slug), type="negative")
             return
@@ -630,7 +625,7 @@ class Editor:
                                                          _("Saving…"))
             spec = self.editing.app_spec()
             try:
-                saved = await run.io_bound(self.store.save_draft, self.app_id, spec, revision=self.editing.revision,
+                saved = await run.io_bound(self.apps.save_draft, self.app_id, spec, revision=self.editing.revision,
                                            by=self.user.username)
             except EditConflict as conflict:
                 self.save_state.text = _("Not saved: someone else changed this app")
@@ -668,7 +663,7 @@ class Editor:
                     return
                 dialog.delete()
                 self._dialog_open = False
-                current = self.store.app_by_id(self.app_id)
+                current = self.apps.by_id(self.app_id)
                 self.editing.replace(current.draft_spec, current.revision)
                 self.unsaved = False
                 self.save_state.text = _("Their version is loaded")
