@@ -18,6 +18,9 @@ Lighthouse comes from bench/lighthouse/package-lock.json, installed here with `n
 It is Lighthouse 12: 13 needs Node 22. The overrides pin two dependencies that Lighthouse's trace
 engine asks for as "latest" to the versions locked, or `npm ci` finds the lock file out of date the
 day a newer one is published. .npmrc keeps the registry's address out of the lock file.
+
+Over 500 lines: one script run as a file (walk the forms, run Lighthouse, write the report), kept
+whole so that it needs nothing of ours but the server it starts.
 """
 
 from __future__ import annotations

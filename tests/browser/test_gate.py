@@ -26,6 +26,9 @@ widths. The gate runs its own server (`uvicorn generated_apps.web.asgi:app`, the
 `madoguchi serve` also mounts) on a database prepared first: the demo apps, a retired app and one
 scheduled to open later. A walk in each other language (18) runs at 320 px in the standard mode: no
 sideways scrolling (3), and Japanese only inside lang="ja"; in English, all our checks, and no Japanese.
+
+Over 500 lines on purpose: the walks, their cells and their checks share one server and one browser
+session, and each check is asserted where the walk meets it.
 """
 
 from __future__ import annotations
@@ -44,7 +47,9 @@ import pytest
 
 from builder.server import DEMO_BY, load_demo
 from builder.templates_gallery import templates
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.i18n import UI_LANGS
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.store import Store
 from generated_apps.domain.submissions import Submissions
 from widgets import furigana
@@ -131,13 +136,13 @@ def publish_retired_and_scheduled(store: Store) -> tuple[str, str]:
     copy of the event sign-up, published to open in a month. Returns their slugs."""
     gallery = {t.name: t.spec for t in templates()}
     retired = gallery["citizen-survey"].model_copy(update={"slug": "gate-retired-survey"})
-    store.save_app(retired, by=DEMO_BY)
-    store.publish(retired.slug, by=DEMO_BY, warnings_acknowledged=True)
-    store.retire(retired.slug, by=DEMO_BY, message="このアンケートは終わりました。新しいアンケートにお答えください。",
-                 successor_id=store.app(SURVEY).id)
+    Apps(store).save_app(retired, by=DEMO_BY)
+    Lifecycle(store).publish(retired.slug, by=DEMO_BY, warnings_acknowledged=True)
+    Lifecycle(store).retire(retired.slug, by=DEMO_BY, message="このアンケートは終わりました。新しいアンケートにお答えください。",
+                 successor_id=Apps(store).by_slug(SURVEY).id)
     later = gallery["event-signup"].model_copy(update={"slug": "gate-opens-later"})
-    store.save_app(later, by=DEMO_BY)
-    store.publish(later.slug, by=DEMO_BY, at=store.now() + dt.timedelta(days=30), warnings_acknowledged=True)
+    Apps(store).save_app(later, by=DEMO_BY)
+    Lifecycle(store).publish(later.slug, by=DEMO_BY, at=store.now() + dt.timedelta(days=30), warnings_acknowledged=True)
     return retired.slug, later.slug
 
 
@@ -477,7 +482,7 @@ class GateWalk(Walk):
         if tail == "/status":  # the city has replied
             store = self.cells.server.store
             staff = Submissions(store)
-            staff.write_reply(staff.by_reference(store.app(self.slug).id, reference).id,
+            staff.write_reply(staff.by_reference(Apps(store).by_slug(self.slug).id, reference).id,
                               "ご相談ありがとうございます。\n\n12月1日から、除雪車が回ります。", by="sato")
 
         def found_again() -> None:

@@ -10,6 +10,9 @@ The rule everywhere: no 5xx; no element, attribute or address in a page that our
 what was taken is stored exactly as the documented cleaning says (widgets/base.py `clean_text` for
 residents, widgets/text.py `clean_staff_text` for staff) and is what the staff export shows; what was
 refused comes back with an error in the page's language and everything else kept as typed.
+
+Over 500 lines: one corpus and its verdicts, against both sides (residents, then staff app files);
+the two halves share the strings, the cycling and the cleaning rules they check.
 """
 
 from __future__ import annotations
@@ -32,9 +35,14 @@ from pydantic import BaseModel
 from builder import cli
 from builder.app_files import read_app_file
 from generated_apps.domain import exports
+from generated_apps.domain.apps import Apps
 from generated_apps.domain.bookings import Bookings
+from generated_apps.domain.drafts import Drafts
 from generated_apps.domain.i18n import UI_LANGS, Translator
+from generated_apps.domain.lifecycle import Lifecycle
+from generated_apps.domain.live import LiveApps
 from generated_apps.domain.store import Store
+from generated_apps.domain.submissions import Submissions
 from generated_apps.web.site import LANG_COOKIE, draft_cookie
 from tests.htmlpage import Element, form_fields, parse
 from widgets import AppSpec, Invalid, LocalizedText, Question, furigana, markup
@@ -91,8 +99,8 @@ def residents_site(tmp_path_factory):
         OPEN_SLOT[resource.id] = next(v.slot.id for v in views if v.bookable)  # valid_answer's slot
     every = every_field_app()
     for spec in [*SPECS, every]:
-        store.save_app(spec, by="test")
-        store.publish(spec.slug, by="test", warnings_acknowledged=True)
+        Apps(store).save_app(spec, by="test")
+        Lifecycle(store).publish(spec.slug, by="test", warnings_acknowledged=True)
     store.engine.dispose()
     with serving(data_dir) as url:
         yield url, Store.open(database_url(data_dir)), every
@@ -138,7 +146,7 @@ WORKERS = 2  # residents sending forms at once: the server and the test each kee
 def test_every_string_in_every_resident_field_is_refused_politely_or_stored_and_exported_as_cleaned(residents_site, tmp_path):
     url, store, every = residents_site
     questions = list(every.questions())
-    app_id = store.app("every-field").id
+    app_id = Apps(store).by_slug("every-field").id
 
     def resident(worker: int) -> dict[str, dict]:
         with httpx.Client(base_url=url, timeout=60) as client:
@@ -183,7 +191,7 @@ def send_round(client: httpx.Client, store: Store, every: AppSpec, app_id: int, 
     else:
         assert not refused - pickers, (where, refused)
     assert response.status_code == 303, (where, response.status_code, response.text[:500])
-    draft = store.draft(client.cookies.get(draft_cookie(app_id)), app_id)
+    draft = Drafts(store).get(client.cookies.get(draft_cookie(app_id)), app_id)
     stored = draft.answers
     for question in questions:
         ok, value = verdicts[question.key]
@@ -200,7 +208,7 @@ def send_round(client: httpx.Client, store: Store, every: AppSpec, app_id: int, 
         assert squeezed(question.display(stored.get(question.key), tr)) in shown_text, (where, question.key)
     done = client.post("/a/every-field/submit", data={"csrf": token})
     assert done.headers.get("location", "").endswith("/done"), (where, done.status_code, done.text[:500])
-    reference = store.submission(store.draft(draft.id, app_id).submission_id).reference
+    reference = Submissions(store).get(Drafts(store).get(draft.id, app_id).submission_id).reference
     client.cookies.delete(draft_cookie(app_id))
     return reference, stored
 
@@ -453,7 +461,7 @@ def staff_site(tmp_path_factory):
                                        "lifecycle": {"retention_days": 30, "no_end": True},
                                        "pages": [{"widgets": [{"type": "paragraph", "text": FILLER}]}]})[0] == 0
         messages[slug] = {lang: BLNS[(n * len(SHOWN_LANGS) + i) % N] for i, lang in enumerate(SHOWN_LANGS)}
-        store.retire(slug, by="test", message=messages[slug])
+        Lifecycle(store).retire(slug, by="test", message=messages[slug])
     store.engine.dispose()
     with serving(data_dir) as url:
         yield url, Store.open(database_url(data_dir)), data_dir, apps, messages, refusals
@@ -488,7 +496,7 @@ def test_every_string_in_every_text_of_an_app_file_is_refused_with_reasons_or_st
     url, store, data_dir, apps, messages, refusals = staff_site
     with httpx.Client(base_url=url, timeout=60) as client:
         for slug, app in apps.items():
-            spec = store.live_app(slug).spec
+            spec = LiveApps(store).get(slug).spec
             stored = spec.model_dump(mode="json")
             answers = {k: v[0] for q in spec.questions() for k, v in q.to_raw(valid_answer(q)).items()}
             for path, texts in texts_in(app):  # stored as the documented cleaning says (widgets/text.py)
