@@ -10,6 +10,7 @@ from nicegui.testing import User
 from nicegui.testing.user_simulation import user_simulation
 
 from builder import auth
+from generated_apps.domain.staff_accounts import StaffAccounts
 
 PASSWORD = "correct horse battery"
 SLOW = 100  # tries of should_see (0.1 s apart) after an Argon2 hash, which takes a moment on purpose
@@ -36,7 +37,7 @@ async def staff_gui(store, settings):
 
 
 def add_staff(store, username: str = "sato", role: str = "staff", name: str = "佐藤 花子"):
-    return store.create_staff_user(username, name, auth.hash_password(PASSWORD), role, by="test")
+    return StaffAccounts(store).create(username, name, auth.hash_password(PASSWORD), role, by="test")
 
 
 async def in_english(user: User, path: str) -> None:

@@ -15,7 +15,6 @@ import pytest
 
 from builder.pages import charts as charts_page
 from generated_apps.domain.audit import Audit
-from generated_apps.domain.store import Store
 from generated_apps.domain.submissions import Submissions
 from tests.generated_apps.test_summary import answers, publish, send, survey_spec
 
@@ -76,7 +75,7 @@ async def test_one_submission_is_sent_with_a_way_back_while_it_is_read(signed_in
 
 
 async def test_the_audit_log_is_sent_with_its_filters_while_its_lines_are_counted(admin_in, held):  # noqa: F811
-    gate = held(Store, "audit_page")
+    gate = held(Audit, "page")
     await admin_in.open("/audit")
     await admin_in.should_see(marker="filter-actor")
     await admin_in.should_see("Loading the audit log…")

@@ -199,10 +199,10 @@ def test_a_version_published_before_readings_were_kept_gets_them_when_first_load
 
 def test_a_rollback_is_published_with_readings(settings, published):
     spec = AppSpec.model_validate({**SPEC, "title": {"ja": "会議室の予約", "en": "Rooms"}})
-    app = published.app("gym")
-    published.save_draft(app.id, spec, revision=app.revision, by="tanaka")
-    published.publish("gym", by="tanaka")
-    published.rollback(app.id, 1, by="tanaka")
+    app = Apps(published).by_slug("gym")
+    Apps(published).save_draft(app.id, spec, revision=app.revision, by="tanaka")
+    Lifecycle(published).publish("gym", by="tanaka")
+    Lifecycle(published).rollback(app.id, 1, by="tanaka")
     assert "体育館の予約" in stored_readings(published, number=3)
 
 
@@ -211,9 +211,9 @@ def test_export_headers_are_the_labels_without_their_readings(published):
 
     spec = AppSpec.model_validate({**SPEC, "pages": [{"widgets": [
         {"type": "short_text", "key": "town", "label": {"ja": "お住まいの｜長和町《ながわちょう》の地区"}}]}]})
-    app = published.app("gym")
-    published.save_draft(app.id, spec, revision=app.revision, by="tanaka")
-    published.publish("gym", by="tanaka")
+    app = Apps(published).by_slug("gym")
+    Apps(published).save_draft(app.id, spec, revision=app.revision, by="tanaka")
+    Lifecycle(published).publish("gym", by="tanaka")
     assert [c.label for c in columns(published, app.id) if c.answer] == ["お住まいの長和町の地区", "ご住所", "使う部屋"]
 
 

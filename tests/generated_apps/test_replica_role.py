@@ -14,7 +14,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ProgrammingError
 from starlette.testclient import TestClient
 
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.store import Store
+from generated_apps.domain.submissions import Submissions
 from generated_apps.web.asgi import create_app
 from tests.htmlpage import form_fields, parse
 from widgets import AppSpec
@@ -61,8 +64,8 @@ def test_a_replica_with_only_the_residents_grants_serves_and_takes_forms(replica
                                    "pages": [*SURVEY.model_dump(mode="json", exclude_none=True)["pages"],
                                              {"widgets": [{"type": "phone", "key": "phone",
                                                            "label": {"ja": "電話番号", "en": "Phone"}}]}]})
-    owner.save_app(spec, by="kato")
-    owner.publish("iken", by="kato")
+    Apps(owner).save_app(spec, by="kato")
+    Lifecycle(owner).publish("iken", by="kato")
 
     monkeypatch.setenv("MADOGUCHI_MIGRATE", "0")
     monkeypatch.setenv("MADOGUCHI_DATABASE_URL", url)
@@ -77,7 +80,7 @@ def test_a_replica_with_only_the_residents_grants_serves_and_takes_forms(replica
         token = form_fields(parse(client.get("/a/iken/status").text))["csrf"]
         status = client.post("/a/iken/status", data={"csrf": token, "reference": reference, "last4": "3331"})
         assert status.status_code == 200 and "受付済" in status.text
-    assert [s.reference for s in owner.submissions(owner.app("iken").id)] == [reference]
+    assert [s.reference for s in Submissions(owner).of_app(Apps(owner).by_slug("iken").id)] == [reference]
 
     replica = create_engine(url)
     try:

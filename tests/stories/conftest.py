@@ -20,6 +20,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from generated_apps.domain.access_points import AccessPoints
+from generated_apps.domain.apps import Apps
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.models import Submission
 from generated_apps.domain.search_text import search_text
 from generated_apps.domain.store import Store
@@ -155,9 +158,9 @@ def big_table(city) -> BigTable:
     """An app with BIG_TABLE submissions, a few a day over the past years, through two access points and none."""
     store = city.store()
     try:
-        app = store.create_app(AppSpec.model_validate(BIG_SPEC), by=ADMIN)
-        version = store.publish(app.slug, by=ADMIN, warnings_acknowledged=True)
-        points = tuple(store.create_access_point(app.id, label, by=ADMIN).code for label in ("本庁舎1階", "ポスター"))
+        app = Apps(store).create(AppSpec.model_validate(BIG_SPEC), by=ADMIN)
+        version = Lifecycle(store).publish(app.slug, by=ADMIN, warnings_acknowledged=True)
+        points = tuple(AccessPoints(store).create(app.id, label, by=ADMIN).code for label in ("本庁舎1階", "ポスター"))
         start = dt.datetime.now(dt.UTC) - dt.timedelta(days=700)
         step = dt.timedelta(days=700) / BIG_TABLE
         towns = ("umemoto", "suenaga", "other")
