@@ -152,10 +152,12 @@ def check_current_password(store: Store, throttle: Throttle, user: StaffUser, pa
     The change itself is recorded by the store (user.password_change)."""
     wait = throttle.take(store, user.username, client)
     if wait > 0:
-        Audit(store).record(user.username, "auth.password_throttled", target=user.username, detail={"client": client})
+        Audit(store).record(user.username, "auth.password_throttled", target=user.username,
+                            detail={"client": client})
         return SignIn(wait_seconds=wait)
     if not verify_password(user, password):
-        Audit(store).record(user.username, "auth.password_failed", target=user.username, detail={"client": client})
+        Audit(store).record(user.username, "auth.password_failed", target=user.username,
+                            detail={"client": client})
         return SignIn()
     throttle.succeeded(store, user.username, client)
     return SignIn(user=user)

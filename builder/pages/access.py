@@ -89,7 +89,8 @@ def posters_of(store: Store, settings: Settings, app_id: int, points: list[Acces
     state = Apps(store).state(app_id)
     if state is None:
         return []
-    spec = LiveApps(store).version_spec(state.live.id) if state.live is not None else readable_spec(state.app.draft_spec)
+    spec = (LiveApps(store).version_spec(state.live.id) if state.live is not None
+            else readable_spec(state.app.draft_spec))
     if spec is None:
         title, purpose, department, phone = shown_title(state.app) or state.app.slug, "", "", settings.help_phone
     else:
@@ -178,7 +179,8 @@ class AccessPage:
         today = self.store.now().astimezone(ZoneInfo(self.settings.time_zone)).date()
         since = today - dt.timedelta(days=days - 1)
         dates = [since + dt.timedelta(days=n) for n in range(days)]
-        counts = {(point_id, day): count for point_id, day, count in self.points.scans_per_day(self.app_id, since)}
+        counts = {(point_id, day): count
+                  for point_id, day, count in self.points.scans_per_day(self.app_id, since)}
         series = [{"name": p.point.label, "type": "bar", "stack": "scans",
                    "data": [counts.get((p.point.id, day), 0) for day in dates]} for p in points]
         with ui.card().classes("w-full q-mb-md"):

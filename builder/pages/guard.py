@@ -68,6 +68,7 @@ class Guard:
         if user.must_change_password and path != "/password":
             return RedirectResponse(prefixed(request, "/password"), status_code=303)
         if admin is not None and not roles.is_admin(user):
-            Audit(self.store).record(user.username, "auth.refused", target=path, detail={"action": admin, "role": user.role})
+            Audit(self.store).record(user.username, "auth.refused", target=path,
+                                     detail={"action": admin, "role": user.role})
             return not_allowed(request)
         return user

@@ -62,7 +62,8 @@ class OpenDataRefused(Refused):
 
 COUNTED = COUNTED_TYPES  # the questions open data publishes counts of (charted by choice or in a histogram)
 # The questions that ask who the resident is: asked by an application, never by a survey (each type says so).
-IDENTIFYING = frozenset(name for name, cls in REGISTRY.items() if cls.is_question and cls.identifies_submitter)
+IDENTIFYING = frozenset(name for name, cls in REGISTRY.items()
+                        if cls.is_question and cls.identifies_submitter)
 
 
 def offered(store: Store, app: App | None) -> bool:

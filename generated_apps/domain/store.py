@@ -32,7 +32,8 @@ class Store:
         self.cached_specs: dict[int, AppSpec] = {}  # published versions never change, so caching them is safe
         # The furigana of every version loaded (text -> text with readings): a text reads the same in each.
         self.cached_readings: dict[str, str] = {}
-        self.cached_live: dict[str, tuple[dt.datetime, Any]] = {}  # slug -> (valid until, live.LiveApp or None)
+        # slug -> (valid until, live.LiveApp or None)
+        self.cached_live: dict[str, tuple[dt.datetime, Any]] = {}
         self.cached_banner: tuple[dt.datetime, EmergencyBanner | None] | None = None  # (valid until, banner)
         self.cache_lock = threading.Lock()
 

@@ -227,7 +227,8 @@ class Submissions:
             notes = list(s.exec(select(SubmissionNote).where(SubmissionNote.submission_id == submission_id)
                                 .order_by(SubmissionNote.at, SubmissionNote.id)))
         return SubmissionDetail(submission=submission, version_number=version.number,
-                                spec=LiveApps(self.store).version_spec(version.id), access_point_label=label, notes=notes)
+                                spec=LiveApps(self.store).version_spec(version.id), access_point_label=label,
+                                notes=notes)
 
     def by_reference(self, app_id: int, reference: str) -> Submission | None:
         digits = parse_reference(reference)
