@@ -1,1 +1,1 @@
-"""The staff side: the CLI, the server composition, and (later) the NiceGUI builder under /staff."""
+"""The staff side: the NiceGUI builder under /staff (pages/), the command line, the server composition."""

@@ -1,1 +1,1 @@
-"""The resident side: stores and serves published apps as plain HTML. Never imports NiceGUI."""
+"""The resident side and its data: domain/ (data and rules) and web/ (the resident pages). Never imports NiceGUI."""
