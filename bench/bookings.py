@@ -314,7 +314,8 @@ def main() -> int:
     for r in results:
         rows.append([r.database, r.concurrency, r.scenario, str(r.attempts), str(r.made), f"{r.attempts_per_s:.0f}",
                      f"{r.bookings_per_s:.0f}", f"{r.p50 * 1000:.1f}", f"{r.p95 * 1000:.1f}", f"{r.peer_per_s:.0f}",
-                     f"{r.peer_p95 * 1000:.1f}", f"{r.attempts_per_s / r.peer_per_s:.2f}", f"{r.p95 / r.peer_p95:.1f}x"])
+                     f"{r.peer_p95 * 1000:.1f}", f"{r.attempts_per_s / r.peer_per_s:.2f}",
+                     f"{r.p95 / r.peer_p95:.1f}x"])
     print(table(rows))
     print()
     for r in results:

@@ -73,7 +73,8 @@ def content_widget(kind: str, n: int) -> dict[str, Any]:
     if kind == "heading":
         return {"type": "heading", "text": text(f"見出し{n}", f"Heading {n}")}
     if kind == "paragraph":
-        return {"type": "paragraph", "text": text(f"説明の文です。{n}番目の段落です。", f"An explanation, paragraph {n}.")}
+        return {"type": "paragraph",
+                "text": text(f"説明の文です。{n}番目の段落です。", f"An explanation, paragraph {n}.")}
     if kind == "notice":
         return {"type": "notice", "level": "info", "heading": text(f"お知らせ{n}", f"Notice {n}"),
                 "body": text("窓口は平日に開いています。", "The counter is open on weekdays.")}
@@ -291,7 +292,8 @@ def mb(value: float) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="the editor: edit-to-preview latency and memory per editor")
-    parser.add_argument("--edits", type=int, default=15, help=f"timed edits per app, after {WARM_UP_EDITS} warm-up ones")
+    parser.add_argument("--edits", type=int, default=15,
+                        help=f"timed edits per app, after {WARM_UP_EDITS} warm-up ones")
     parser.add_argument("--budget", type=float, default=20.0,
                         help=f"seconds of timed edits per app, after which it stops (with at least {MIN_EDITS})")
     parser.add_argument("--tabs", type=int, default=5, help="dashboard and tiny-app editor tabs opened for the memory")
@@ -365,7 +367,8 @@ def main() -> int:
     print(table([["edit to preview (keydown to new text in the iframe)", "edits", "median", "p90", "min", "max"],
                  [f"large app ({large_widgets} widgets, {PAGES} pages)", str(len(large)), ms(large_median),
                   ms(p90(large)), ms(min(large)), ms(max(large))],
-                 ["tiny app (1 widget)", str(len(tiny)), ms(tiny_median), ms(p90(tiny)), ms(min(tiny)), ms(max(tiny))]]))
+                 ["tiny app (1 widget)", str(len(tiny)), ms(tiny_median),
+                  ms(p90(tiny)), ms(min(tiny)), ms(max(tiny))]]))
     if tiny_clicks > 1 or large_clicks > 1:
         print(f"  clicks it took to select the widget: large app {large_clicks}, tiny app {tiny_clicks} "
               "(a click on the editor's first rows can be lost, see select_widget)")
@@ -381,7 +384,8 @@ def main() -> int:
           f"large app's editor / dashboard: {memory_ratio:.0f}x (for information, no target)")
     print("  seconds spent: " + ", ".join(f"{name} {value:.0f}" for name, value in phases.items()))
     print()
-    print(f"{'PASS' if ratio <= MAX_RATIO else 'FAIL'}: an edit on the {large_widgets}-widget app reaches the preview in "
+    print(f"{'PASS' if ratio <= MAX_RATIO else 'FAIL'}: "
+          f"an edit on the {large_widgets}-widget app reaches the preview in "
           f"{ratio:.1f}x the tiny app's time, median (target at most {MAX_RATIO:.0f}x)")
     return 0
 

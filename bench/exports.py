@@ -69,7 +69,8 @@ SPEC = {
 TOWNS = ("umemoto", "suenaga", "ajiro", "ojima", "other")
 SURNAMES = (("伊達", "ダテ"), ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"),
             ("渡辺", "ワタナベ"), ("伊藤", "イトウ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"), ("小林", "コバヤシ"))
-GIVEN = (("太郎", "タロウ"), ("花子", "ハナコ"), ("一郎", "イチロウ"), ("幸子", "サチコ"), ("健", "ケン"), ("恵", "メグミ"))
+GIVEN = (("太郎", "タロウ"), ("花子", "ハナコ"), ("一郎", "イチロウ"), ("幸子", "サチコ"), ("健", "ケン"),
+         ("恵", "メグミ"))
 COMMENTS = ("除雪をもっと早くしてほしい", "図書館の開館時間を延ばしてください", "バスの本数が少ないです",
             "公園がきれいになりました", "特になし", "市役所の窓口が親切でした", "有珠山の防災訓練に参加しました")
 STATUSES = ("received",) * 4 + ("in_progress",) * 2 + ("answered",) * 2 + ("closed",) * 2
@@ -95,7 +96,8 @@ def rows(app_id: int, version_id: int, n: int, points: list[str]) -> Iterator[tu
 def make_app(store: Store) -> tuple[int, int, list[str]]:
     app = Apps(store).create(AppSpec.model_validate(SPEC), by="bench")
     version = Lifecycle(store).publish(app.slug, by="bench", warnings_acknowledged=True)
-    points = [AccessPoints(store).create(app.id, label, by="bench").code for label in ("本庁舎1階 市民課窓口", "ポスター")]
+    points = [AccessPoints(store).create(app.id, label, by="bench").code
+              for label in ("本庁舎1階 市民課窓口", "ポスター")]
     return app.id, version.id, points
 
 

@@ -65,7 +65,8 @@ async def load(url: str, connections: int, seconds: float, cookie: str = "") -> 
         raise SystemExit(f"{host} is not a loopback address: this tool loads only this machine")
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     cookie_line = f"Cookie: {cookie}\r\n" if cookie else ""
-    request = f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept-Encoding: identity\r\n{cookie_line}\r\n".encode()
+    request = (f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+               f"Accept-Encoding: identity\r\n{cookie_line}\r\n").encode()
     counts = {"requests": 0, "errors": 0, "non_2xx": 0}
     started = time.monotonic()
     deadline = started + seconds

@@ -57,7 +57,8 @@ CONTACT = {"contact": {"phone": "0142-23-3331"}, "lifecycle": {"retention_days":
 SURVEY = {
     "slug": "iken", "title": {"ja": "ご意見", "en": "Your views"}, **CONTACT,
     "pages": [{"widgets": [{"type": "long_text", "key": "view", "label": {"ja": "ご意見", "en": "Your view"}}]},
-              {"widgets": [{"type": "name", "key": "name", "label": {"ja": "お名前", "en": "Name"}, "reading": "none"}]}],
+              {"widgets": [{"type": "name", "key": "name", "label": {"ja": "お名前", "en": "Name"},
+                            "reading": "none"}]}],
 }
 
 

@@ -7,12 +7,12 @@ another, the portal and, for each app template (the demo apps): its start page, 
 the check page and the confirmation page. A resident's way through each form is walked with httpx,
 answering every page validly (once per value a condition asks for, so that every page a condition
 opens is reached). Each page is audited as the resident arrives on it, before it is answered, with
-the resident's cookies (the draft, not the stylesheet's) given to Lighthouse as an extra header; each must answer 200, not
-a redirect. Lighthouse runs Debian's Chromium with its defaults: the mobile profile and simulated
-throttling. It prints the scores, then every failed audit (score under 1 and not informative, not
-applicable or manual) with what fails, marking those Lighthouse keeps out of its report (its hidden
-group). Target (issue 8): no failed audit in Lighthouse's report, performance 100.
-A benchmark: it exits 0 whatever the scores, and non-zero only when it cannot measure.
+the resident's cookies (the draft, not the stylesheet's) given to Lighthouse as an extra header;
+each must answer 200, not a redirect. Lighthouse runs Debian's Chromium with its defaults: the
+mobile profile and simulated throttling. It prints the scores, then every failed audit (score under
+1 and not informative, not applicable or manual) with what fails, marking those Lighthouse keeps
+out of its report (its hidden group). Target (issue 8): no failed audit in Lighthouse's report,
+performance 100. A benchmark: it exits 0 whatever the scores, and non-zero only when it cannot measure.
 
 Lighthouse comes from bench/lighthouse/package-lock.json, installed here with `npm ci` when missing.
 It is Lighthouse 12: 13 needs Node 22. The overrides pin two dependencies that Lighthouse's trace
@@ -287,7 +287,8 @@ def resident_pages(base: str, name: str, spec: dict[str, Any], seen: set[str]) -
                 continue
             form = form_of(check)
             sent = client.post(form.action or f"/a/{slug}/submit",
-                               data=form_data([(c["name"], c["value"]) for c in form.controls if c["type"] == "hidden"]))
+                               data=form_data([(c["name"], c["value"])
+                                               for c in form.controls if c["type"] == "hidden"]))
             if sent.status_code != 303 or sent.headers.get("location") != done:
                 raise SystemExit(f"sending {name} answered {sent.status_code}, to {sent.headers.get('location')}")
             arrive(client, done)
@@ -300,7 +301,8 @@ def resident_pages(base: str, name: str, spec: dict[str, Any], seen: set[str]) -
 def install_lighthouse() -> str | None:
     """`npm ci` when Lighthouse is missing or older than the lock file; a reason to skip, or None."""
     installed = HERE / "node_modules" / ".package-lock.json"
-    if LIGHTHOUSE.exists() and installed.exists() and installed.stat().st_mtime >= (HERE / "package-lock.json").stat().st_mtime:
+    if (LIGHTHOUSE.exists() and installed.exists()
+            and installed.stat().st_mtime >= (HERE / "package-lock.json").stat().st_mtime):
         return None
     npm = shutil.which("npm")
     if npm is None:
@@ -356,7 +358,8 @@ def items(details: dict[str, Any] | None) -> list[str]:
     if kind == "checklist":
         return [item["label"] for item in details["items"].values() if not item.get("value")]
     if kind == "list":
-        return [line for item in details["items"] for line in items(item.get("value") if item.get("type") == "list-section" else item)]
+        return [line for item in details["items"]
+                for line in items(item.get("value") if item.get("type") == "list-section" else item)]
     if kind == "network-tree":
         return chains(details.get("chains", {}))
     if kind in {"table", "opportunity"}:
@@ -413,8 +416,9 @@ def report(audits: list[Audit], base: str) -> str:
     reported = [audit_id for audit_id, found in failed.items() if not found[0][1]["hidden"]]
     met = not slow and not reported
     lines += ["", f"Target (issue 8), no failed audit in Lighthouse's report and performance 100 on every page: "
-              f"{'met' if met else 'not met'} ({len(reported)} audits in the report failed; {len(failed) - len(reported)} "
-              f"hidden ones under 1, listed, not counted; performance under 100 on {len(slow)} of {len(audits)} pages)."]
+              f"{'met' if met else 'not met'} ({len(reported)} audits in the report failed; "
+              f"{len(failed) - len(reported)} hidden ones under 1, listed, not counted; "
+              f"performance under 100 on {len(slow)} of {len(audits)} pages)."]
     lines += ["", f"## Failed audits: {len(failed)}" if failed else "## Failed audits: none"]
     for audit_id, found in sorted(failed.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         first = found[0][1]
@@ -461,7 +465,8 @@ def pages_and_values(pages: list[tuple[Audit, dict[str, Any]]], audits: list[Aud
         if len(shown) == 1:
             return f"{listed} ({shown[0]})"
         prefix = FIGURE.split(shown[-1])[0]  # "Est savings of 0 ms to 150 ms", not "... to Est savings of 150 ms"
-        return f"{listed} ({shown[0]} to {shown[-1].removeprefix(prefix) if shown[0].startswith(prefix) else shown[-1]})"
+        return (f"{listed} ({shown[0]} to "
+                f"{shown[-1].removeprefix(prefix) if shown[0].startswith(prefix) else shown[-1]})")
     if len(set(values)) == 1:
         return ", ".join(paths) + (f" ({values[0]})" if values[0] else "")
     return ", ".join(path + (f" ({value})" if value else "") for path, value in zip(paths, values, strict=True))
