@@ -32,7 +32,8 @@ EXAMPLE: dict[str, Any] = {
     "pages": [
         {"widgets": [
             {"type": "heading", "text": {"ja": "図書館の利用", "en": "Using the library"}},
-            {"type": "single_choice", "key": "visited", "label": {"ja": "この1年に図書館を使いましたか", "en": "Did you use the library this year?"},
+            {"type": "single_choice", "key": "visited",
+             "label": {"ja": "この1年に図書館を使いましたか", "en": "Did you use the library this year?"},
              "options": [{"value": "yes", "label": {"ja": "はい", "en": "Yes"}},
                          {"value": "no", "label": {"ja": "いいえ", "en": "No"}}]},
         ]},

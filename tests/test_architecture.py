@@ -180,7 +180,8 @@ def test_the_layer_check_catches_each_planted_import(planted_tree):
         "generated_apps/domain/rules.py imports starlette.requests.Request"]
     assert layer_violations("generated_apps/web") == ["generated_apps/web/views.py imports sqlalchemy",
                                                       "generated_apps/web/views.py imports sqlalchemy.select"]
-    assert layer_violations("builder") == ["builder/page.py imports sqlmodel", "builder/page.py imports sqlmodel.select"]
+    assert layer_violations("builder") == ["builder/page.py imports sqlmodel",
+                                           "builder/page.py imports sqlmodel.select"]
 
 
 def test_the_circle_check_catches_a_planted_circle(planted_tree):

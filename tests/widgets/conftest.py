@@ -38,7 +38,8 @@ def en() -> FakeTranslator:
 
 @pytest.fixture(scope="session")
 def env() -> jinja2.Environment:
-    environment = jinja2.Environment(loader=loader(list(WIDGET_TYPES)), autoescape=True, undefined=jinja2.StrictUndefined)
+    environment = jinja2.Environment(loader=loader(list(WIDGET_TYPES)), autoescape=True,
+                                     undefined=jinja2.StrictUndefined)
     environment.filters["t"] = lambda value: value.text("ja")
     environment.filters["plain"] = lambda value: value if isinstance(value, str) else value.text("ja")
     environment.globals["_"] = lambda message: message
@@ -47,7 +48,8 @@ def env() -> jinja2.Environment:
 
 @pytest.fixture
 def render(env: jinja2.Environment) -> Callable[..., str]:
-    def render(widget: Widget | dict, raw: dict | None = None, error: str | None = None, as_heading: bool = True, **context: Any) -> str:
+    def render(widget: Widget | dict, raw: dict | None = None, error: str | None = None, as_heading: bool = True,
+               **context: Any) -> str:
         if isinstance(widget, dict):
             widget = widget_adapter.validate_python(widget)
         template = env.get_template(widget.template_name())
@@ -109,11 +111,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "heading": {"type": "heading", "text": "申込の前に"},
     "paragraph": {"type": "paragraph", "text": "申込は無料です。\n\n- 窓口\n- [市のホームページ](https://www.city.date.hokkaido.jp/)"},
     "notice": {"type": "notice", "level": "warning", "heading": "断水のお知らせ", "body": "3月4日 9時から断水します。"},
-    "image": {"type": "image", "src": "https://www.city.date.hokkaido.jp/map.png", "alt": "有珠山の火山防災マップ", "width": 800, "height": 600},
-    "contact_card": {"type": "contact_card", "department": "総務課", "phone": "0142-23-3331", "hours": "平日 8:45〜17:30"},
+    "image": {"type": "image", "src": "https://www.city.date.hokkaido.jp/map.png", "alt": "有珠山の火山防災マップ",
+              "width": 800, "height": 600},
+    "contact_card": {"type": "contact_card", "department": "総務課", "phone": "0142-23-3331",
+                     "hours": "平日 8:45〜17:30"},
     "short_text": {"type": "short_text", "key": "purpose", "label": "利用目的"},
     "long_text": {"type": "long_text", "key": "comment", "label": "ご意見", "hint": "自由にお書きください"},
-    "number": {"type": "number", "key": "people", "label": "人数", "unit": {"ja": "人", "en": "people"}, "min": 1, "max": 200},
+    "number": {"type": "number", "key": "people", "label": "人数", "unit": {"ja": "人", "en": "people"},
+               "min": 1, "max": 200},
     "email": {"type": "email", "key": "email", "label": "メールアドレス"},
     "phone": {"type": "phone", "key": "phone", "label": "電話番号"},
     "postal_code": {"type": "postal_code", "key": "postal", "label": "郵便番号"},
@@ -144,7 +149,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "sample" in metafunc.fixturenames:
         metafunc.parametrize("sample", [widget_adapter.validate_python(s) for s in SAMPLES.values()], ids=list(SAMPLES))
     if "question" in metafunc.fixturenames:
-        metafunc.parametrize("question", [widget_adapter.validate_python(SAMPLES[t]) for t in QUESTION_TYPES], ids=QUESTION_TYPES)
+        metafunc.parametrize("question", [widget_adapter.validate_python(SAMPLES[t]) for t in QUESTION_TYPES],
+                             ids=QUESTION_TYPES)
 
 
 

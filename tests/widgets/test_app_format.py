@@ -14,7 +14,8 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "app-format.md"
 def test_the_schema_is_json_and_names_every_widget_type():
     schema = json.loads(json.dumps(json_schema()))
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    listed = {d["properties"]["type"].get("const") for d in schema["$defs"].values() if "type" in d.get("properties", {})}
+    listed = {d["properties"]["type"].get("const")
+              for d in schema["$defs"].values() if "type" in d.get("properties", {})}
     assert set(REGISTRY) <= listed
 
 

@@ -19,7 +19,8 @@ def q(key, kind="short_text", **extra):
     return widget | extra
 
 
-YES_NO = [{"value": "yes", "label": {"ja": "はい", "en": "Yes"}}, {"value": "no", "label": {"ja": "いいえ", "en": "No"}}]
+YES_NO = [{"value": "yes", "label": {"ja": "はい", "en": "Yes"}},
+          {"value": "no", "label": {"ja": "いいえ", "en": "No"}}]
 CLEAN = {
     "slug": "clean",
     "title": {"ja": "申込", "en": "Application"},
@@ -93,7 +94,8 @@ def test_a_condition_on_a_question_of_the_same_or_a_later_page_is_an_error():
 def test_a_condition_value_that_is_no_answer_of_the_question_is_a_warning():
     app = spec(lambda d: d["pages"][2]["widgets"][0]["show_if"].update(value="maybe"))
     (issue,) = lint(app)
-    assert (issue.level, issue.code, issue.params["value"], issue.params["key"]) == ("warning", "condition-value-not-an-option", "maybe", "visited")
+    assert (issue.level, issue.code, issue.params["value"], issue.params["key"]) == (
+        "warning", "condition-value-not-an-option", "maybe", "visited")
 
 
 @pytest.mark.parametrize("kind, good, bad", [("yes_no", "yes", "はい"), ("rating", "2", "6")])
@@ -120,13 +122,15 @@ def test_a_blank_label_is_an_error():
 
 
 def test_an_image_without_alt_text_is_an_error():
-    app = spec(lambda d: d["pages"][0]["widgets"].append({"type": "image", "src": "https://www.city.date.hokkaido.jp/a.png", "alt": {"ja": " "}}))
+    app = spec(lambda d: d["pages"][0]["widgets"].append(
+        {"type": "image", "src": "https://www.city.date.hokkaido.jp/a.png", "alt": {"ja": " "}}))
     assert codes(app) == [("blank-alt", 0, 1)]
 
 
 def test_an_image_stored_with_a_path_of_this_site_cannot_be_published_again_until_it_is_mended():
     """Images come from https addresses only (issue 18): an app stored earlier with a path still loads."""
-    app = spec(lambda d: d["pages"][0]["widgets"].append({"type": "image", "src": "/staff/signout", "alt": {"ja": "地図"}}))
+    app = spec(lambda d: d["pages"][0]["widgets"].append(
+        {"type": "image", "src": "/staff/signout", "alt": {"ja": "地図"}}))
     assert ("image-address", 0, 1) in codes(app)
     (issue,) = [i for i in lint(app) if i.code == "image-address"]
     assert issue.level == "error" and issue.message.startswith("An image address must begin with https://")
@@ -184,7 +188,8 @@ def test_a_consultation_needs_a_required_phone_question_that_every_resident_is_a
 def test_more_than_one_question_on_a_page_is_a_warning():
     app = spec(lambda d: d["pages"][2]["widgets"].append(q("town")))
     (issue,) = lint(app)
-    assert (issue.level, issue.code, issue.page, issue.key, issue.params["count"]) == ("warning", "several-questions", 2, "town", 2)
+    assert (issue.level, issue.code, issue.page, issue.key, issue.params["count"]) == (
+        "warning", "several-questions", 2, "town", 2)
 
 
 def test_a_long_sentence_is_a_warning_but_a_long_text_of_short_sentences_is_not():
@@ -197,13 +202,15 @@ def test_a_long_sentence_is_a_warning_but_a_long_text_of_short_sentences_is_not(
 
 def test_markup_does_not_count_towards_a_sentence():
     url = "https://www.city.date.hokkaido.jp/" + "a" * 80
-    assert lint(spec(lambda d: d["pages"][0]["widgets"][0].update(text={"ja": f"[市のページ]({url})を見てください。", "en": "x"}))) == []
+    assert lint(spec(lambda d: d["pages"][0]["widgets"][0].update(
+        text={"ja": f"[市のページ]({url})を見てください。", "en": "x"}))) == []
 
 
 def test_a_dropdown_of_fewer_than_8_options_is_a_warning():
     def change(d, n):
-        d["pages"][1]["widgets"] = [q("visited", "dropdown", options=[{"value": f"o{i}", "label": {"ja": f"{i}", "en": f"{i}"}}
-                                                                      for i in range(n)])]
+        d["pages"][1]["widgets"] = [q("visited", "dropdown",
+                                      options=[{"value": f"o{i}", "label": {"ja": f"{i}", "en": f"{i}"}}
+                                               for i in range(n)])]
         d["pages"][2]["widgets"][0]["show_if"]["value"] = "o1"
     assert codes(spec(lambda d: change(d, 7))) == [("short-dropdown", 1, 0)]
     assert lint(spec(lambda d: change(d, 8))) == []
@@ -245,7 +252,8 @@ def test_an_image_needs_its_alternative_text_in_every_language_the_app_offers():
 def test_a_long_sentence_in_english_is_counted_in_words():
     long_one = "You can apply " + "if you live or work or study in the city " * 3 + "today."
     (issue,) = lint(spec(lambda d: d["pages"][0]["widgets"][0]["text"].update(en=long_one)))
-    assert (issue.level, issue.code, issue.params["lang"], issue.params["limit"]) == ("warning", "long-sentence", "en", 25)
+    assert (issue.level, issue.code, issue.params["lang"], issue.params["limit"]) == (
+        "warning", "long-sentence", "en", 25)
     assert issue.params["length"] == len(long_one.split()) and issue.params["start"] == "You can apply if you"
     assert lint(spec(lambda d: d["pages"][0]["widgets"][0]["text"].update(en="Short. " * 40))) == []
 

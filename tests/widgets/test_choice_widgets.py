@@ -130,7 +130,8 @@ def test_an_answer_shown_in_japanese_on_a_vietnamese_page_is_marked_japanese():
     vi = FakeTranslator("vi")
     multiple = make("multiple_choice", options=JA_ONLY)
     assert multiple.display_html(["bus", "library"], vi) == 'Xe buýt, <span lang="ja">図書館&lt;b&gt;</span>'
-    assert make("single_choice", options=JA_ONLY).display_html("library", vi) == '<span lang="ja">図書館&lt;b&gt;</span>'
+    assert (make("single_choice", options=JA_ONLY).display_html("library", vi)
+            == '<span lang="ja">図書館&lt;b&gt;</span>')
     assert make("single_choice", options=JA_ONLY).display_html("bus", vi) == "Xe buýt"
     labels = ["とても不満", "不満", "ふつう", "満足", "とても満足"]
     assert make("rating", labels=labels).display_html(4, vi) == '4 <span lang="ja">満足</span>'

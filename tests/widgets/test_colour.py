@@ -44,7 +44,8 @@ def colour_issues(example_spec, colour):
 def test_publishing_is_refused_for_a_colour_white_text_cannot_be_read_on(example_spec):
     [issue] = colour_issues(example_spec, "#1d70b8")
     assert issue.level == "error"
-    assert issue.message.startswith("The title bar colour #1d70b8 is too light: white text on it has a contrast of 5.1:1")
+    assert issue.message.startswith(
+        "The title bar colour #1d70b8 is too light: white text on it has a contrast of 5.1:1")
 
 
 def test_a_ratio_just_under_7_is_never_shown_as_7(example_spec):

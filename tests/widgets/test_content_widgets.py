@@ -18,7 +18,8 @@ def test_a_blank_line_starts_a_paragraph_and_a_line_break_stays():
 
 
 def test_bulleted_and_numbered_lists():
-    assert render("持ち物\n- 印鑑\n・ 本人確認書類") == "<p>持ち物</p>\n<ul>\n<li>印鑑</li>\n<li>本人確認書類</li>\n</ul>"
+    assert (render("持ち物\n- 印鑑\n・ 本人確認書類")
+            == "<p>持ち物</p>\n<ul>\n<li>印鑑</li>\n<li>本人確認書類</li>\n</ul>")
     assert render("1. 申込書\n2) 写真") == "<ol>\n<li>申込書</li>\n<li>写真</li>\n</ol>"
     assert render("3．三番目").startswith('<ol start="3">')
 
@@ -31,13 +32,15 @@ def test_links_to_web_pages_phones_and_mail():
     assert render("[市のページ](https://www.city.date.hokkaido.jp/?a=1&b=2)") == (
         '<p><a href="https://www.city.date.hokkaido.jp/?a=1&amp;b=2">市のページ</a></p>')
     assert render("[電話](tel:0142-23-3331)") == '<p><a href="tel:0142-23-3331">電話</a></p>'
-    assert render("[メール](mailto:info@city.date.hokkaido.jp)") == '<p><a href="mailto:info@city.date.hokkaido.jp">メール</a></p>'
+    assert (render("[メール](mailto:info@city.date.hokkaido.jp)")
+            == '<p><a href="mailto:info@city.date.hokkaido.jp">メール</a></p>')
 
 
 @pytest.mark.parametrize(
     "url",
-    ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<script>", "vbscript:x", "//evil.example", "/relative",
-     'https://x.jp/"onmouseover="alert(1)', "https://x.jp/<script>", "ftp://x.jp", "https://", "tel:abc", "mailto:x"],
+    ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<script>", "vbscript:x", "//evil.example",
+     "/relative", 'https://x.jp/"onmouseover="alert(1)', "https://x.jp/<script>", "ftp://x.jp", "https://", "tel:abc",
+     "mailto:x"],
 )
 def test_other_addresses_are_shown_as_text_without_a_link(url):
     html = render(f"[ここ]({url})")
@@ -47,7 +50,8 @@ def test_other_addresses_are_shown_as_text_without_a_link(url):
 
 def test_staff_html_is_escaped():
     html = render('<script>alert(1)</script> <img src=x onerror=alert(1)> & "quotes"')
-    assert html == '<p>&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt; &amp; &#34;quotes&#34;</p>'
+    assert html == ('<p>&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt; '
+                    '&amp; &#34;quotes&#34;</p>')
 
 
 def test_strong_text_and_furigana():
@@ -91,8 +95,8 @@ def test_an_image_has_its_alt_text_size_and_caption(render, parse):
     page = parse(render({"type": "image", "src": "https://www.city.date.hokkaido.jp/map.png", "alt": "火山防災マップ",
                          "caption": "有珠山", "width": 800, "height": 600}))
     (img,) = page.find_all("img")
-    assert img["attrs"] == {"class": "image", "src": "https://www.city.date.hokkaido.jp/map.png", "alt": "火山防災マップ",
-                            "width": "800", "height": "600", "loading": "lazy"}
+    assert img["attrs"] == {"class": "image", "src": "https://www.city.date.hokkaido.jp/map.png",
+                            "alt": "火山防災マップ", "width": "800", "height": "600", "loading": "lazy"}
     assert page.find_all("figcaption")[0]["text"] == "有珠山"
 
 
@@ -109,7 +113,8 @@ def test_an_image_staff_choose_now_comes_only_from_an_https_address(src):
 
 
 def test_an_app_stored_with_a_path_on_this_site_still_loads_but_shows_the_words_instead_of_loading_it(render, parse):
-    stored = widget_adapter.validate_python({"type": "image", "src": "/staff/signout", "alt": "地図", "caption": "会場"})
+    stored = widget_adapter.validate_python(
+        {"type": "image", "src": "/staff/signout", "alt": "地図", "caption": "会場"})
     page = parse(render(stored))
     assert not page.find_all("img")
     assert page.find_all("p")[0]["text"] == "地図" and page.find_all("figcaption")[0]["text"] == "会場"
@@ -128,8 +133,8 @@ def test_an_image_needs_alt_text_in_the_file():
 
 
 def test_a_contact_card_has_a_phone_link(render, parse):
-    page = parse(render({"type": "contact_card", "department": "総務課", "phone": "0142-23-3331", "email": "info@example.jp",
-                         "hours": "平日 8:45〜17:30", "place": "本庁舎1階"}))
+    page = parse(render({"type": "contact_card", "department": "総務課", "phone": "0142-23-3331",
+                         "email": "info@example.jp", "hours": "平日 8:45〜17:30", "place": "本庁舎1階"}))
     (tel, mail) = page.find_all("a")
     assert tel["attrs"]["href"] == "tel:0142-23-3331" and tel["text"] == "0142-23-3331"
     assert mail["attrs"]["href"] == "mailto:info@example.jp"

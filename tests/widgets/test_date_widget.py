@@ -75,7 +75,8 @@ def test_impossible_dates_point_at_the_wrong_part(year, month, day, field):
 
 @pytest.mark.parametrize(
     "year, month, day, message, field",
-    [("", "3", "4", "{label} must include a year", "born-year"), ("1950", "", "4", "{label} must include a month", "born-month"),
+    [("", "3", "4", "{label} must include a year", "born-year"),
+     ("1950", "", "4", "{label} must include a month", "born-month"),
      ("1950", "3", " ", "{label} must include a day", "born-day")],
 )
 def test_a_missing_part_is_named(year, month, day, message, field):

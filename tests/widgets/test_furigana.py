@@ -51,7 +51,8 @@ def test_a_reading_staff_wrote_wins_over_the_dictionary(written):
 
 
 def test_the_implicit_form_covers_only_the_run_of_kanji_before_it():
-    assert segments("お住まいは伊達市《だてし》です") == [Segment("お住まいは"), Segment("伊達市", "だてし"), Segment("です")]
+    assert segments("お住まいは伊達市《だてし》です") == [
+        Segment("お住まいは"), Segment("伊達市", "だてし"), Segment("です")]
     assert segments("｜お住まい《おすまい》") == [Segment("お住まい", "おすまい")]  # ｜ marks where it starts
 
 
@@ -148,4 +149,5 @@ def test_the_japanese_texts_of_an_app_are_what_gets_readings():
     })
     assert japanese_texts(spec) == ["体育館の予約", "たいいくかん", "住所", "氏名"]
     assert furigana.readings(japanese_texts(spec)) == {
-        "体育館の予約": "｜体育館《たいいくかん》の｜予約《よやく》", "住所": "｜住所《じゅうしょ》", "氏名": "｜氏名《しめい》"}
+        "体育館の予約": "｜体育館《たいいくかん》の｜予約《よやく》", "住所": "｜住所《じゅうしょ》",
+        "氏名": "｜氏名《しめい》"}

@@ -92,7 +92,8 @@ def test_a_field_of_another_question_is_ignored(question):
 # Text as a hostile sender makes it: any code point, and the troublesome ones often.
 hostile_text = st.one_of(
     st.text(),
-    st.text(alphabet=st.sampled_from(list("0123456789０１２３４５６７８９-ー－‐−()（）+＋@.,、。 \u3000〒年月日元")), max_size=20),
+    st.text(alphabet=st.sampled_from(list("0123456789０１２３４５６７８９-ー－‐−()（）+＋@.,、。 \u3000〒年月日元")),
+            max_size=20),
     st.sampled_from(["<script>alert(1)</script>", "\x00", "😀👨‍👩‍👧", "Robert'); DROP TABLE--", "\ud800", "‮abc",
                      "yes", "no", "1", "5", "a", "b", "1950", "S25", "3", "4", "showa", "western"]),
 )

@@ -9,13 +9,15 @@ from widgets.name import to_katakana
 
 
 def name_question(reading="optional", required=True):
-    return widget_adapter.validate_python({"type": "name", "key": "applicant", "label": "お名前", "reading": reading, "required": required})
+    return widget_adapter.validate_python({"type": "name", "key": "applicant", "label": "お名前", "reading": reading,
+                                           "required": required})
 
 
 @pytest.mark.parametrize(
     "typed, reading",
-    [("だて たろう", "ダテ タロウ"), ("ダテ　タロウ", "ダテ タロウ"), ("ﾀﾞﾃ ﾀﾛｳ", "ダテ タロウ"), ("だて・たろう", "ダテ タロウ"),
-     ("ゔぃおら", "ヴィオラ"), ("すずき　いちろー", "スズキ イチロー"), ("  さとう  ", "サトウ")],
+    [("だて たろう", "ダテ タロウ"), ("ダテ　タロウ", "ダテ タロウ"), ("ﾀﾞﾃ ﾀﾛｳ", "ダテ タロウ"),
+     ("だて・たろう", "ダテ タロウ"), ("ゔぃおら", "ヴィオラ"), ("すずき　いちろー", "スズキ イチロー"),
+     ("  さとう  ", "サトウ")],
 )
 def test_a_reading_in_hiragana_or_katakana_of_any_width_is_kept_in_katakana(typed, reading):
     assert to_katakana(typed) == reading
@@ -36,7 +38,8 @@ def test_control_characters_in_a_reading_are_dropped():
 
 
 def test_the_reading_may_be_left_empty_when_optional_but_not_when_required():
-    assert name_question().read({"applicant": ["伊達 太郎"], "applicant-reading": [" "]}) == {"name": "伊達 太郎", "reading": None}
+    assert name_question().read({"applicant": ["伊達 太郎"], "applicant-reading": [" "]}) == {
+        "name": "伊達 太郎", "reading": None}
     with pytest.raises(Invalid) as exc:
         name_question("required").read({"applicant": ["伊達 太郎"]})
     assert exc.value.message == "Enter the reading of {label} in kana"
@@ -52,7 +55,8 @@ def test_a_reading_without_a_name_asks_for_the_name():
 def test_without_a_reading_field_only_the_name_is_read():
     question = name_question("none")
     assert question.fields() == ["applicant"]
-    assert question.read({"applicant": ["Anna Müller"], "applicant-reading": ["あんな"]}) == {"name": "Anna Müller", "reading": None}
+    assert question.read({"applicant": ["Anna Müller"], "applicant-reading": ["あんな"]}) == {
+        "name": "Anna Müller", "reading": None}
 
 
 def test_names_keep_what_is_typed_as_text():
@@ -84,7 +88,8 @@ def with_hint():
 def field_of(page, control_id):
     """The <div class="field …"> around a control: the last one opened before it."""
     index = page.elements.index(page.by_id(control_id))
-    return next(e for e in reversed(page.elements[:index]) if e["tag"] == "div" and "field" in e["attrs"].get("class", "").split())
+    return next(e for e in reversed(page.elements[:index])
+                if e["tag"] == "div" and "field" in e["attrs"].get("class", "").split())
 
 
 def described_by(page, control_id) -> list[str]:

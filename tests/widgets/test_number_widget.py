@@ -9,7 +9,8 @@ from widgets import Invalid, widget_adapter
 PEOPLE = widget_adapter.validate_python(
     {"type": "number", "key": "people", "label": "人数", "unit": {"ja": "人", "en": "people"}, "min": 1, "max": 200})
 PLAIN = widget_adapter.validate_python({"type": "number", "key": "n", "label": "数"})
-DECIMAL = widget_adapter.validate_python({"type": "number", "key": "kg", "label": "重さ", "allow_decimal": True, "min": 0})
+DECIMAL = widget_adapter.validate_python(
+    {"type": "number", "key": "kg", "label": "重さ", "allow_decimal": True, "min": 0})
 
 
 def read(question, text):
@@ -22,12 +23,14 @@ def test_numbers_are_read_however_they_are_typed(typed, value):
     assert read(PEOPLE, typed) == value
 
 
-@pytest.mark.parametrize("typed, value", [("1,000", 1000), ("１，０００", 1000), ("1234567", 1234567), ("-5", -5), ("−5", -5)])
+@pytest.mark.parametrize("typed, value",
+                         [("1,000", 1000), ("１，０００", 1000), ("1234567", 1234567), ("-5", -5), ("−5", -5)])
 def test_commas_group_thousands_and_a_minus_may_be_any_dash(typed, value):
     assert read(PLAIN, typed) == value
 
 
-@pytest.mark.parametrize("typed", ["1,5", "1,00", "12,34,567", "1.2.3", "abc", "十二", "1e3", "0x10", "--1", "1-", "<script>", "🙂"])
+@pytest.mark.parametrize("typed", ["1,5", "1,00", "12,34,567", "1.2.3", "abc", "十二", "1e3", "0x10", "--1", "1-",
+                                   "<script>", "🙂"])
 def test_what_is_not_a_number_says_so(typed):
     with pytest.raises(Invalid) as exc:
         read(PLAIN, typed)

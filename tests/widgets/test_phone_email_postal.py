@@ -81,7 +81,8 @@ def test_email_addresses_are_taken_with_the_domain_in_lower_case(typed, stored):
 @pytest.mark.parametrize(
     "typed",
     ["taro", "taro@", "@example.jp", "taro@example", "taro@@example.jp", "taro@exa mple", "<script>@x.jp",
-     "taro@example.jp<script>", "たろう@example.jp", "taro@-example.jp", "a" * 65 + "@example.jp", "x@" + "a" * 300 + ".jp"],
+     "taro@example.jp<script>", "たろう@example.jp", "taro@-example.jp", "a" * 65 + "@example.jp",
+     "x@" + "a" * 300 + ".jp"],
 )
 def test_what_is_not_an_email_address_is_refused(typed):
     with pytest.raises(Invalid):
@@ -89,13 +90,15 @@ def test_what_is_not_an_email_address_is_refused(typed):
 
 
 @pytest.mark.parametrize(
-    "typed", ["052-0021", "0520021", "０５２－００２１", "〒052-0021", "〒０５２ー００２１", " 〒 052 0021 ", "052−0021", "０５２００２１"]
+    "typed", ["052-0021", "0520021", "０５２－００２１", "〒052-0021", "〒０５２ー００２１", " 〒 052 0021 ",
+              "052−0021", "０５２００２１"]
 )
 def test_postal_codes_are_stored_with_a_hyphen(typed):
     assert POSTAL.read({"zip": [typed]}) == "052-0021"
 
 
-@pytest.mark.parametrize("typed", ["052-002", "05200211", "52-0021", "052-00２1x", "abc-defg", "〒", "052--0021", "<script>"])
+@pytest.mark.parametrize("typed",
+                         ["052-002", "05200211", "52-0021", "052-00２1x", "abc-defg", "〒", "052--0021", "<script>"])
 def test_what_is_not_a_postal_code_is_refused(typed):
     with pytest.raises(Invalid) as exc:
         POSTAL.read({"zip": [typed]})

@@ -73,7 +73,8 @@ def test_an_app_that_takes_bookings_needs_a_name_and_a_phone_question():
     codes = {i.code for i in lint(spec) if i.level == "error"}
     assert {"booking-without-name", "booking-without-phone"} <= codes
     spec.pages.append(spec.pages[0].model_validate({"widgets": [{"type": "name", "key": "name", "label": "お名前"}]}))
-    spec.pages.append(spec.pages[0].model_validate({"widgets": [{"type": "phone", "key": "phone", "label": "電話番号"}]}))
+    spec.pages.append(spec.pages[0].model_validate(
+        {"widgets": [{"type": "phone", "key": "phone", "label": "電話番号"}]}))
     codes = {i.code for i in lint(spec) if i.level == "error"}
     assert not codes & {"booking-without-name", "booking-without-phone"}
 

@@ -97,7 +97,8 @@ def test_a_typed_value_is_kept_when_the_page_comes_back(field_type, registered_s
 
 def test_chosen_options_stay_chosen(render, parse):
     page = parse(render({"type": "multiple_choice", "key": "used", "label": "利用", "options": [
-        {"value": "a", "label": "A"}, {"value": "b", "label": "B"}, {"value": "c", "label": "C"}]}, raw={"used": ["a", "c"]}))
+        {"value": "a", "label": "A"}, {"value": "b", "label": "B"}, {"value": "c", "label": "C"}]},
+        raw={"used": ["a", "c"]}))
     assert [c["attrs"]["value"] for c in page.controls() if "checked" in c["attrs"]] == ["a", "c"]
     page = parse(render({"type": "dropdown", "key": "d", "label": "地区", "options": [
         {"value": "a", "label": "A"}, {"value": "b", "label": "B"}]}, raw={"d": ["b"]}))
@@ -106,7 +107,8 @@ def test_chosen_options_stay_chosen(render, parse):
     assert [c["attrs"]["value"] for c in page.controls() if "checked" in c["attrs"]] == ["no"]
     page = parse(render({"type": "rating", "key": "s", "label": "満足度"}, raw={"s": ["2"]}))
     assert [c["attrs"]["value"] for c in page.controls() if "checked" in c["attrs"]] == ["2"]
-    page = parse(render({"type": "consent", "key": "ok", "label": "同意", "statement": "同意します"}, raw={"ok": ["yes"]}))
+    page = parse(render({"type": "consent", "key": "ok", "label": "同意", "statement": "同意します"},
+                        raw={"ok": ["yes"]}))
     assert "checked" in page.controls()[0]["attrs"]
 
 
@@ -137,8 +139,8 @@ def test_a_date_that_is_not_a_birthday_has_no_bday_autocomplete(render, parse):
 
 @pytest.mark.parametrize(
     "field_type, input_type, inputmode",
-    [("email", "email", None), ("phone", "tel", None), ("postal_code", "text", "numeric"), ("number", "text", "numeric"),
-     ("short_text", "text", None), ("name", "text", None)],
+    [("email", "email", None), ("phone", "tel", None), ("postal_code", "text", "numeric"),
+     ("number", "text", "numeric"), ("short_text", "text", None), ("name", "text", None)],
 )
 def test_inputs_have_the_right_type_and_keyboard(field_type, input_type, inputmode, registered_samples, render, parse):
     control = parse(render(registered_samples[field_type])).controls()[0]
@@ -164,7 +166,8 @@ def test_content_widgets_in_english_fall_back_to_japanese_with_a_lang_attribute(
     assert parse(html).find_all("div")[0]["attrs"] == {"class": "prose", "lang": "ja"}
     html = render({"type": "paragraph", "text": {"ja": "日本語", "en": "English"}}, lang="en")
     assert "English" in html and 'lang="ja"' not in html
-    img = parse(render({"type": "image", "src": "https://www.city.example.jp/a.png", "alt": "地図"}, lang="en")).find_all("img")[0]
+    img = parse(render({"type": "image", "src": "https://www.city.example.jp/a.png", "alt": "地図"},
+                       lang="en")).find_all("img")[0]
     assert img["attrs"]["alt"] == "地図" and img["attrs"]["lang"] == "ja"
 
 
