@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from widgets import N_, AppSpec
 from widgets.image import HTTPS_ONLY, STAFF_INPUT
@@ -77,7 +78,7 @@ def read_app_file(data: bytes) -> tuple[AppSpec | None, list[Problem]]:
         return None, [_problem(e) for e in error.errors()[:50]]
 
 
-def _problem(error) -> Problem:
+def _problem(error: ErrorDetails) -> Problem:
     where = ".".join(str(p) for p in error["loc"])
     words, ctx = LIMIT_WORDS.get(error["type"]), error.get("ctx") or {}
     if error["type"] == "value_error" and str(ctx.get("error")) == HTTPS_ONLY:

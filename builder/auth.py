@@ -135,11 +135,12 @@ def check_sign_in(store: Store, throttle: Throttle, username: str, password: str
         ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
     except (VerificationError, InvalidHashError):
         ok = False
-    if not ok or not user.active:
+    if not ok or user is None or not user.active:
         _refused(store, "auth.failed", user, client)
         return SignIn()
     throttle.succeeded(store, username, client)
     rehash = hash_password(password) if _hasher.check_needs_rehash(user.password_hash) else None
+    assert user.id is not None  # read from the database
     accounts.record_sign_in(user.id, rehash)
     if rehash:
         user.password_hash = rehash  # the session is started with the hash now stored
@@ -201,6 +202,7 @@ class SignInGrants:
 
     def issue(self, user: StaffUser, session_id: str) -> str:
         """A one-time token for `user`, who has just proved their password in the browser `session_id`."""
+        assert user.id is not None  # read from the database
         token = secrets.token_urlsafe(32)
         now = time.monotonic()
         with self._lock:

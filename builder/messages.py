@@ -60,14 +60,18 @@ def resident(template: Catalog) -> Catalog:
     return catalog
 
 
-def update() -> dict[str, list[str]]:
+# A message's id as Babel holds it: a plural message's is its singular and plural forms together.
+MessageId = str | tuple[str, ...] | list[str]
+
+
+def update() -> dict[str, list[MessageId]]:
     """Write the template and merge it into every language; returns the untranslated msgids per language."""
     template = collect()
     LOCALES.mkdir(exist_ok=True)
     with (LOCALES / "messages.pot").open("wb") as f:
         write_po(f, template, omit_header=True, sort_output=True)
     residents = resident(template)
-    missing: dict[str, list[str]] = {}
+    missing: dict[str, list[MessageId]] = {}
     for lang in LANGUAGES:
         po = LOCALES / lang / "LC_MESSAGES" / "messages.po"
         po.parent.mkdir(parents=True, exist_ok=True)

@@ -7,8 +7,8 @@ import logging
 import os
 import threading
 import traceback
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -89,11 +89,11 @@ async def purge_regularly(store: Store, every: float = PURGE_EVERY, stop: thread
         await asyncio.sleep(every)
 
 
-def purging(store: Store, every: float = PURGE_EVERY):
+def purging(store: Store, every: float = PURGE_EVERY) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """A lifespan that runs `purge_regularly` while the server runs, and stops it between batches at shutdown."""
 
     @asynccontextmanager
-    async def lifespan(_app) -> AsyncIterator[None]:
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         stop = threading.Event()
         task = asyncio.create_task(purge_regularly(store, every, stop))
         try:

@@ -7,6 +7,8 @@ NiceGUI's (process-global) app; `mount` also composes NiceGUI into the server. T
 
 from __future__ import annotations
 
+from fastapi import FastAPI
+
 from generated_apps.domain.config import Settings
 from generated_apps.domain.store import Store
 
@@ -16,7 +18,7 @@ from .pages.routes import OPEN_PAGES, register
 __all__ = ["mount", "register"]
 
 
-def mount(fastapi_app, store: Store, settings: Settings) -> None:
+def mount(fastapi_app: FastAPI, store: Store, settings: Settings) -> None:
     """Compose NiceGUI into `fastapi_app`. NiceGUI's app is process-global: call this once per process."""
     from nicegui import app as nicegui_app
     from nicegui import core, ui

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from nicegui import background_tasks, core, run
+from nicegui.app import App
 from nicegui.persistence import FilePersistentDict, PersistentDict
 from nicegui.storage import USER_PREFIX, Storage
 
@@ -58,7 +59,7 @@ def install() -> None:
         return made
 
     create.signed_in_only = True  # type: ignore[attr-defined]
-    Storage._create_persistent_dict = staticmethod(create)
+    Storage._create_persistent_dict = staticmethod(create)  # type: ignore[method-assign]  # NiceGUI has no hook
 
 
 def sweep(folder: Path, now: float | None = None) -> int:
@@ -78,7 +79,7 @@ def sweep(folder: Path, now: float | None = None) -> int:
     return removed
 
 
-def sweep_regularly(app) -> None:
+def sweep_regularly(app: App) -> None:
     """Sweep the session files at start and every SWEEP_EVERY seconds, in a thread."""
 
     async def job() -> None:
