@@ -197,6 +197,7 @@ def restore(url: str, source: Path) -> tuple[Summary | None, Path | None]:
     source = source.expanduser().resolve()
     if not source.is_file():
         raise BackupError(f"There is no backup file at {source}.")
+    kept: Path | None
     if not is_sqlite(url):
         _summary_of_dump(source)
         kept = source.with_name(f"before-restore-{_stamp()}.dump")

@@ -8,6 +8,7 @@ import os
 import secrets
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -184,10 +185,10 @@ def _classify(error: BaseException, settings: Settings | None) -> tuple[str, dic
     return UNKNOWN, {"kind": type(error).__name__}
 
 
-def _causes(error: BaseException):
+def _causes(error: BaseException) -> Iterator[BaseException]:
     """The error, what it wraps (SQLAlchemy's .orig) and what it was raised from, once each."""
     seen: set[int] = set()
-    stack = [error]
+    stack: list[BaseException | None] = [error]
     while stack:
         found = stack.pop()
         if found is None or id(found) in seen:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
@@ -19,6 +19,12 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+@overload
+def as_utc(moment: dt.datetime) -> dt.datetime: ...
+@overload
+def as_utc(moment: None) -> None: ...
+@overload
+def as_utc(moment: dt.datetime | None) -> dt.datetime | None: ...
 def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
     """SQLite hands back naive datetimes: every time we store is UTC."""
     if moment is not None and moment.tzinfo is None:
@@ -32,7 +38,7 @@ def is_row_id(value: int) -> bool:
     return 0 < value <= MAX_ID
 
 
-class StaffText(TypeDecorator):
+class StaffText(TypeDecorator[str]):
     """Text staff typed (a label, a name, a note, a message): written and read without control characters
     or lone surrogates (widgets/text.py), whichever module writes it. PostgreSQL refuses NUL, and a lone
     surrogate cannot be sent to a browser; a row an older version wrote is cleaned as it is read.
@@ -52,7 +58,7 @@ class StaffText(TypeDecorator):
         return value if value is None else clean_staff_text(value, multiline=self.multiline)
 
 
-class StaffTextByLanguage(TypeDecorator):
+class StaffTextByLanguage(TypeDecorator[dict[str, str]]):
     """Staff's text in each language they wrote it in ({"ja": "…", "en": "…"}, Japanese always there),
     kept as JSON in a text column; a plain string an older version stored there is Japanese, so the
     column needs no migration. Cleaned like StaffText on the way in and out; unknown languages are dropped."""
@@ -92,7 +98,7 @@ def _clean_json(value: Any) -> Any:
     return value
 
 
-class CleanJSON(TypeDecorator):
+class CleanJSON(TypeDecorator[Any]):
     """JSON whose texts are cleaned like StaffText: an audit line's detail quotes what staff typed."""
 
     impl = JSON

@@ -55,19 +55,21 @@ def png(data: str, *, width_px: int = 600, level: Level = "H", logo: bytes | Non
     scale = max(1, round(width_px / modules))
     image = Image.new("1", (modules, modules), 1)
     pixels = image.load()
+    assert pixels is not None  # None only for an image whose data is not in memory; this one was just made
     for y, row in enumerate(grid):
         for x, dark in enumerate(row):
             if dark:
                 pixels[x, y] = 0
-    image = image.resize((modules * scale, modules * scale), Image.NEAREST).convert("RGB")
+    image = image.resize((modules * scale, modules * scale), Image.Resampling.NEAREST).convert("RGB")
     if logo:
         start, wide = _logo_box(modules)
         margin = scale  # one module of white around the picture
         image.paste((255, 255, 255), (start * scale, start * scale, (start + wide) * scale, (start + wide) * scale))
         picture = Image.open(io.BytesIO(logo_png(logo))).convert("RGBA")
         inner = wide * scale - 2 * margin
-        picture.thumbnail((inner, inner), Image.LANCZOS)
-        at = (start * scale + margin + (inner - picture.width) // 2, start * scale + margin + (inner - picture.height) // 2)
+        picture.thumbnail((inner, inner), Image.Resampling.LANCZOS)
+        at = (start * scale + margin + (inner - picture.width) // 2,
+              start * scale + margin + (inner - picture.height) // 2)
         image.paste(picture, at, picture)
     out = io.BytesIO()
     image.save(out, "PNG", dpi=(PRINT_DPI, PRINT_DPI), optimize=True)
@@ -107,7 +109,7 @@ def svg(data: str, *, width_mm: float | None = 60, level: Level = "H", logo: byt
 def logo_png(logo: bytes, largest_px: int = 512) -> bytes:
     """Any picture Pillow reads, as a PNG no larger than needed: what goes into the codes."""
     picture = Image.open(io.BytesIO(logo))
-    picture.thumbnail((largest_px, largest_px), Image.LANCZOS)
+    picture.thumbnail((largest_px, largest_px), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     picture.convert("RGBA").save(out, "PNG")
     return out.getvalue()

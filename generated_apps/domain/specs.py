@@ -62,4 +62,4 @@ def retire_message_texts(message: LocalizedText | Mapping[str, str] | str | None
     if isinstance(message, Mapping):
         message = {"ja": "", **message}
     texts = LocalizedText.model_validate(message).root if message is not None else {}
-    return dict(texts) if any(texts.values()) else None
+    return {lang: text for lang, text in texts.items()} if any(texts.values()) else None
