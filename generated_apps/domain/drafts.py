@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from generated_apps.domain.models import AuditEvent, Draft, Submission
 from generated_apps.domain.refnum import new_reference
@@ -50,7 +50,7 @@ class Drafts:
         with self.store.session() as s:
             s.exec(
                 update(Draft)
-                .where(Draft.id == draft_id, Draft.submission_id.is_(None))
+                .where(col(Draft.id) == draft_id, col(Draft.submission_id).is_(None))
                 .values(answers=answers, updated_at=now, expires_at=now + DRAFT_LIFETIME)
             )
             s.commit()
@@ -83,7 +83,7 @@ class Drafts:
                     # Another request submitted this draft just now, or the reference number was taken.
                     s.rollback()
                     continue
-                s.exec(update(Draft).where(Draft.id == draft.id).values(submission_id=submission.id))
+                s.exec(update(Draft).where(col(Draft.id) == draft.id).values(submission_id=submission.id))
                 s.commit()
                 return submission
         raise RuntimeError("could not store the submission")

@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import col, select
+from sqlmodel.sql.expression import Select
 
 from generated_apps.domain.models import App, AppVersion, as_utc, utcnow
 from generated_apps.domain.specs import spec_readings
@@ -73,14 +74,18 @@ class LiveApps:
     def _load(self, slug: str, now: dt.datetime) -> tuple[LiveApp | None, dt.datetime | None]:
         """The app and the next time what residents see changes by itself (a scheduled publication)."""
         with self.store.engine.connect() as c:
-            row = c.execute(select(App.id, App.slug, App.retired_at, App.retire_message, App.successor_id)
-                            .where(App.slug == slug)).first()
+            # sqlmodel's select() is typed for four columns at most: this is the Select it makes for more,
+            # with the types of its rows (read from the database, so the ids are set).
+            query: Select[int, str, dt.datetime | None, dict[str, str] | None, int | None] = Select(
+                col(App.id), col(App.slug), col(App.retired_at), col(App.retire_message), col(App.successor_id))
+            row = c.execute(query.where(col(App.slug) == slug)).first()
             if row is None:
                 return None, None
             app_id, slug, retired_at, message, successor_id = row
-            versions = [VersionRef(v[0], v[1], as_utc(v[2]), "") for v in c.execute(
-                select(AppVersion.id, AppVersion.number, AppVersion.published_at)
-                .where(AppVersion.app_id == app_id, AppVersion.cancelled_at.is_(None)))]
+            of_app: Select[int, int, dt.datetime] = Select(  # as above: the ids of rows read are set
+                col(AppVersion.id), col(AppVersion.number), col(AppVersion.published_at))
+            of_app = of_app.where(col(AppVersion.app_id) == app_id, col(AppVersion.cancelled_at).is_(None))
+            versions = [VersionRef(v[0], v[1], as_utc(v[2]), "") for v in c.execute(of_app)]
             successor = c.execute(select(App.slug).where(App.id == successor_id)).scalar() if successor_id else None
         live, scheduled = live_and_scheduled(versions, now)
         spec = self.version_spec(live.id) if live is not None else None
@@ -101,7 +106,8 @@ class LiveApps:
                 readings = version.readings
                 if readings is None:  # published before furigana were kept: computed once, now
                     readings = spec_readings(spec)
-                    s.exec(update(AppVersion).where(AppVersion.id == version_id, AppVersion.readings.is_(None))
+                    s.exec(update(AppVersion)
+                           .where(col(AppVersion.id) == version_id, col(AppVersion.readings).is_(None))
                            .values(readings=readings))
                     s.commit()
             with self.store.cache_lock:

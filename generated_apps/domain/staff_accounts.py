@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from generated_apps.domain.errors import UserChangeRefused
 from generated_apps.domain.models import AuditEvent, StaffUser, is_row_id
@@ -54,12 +54,14 @@ class StaffAccounts:
 
     def all(self) -> list[StaffUser]:
         with self.store.session() as s:
-            return list(s.exec(select(StaffUser).order_by(StaffUser.active.desc(), StaffUser.username)))
+            return list(s.exec(select(StaffUser).order_by(col(StaffUser.active).desc(), StaffUser.username)))
 
     def record_sign_in(self, user_id: int, password_hash: str | None = None) -> None:
         """Note the time; store a re-hashed password when the hashing parameters changed."""
         with self.store.session() as s:
             user = s.get(StaffUser, user_id)
+            if user is None:
+                raise LookupError(user_id)
             user.last_sign_in_at = self.store.now()
             if password_hash:
                 user.password_hash = password_hash

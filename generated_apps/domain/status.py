@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col
+from sqlmodel.sql.expression import Select
 
 from generated_apps.domain.models import AppVersion, as_utc
 
@@ -49,10 +50,14 @@ def live_and_scheduled(versions: list[VersionRef], now: dt.datetime) -> tuple[Ve
 
 def version_refs(s: Session, app_id: int | None = None) -> dict[int, list[VersionRef]]:
     """The versions not cancelled, by app: without their specs."""
-    query = select(AppVersion.app_id, AppVersion.id, AppVersion.number, AppVersion.published_at,
-                   AppVersion.spec_hash).where(AppVersion.cancelled_at.is_(None))
+    # sqlmodel's select() is typed for four columns at most: this is the Select it makes for more, with
+    # the types of its rows (read from the database, so the ids are set).
+    query: Select[int, int, int, dt.datetime, str] = Select(
+        col(AppVersion.app_id), col(AppVersion.id), col(AppVersion.number), col(AppVersion.published_at),
+        col(AppVersion.spec_hash))
+    query = query.where(col(AppVersion.cancelled_at).is_(None))
     if app_id is not None:
-        query = query.where(AppVersion.app_id == app_id)
+        query = query.where(col(AppVersion.app_id) == app_id)
     refs: dict[int, list[VersionRef]] = {}
     for row in s.exec(query):
         refs.setdefault(row[0], []).append(VersionRef(row[1], row[2], as_utc(row[3]), row[4]))
