@@ -23,8 +23,8 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Callable, Collection
-from typing import Any
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, TypeGuard
 from urllib.parse import parse_qs
 
 import socketio
@@ -43,13 +43,13 @@ BROWSER_LINES = 3  # `log` messages of one socket that reach the log; the rest a
 PAGE_ADDRESS = re.compile(r"/_nicegui/client/([^/]+)/")
 
 
-def session_id(scope: dict[str, Any]) -> str:
+def session_id(scope: Mapping[str, Any]) -> str:
     """The browser session a request or socket belongs to, as its signed cookie says; "" without one."""
     found = (scope.get("session") or {}).get("id")
     return found if isinstance(found, str) else ""
 
 
-def owns(client: Client | None, session: str) -> bool:
+def owns(client: Client | None, session: str) -> TypeGuard[Client]:
     """Whether `client` (a page) was opened by the browser session `session`."""
     if client is None or not session:
         return False
@@ -67,14 +67,16 @@ class Guard:
         self.sio = sio
         self.signed_in = signed_in  # asked in the context of a page's own request
         self.open_pages = {*open_pages, ERROR_PAGE}
-        self.nicegui = dict(sio.handlers["/"])  # NiceGUI's handlers, called once a message has passed
+        # NiceGUI's handlers, called once a message has passed
+        self.nicegui: dict[str, Callable[..., Any]] = dict(sio.handlers["/"])
         self.decode = sio.eio.handlers["message"]  # python-socketio's: every frame, before any handler
         self.warned: set[str] = set()
         self.documents: dict[str, str] = {}  # page (client id) -> the document that shook hands for it first
         self.browser_lines: dict[str, int] = {}
         sio.eio.on("message", self.frame)
-        for event, handler in (("connect", self.connect), ("handshake", self.handshake), ("disconnect", self.disconnect),
-                               ("event", self.event), ("javascript_response", self.javascript_response),
+        for event, handler in (("connect", self.connect), ("handshake", self.handshake),
+                               ("disconnect", self.disconnect), ("event", self.event),
+                               ("javascript_response", self.javascript_response),
                                ("ack", self.ack), ("log", self.browser_log)):
             sio.on(event, handler)
 
@@ -138,7 +140,8 @@ class Guard:
             return False
         if not self.may_shake_hands(sid, data["client_id"], data["document_id"], self.sio.get_environ(sid) or {}):
             return False
-        return await self.nicegui["handshake"](sid, data)
+        shaken: bool = await self.nicegui["handshake"](sid, data)
+        return shaken
 
     def disconnect(self, sid: str, *args: object) -> None:
         self.warned.discard(sid)
@@ -147,17 +150,19 @@ class Guard:
 
     # --- what a socket may say after ---------------------------------------------------------------
 
-    def page_of(self, sid: str, msg: object, event: str) -> Client | None:
-        """The page `msg` is for, if this socket shook hands for it; else None, and the message is dropped."""
+    def for_own_page(self, sid: str, msg: object, event: str) -> dict[str, Any] | None:
+        """`msg`, if it is for a page this socket shook hands for and that page is still there; else None,
+        and the message is dropped."""
         client_id = msg.get("client_id") if isinstance(msg, dict) else None
-        if not isinstance(client_id, str) or client_id not in self.sio.rooms(sid):  # NiceGUI's handshake: one room per page
+        # NiceGUI's handshake puts the socket in one room per page
+        if not isinstance(client_id, str) or client_id not in self.sio.rooms(sid):
             self.refuse(sid, f"'{event}' for a page it did not shake hands for")
             return None
-        return Client.instances.get(client_id)
+        return msg if isinstance(msg, dict) and client_id in Client.instances else None
 
-    def event(self, sid: str, msg: object = None, *_: object) -> None:
-        client = self.page_of(sid, msg, "event")
-        if client is None:
+    def event(self, sid: str, message: object = None, *_: object) -> None:
+        msg = self.for_own_page(sid, message, "event")
+        if msg is None:
             return
         args = msg.get("args", [])
         if not (isinstance(msg.get("id"), int) and isinstance(msg.get("listener_id"), str) and isinstance(args, list)
@@ -171,20 +176,23 @@ class Guard:
             # errors never come here: NiceGUI catches and logs them (events.handle_event).
             self.refuse(sid, "an event for no control of the page, or not JSON")
 
-    def javascript_response(self, sid: str, msg: object = None, *_: object) -> None:
-        if self.page_of(sid, msg, "javascript_response") is not None:
+    def javascript_response(self, sid: str, message: object = None, *_: object) -> None:
+        msg = self.for_own_page(sid, message, "javascript_response")
+        if msg is not None:
             if isinstance(msg.get("request_id"), str):
                 self.nicegui["javascript_response"](sid, msg)
 
-    def ack(self, sid: str, msg: object = None, *_: object) -> None:
-        if self.page_of(sid, msg, "ack") is not None:
+    def ack(self, sid: str, message: object = None, *_: object) -> None:
+        msg = self.for_own_page(sid, message, "ack")
+        if msg is not None:
             if isinstance(msg.get("next_message_id"), int):
                 self.nicegui["ack"](sid, msg)
 
-    def browser_log(self, sid: str, msg: object = None, *_: object) -> None:
+    def browser_log(self, sid: str, message: object = None, *_: object) -> None:
         """What a page's browser reports (a script's error, mostly): a short warning at most, never
         an error of the server's; debug and info are dropped, as the server's own would be."""
-        if self.page_of(sid, msg, "log") is None or msg.get("level") not in ("warning", "error"):
+        msg = self.for_own_page(sid, message, "log")
+        if msg is None or msg.get("level") not in ("warning", "error"):
             return
         count = self.browser_lines.get(sid, 0) + 1
         self.browser_lines[sid] = count
