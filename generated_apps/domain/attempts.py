@@ -19,8 +19,10 @@ import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy import case, delete, or_, update
+from sqlalchemy.sql.dml import ReturningInsert
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col, select
 
 from generated_apps.domain.models import Attempt
 from generated_apps.domain.store import Store
@@ -76,38 +78,39 @@ class Attempts:
                 s.commit()
                 return Taken()
             s.rollback()
-            rows = s.exec(select(Attempt.next_at, Attempt.forget_at).where(Attempt.key.in_(list(refused)))).all()
+            rows = s.exec(select(col(Attempt.next_at), col(Attempt.forget_at))
+                          .where(col(Attempt.key).in_(list(refused)))).all()
         wait = max((min(next_at, forget_at) - now for next_at, forget_at in rows), default=0.0)
         return Taken(frozenset(refused.values()), max(wait, 0.0))
 
-    def _take_one(self, key: str, limit: Limit, now: float):
+    def _take_one(self, key: str, limit: Limit, now: float) -> ReturningInsert[int]:
         """One statement: insert the key's first try, or count one more if the limit lets it through.
         No row comes back when it does not."""
-        forgotten = Attempt.forget_at <= now
-        count = case((forgotten, 1), else_=Attempt.count + 1)
+        forgotten = col(Attempt.forget_at) <= now
+        count = case((forgotten, 1), else_=col(Attempt.count) + 1)
         return (self.store.insert(Attempt)
                 .values(key=key, count=1, next_at=now + limit.wait_after(1), forget_at=now + limit.window)
                 .on_conflict_do_update(
                     index_elements=["key"],
                     set_={"count": count, "next_at": now + _wait_after(limit, count), "forget_at": now + limit.window},
-                    where=or_(forgotten, Attempt.count < limit.free, Attempt.next_at <= now))
-                .returning(Attempt.count))
+                    where=or_(forgotten, col(Attempt.count) < limit.free, col(Attempt.next_at) <= now))
+                .returning(col(Attempt.count)))
 
     def forget(self, limit: Limit, value: str) -> None:
         """Forget the count of `value` (its owner has just proved who they are)."""
         with self.store.session() as s:
-            s.exec(delete(Attempt).where(Attempt.key == self.key(limit, value)))
+            s.exec(delete(Attempt).where(col(Attempt.key) == self.key(limit, value)))
             s.commit()
 
     def give_back(self, limit: Limit, value: str) -> None:
         """Uncount one try of `value` (it turned out right)."""
         with self.store.session() as s:
-            s.exec(update(Attempt).where(Attempt.key == self.key(limit, value), Attempt.count > 0)
-                   .values(count=Attempt.count - 1))
+            s.exec(update(Attempt).where(col(Attempt.key) == self.key(limit, value), col(Attempt.count) > 0)
+                   .values(count=col(Attempt.count) - 1))
             s.commit()
 
 
-def _wait_after(limit: Limit, count: ColumnElement) -> ColumnElement:
+def _wait_after(limit: Limit, count: ColumnElement[int]) -> ColumnElement[float]:
     """`limit.wait_after(count)` in SQL, for a count the database works out."""
     if limit.waits is None:
         return case((count < limit.free, 0.0), else_=limit.window)
@@ -118,6 +121,6 @@ def _wait_after(limit: Limit, count: ColumnElement) -> ColumnElement:
 def forget_old(store: Store) -> int:
     """Delete every row whose count is forgotten: how many. The table holds only counts still running."""
     with store.session() as s:
-        deleted = s.exec(delete(Attempt).where(Attempt.forget_at <= store.now().timestamp())).rowcount
+        deleted = s.exec(delete(Attempt).where(col(Attempt.forget_at) <= store.now().timestamp())).rowcount
         s.commit()
     return deleted

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from generated_apps.domain.models import AuditEvent
 from generated_apps.domain.store import Store
@@ -25,10 +26,10 @@ class AuditFilter:
     until: dt.datetime | None = None
 
 
-def _query(where: AuditFilter):
+def _query(where: AuditFilter) -> SelectOfScalar[AuditEvent]:
     query = select(AuditEvent)
     if where.action:
-        query = query.where(AuditEvent.action.startswith(where.action) if where.action.endswith(".")
+        query = query.where(col(AuditEvent.action).startswith(where.action) if where.action.endswith(".")
                             else AuditEvent.action == where.action)
     if where.actor:
         query = query.where(AuditEvent.actor == where.actor)
@@ -53,7 +54,7 @@ class Audit:
 
     def events(self, app_id: int | None = None) -> list[AuditEvent]:
         with self.store.session() as s:
-            query = select(AuditEvent).order_by(AuditEvent.id)
+            query = select(AuditEvent).order_by(col(AuditEvent.id))
             if app_id is not None:
                 query = query.where(AuditEvent.app_id == app_id)
             return list(s.exec(query))
@@ -63,7 +64,7 @@ class Audit:
         query = _query(where)
         with self.store.session() as s:
             total = s.exec(select(func.count()).select_from(query.subquery())).one()
-            rows = list(s.exec(query.order_by(AuditEvent.id.desc()).offset(offset).limit(limit)))
+            rows = list(s.exec(query.order_by(col(AuditEvent.id).desc()).offset(offset).limit(limit)))
         return rows, total
 
     def batches(self, where: AuditFilter, size: int = 1000) -> Iterator[list[AuditEvent]]:
@@ -71,11 +72,14 @@ class Audit:
         after = 0
         while True:
             with self.store.session() as s:
-                batch = list(s.exec(_query(where).where(AuditEvent.id > after).order_by(AuditEvent.id).limit(size)))
+                query = _query(where).where(col(AuditEvent.id) > after).order_by(col(AuditEvent.id)).limit(size)
+                batch = list(s.exec(query))
             if not batch:
                 return
             yield batch
-            after = batch[-1].id
+            last = batch[-1].id
+            assert last is not None  # a row read from the database has its id
+            after = last
 
     def actions(self) -> list[str]:
         with self.store.session() as s:

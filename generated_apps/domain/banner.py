@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from generated_apps.domain.errors import Refused
 from generated_apps.domain.live import LIVE_CACHE_SECONDS
@@ -27,14 +27,15 @@ class Banner:
         if cached is not None and cached[0] > self.store.now():
             return cached[1]
         with self.store.session() as s:
-            current = s.exec(select(EmergencyBanner).where(EmergencyBanner.cleared_at.is_(None))
-                             .order_by(EmergencyBanner.id.desc()).limit(1)).first()
+            current = s.exec(select(EmergencyBanner).where(col(EmergencyBanner.cleared_at).is_(None))
+                             .order_by(col(EmergencyBanner.id).desc()).limit(1)).first()
         self.store.cached_banner = (self.store.now() + dt.timedelta(seconds=LIVE_CACHE_SECONDS), current)
         return current
 
     def set(self, text: str, level: str, by: str, text_en: str | None = None) -> EmergencyBanner:
         """Show a new banner (it replaces the one shown before)."""
-        text, text_en = clean_staff_text(text, multiline=False), clean_staff_text(text_en or "", multiline=False) or None
+        text = clean_staff_text(text, multiline=False)
+        text_en = clean_staff_text(text_en or "", multiline=False) or None
         if not text:
             raise Refused("Write the message in Japanese")
         if len(text) > BANNER_MAX or (text_en and len(text_en) > BANNER_MAX):
@@ -43,7 +44,7 @@ class Banner:
             raise Refused("Choose how urgent the message is")
         now = self.store.now()
         with self.store.session() as s:
-            for shown in s.exec(select(EmergencyBanner).where(EmergencyBanner.cleared_at.is_(None))):
+            for shown in s.exec(select(EmergencyBanner).where(col(EmergencyBanner.cleared_at).is_(None))):
                 shown.cleared_at, shown.cleared_by = now, by
                 s.add(shown)
             banner = EmergencyBanner(text=text, text_en=text_en, level=level, issued_at=now, issued_by=by)
@@ -58,7 +59,7 @@ class Banner:
     def clear(self, by: str) -> None:
         now = self.store.now()
         with self.store.session() as s:
-            shown = list(s.exec(select(EmergencyBanner).where(EmergencyBanner.cleared_at.is_(None))))
+            shown = list(s.exec(select(EmergencyBanner).where(col(EmergencyBanner.cleared_at).is_(None))))
             if not shown:
                 raise Refused("No banner is shown")
             for banner in shown:

@@ -12,10 +12,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from generated_apps.domain.db import make_engine, migrate
 from generated_apps.domain.models import EmergencyBanner, utcnow
@@ -52,7 +54,7 @@ class Store:
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
-    def insert(self, table: type) -> Any:
+    def insert(self, table: type[SQLModel]) -> PgInsert | SqliteInsert:
         """INSERT for this database, with its ON CONFLICT clauses (SQLite's or PostgreSQL's)."""
         return (pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert)(table)
 
