@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -19,17 +20,18 @@ from generated_apps.domain.apps import Apps, AppState
 from generated_apps.domain.errors import DraftChanged, PublishRefused, SlugTaken
 from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.live import LiveApps
-from generated_apps.domain.models import StaffUser
+from generated_apps.domain.models import AppVersion, StaffUser
 from generated_apps.domain.specs import DAMAGED_DRAFT, readable_spec, shown_title
 from generated_apps.domain.store import Store
 from widgets import LANGS, REGISTRY, AppSpec, LocalizedText, lint
 from widgets.diff import Change, diff_specs
-from widgets.lint import LANGUAGE_NAMES, retire_message_issues
+from widgets.lint import LANGUAGE_NAMES, LintIssue, retire_message_issues
 
 from .. import roles
 from ..i18n import _, local_time, staff_lang
 from .components import labelled, text_in, type_title
 from .frame import frame
+from .guard import in_thread
 
 if TYPE_CHECKING:
     from .site import StaffSite
@@ -74,7 +76,8 @@ def describe(change: Change) -> str:
     model = REGISTRY.get(change.name)
     fields = _fields(model, change.properties) if model is not None else ", ".join(change.properties)
     if change.kind == "moved":
-        text = _("Moved from page {old} to page {new}: {widget}", old=(change.old_page or 0) + 1, new=page, widget=named)
+        text = _("Moved from page {old} to page {new}: {widget}", old=(change.old_page or 0) + 1, new=page,
+                 widget=named)
         return text + (f" ({fields})" if change.properties else "")
     return _("Changed on page {number}: {widget} ({fields})", number=page, widget=named, fields=fields)
 
@@ -91,6 +94,19 @@ def _fields(model: Any, paths: tuple[str, ...]) -> str:
     return ", ".join(dict.fromkeys(names))
 
 
+@dataclass(frozen=True)
+class Seen:
+    """What the page shows of one app, read together in a thread before it is drawn."""
+
+    state: AppState
+    spec: AppSpec | None  # the draft; None when it cannot be read
+    live_spec: AppSpec | None  # the version residents see, to compare the draft with
+    languages: list[str]  # those of the version residents see (or will see first): the retired page's
+    issues: list[LintIssue]  # the draft's, with the facilities taking bookings now
+    successors: dict[int, str]  # the other live apps a retirement may point to (for admins only)
+    versions: list[AppVersion]
+
+
 class PublishingPage:
     def __init__(self, store: Store, app_id: int, user: StaffUser, *, time_zone: str) -> None:
         self.store, self.app_id, self.user, self.zone = store, app_id, user, time_zone
@@ -98,22 +114,46 @@ class PublishingPage:
         self.lifecycle = Lifecycle(store)
         self.live = LiveApps(store)
         self.lang = staff_lang()
+        self.seen: Seen | None = None
 
     def local(self, moment: dt.datetime) -> str:
         return local_time(moment, self.zone)
 
-    def build(self) -> None:
-        self.body()
-
-    @ui.refreshable
-    def body(self) -> None:
+    def read(self) -> Seen | None:
+        """Everything the page shows, in a thread; None when there is no such app."""
         state = self.apps.state(self.app_id)
         if state is None:
+            return None
+        spec = readable_spec(state.app.draft_spec)
+        version = state.live or state.scheduled
+        retiring = roles.is_admin(self.user) and state.status not in ("draft", "retired") and state.retire_at is None
+        successors = {s.id: (LocalizedText.model_validate(s.spec["title"]).text(self.lang) or s.slug)
+                      for s in self.apps.summaries()
+                      if s.id != self.app_id and s.status in ("live", "live_with_changes")} if retiring else {}
+        return Seen(state, spec,
+                    live_spec=self.live.version_spec(state.live.id) if state.live is not None else None,
+                    languages=list(self.live.version_spec(version.id).languages) if version is not None else ["ja"],
+                    issues=lint(spec, self.apps.facility_ids()) if spec is not None else [],
+                    successors=successors, versions=self.apps.versions(self.app_id))
+
+    async def build(self) -> None:
+        self.seen = await in_thread(self.read)
+        self.body()
+
+    async def redraw(self) -> None:
+        """Read the app again (after an action) and draw the page anew."""
+        self.seen = await in_thread(self.read)
+        self.body.refresh()
+
+    @ui.refreshable_method
+    def body(self) -> None:
+        seen = self.seen
+        if seen is None:
             ui.label(_("There is no such app. It may have been deleted.")).classes("text-h5")
             return
         # A draft that cannot be read is said so, with the way to the editor's restore: what residents
         # see, retiring and rolling back do not need it.
-        spec = readable_spec(state.app.draft_spec)
+        state, spec = seen.state, seen.spec
         title = (spec.title.text(self.lang) if spec is not None else shown_title(state.app)) or state.app.slug
         ui.label(_("Publishing: {title}", title=title)).classes("text-h4").props('role="heading" aria-level="1"')
         ui.link(_("Back to the editor"), f"/apps/{self.app_id}").classes("text-body1 q-mb-md")
@@ -127,16 +167,16 @@ class PublishingPage:
                         ui.link(_("Open the editor to restore the draft"), f"/apps/{self.app_id}").classes(
                             "text-body1").mark("restore-link")
                 else:
-                    self.changes_card(state, spec)
+                    self.changes_card(seen.live_spec, spec)
                 if admin:
                     if spec is not None:
-                        self.publish_card(state, spec)
-                    self.retire_card(state)
+                        self.publish_card(state, seen.issues)
+                    self.retire_card(state, seen.languages, seen.successors)
                 else:
                     ui.label(_("Only an admin can publish, schedule, retire or roll back this app. "
                                "Ask an admin of your office when it is ready.")).classes("text-body1")
             with ui.column().classes("col q-gutter-md"):
-                self.versions_card(state, admin)
+                self.versions_card(state, seen.versions, admin)
 
     # --- what residents see now ---------------------------------------------------------------------
 
@@ -156,15 +196,16 @@ class PublishingPage:
                             "app.unschedule", lambda by: self.lifecycle.cancel_scheduled(self.app_id, by),
                             _("The scheduled publication is called off"))).props("outline").mark("unschedule")
             app = state.app
-            if state.retire_at is not None:
+            retire_at = state.retire_at
+            if retire_at is not None:
                 with ui.row().classes("items-center q-gutter-sm"):
-                    ui.label(_("Retires on {when}", when=self.local(state.retire_at))).classes("text-body1")
+                    ui.label(_("Retires on {when}", when=self.local(retire_at))).classes("text-body1")
                     if roles.is_admin(self.user):
-                        ui.button(_("Call off the retirement"), on_click=lambda: self.confirm_unretire(state)).props(
-                            "outline").mark("unretire")
+                        ui.button(_("Call off the retirement"), on_click=lambda: self.confirm_unretire(
+                            state, retire_at)).props("outline").mark("unretire")
             elif state.status == "retired" and app.retired_at is not None:
                 ui.label(_("Retired since {when}", when=self.local(app.retired_at))).classes("text-body1")
-            if app.retire_message and (state.retire_at is not None or state.status == "retired"):
+            if app.retire_message and (retire_at is not None or state.status == "retired"):
                 self.message_lines(app.retire_message)
             if state.open_drafts:
                 ui.label(_("{count} residents have answers in progress that are not sent. They are kept until "
@@ -174,21 +215,16 @@ class PublishingPage:
         """The retirement message as residents get it: each language written, named when there are several."""
         written = {lang: message[lang] for lang in LANGS if message.get(lang)}
         if list(written) == ["ja"]:
-            ui.label(_("Message to residents: {message}", message=written["ja"])).classes("text-body1 whitespace-pre-wrap")
+            ui.label(_("Message to residents: {message}", message=written["ja"])).classes(
+                "text-body1 whitespace-pre-wrap")
             return
         for lang, text in written.items():
             ui.label(_("Message to residents ({language}): {message}", language=LANGUAGE_NAMES[lang], message=text)
                      ).classes("text-body1 whitespace-pre-wrap").mark(f"message-{lang}")
 
-    def offered_languages(self, state: AppState) -> list[str]:
-        """The languages of the version residents see (or will see first): those the retired page offers."""
-        version = state.live or state.scheduled
-        return list(self.live.version_spec(version.id).languages) if version is not None else ["ja"]
-
-    def changes_card(self, state: AppState, spec: AppSpec) -> None:
+    def changes_card(self, live_spec: AppSpec | None, spec: AppSpec) -> None:
         with ui.card().classes("w-full"):
             ui.label(_("Changes not yet published")).classes("text-h6").props('role="heading" aria-level="2"')
-            live_spec = self.live.version_spec(state.live.id) if state.live is not None else None
             if live_spec is None:
                 ui.label(_("Nothing is published yet: residents will see the whole app.")).classes("text-body1")
                 return
@@ -205,8 +241,7 @@ class PublishingPage:
 
     # --- publish ------------------------------------------------------------------------------------
 
-    def publish_card(self, state: AppState, spec: AppSpec) -> None:
-        issues = lint(spec, self.apps.facility_ids())
+    def publish_card(self, state: AppState, issues: list[LintIssue]) -> None:
         errors = [i for i in issues if i.level == "error"]
         warnings = [i for i in issues if i.level == "warning"]
         advice = [i for i in issues if i.level == "advice"]  # shown, never to acknowledge
@@ -243,26 +278,27 @@ class PublishingPage:
             ui.button(_("Re-open now") if retired else _("Publish"), icon="publish", on_click=publish).props(
                 "unelevated size=lg").mark("publish")
 
-    def issue_list(self, issues: list) -> None:
+    def issue_list(self, issues: list[LintIssue]) -> None:
         with ui.element("ul").classes("q-pl-md"):
             for issue in issues:
                 where = _("Page {number}", number=issue.page + 1) + ": " if issue.page is not None else ""
                 text = _(issue.msgid, **issue.params) if issue.params else _(issue.msgid)
                 text_in("li", where + text).classes("text-body1")
 
-    def when_picker(self, *, allow_later: bool, later_label: str) -> Callable[[], dt.datetime | None | bool]:
+    def when_picker(self, *, allow_later: bool, later_label: str) -> Callable[[], dt.datetime | None | Literal[False]]:
         """Now, or a date and time in the city's zone. The returned function reads it: None for now,
         the moment, or False (with a message shown) when the date or time cannot be read."""
         if not allow_later:
             return lambda: None
         choice = ui.radio({"now": _("Now"), "later": later_label}, value="now").props("inline").mark("when")
         with ui.row().classes("q-gutter-sm items-end") as row:
-            day = labelled(ui.input(_("Date")).props("outlined type=date"), _("Date")).mark("when-date")
-            time = labelled(ui.input(_("Time ({zone})", zone=self.zone)).props("outlined type=time"),
-                            _("Time ({zone})", zone=self.zone)).mark("when-time")
+            day = ui.input(_("Date")).props("outlined type=date").mark("when-date")
+            labelled(day, _("Date"))
+            time = ui.input(_("Time ({zone})", zone=self.zone)).props("outlined type=time").mark("when-time")
+            labelled(time, _("Time ({zone})", zone=self.zone))
         row.bind_visibility_from(choice, "value", value="later")
 
-        def read() -> dt.datetime | None | bool:
+        def read() -> dt.datetime | None | Literal[False]:
             if choice.value == "now":
                 return None
             moment = parse_local(day.value or "", time.value or "", self.zone)
@@ -270,8 +306,8 @@ class PublishingPage:
                 ui.notify(_("Enter a date and a time"), type="warning")
                 return False
             if not FIRST_DAY <= moment.date() <= LAST_DAY:
-                ui.notify(_("Enter a date from {first} to {last}", first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()),
-                          type="warning")
+                ui.notify(_("Enter a date from {first} to {last}", first=FIRST_DAY.isoformat(),
+                            last=LAST_DAY.isoformat()), type="warning")
                 return False
             return moment
 
@@ -279,23 +315,21 @@ class PublishingPage:
 
     # --- retire -------------------------------------------------------------------------------------
 
-    def retire_card(self, state: AppState) -> None:
+    def retire_card(self, state: AppState, languages: list[str], others: dict[int, str]) -> None:
         if state.status in ("draft", "retired") or state.retire_at is not None:
             return
-        others = {s.id: (LocalizedText.model_validate(s.spec["title"]).text(self.lang) or s.slug)
-                  for s in self.apps.summaries() if s.id != self.app_id and s.status in ("live", "live_with_changes")}
         with ui.card().classes("w-full q-gutter-sm"):
             ui.label(_("Retire")).classes("text-h6").props('role="heading" aria-level="2"')
             ui.label(_("Residents who open the app, or scan its codes, then see that the service has ended, "
                        "the phone number, your message and a link to the new app.")).classes("text-body2")
             # One field per language the app offers; a message kept from a retirement called off is filled in.
             kept = state.app.retire_message or {}
-            languages = self.offered_languages(state)
             fields = {lang: ui.textarea(_("Message to residents ({language})", language=LANGUAGE_NAMES[lang]),
                                         value=kept.get(lang, "")).props("outlined").classes("w-full").mark(
                 "retire-message" if lang == "ja" else f"retire-message.{lang}") for lang in languages}
             successor = ui.select({None: _("No successor"), **others}, value=None,
-                                  label=_("Successor app (optional)")).props("outlined").classes("w-96").mark("successor")
+                                  label=_("Successor app (optional)")).props("outlined").classes("w-96").mark(
+                "successor")
             when = self.when_picker(allow_later=True, later_label=_("At a set time"))
 
             def ask() -> None:
@@ -314,8 +348,7 @@ class PublishingPage:
 
     # --- versions -----------------------------------------------------------------------------------
 
-    def versions_card(self, state: AppState, admin: bool) -> None:
-        versions = self.apps.versions(self.app_id)
+    def versions_card(self, state: AppState, versions: list[AppVersion], admin: bool) -> None:
         with ui.card().classes("w-full"):
             ui.label(_("Versions")).classes("text-h6").props('role="heading" aria-level="2"')
             if not versions:
@@ -358,11 +391,11 @@ class PublishingPage:
 
     # --- doing it -----------------------------------------------------------------------------------
 
-    def confirm_unretire(self, state: AppState) -> None:
+    def confirm_unretire(self, state: AppState, retire_at: dt.datetime) -> None:
         """Calling a retirement off keeps its message, which the retire form fills in again."""
         details = [_("Its message to residents is kept: it is filled in again if you retire the app later.")
                    ] if state.app.retire_message else []
-        self.confirm(_("Call off the retirement on {when}?", when=self.local(state.retire_at)),
+        self.confirm(_("Call off the retirement on {when}?", when=self.local(retire_at)),
                      _("Call off the retirement"),
                      lambda: self.act("app.unretire", lambda by: self.lifecycle.cancel_retirement(self.app_id, by),
                                       _("The retirement is called off")), details)
@@ -401,12 +434,12 @@ class PublishingPage:
             ui.notify(_("The address {slug} is taken by another app. Choose another", slug=taken.slug), type="negative")
         except LookupError:
             ui.notify(_("There is no such app. It may have been deleted."), type="negative")
-        self.body.refresh()
+        await self.redraw()
 
 
 # --- the route ----------------------------------------------------------------------------------------
 
 
-def page(site: StaffSite, request: Request, user: StaffUser, app_id: int) -> None:
+async def page(site: StaffSite, request: Request, user: StaffUser, app_id: int) -> None:
     with frame(request, user, None):
-        PublishingPage(site.store, app_id, user, time_zone=site.settings.time_zone).build()
+        await PublishingPage(site.store, app_id, user, time_zone=site.settings.time_zone).build()
