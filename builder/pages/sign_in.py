@@ -45,9 +45,10 @@ async def new_session(site: StaffSite, request: Request, token: str = "", next: 
     return RedirectResponse(prefixed(request, safe_target(next)), status_code=303)
 
 
-async def setup(site: StaffSite, request: Request):
+async def setup(site: StaffSite, request: Request) -> Response | None:
     store = site.store
-    if (await in_thread(StaffAccounts(store).count) or 0) > 0:  # the setup page exists only while there is no account at all
+    # The setup page exists only while there is no account at all.
+    if (await in_thread(StaffAccounts(store).count) or 0) > 0:
         return RedirectResponse(prefixed(request, "/"), status_code=303)
     with narrow_main(request):
         ui.label(_("Create the first admin account")).classes("text-h4").props('role="heading" aria-level="1"')
@@ -55,7 +56,7 @@ async def setup(site: StaffSite, request: Request):
             # Until an admin exists, whoever reaches this page first would become one: only on the server.
             ui.label(_("The first admin account can only be made on the server itself: open this page "
                        "there, or run 'madoguchi create-admin' on it.")).classes("text-body1").mark("setup-local")
-            return
+            return None
         ui.label(_("No account exists yet. The account you create now can add the others."))
         username = ui.input(_("User name")).props("outlined autocomplete=username")
         name = ui.input(_("Your name, as colleagues will see it")).props("outlined autocomplete=name")
@@ -81,16 +82,18 @@ async def setup(site: StaffSite, request: Request):
             collect_session(site, request, user, "/")
 
         ui.button(_("Create account and sign in"), on_click=create).props("unelevated size=lg")
+    return None
 
 
 def _first_admin(store: Store, username: str, name: str, hashed: str) -> StaffUser:
     accounts = StaffAccounts(store)
     user = accounts.create(username, name, hashed, "admin", by="setup")
+    assert user.id is not None  # created in the database
     accounts.record_sign_in(user.id)
     return user
 
 
-async def signin(site: StaffSite, request: Request, next: str = "/"):  # noqa: A002 - the query parameter's name
+async def signin(site: StaffSite, request: Request, next: str = "/") -> Response | None:  # noqa: A002 - the query parameter's name
     store = site.store
     if (await in_thread(StaffAccounts(store).count) or 0) == 0:
         return RedirectResponse(prefixed(request, "/setup"), status_code=303)
@@ -107,6 +110,8 @@ async def signin(site: StaffSite, request: Request, next: str = "/"):  # noqa: A
         async def attempt() -> None:
             result = await run.io_bound(auth.check_sign_in, store, site.throttle, username.value or "",
                                         password.value or "", client)
+            if result is None:  # the server is shutting down
+                return
             if result.wait_seconds:
                 error.text = _("Too many failed tries. Wait {seconds} seconds, then try again",
                                seconds=result.wait_seconds)
@@ -118,6 +123,7 @@ async def signin(site: StaffSite, request: Request, next: str = "/"):  # noqa: A
 
         password.on("keydown.enter", attempt)
         ui.button(_("Sign in"), on_click=attempt).props("unelevated size=lg")
+    return None
 
 
 # Plain routes, not pages: a page that only redirects would still leave a NiceGUI client behind.
@@ -141,6 +147,8 @@ async def sign_in_again(site: StaffSite, request: Request, username: str, passwo
     """For a session that ran out mid-edit: the user, or a message saying why not."""
     client = request.client.host if request.client else "?"
     result = await run.io_bound(auth.check_sign_in, site.store, site.throttle, username, password, client)
+    if result is None:  # the server is shutting down: nobody signed in, nothing to say
+        return ""
     if result.wait_seconds:
         return _("Too many failed tries. Wait {seconds} seconds, then try again", seconds=result.wait_seconds)
     if result.user is None:

@@ -66,7 +66,11 @@ def short(text: str, limit: int = 40) -> str:
 def latest_spec(store: Store, app_id: int) -> AppSpec | None:
     """The spec of the newest published version: its questions are what the filters offer."""
     versions = [v for v in Apps(store).versions(app_id) if v.cancelled_at is None]
-    return LiveApps(store).version_spec(max(versions, key=lambda v: v.number).id) if versions else None
+    if not versions:
+        return None
+    newest = max(versions, key=lambda v: v.number)
+    assert newest.id is not None  # read from the database
+    return LiveApps(store).version_spec(newest.id)
 
 
 class SubmissionsPage:
@@ -90,8 +94,11 @@ class SubmissionsPage:
             return
         # Reading personal data is recorded like changing it: who opened which app's submissions.
         await run.io_bound(Audit(self.store).record, self.viewer, "submissions.list", app_id=self.app_id)
-        self.spec = await run.io_bound(latest_spec, self.store, self.app_id)
-        self.points, self.numbers, self.staff = await run.io_bound(self.choices)  # small tables: quick
+        spec = await run.io_bound(latest_spec, self.store, self.app_id)
+        choices = await run.io_bound(self.choices)  # small tables: quick
+        if choices is None:
+            return  # None from run.io_bound: the server is shutting down
+        self.points, self.numbers, self.staff = choices
         lang = staff_lang()
         title, damaged = draft_title(app, lang)
         ui.label(_("Submissions: {title}", title=title)).classes("text-h4 q-mb-sm").props(
@@ -101,11 +108,12 @@ class SubmissionsPage:
         with ui.row().classes("q-gutter-md q-mb-md items-center"):
             ui.link(_("Edit the app"), f"/apps/{self.app_id}")
             ui.link(_("Charts"), f"/apps/{self.app_id}/charts")
-            if self.spec is not None:
+            if spec is not None:
                 ui.link(_("Enter a form for a resident (counter)"), f"/counter/{self.app_id}").mark("counter-link")
-        if self.spec is None:
+        if spec is None:
             ui.label(_("This app has not been published yet, so nothing has been sent.")).classes("text-body1")
             return
+        self.spec: AppSpec = spec  # the newest published version's: the filters and the table read it
         self.retention = ui.column().classes("q-gap-none q-mb-md").mark("retention")
         self.filter_row()
         self.box = ui.column().classes("w-full")
@@ -129,7 +137,8 @@ class SubmissionsPage:
     def choices(self) -> tuple[dict[str, str], dict[int, int], dict[str, str]]:
         """What the filters offer, read once: access points, version numbers by id, staff by user name."""
         points = self.submissions.access_point_labels(self.app_id)
-        numbers = {v.id: v.number for v in Apps(self.store).versions(self.app_id) if v.cancelled_at is None}
+        numbers = {v.id: v.number for v in Apps(self.store).versions(self.app_id)
+                   if v.cancelled_at is None and v.id is not None}  # (read from the database: every id is set)
         staff = {u.username: u.display_name for u in StaffAccounts(self.store).all()}
         return points, numbers, staff
 
@@ -217,7 +226,10 @@ class SubmissionsPage:
             if page is None:
                 return  # None from run.io_bound: the server is shutting down
             for version_id in {row.version_id for row in page.rows} - set(self.specs):
-                self.specs[version_id] = await run.io_bound(LiveApps(self.store).version_spec, version_id)
+                spec = await run.io_bound(LiveApps(self.store).version_spec, version_id)
+                if spec is None:
+                    return  # the server is shutting down
+                self.specs[version_id] = spec
         if this_load != self.loads:
             return  # a newer search or filter was asked for meanwhile: its table is the one to show
         self.offset = page.offset
@@ -253,8 +265,8 @@ class SubmissionsPage:
             ui.button(_("First"), on_click=lambda: self.go(0)).props("outline").set_enabled(page.offset > 0)
             ui.button(_("Previous"), on_click=lambda: self.go(page.offset - PAGE_SIZE)).props("outline").set_enabled(
                 page.offset > 0)
-            ui.label(_("{first}–{last} of {total}", first=grouped(first), last=grouped(last), total=grouped(total))).classes(
-                "text-body1").mark("submissions-range")
+            ui.label(_("{first}–{last} of {total}", first=grouped(first), last=grouped(last),
+                       total=grouped(total))).classes("text-body1").mark("submissions-range")
             ui.button(_("Next"), on_click=lambda: self.go(page.offset + PAGE_SIZE)).props("outline").set_enabled(
                 last < total).mark("next-page")
             ui.button(_("Last"), on_click=lambda: self.go((total - 1) // PAGE_SIZE * PAGE_SIZE)).props(
@@ -306,6 +318,7 @@ class SubmissionsPage:
             progress.set_visibility(False)
             status = ui.label().classes("text-body1").props('role="status"').mark("export-status")
             result = ui.column()
+            start: ui.button  # declared first: its own click hands it to run_export, which disables it
             with ui.row().classes("q-gutter-md"):
                 start = ui.button(_("Make the file"), on_click=lambda: self.run_export(
                     fmt.value, where if only.value else None, progress, status, result, start)).props(
@@ -329,7 +342,8 @@ class SubmissionsPage:
         def show() -> None:
             if done["total"]:
                 progress.value = done["rows"] / done["total"]
-                status.text = _("{rows} of {total} rows written", rows=grouped(done["rows"]), total=grouped(done["total"]))
+                status.text = _("{rows} of {total} rows written", rows=grouped(done["rows"]),
+                                total=grouped(done["total"]))
                 if done["rows"] == done["total"]:  # an Excel file is zipped after its last row: that takes a moment
                     status.text += " " + _("Finishing the file…")
 
@@ -346,6 +360,9 @@ class SubmissionsPage:
             raise
         finally:
             timer.cancel()
+        if made is None:  # the server is shutting down (run.io_bound gives None then): no file to hand over
+            path.unlink(missing_ok=True)
+            return
         self.files.add(token, ExportFile(path=path, filename=made.filename, media_type=made.media_type,
                                          username=user.username, made=time.monotonic()))
         progress.value = 1
