@@ -8,7 +8,7 @@ changed: it may be laminated on a wall for years.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
-from nicegui import run, ui
+from nicegui import ui
 
 from generated_apps.domain import posters, qr
 from generated_apps.domain.access_points import AccessPoints, AccessPointSummary
@@ -32,6 +32,7 @@ from .. import auth
 from ..i18n import _, staff_lang
 from .components import damaged_notice, draft_title, labelled, text_in
 from .frame import frame
+from .guard import in_thread
 
 if TYPE_CHECKING:
     from .site import StaffSite
@@ -60,7 +61,8 @@ def public_url_problem(public_url: str) -> PublicUrlProblem | None:
               "Codes printed now would lead residents nowhere", url=public_url))
     if parts.scheme != "https":
         return PublicUrlProblem(
-            _("The address in these codes is not a secure one (https), so residents' phones may warn them not to open it."),
+            _("The address in these codes is not a secure one (https), so residents' phones may warn them not to "
+              "open it."),
             _("MADOGUCHI_PUBLIC_URL is not https: {url}. Phones may warn residents", url=public_url))
     return None
 
@@ -102,14 +104,49 @@ def posters_of(store: Store, settings: Settings, app_id: int, points: list[Acces
             for point in points]
 
 
+CHART_DAYS = 30  # the scans chart shows the last 30 days
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The app's access points and what the page says of them, read together in a thread."""
+
+    points: list[AccessPointSummary]
+    dates: list[dt.date]  # the chart's days, city time
+    scans: dict[tuple[int | None, dt.date], int]  # (access point id, day): scans; asked by AccessPoint.id
+    left_out: set[str]  # characters the poster font lacks (emoji, say): left out of the posters
+    font_missing: str | None = None  # why no poster can be made at all
+
+
 class AccessPage:
     def __init__(self, store: Store, settings: Settings, app_id: int) -> None:
         self.store, self.settings, self.app_id = store, settings, app_id
         self.points = AccessPoints(store)
         self.apps = Apps(store)
+        self.shown: Shown | None = None
 
-    def build(self) -> None:
-        app = self.apps.by_id(self.app_id)
+    def read(self) -> Shown:
+        """The access points, their scans per day and what their posters leave out: in a thread."""
+        points = self.points.of_app(self.app_id)
+        today = self.store.now().astimezone(ZoneInfo(self.settings.time_zone)).date()
+        since = today - dt.timedelta(days=CHART_DAYS - 1)
+        dates = [since + dt.timedelta(days=n) for n in range(CHART_DAYS)]
+        if not points:
+            return Shown(points, dates, {}, set())
+        scans: dict[tuple[int | None, dt.date], int] = {
+            (point_id, day): count for point_id, day, count in self.points.scans_per_day(self.app_id, since)}
+        try:
+            made = posters_of(self.store, self.settings, self.app_id, [p.point for p in points])
+        except posters.FontMissing as missing_font:
+            return Shown(points, dates, scans, set(), str(missing_font))
+        return Shown(points, dates, scans, set().union(*(poster.left_out for poster in made)))
+
+    async def redraw(self) -> None:
+        self.shown = await in_thread(self.read)
+        self.table.refresh()
+
+    async def build(self) -> None:
+        app = await in_thread(self.apps.by_id, self.app_id)
         if app is None:
             ui.label(_("There is no such app. It may have been deleted.")).classes("text-h5")
             return
@@ -137,24 +174,27 @@ class AccessPage:
                     "outlined maxlength=100 counter").classes("w-96").mark("new-label")
 
                 async def add() -> None:
-                    user = auth.session_user(self.store)
+                    user = await in_thread(auth.session_user, self.store)
                     if user is None:
                         ui.notify(_("Your session has ended. Sign in again"), type="warning")
                         return
                     try:
-                        await run.io_bound(self.points.create, self.app_id, label.value or "", user.username)
+                        await in_thread(self.points.create, self.app_id, label.value or "", user.username)
                     except Refused as refused:
                         ui.notify(_(refused.msgid, **refused.params), type="warning")
                         return
                     label.value = ""
-                    self.table.refresh()
+                    await self.redraw()
 
                 ui.button(_("Add"), icon="qr_code", on_click=add).props("unelevated").mark("add-access-point")
+        self.shown = await in_thread(self.read)
         self.table()
 
-    @ui.refreshable
+    @ui.refreshable_method
     def table(self) -> None:
-        points = self.points.of_app(self.app_id)
+        if self.shown is None:
+            return  # the server is shutting down
+        points = self.shown.points
         if not points:
             ui.label(_("No access point yet.")).classes("text-body1")
             return
@@ -163,8 +203,8 @@ class AccessPage:
                 "target=_blank").classes("text-body1").mark("all-posters")
             ui.link(_("All cards (one PDF)"), f"/apps/{self.app_id}/posters.pdf?size=card").props(
                 "target=_blank").classes("text-body1")
-            self.left_out_warning(points)
-        self.chart(points)
+            self.left_out_warning(self.shown)
+        self.chart(self.shown)
         with ui.element("table").classes("mdg-table w-full"):
             with ui.element("thead"), ui.element("tr"):
                 for heading in (_("Code"), _("Where"), _("Address on the code"), _("Scans"), _("Submissions"),
@@ -174,17 +214,13 @@ class AccessPage:
                 for summary in points:
                     self.row(summary)
 
-    def chart(self, points: list[AccessPointSummary], days: int = 30) -> None:
-        """Scans per day of the last `days` days (city time), one bar series per access point."""
-        today = self.store.now().astimezone(ZoneInfo(self.settings.time_zone)).date()
-        since = today - dt.timedelta(days=days - 1)
-        dates = [since + dt.timedelta(days=n) for n in range(days)]
-        counts = {(point_id, day): count
-                  for point_id, day, count in self.points.scans_per_day(self.app_id, since)}
+    def chart(self, shown: Shown) -> None:
+        """Scans per day of the last days (city time), one bar series per access point."""
+        dates = shown.dates
         series = [{"name": p.point.label, "type": "bar", "stack": "scans",
-                   "data": [counts.get((p.point.id, day), 0) for day in dates]} for p in points]
+                   "data": [shown.scans.get((p.point.id, day), 0) for day in dates]} for p in shown.points]
         with ui.card().classes("w-full q-mb-md"):
-            ui.label(_("Scans per day, last {days} days", days=days)).classes("text-h6").props(
+            ui.label(_("Scans per day, last {days} days", days=len(dates))).classes("text-h6").props(
                 'role="heading" aria-level="2"')
             chart = ui.echart({
                 "tooltip": {"trigger": "axis"}, "legend": {"type": "scroll"},
@@ -197,23 +233,20 @@ class AccessPage:
     def preview(self, code: str, label: str) -> None:
         """The poster as it will print, before anyone prints it."""
         with ui.dialog() as dialog, ui.card().classes("q-gutter-sm"):
-            ui.label(_("Poster preview: {label}", label=label)).classes("text-h6").props('role="heading" aria-level="2"')
+            ui.label(_("Poster preview: {label}", label=label)).classes("text-h6").props(
+                'role="heading" aria-level="2"')
             image = ui.image(f"/apps/{self.app_id}/access/{code}/poster.png").classes("w-96").mark("poster-preview")
             image.props["alt"] = _("Poster for {label}", label=label)
             ui.button(_("Close"), on_click=dialog.close).props("outline")
         dialog.open()
 
-    def left_out_warning(self, points: list[AccessPointSummary]) -> None:
+    def left_out_warning(self, shown: Shown) -> None:
         """Characters the poster font lacks (emoji, say) are left out of the posters: say which."""
-        try:
-            made = posters_of(self.store, self.settings, self.app_id, [p.point for p in points])
-            missing = set().union(*(poster.left_out for poster in made))
-        except posters.FontMissing as missing_font:
-            ui.label(str(missing_font)).classes("text-negative text-body1").props('role="alert"')
-            return
-        if missing:
+        if shown.font_missing is not None:
+            ui.label(shown.font_missing).classes("text-negative text-body1").props('role="alert"')
+        elif shown.left_out:
             ui.label(_("These characters cannot be printed and are left out of the posters: {chars}",
-                       chars=" ".join(sorted(missing)))).classes("text-warning text-body1").mark("left-out")
+                       chars=" ".join(sorted(shown.left_out)))).classes("text-warning text-body1").mark("left-out")
 
     def row(self, summary: AccessPointSummary) -> None:
         point = summary.point
@@ -235,8 +268,8 @@ class AccessPage:
                 ui.link(_("Poster (A4 PDF)"), f"{base}/poster.pdf").props("target=_blank").mark(f"poster-{point.code}")
                 ui.link(_("Poster (A4 PNG)"), f"{base}/poster.png").props("download")
                 ui.link(_("Card (PDF)"), f"{base}/poster.pdf?size=card").props("target=_blank")
-                labelled(ui.button(_("Preview"), on_click=lambda p=point: self.preview(p.code, p.label)).props("outline"),
-                         _("Poster preview: {label}", label=point.label)).mark(f"preview-{point.code}")
+                labelled(ui.button(_("Preview"), on_click=lambda p=point: self.preview(p.code, p.label)).props(
+                    "outline"), _("Poster preview: {label}", label=point.label)).mark(f"preview-{point.code}")
                 labelled(ui.button(_("Rename"), on_click=lambda p=point: self.rename(p.id, p.label)).props("outline"),
                          _("Rename {label}", label=point.label)).mark(f"rename-{point.code}")
                 verb = _("Disable") if point.active else _("Enable")
@@ -258,30 +291,30 @@ class AccessPage:
                 ui.button(_("Cancel"), on_click=dialog.close).props("outline")
         dialog.open()
 
-    async def change(self, point_id: int, **change: object) -> bool:
-        user = auth.session_user(self.store)
+    async def change(self, point_id: int, *, label: str | None = None, active: bool | None = None) -> bool:
+        user = await in_thread(auth.session_user, self.store)
         if user is None:
             ui.notify(_("Your session has ended. Sign in again"), type="warning")
             return False
         try:
-            await run.io_bound(lambda: self.points.change(point_id, user.username, **change))
+            await in_thread(self.points.change, point_id, user.username, label=label, active=active)
         except Refused as refused:
             ui.notify(_(refused.msgid, **refused.params), type="warning")
             return False
-        self.table.refresh()
+        await self.redraw()
         return True
 
 
 # --- the routes: the page, and its code and poster files ----------------------------------------------
 
 
-def page(site: StaffSite, request: Request, user: StaffUser, app_id: int) -> None:
+async def page(site: StaffSite, request: Request, user: StaffUser, app_id: int) -> None:
     with frame(request, user, None):
-        AccessPage(site.store, site.settings, app_id).build()
+        await AccessPage(site.store, site.settings, app_id).build()
 
 
 def _point(store: Store, app_id: int, code: str, kind: str, kinds: tuple[str, ...], size: str,
-           sizes) -> AccessPoint | Response:
+           sizes: Container[str]) -> AccessPoint | Response:
     """The access point a code or poster file is asked for; 404 for another app's code, an unknown code,
     or a kind or size not offered."""
     point = AccessPoints(store).by_code(code)
