@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from generated_apps.domain.errors import Refused
 from generated_apps.domain.models import AccessPoint, App, AuditEvent, ScanCount, Submission, is_row_id
@@ -93,10 +93,12 @@ class AccessPoints:
         if not is_row_id(app_id):
             return []
         with self.store.session() as s:
-            points = list(s.exec(select(AccessPoint).where(AccessPoint.app_id == app_id).order_by(AccessPoint.id)))
-            scans = dict(s.exec(select(ScanCount.access_point_id, func.sum(ScanCount.count))
-                                .join(AccessPoint, AccessPoint.id == ScanCount.access_point_id)
-                                .where(AccessPoint.app_id == app_id).group_by(ScanCount.access_point_id)).all())
+            points = list(s.exec(select(AccessPoint).where(AccessPoint.app_id == app_id).order_by(col(AccessPoint.id))))
+            # By access point id; looked up by the ids of rows read, which the type system cannot know are set.
+            scans: dict[int | None, int] = dict(
+                s.exec(select(ScanCount.access_point_id, func.sum(ScanCount.count))
+                       .join(AccessPoint, col(AccessPoint.id) == ScanCount.access_point_id)
+                       .where(AccessPoint.app_id == app_id).group_by(col(ScanCount.access_point_id))).all())
             sent = dict(s.exec(select(Submission.access_point, func.count()).where(Submission.app_id == app_id)
                                .group_by(Submission.access_point)).all())
         return [AccessPointSummary(p, int(scans.get(p.id) or 0), sent.get(p.code, 0)) for p in points]
@@ -104,10 +106,10 @@ class AccessPoints:
     def scans_per_day(self, app_id: int, since: dt.date) -> list[tuple[int, dt.date, int]]:
         """(access point id, day, scans) from `since` on, by day."""
         with self.store.session() as s:
-            return [tuple(row) for row in s.exec(
-                select(ScanCount.access_point_id, ScanCount.day, ScanCount.count)
-                .join(AccessPoint, AccessPoint.id == ScanCount.access_point_id)
-                .where(AccessPoint.app_id == app_id, ScanCount.day >= since).order_by(ScanCount.day))]
+            return [(point_id, day, count) for point_id, day, count in s.exec(
+                select(ScanCount.access_point_id, col(ScanCount.day), ScanCount.count)
+                .join(AccessPoint, col(AccessPoint.id) == ScanCount.access_point_id)
+                .where(AccessPoint.app_id == app_id, ScanCount.day >= since).order_by(col(ScanCount.day)))]
 
     def scan(self, code: str, day: dt.date) -> tuple[AccessPoint, str] | None:
         """The access point of a code opened by a resident, and its app's address now; the scan is counted.
@@ -119,14 +121,14 @@ class AccessPoints:
         if not ACCESS_CODE.fullmatch(code):
             return None
         with self.store.session() as s:
-            found = s.exec(select(AccessPoint, App.slug).join(App, App.id == AccessPoint.app_id)
+            found = s.exec(select(AccessPoint, App.slug).join(App, col(App.id) == AccessPoint.app_id)
                            .where(AccessPoint.code == code)).first()
             if found is None or not found[0].active:
                 return None
             point, slug = found
             s.exec(self.store.insert(ScanCount).values(access_point_id=point.id, day=day, count=1)
                    .on_conflict_do_update(index_elements=["access_point_id", "day"],
-                                          set_={"count": ScanCount.count + 1}))
+                                          set_={"count": col(ScanCount.count) + 1}))
             s.commit()
         return point, slug
 

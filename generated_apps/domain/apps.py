@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from generated_apps.domain.errors import EditConflict, Refused, SlugTaken
 from generated_apps.domain.models import (
@@ -22,6 +22,7 @@ from generated_apps.domain.models import (
     Resource,
     Submission,
     as_utc,
+    id_col,
     is_row_id,
 )
 from generated_apps.domain.specs import draft_hash, readable_spec, shown_spec
@@ -123,7 +124,7 @@ class Apps:
             try:
                 result = s.exec(
                     update(App)
-                    .where(App.id == app_id, App.revision == revision)
+                    .where(col(App.id) == app_id, col(App.revision) == revision)
                     .values(draft_spec=data, kind=spec.kind, revision=revision + 1, updated_at=self.store.now(),
                             updated_by=by, **moves)
                 )
@@ -137,9 +138,10 @@ class Apps:
                     raise LookupError(app_id)
                 raise EditConflict(app.revision, app.updated_by, app.updated_at)
             app = s.get(App, app_id)
+            assert app is not None  # the UPDATE above found it
             # A draft is saved at every keystroke: one audit line per person and burst of editing.
             last = s.exec(select(AuditEvent).where(AuditEvent.app_id == app_id)
-                          .order_by(AuditEvent.id.desc()).limit(1)).first()
+                          .order_by(col(AuditEvent.id).desc()).limit(1)).first()
             if last is None or (last.action, last.actor) != ("app.edit", by) or self.store.now() - last.at > EDIT_BURST:
                 s.add(AuditEvent(actor=by, action="app.edit", app_id=app_id, target=spec.slug,
                                  detail={"revision": revision + 1}))
@@ -158,8 +160,9 @@ class Apps:
                 raise LookupError(app_id)
             if readable_spec(app.draft_spec) is not None:
                 raise Refused("The draft can be read again: there is nothing to restore")
-            versions = s.exec(select(AppVersion).where(AppVersion.app_id == app_id, AppVersion.cancelled_at.is_(None))
-                              .order_by(AppVersion.number.desc()))
+            versions = s.exec(select(AppVersion)
+                              .where(AppVersion.app_id == app_id, col(AppVersion.cancelled_at).is_(None))
+                              .order_by(col(AppVersion.number).desc()))
             found = next(((v.number, spec) for v in versions if (spec := readable_spec(v.spec)) is not None),
                          (None, blank))
             number, spec = found[0], found[1].model_copy(update={"slug": app.slug})
@@ -177,7 +180,7 @@ class Apps:
     def facility_ids(self) -> set[int]:
         """The numbers of the facilities taking bookings: what an app's slot pickers may name."""
         with self.store.session() as s:
-            return set(s.exec(select(Resource.id).where(Resource.active.is_(True))))
+            return set(s.exec(select(id_col(Resource.id)).where(col(Resource.active).is_(True))))
 
     def by_id(self, app_id: int) -> App | None:
         if not is_row_id(app_id):
@@ -201,7 +204,7 @@ class Apps:
     def free_slug(self, base: str) -> str:
         """`base`, or `base-2`, `base-3`, … whichever no app has yet."""
         with self.store.session() as s:
-            taken = set(s.exec(select(App.slug).where(App.slug.startswith(base))))
+            taken = set(s.exec(select(App.slug).where(col(App.slug).startswith(base))))
         if base not in taken:
             return base
         n = 2
@@ -213,11 +216,12 @@ class Apps:
         """Every app with its derived status and submissions count, most recently changed first."""
         now = self.store.now()
         with self.store.session() as s:
-            apps = list(s.exec(select(App).order_by(App.updated_at.desc(), App.id.desc())))
-            counts = dict(s.exec(select(Submission.app_id, func.count()).group_by(Submission.app_id)).all())
+            apps = list(s.exec(select(App).order_by(col(App.updated_at).desc(), col(App.id).desc())))
+            counts = dict(s.exec(select(Submission.app_id, func.count()).group_by(col(Submission.app_id))).all())
             versions = version_refs(s)
         summaries = []
         for a in apps:
+            assert a.id is not None  # read from the database
             live, scheduled = live_and_scheduled(versions.get(a.id, []), now)
             draft = draft_hash(a)
             status = staff_status(now, as_utc(a.retired_at), live, scheduled, draft)
@@ -238,7 +242,7 @@ class Apps:
                 return None
             live, scheduled = live_and_scheduled(version_refs(s, app_id).get(app_id, []), now)
             open_drafts = s.exec(select(func.count()).select_from(Draft).where(
-                Draft.app_id == app_id, Draft.submission_id.is_(None), Draft.expires_at > now)).one()
+                Draft.app_id == app_id, col(Draft.submission_id).is_(None), Draft.expires_at > now)).one()
         retired_at = as_utc(app.retired_at)
         draft = draft_hash(app)
         return AppState(app=app, status=staff_status(now, retired_at, live, scheduled, draft),
@@ -250,4 +254,4 @@ class Apps:
         """Every version of the app, the newest first, cancelled ones included."""
         with self.store.session() as s:
             return list(s.exec(select(AppVersion).where(AppVersion.app_id == app_id)
-                               .order_by(AppVersion.number.desc())))
+                               .order_by(col(AppVersion.number).desc())))

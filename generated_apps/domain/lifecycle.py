@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from generated_apps.domain.apps import Apps
 from generated_apps.domain.errors import DraftChanged, LifecycleRefused, PublishRefused, SlugTaken
@@ -90,10 +90,12 @@ class Lifecycle:
         raise LifecycleRefused("Someone else is publishing this app at this moment. Try again")
 
     def _next_version(self, s: Session, app: App, spec: AppSpec, by: str, now: dt.datetime, *,
-                      at: dt.datetime | None = None, rollback_of: int | None = None) -> tuple[AppVersion, dict[str, Any]]:
+                      at: dt.datetime | None = None, rollback_of: int | None = None,
+                      ) -> tuple[AppVersion, dict[str, Any]]:
         """Add version N+1 of `app` with `spec`, seen from `at` (now by default), replacing any version
         still waiting; published now, it re-opens a retired app (a retirement still to come stays).
         The audit detail so far. IntegrityError (flushed) when another admin took the number meanwhile."""
+        assert app.id is not None  # the callers read it from the database
         replaced = self._cancel_waiting(s, app.id, now, by)
         last = s.exec(select(func.max(AppVersion.number)).where(AppVersion.app_id == app.id)).one() or 0
         version = AppVersion(app_id=app.id, number=last + 1, spec=spec.model_dump(mode="json", exclude_none=True),
@@ -113,7 +115,8 @@ class Lifecycle:
     @staticmethod
     def _cancel_waiting(s: Session, app_id: int, now: dt.datetime, by: str) -> list[int]:
         """Cancel the app's versions still waiting for their time: the numbers cancelled."""
-        waiting = list(s.exec(select(AppVersion).where(AppVersion.app_id == app_id, AppVersion.cancelled_at.is_(None),
+        waiting = list(s.exec(select(AppVersion).where(AppVersion.app_id == app_id,
+                                                       col(AppVersion.cancelled_at).is_(None),
                                                        AppVersion.published_at > now)))
         for version in waiting:
             version.cancelled_at, version.cancelled_by = now, by
@@ -146,6 +149,7 @@ class Lifecycle:
             app = s.exec(select(App).where(App.slug == slug)).first()
             if app is None:
                 raise LookupError(slug)
+            assert app.id is not None  # read from the database
             live, scheduled = live_and_scheduled(version_refs(s, app.id).get(app.id, []), now)
             if live is None and scheduled is None:
                 raise LifecycleRefused("The app has never been published, so there is nothing to retire")
@@ -159,8 +163,9 @@ class Lifecycle:
                 if at < now - dt.timedelta(minutes=1):
                     raise LifecycleRefused("The retirement time {at} has already passed", at=at)
                 if scheduled is not None and at <= scheduled.published_at:
-                    raise LifecycleRefused("The retirement time must be after the scheduled publication on {publish_at}",
-                                           publish_at=scheduled.published_at)
+                    raise LifecycleRefused(
+                        "The retirement time must be after the scheduled publication on {publish_at}",
+                        publish_at=scheduled.published_at)
             if successor_id is not None:
                 if successor_id == app.id or s.get(App, successor_id) is None:
                     raise LifecycleRefused("Choose another app as the successor")

@@ -13,7 +13,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.sql.expression import Select
 
-from generated_apps.domain.models import App, AppVersion, as_utc, utcnow
+from generated_apps.domain.models import App, AppVersion, as_utc, id_col, utcnow
 from generated_apps.domain.specs import spec_readings
 from generated_apps.domain.status import AppStatus, VersionRef, app_status, live_and_scheduled
 from generated_apps.domain.store import Store
@@ -82,10 +82,9 @@ class LiveApps:
             if row is None:
                 return None, None
             app_id, slug, retired_at, message, successor_id = row
-            of_app: Select[int, int, dt.datetime] = Select(  # as above: the ids of rows read are set
-                col(AppVersion.id), col(AppVersion.number), col(AppVersion.published_at))
-            of_app = of_app.where(col(AppVersion.app_id) == app_id, col(AppVersion.cancelled_at).is_(None))
-            versions = [VersionRef(v[0], v[1], as_utc(v[2]), "") for v in c.execute(of_app)]
+            versions = [VersionRef(v[0], v[1], as_utc(v[2]), "") for v in c.execute(
+                select(id_col(AppVersion.id), AppVersion.number, AppVersion.published_at)
+                .where(AppVersion.app_id == app_id, col(AppVersion.cancelled_at).is_(None)))]
             successor = c.execute(select(App.slug).where(App.id == successor_id)).scalar() if successor_id else None
         live, scheduled = live_and_scheduled(versions, now)
         spec = self.version_spec(live.id) if live is not None else None

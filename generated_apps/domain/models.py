@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from widgets.base import MAX_ID
 from widgets.text import LANGS, clean_staff_text
@@ -30,6 +31,12 @@ def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC)
     return moment
+
+
+def id_col(column: int | None) -> Mapped[int]:
+    """A table's `id` in a query, like `sqlmodel.col`: the ids of rows read are set, which the type
+    (None until a new row is flushed) cannot say."""
+    return cast("Mapped[int]", col(column))
 
 
 def is_row_id(value: int) -> bool:

@@ -17,18 +17,18 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, distinct, func, text, tuple_
+from sqlalchemy import Exists, delete, distinct, func, text, tuple_
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from generated_apps.domain.attempts import forget_old
 from generated_apps.domain.audit import Audit
 from generated_apps.domain.live import LiveApps
-from generated_apps.domain.models import App, Booking, Draft, Slot, Submission, SubmissionNote, as_utc
+from generated_apps.domain.models import App, Booking, Draft, Slot, Submission, SubmissionNote, as_utc, id_col
 from generated_apps.domain.status import live_and_scheduled, version_refs
 from generated_apps.domain.store import Store
 from widgets import N_
@@ -38,6 +38,8 @@ BATCH = 1000
 # Two purges at once (the builder's hourly run and `madoguchi purge`) take turns batch by batch on
 # PostgreSQL; on SQLite the write lock does the same. Either way each counts only what it deleted.
 PURGE_LOCK = 7438002
+
+_Found = TypeVar("_Found")  # what one batch of a purge found and deleted
 
 # What the builder says about an app's next purge (`describe`).
 NO_PERIOD = N_("No retention period is set for this app, so nothing it received is deleted")
@@ -112,11 +114,11 @@ def describe(plan: PurgePlan) -> list[tuple[str, dict[str, Any]]]:
     return lines
 
 
-def _booked_ahead(now: dt.datetime):
+def _booked_ahead(now: dt.datetime) -> Exists:
     """The submission has a booking whose time has not yet ended: it is kept until then.
     Aliased, so that it can sit inside a DELETE of bookings without being taken for that table."""
     booking, slot = aliased(Booking), aliased(Slot)
-    return (select(booking.id).join(slot, slot.id == booking.slot_id)
+    return (select(booking.id).join(slot, col(slot.id) == booking.slot_id)
             .where(booking.submission_id == Submission.id, booking.status == "booked", slot.ends_at > now)
             .exists())
 
@@ -129,7 +131,8 @@ class Retention:
         """Each app residents have seen, with the retention period of the version they see now (or saw last)."""
         with self.store.session() as s:
             refs = version_refs(s, app_id)
-            slugs = dict(s.exec(select(App.id, App.slug).where(App.id.in_(list(refs)))).all()) if refs else {}
+            slugs = (dict(s.exec(select(id_col(App.id), App.slug).where(col(App.id).in_(list(refs)))).all())
+                     if refs else {})
         policies = []
         for found, versions in refs.items():
             live, _scheduled = live_and_scheduled(versions, now)
@@ -157,9 +160,9 @@ class Retention:
                 expired = s.exec(select(func.count()).select_from(Submission).where(*mine)).one()
                 # From the bookings still to come (few), not from the expired submissions (maybe many).
                 # A slot lies within one day: the start bound lets the index on starts_at narrow them.
-                held = s.exec(select(func.count(distinct(Booking.submission_id)))
-                              .join(Slot, Slot.id == Booking.slot_id)
-                              .join(Submission, Submission.id == Booking.submission_id)
+                held = s.exec(select(func.count(distinct(col(Booking.submission_id))))
+                              .join(Slot, col(Slot.id) == Booking.slot_id)
+                              .join(Submission, col(Submission.id) == Booking.submission_id)
                               .where(Booking.status == "booked", Slot.starts_at > now - dt.timedelta(days=1),
                                      Slot.ends_at > now, *mine)).one()
                 oldest = s.exec(select(func.min(Submission.created_at)).where(
@@ -218,12 +221,13 @@ class Retention:
                                  detail=done.detail())
         return done
 
-    def _batches(self, delete_one_batch, stop: threading.Event | None) -> Iterator[Any]:
+    def _batches(self, delete_one_batch: Callable[[Session], _Found | None],
+                 stop: threading.Event | None) -> Iterator[_Found]:
         """Run `delete_one_batch(session)` in a transaction of its own until it finds nothing more."""
         while stop is None or not stop.is_set():
             with self.store.session() as s:
                 if self.store.engine.dialect.name == "postgresql":
-                    s.exec(text(f"SELECT pg_advisory_xact_lock({PURGE_LOCK})"))
+                    s.connection().execute(text(f"SELECT pg_advisory_xact_lock({PURGE_LOCK})"))
                 result = delete_one_batch(s)
                 s.commit()
             if result is None:
@@ -235,29 +239,30 @@ class Retention:
         ids = list(s.exec(select(Draft.id).where(Draft.expires_at <= now).limit(BATCH)))
         if not ids:
             return None
-        return s.exec(delete(Draft).where(Draft.id.in_(ids), Draft.expires_at <= now)).rowcount
+        return s.exec(delete(Draft).where(col(Draft.id).in_(ids), col(Draft.expires_at) <= now)).rowcount
 
     @staticmethod
     def _expired_submissions(s: Session, app_id: int, cutoff: dt.datetime, now: dt.datetime,
-                             after: tuple[dt.datetime, int] | None) -> tuple[dict[str, int], tuple[dt.datetime, int]] | None:
+                             after: tuple[dt.datetime, int] | None,
+                             ) -> tuple[dict[str, int], tuple[dt.datetime, int]] | None:
         """One batch of the app's expired submissions, oldest first from `after`, deleted with what points at
         them: the counts, and where the batch ended. None when none is left."""
         ahead = _booked_ahead(now)
-        query = select(Submission.id, Submission.created_at).where(
+        query = select(id_col(Submission.id), Submission.created_at).where(
             Submission.app_id == app_id, Submission.created_at <= cutoff, ~ahead)
         if after is not None:  # a walk along ix_submission_app_created, never over what was deleted before
             query = query.where(tuple_(Submission.created_at, Submission.id) > tuple_(*after))
-        rows = s.exec(query.order_by(Submission.created_at, Submission.id).limit(BATCH)).all()
+        rows = s.exec(query.order_by(col(Submission.created_at), col(Submission.id)).limit(BATCH)).all()
         if not rows:
             return None
         ids = [row[0] for row in rows]
         # Every statement asks again whether a booking is still to come (staff may have moved one meanwhile):
         # such a submission, and its bookings, stay.
-        doomed = select(Submission.id).where(Submission.id.in_(ids), ~ahead)
+        doomed = select(Submission.id).where(col(Submission.id).in_(ids), ~ahead)
         counts = {
-            "bookings": s.exec(delete(Booking).where(Booking.submission_id.in_(doomed))).rowcount,
-            "notes": s.exec(delete(SubmissionNote).where(SubmissionNote.submission_id.in_(doomed))).rowcount,
-            "drafts": s.exec(delete(Draft).where(Draft.submission_id.in_(doomed))).rowcount,
-            "submissions": s.exec(delete(Submission).where(Submission.id.in_(ids), ~ahead)).rowcount,
+            "bookings": s.exec(delete(Booking).where(col(Booking.submission_id).in_(doomed))).rowcount,
+            "notes": s.exec(delete(SubmissionNote).where(col(SubmissionNote.submission_id).in_(doomed))).rowcount,
+            "drafts": s.exec(delete(Draft).where(col(Draft.submission_id).in_(doomed))).rowcount,
+            "submissions": s.exec(delete(Submission).where(col(Submission.id).in_(ids), ~ahead)).rowcount,
         }
         return counts, (rows[-1][1], rows[-1][0])
