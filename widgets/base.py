@@ -24,7 +24,8 @@ Chart = Literal["choices", "histogram", "dates", "consent", "text"]
 
 DataKey = Annotated[str, Field(
     pattern=r"^[a-z][a-z0-9_]{0,62}$", title=N_("Data name"),
-    description=N_("Stable name of the answer in submissions and exports: lower-case letters a-z, digits and _, starting with a letter"),
+    description=N_("Stable name of the answer in submissions and exports: lower-case letters a-z, digits and _, "
+                   "starting with a letter"),
 )]
 
 # Longest text any single-line field takes; long text has its own limit.

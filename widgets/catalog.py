@@ -6,7 +6,7 @@ fails at import.
 
 from __future__ import annotations
 
-from typing import Annotated, Union
+from typing import Annotated, get_args
 
 from pydantic import Field, TypeAdapter
 
@@ -32,13 +32,15 @@ from .single_choice import SingleChoice
 from .slot_picker import SlotPicker
 from .yes_no import YesNo
 
-WIDGET_TYPES: tuple[type[Widget], ...] = (
+# The union mypy and pydantic both read; WIDGET_TYPES is its members, in this order.
+_Widgets = (
     # content
-    Heading, Paragraph, Notice, Image, ContactCard,
+    Heading | Paragraph | Notice | Image | ContactCard
     # questions
-    ShortText, LongText, Number, Email, Phone, PostalCode, Name, DateQuestion,
-    SingleChoice, MultipleChoice, YesNo, Dropdown, Consent, Rating, SlotPicker,
+    | ShortText | LongText | Number | Email | Phone | PostalCode | Name | DateQuestion
+    | SingleChoice | MultipleChoice | YesNo | Dropdown | Consent | Rating | SlotPicker
 )
+WIDGET_TYPES: tuple[type[Widget], ...] = get_args(_Widgets)
 
 
 def _by_type(types: tuple[type[Widget], ...]) -> dict[str, type[Widget]]:
@@ -53,5 +55,5 @@ def _by_type(types: tuple[type[Widget], ...]) -> dict[str, type[Widget]]:
 
 REGISTRY: dict[str, type[Widget]] = _by_type(WIDGET_TYPES)
 
-AnyWidget = Annotated[Union[WIDGET_TYPES], Field(discriminator="type")]  # noqa: UP007
+AnyWidget = Annotated[_Widgets, Field(discriminator="type")]
 widget_adapter: TypeAdapter[Widget] = TypeAdapter(AnyWidget)

@@ -14,7 +14,8 @@ from .text import N_, LocalizedText
 class ContactCard(Widget):
     type: Literal["contact_card"] = "contact_card"
     department: LocalizedText = Field(title=N_("Department"))
-    phone: str = Field(default="", pattern=r"^[0-9+\-() ]{0,20}$", title=N_("Phone number"), description=N_("e.g. 0142-23-3331"))
+    phone: str = Field(default="", pattern=r"^[0-9+\-() ]{0,20}$", title=N_("Phone number"),
+                       description=N_("e.g. 0142-23-3331"))
     email: str = Field(default="", pattern=r"^$|^[A-Za-z0-9.!#$%&*+/=?^_{|}~\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+$",
                        title=N_("Email address"))
     hours: LocalizedText | None = Field(default=None, title=N_("Opening hours"))

@@ -69,7 +69,8 @@ class DateQuestion(Question):
 {%- for part, words, size in (('year', 'Year', 5), ('month', 'Month', 2), ('day', 'Day', 2)) %}
 <div class="inline-field">
 <label class="label" for="f-{{ w.key }}-{{ part }}">{{ _(words) }}</label>
-<input class="input {{ 'input--short' if part == 'year' else 'input--tiny' }}" type="text" inputmode="numeric" id="f-{{ w.key }}-{{ part }}"
+<input class="input {{ 'input--short' if part == 'year' else 'input--tiny' }}" type="text" inputmode="numeric" \
+id="f-{{ w.key }}-{{ part }}"
  name="{{ w.key }}-{{ part }}" value="{{ m.value(raw, w.key ~ '-' ~ part) }}" size="{{ size }}" spellcheck="false"
  {%- if w.purpose == 'birth' %} autocomplete="bday-{{ part }}"{% endif %}{{ ' aria-invalid="true"'|safe if error }}>
 </div>
@@ -115,7 +116,8 @@ class DateQuestion(Question):
         for part in ("year", "month", "day"):  # ⁵ is not May (text.has_unmeant_digits)
             if any(has_unmeant_digits(value) for value in values(raw, self.field(part))):
                 raise Invalid(REAL_DATE, field=self.field(part))
-        for part, message in (("year", N_("{label} must include a year")), ("month", N_("{label} must include a month")),
+        for part, message in (("year", N_("{label} must include a year")),
+                              ("month", N_("{label} must include a month")),
                               ("day", N_("{label} must include a day"))):
             if not typed[part]:
                 raise Invalid(message, field=self.field(part))
@@ -139,7 +141,8 @@ class DateQuestion(Question):
         try:
             date = eras.to_western(era, year, month, day) if era else dt.date(year, month, day)
         except eras.EraError:
-            raise Invalid(N_("{label} must be a real date. Check the era and the year"), field=self.field("year")) from None
+            raise Invalid(N_("{label} must be a real date. Check the era and the year"),
+                          field=self.field("year")) from None
         except ValueError:
             raise Invalid(REAL_DATE, field=self.field("day")) from None
         self._check_range(date)

@@ -22,7 +22,8 @@ class Dropdown(ChoiceBase):
 <select class="select" id="{{ w.first_field_id() }}" name="{{ w.key }}"{{ m.described(w, error) }}>
 <option value="">{{ _('Choose one')|plain }}</option>
 {%- for o in w.options %}
-<option value="{{ o.value }}"{{ m.lang_of(o.label, lang|default('ja')) }}{{ ' selected' if o.value == chosen }}>{{ o.label|plain }}</option>
+<option value="{{ o.value }}"{{ m.lang_of(o.label, lang|default('ja')) }}{{ ' selected' if o.value == chosen }}>
+{{- o.label|plain }}</option>
 {%- endfor %}
 </select>
 {% endcall %}"""

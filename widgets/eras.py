@@ -39,7 +39,8 @@ class EraError(ValueError):
     """A day that does not exist in the era given (平成32年, 昭和64年2月1日, 令和元年4月1日)."""
 
     def __init__(self, era: Era, year: int, month: int, day: int) -> None:
-        super().__init__(f"{era.name}{year}年{month}月{day}日 is not a day of {era.romaji} ({era.start} to {era.end or 'now'})")
+        super().__init__(f"{era.name}{year}年{month}月{day}日 is not a day of {era.romaji} "
+                         f"({era.start} to {era.end or 'now'})")
         self.era = era
 
 

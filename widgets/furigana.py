@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -103,7 +103,7 @@ def problems(text: str) -> Iterator[tuple[str, dict[str, str]]]:
 # --- automatic readings (publishing, the builder's preview) ----------------------------------------
 
 @cache
-def _tokenizer():  # noqa: ANN202 - SudachiPy's Tokenizer, imported here only
+def _tokenizer() -> tuple[Any, Any]:  # SudachiPy's Tokenizer and SplitMode.B: SudachiPy ships no types
     # Imported when first needed: a resident-only server that serves stored readings never loads the
     # dictionary (about 100 MB mapped).
     from sudachipy import Dictionary, SplitMode
@@ -119,7 +119,7 @@ def _words(text: str) -> list[tuple[str, str]]:
     (生年月日 せいねんがっぴ); each is shown in its shorter parts where their readings add up to it,
     so a reading stands over its own word (伊達市｜末永町)."""
     tokenizer, shorter = _tokenizer()
-    words = []
+    words: list[tuple[str, str]] = []
     with _tokenizer_lock:
         for m in tokenizer.tokenize(text):
             parts = m.split(shorter)

@@ -69,7 +69,8 @@ class Image(Widget):
 {%- set src = w.shown_src(own_hosts|default(())) -%}
 <figure class="figure">
 {%- if src %}
-<img class="image" src="{{ src }}" alt="{{ alt }}"{% if alt_lang != lang|default('ja') %} lang="{{ alt_lang }}"{% endif %}
+<img class="image" src="{{ src }}" alt="{{ alt }}"
+{%- if alt_lang != lang|default('ja') %} lang="{{ alt_lang }}"{% endif %}
 {%- if w.width %} width="{{ w.width }}"{% endif %}{% if w.height %} height="{{ w.height }}"{% endif %} loading="lazy">
 {%- else %}
 <p{% if alt_lang != lang|default('ja') %} lang="{{ alt_lang }}"{% endif %}>{{ alt }}</p>

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from pydantic import BaseModel
 
@@ -23,7 +23,7 @@ from .notice import Notice
 from .paragraph import Paragraph
 from .slot_picker import SlotPicker
 from .spec import AppSpec
-from .text import N_, LocalizedText
+from .text import N_, Lang, LocalizedText
 
 # Longest sentence, in characters (Japanese, Chinese) or words (English, Korean, Vietnamese), that older
 # residents read comfortably.
@@ -54,7 +54,8 @@ class LintIssue:
         return self.msgid.format(**self.params)
 
     def __str__(self) -> str:
-        where = "" if self.page is None else f"page {self.page + 1}" + ("" if self.widget is None else f", widget {self.widget + 1}")
+        where = ("" if self.page is None else
+                 f"page {self.page + 1}" + ("" if self.widget is None else f", widget {self.widget + 1}"))
         return f"{self.level}: {self.message}" + (f" ({where})" if where else "")
 
 
@@ -62,11 +63,20 @@ def lint(spec: AppSpec, facilities: Collection[int] | None = None) -> list[LintI
     """Every issue of `spec`, errors first, each group in page order. `facilities`: the numbers of the
     facilities taking bookings now, where the caller knows them (slot pickers must name one)."""
     texts = list(_texts(spec))  # walked once: the builder lints at every keystroke
-    issues: list[LintIssue] = [*_blank_texts(texts), *_keys(spec), *_conditions(spec), *_links(texts), *_furigana(texts),
-                               *_questions_per_page(spec), *_dropdowns(spec), *_images(spec), *_long_sentences(spec, texts),
-                               *_translations(spec, texts), *_policy(spec), *_bookings(spec, facilities),
-                               *_consultations(spec), *_colour(spec), *_easy_japanese(spec, texts)]
+    issues: list[LintIssue] = [*_blank_texts(texts), *_keys(spec), *_conditions(spec), *_links(texts),
+                               *_furigana(texts), *_questions_per_page(spec), *_dropdowns(spec), *_images(spec),
+                               *_long_sentences(spec, texts), *_translations(spec, texts), *_policy(spec),
+                               *_bookings(spec, facilities), *_consultations(spec), *_colour(spec),
+                               *_easy_japanese(spec, texts)]
     return sorted(issues, key=lambda i: (_LEVELS[i.level], -1 if i.page is None else i.page, i.widget or 0))
+
+
+class _Where(TypedDict):
+    """Where an issue is, as LintIssue's keyword arguments."""
+
+    page: int | None
+    widget: int | None
+    key: str | None
 
 
 @dataclass(frozen=True)
@@ -92,7 +102,10 @@ def _texts(spec: AppSpec) -> Iterator[_Text]:
                 yield _Text(path, text, required, formatted, p, w, widget)
 
 
-def _walk(model: BaseModel, prefix: str, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, LocalizedText, bool, bool]]:
+_Found = tuple[str, LocalizedText, bool, bool]  # path, text, required, formatted
+
+
+def _walk(model: BaseModel, prefix: str, skip: frozenset[str] = frozenset()) -> Iterator[_Found]:
     for name, info in type(model).model_fields.items():
         if name in skip:
             continue
@@ -100,7 +113,7 @@ def _walk(model: BaseModel, prefix: str, skip: frozenset[str] = frozenset()) -> 
         yield from _walk_value(getattr(model, name), prefix + name, info.is_required(), formatted)
 
 
-def _walk_value(value: Any, path: str, required: bool, formatted: bool) -> Iterator[tuple[str, LocalizedText, bool, bool]]:
+def _walk_value(value: Any, path: str, required: bool, formatted: bool) -> Iterator[_Found]:
     if isinstance(value, LocalizedText):
         yield path, value, required, formatted
     elif isinstance(value, BaseModel):
@@ -119,11 +132,12 @@ def _blank_texts(texts: list[_Text]) -> Iterator[LintIssue]:
         # An optional text left wholly empty is as good as none; one with only English is not.
         if not t.text.is_blank() or not (t.required or len(t.text.root) > 1):
             continue
-        where = {"page": t.page, "widget": t.widget, "key": _key_of(t.owner)}
+        where: _Where = {"page": t.page, "widget": t.widget, "key": _key_of(t.owner)}
         if isinstance(t.owner, Question) and t.path == "label":
             yield LintIssue("error", "blank-label", N_("The question has no label in Japanese"), **where)
         elif isinstance(t.owner, Image) and t.path == "alt":
-            yield LintIssue("error", "blank-alt", N_("The image has no alternative text: say in Japanese what it shows"), **where)
+            yield LintIssue("error", "blank-alt",
+                            N_("The image has no alternative text: say in Japanese what it shows"), **where)
         else:
             yield LintIssue("error", "blank-text", N_("Japanese text is missing: {field}"), {"field": t.path}, **where)
 
@@ -135,7 +149,8 @@ def _keys(spec: AppSpec) -> Iterator[LintIssue]:
             if not isinstance(widget, Question):
                 continue
             if widget.key in first_page:
-                yield LintIssue("error", "duplicate-key", N_("The data name {key} is used twice (first on page {first_page})"),
+                yield LintIssue("error", "duplicate-key",
+                                N_("The data name {key} is used twice (first on page {first_page})"),
                                 {"key": widget.key, "first_page": first_page[widget.key] + 1}, p, w, widget.key)
             else:
                 first_page[widget.key] = p
@@ -150,10 +165,11 @@ def _conditions(spec: AppSpec) -> Iterator[LintIssue]:
             condition = widget.show_if
             if condition is None:
                 continue
-            where = {"page": p, "widget": w, "key": _key_of(widget)}
+            where: _Where = {"page": p, "widget": w, "key": _key_of(widget)}
             params = {"key": condition.key, "value": condition.value}
             if condition.key not in asked:
-                yield LintIssue("error", "condition-unknown-key", N_("The condition names {key}, which no question asks"), params, **where)
+                yield LintIssue("error", "condition-unknown-key",
+                                N_("The condition names {key}, which no question asks"), params, **where)
                 continue
             asked_on, question = asked[condition.key]
             if asked_on >= p:
@@ -176,13 +192,15 @@ def _links(texts: list[_Text]) -> Iterator[LintIssue]:
             continue
         for url in sorted({url for text in t.text.root.values() for url in markup.links(text)}):
             if not markup.is_safe_url(url):
-                yield LintIssue("error", "unsafe-link", N_("The link to {url} is not allowed: use an https://, tel: or mailto: address"),
+                yield LintIssue("error", "unsafe-link",
+                                N_("The link to {url} is not allowed: use an https://, tel: or mailto: address"),
                                 {"url": url}, t.page, t.widget, _key_of(t.owner))
 
 
 _FURIGANA = {
     "empty-reading": N_("Write the reading of {base} between 《 and 》 ({field})"),
-    "reading-not-kana": N_("The reading {reading} of {base} is not in kana: write readings in hiragana or katakana ({field})"),
+    "reading-not-kana": N_("The reading {reading} of {base} is not in kana: write readings in hiragana or katakana "
+                           "({field})"),
     "broken-notation": N_("The furigana notation in {field} is not complete near “{near}”: write ｜漢字《かんじ》, "
                           "the reading in 《 》 right after the kanji"),
     "reading-in-alt": N_("Readings cannot be shown in alternative text: write {field} without 《 》"),
@@ -193,7 +211,7 @@ def _furigana(texts: list[_Text]) -> Iterator[LintIssue]:
     """Readings staff wrote (furigana.py) in Japanese text: well formed, in kana, and only where a resident sees
     text (alternative text is read out, never shown)."""
     for t in texts:
-        where = {"page": t.page, "widget": t.widget, "key": _key_of(t.owner)}
+        where: _Where = {"page": t.page, "widget": t.widget, "key": _key_of(t.owner)}
         for lang, text in t.text.root.items():
             if lang not in furigana.JAPANESE:
                 continue
@@ -209,7 +227,8 @@ def _questions_per_page(spec: AppSpec) -> Iterator[LintIssue]:
     for p, page in enumerate(spec.pages):
         questions = page.questions()
         if len(questions) > 1:
-            yield LintIssue("warning", "several-questions", N_("This page asks {count} questions: ask one question per page"),
+            yield LintIssue("warning", "several-questions",
+                            N_("This page asks {count} questions: ask one question per page"),
                             {"count": len(questions)}, p, None, questions[1].key)
 
 
@@ -218,7 +237,8 @@ def _dropdowns(spec: AppSpec) -> Iterator[LintIssue]:
         for w, widget in enumerate(page.widgets):
             if isinstance(widget, Dropdown) and len(widget.options) < DROPDOWN_MIN_OPTIONS:
                 yield LintIssue("warning", "short-dropdown",
-                                N_("A dropdown with {count} options is harder to use than radio buttons: use a single choice"),
+                                N_("A dropdown with {count} options is harder to use than radio buttons: "
+                                   "use a single choice"),
                                 {"count": len(widget.options), "min": DROPDOWN_MIN_OPTIONS}, p, w, widget.key)
 
 
@@ -234,7 +254,7 @@ def _images(spec: AppSpec) -> Iterator[LintIssue]:
 def _long_sentences(spec: AppSpec, texts: list[_Text]) -> Iterator[LintIssue]:
     """One warning per widget (or per app or page text) and language: its longest sentence, and every field
     that has one too long."""
-    found: dict[tuple[int | None, int | None, str], tuple[int, str, list[_Text]]] = {}
+    found: dict[tuple[int | None, int | None, Lang], tuple[int, str, list[_Text]]] = {}
     for t in texts:
         for lang in spec.languages:
             if lang not in t.text.root:
@@ -249,9 +269,11 @@ def _long_sentences(spec: AppSpec, texts: list[_Text]) -> Iterator[LintIssue]:
                 found[(t.page, t.widget, lang)] = (length, start, [*fields, t])
     for (page, widget, lang), (length, start, fields) in found.items():
         in_words = lang not in _CHARACTER_LANGS
-        msgid = (N_("A sentence of {length} words in {fields} is hard to read: keep sentences under {limit} words ({start}…)")
+        msgid = (N_("A sentence of {length} words in {fields} is hard to read: "
+                    "keep sentences under {limit} words ({start}…)")
                  if in_words else
-                 N_("A sentence of {length} characters in {fields} is hard to read: keep sentences under {limit} ({start}…)"))
+                 N_("A sentence of {length} characters in {fields} is hard to read: "
+                    "keep sentences under {limit} ({start}…)"))
         params = {"length": length, "limit": SENTENCE_WORDS if in_words else SENTENCE_LIMIT,
                   "start": " ".join(start.split()[:5]) if in_words else start[:15],
                   "field": fields[0].path, "fields": ", ".join(t.path for t in fields), "lang": lang}
@@ -271,7 +293,7 @@ def _length(sentence: str, in_words: bool) -> int:
 def _translations(spec: AppSpec, texts: list[_Text]) -> Iterator[LintIssue]:
     """Every text written in Japanese must be there in each language the app offers: a resident who chose
     it would otherwise meet Japanese in the middle of the page. Optional texts left out are not asked for."""
-    missing: dict[tuple[int | None, int | None, str], list[_Text]] = {}
+    missing: dict[tuple[int | None, int | None, Lang], list[_Text]] = {}
     for t in texts:
         if t.text.is_blank():
             continue
@@ -280,7 +302,8 @@ def _translations(spec: AppSpec, texts: list[_Text]) -> Iterator[LintIssue]:
                 missing.setdefault((t.page, t.widget, lang), []).append(t)
     for (page, widget, lang), texts in missing.items():
         yield LintIssue("error", "missing-translation",
-                        N_("Text in {language} is missing: {fields}. Write it, or take {language} off the app's languages"),
+                        N_("Text in {language} is missing: {fields}. "
+                           "Write it, or take {language} off the app's languages"),
                         {"lang": lang, "language": LANGUAGE_NAMES[lang], "fields": ", ".join(t.path for t in texts)},
                         page, widget, _key_of(texts[0].owner))
 
@@ -318,14 +341,16 @@ def _easy_japanese(spec: AppSpec, texts: list[_Text]) -> Iterator[LintIssue]:
                 kept = finding
             worst[where] = (kept, fields if t in fields else [*fields, t])
     for (page, widget, rule), (finding, fields) in worst.items():
-        yield LintIssue("advice", rule, _EASY_JAPANESE[rule], {**finding.params, "fields": ", ".join(t.path for t in fields)},
+        yield LintIssue("advice", rule, _EASY_JAPANESE[rule],
+                        {**finding.params, "fields": ", ".join(t.path for t in fields)},
                         page, widget, _key_of(fields[0].owner))
 
 
 def _policy(spec: AppSpec) -> Iterator[LintIssue]:
     """What the city requires of every published app: who to call, how long data is kept, when it ends."""
     if not spec.contact.phone.strip():
-        yield LintIssue("error", "no-contact-phone", N_("The app has no contact phone number: residents need one on every page"))
+        yield LintIssue("error", "no-contact-phone",
+                        N_("The app has no contact phone number: residents need one on every page"))
     if spec.lifecycle.retention_days is None:
         yield LintIssue("error", "no-retention", N_("Say how many days submissions are kept (App settings, Lifecycle)"))
     if spec.lifecycle.end_date is None and not spec.lifecycle.no_end:
@@ -356,7 +381,9 @@ def _bookings(spec: AppSpec, facilities: Collection[int] | None) -> Iterator[Lin
              N_("An app that takes bookings needs a required phone number question"))):
         if not _always_asked(spec, trait):
             yield LintIssue("error", code, msgid)
-    for p, w, picker in pickers if facilities is not None else []:
+    if facilities is None:
+        return
+    for p, w, picker in pickers:
         if picker.resource not in facilities:
             yield LintIssue("error", "booking-unknown-facility",
                             N_("There is no facility number {number} taking bookings (see Facility bookings)"),
@@ -377,11 +404,12 @@ def _always_asked(spec: AppSpec, trait: str) -> bool:
     return any(getattr(q, trait) and q.required and q.show_if is None for q in spec.questions())
 
 
-def retire_message_issues(message: LocalizedText | Mapping[str, str] | None, languages: Collection[str]) -> list[LintIssue]:
+def retire_message_issues(message: LocalizedText | Mapping[str, str] | None,
+                          languages: Collection[str]) -> list[LintIssue]:
     """A retirement message (the retired page's words to residents) lacking a language the app offers:
     a warning, never a refusal, since residents then read the Japanese (or only the rest of the page).
     No message at all is no issue."""
-    texts = dict(message.root if isinstance(message, LocalizedText) else message or {})
+    texts: dict[str, str] = dict((message.root if isinstance(message, LocalizedText) else message or {}).items())
     if not any(text.strip() for text in texts.values()):
         return []
     return [LintIssue("warning", "retire-message-missing-language",

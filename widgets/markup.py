@@ -50,7 +50,8 @@ def links(text: str) -> list[str]:
 def _blocks(text: str) -> list[tuple[str, list[str], int]]:
     """(kind, lines, first number) for each paragraph ("p"), bulleted ("ul") or numbered ("ol") list."""
     blocks: list[tuple[str, list[str], int]] = []
-    kind, lines, start = "", [], 1
+    kind, start = "", 1
+    lines: list[str] = []
 
     def flush() -> None:
         nonlocal kind, lines
@@ -84,7 +85,8 @@ def _inline(text: str, words: Callable[[str], Markup], *, with_links: bool = Tru
         end = m.end()
         if m.group("url") is not None:
             if with_links and is_safe_url(m.group("url")):
-                out += Markup('<a href="{}">{}</a>').format(m.group("url"), _inline(m.group("text"), words, with_links=False))
+                out += Markup('<a href="{}">{}</a>').format(m.group("url"),
+                                                           _inline(m.group("text"), words, with_links=False))
             else:
                 out += _inline(m.group("text"), words, with_links=False)
         else:
@@ -115,7 +117,7 @@ def plain_text(text: str) -> str:
     def words(m: re.Match[str]) -> str:
         return m.group("text") or m.group("strong") or ""
 
-    lines = []
+    lines: list[str] = []
     for _kind, block, _start in _blocks(text):
         lines.extend(furigana.plain(_INLINE.sub(words, line)) for line in block)
     return "\n".join(lines)

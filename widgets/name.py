@@ -97,4 +97,6 @@ class Name(Question):
         if not isinstance(value, dict):
             return ""
         name, reading = value.get("name") or "", value.get("reading")
-        return f"{name}（{reading}）" if reading and tr.lang.startswith("ja") else f"{name} ({reading})" if reading else name
+        if not reading:
+            return name
+        return f"{name}（{reading}）" if tr.lang.startswith("ja") else f"{name} ({reading})"

@@ -25,7 +25,8 @@ class Number(Question):
     # Within what a resident may answer (LIMIT); never NaN or infinity, which no answer can be compared with.
     min: int | float | None = Field(default=None, gt=-LIMIT, lt=LIMIT, allow_inf_nan=False, title=N_("Smallest number"))
     max: int | float | None = Field(default=None, gt=-LIMIT, lt=LIMIT, allow_inf_nan=False, title=N_("Largest number"))
-    unit: LocalizedText | None = Field(default=None, title=N_("Unit"), description=N_("Shown after the field, e.g. 人 / people"))
+    unit: LocalizedText | None = Field(default=None, title=N_("Unit"),
+                                       description=N_("Shown after the field, e.g. 人 / people"))
     allow_decimal: bool = Field(default=False, title=N_("Allow decimals"))
 
     title: ClassVar[str] = N_("Number")
@@ -34,8 +35,10 @@ class Number(Question):
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
 <div class="inline-fields input-with-unit">
-<input class="input input--short" type="text" inputmode="{{ 'decimal' if w.allow_decimal else 'numeric' }}" id="{{ w.first_field_id() }}"
- name="{{ w.key }}" value="{{ m.value(raw, w.key) }}" size="8" spellcheck="false"{{ m.described(w, error, w.key ~ '-unit' if w.unit) }}>
+<input class="input input--short" type="text" inputmode="{{ 'decimal' if w.allow_decimal else 'numeric' }}" \
+id="{{ w.first_field_id() }}"
+ name="{{ w.key }}" value="{{ m.value(raw, w.key) }}" size="8" spellcheck="false"
+ {{- m.described(w, error, w.key ~ '-unit' if w.unit) }}>
 {%- if w.unit %}
 <span class="unit" id="{{ w.key }}-unit">{{ w.unit|t }}</span>
 {%- endif %}

@@ -1,9 +1,9 @@
 """Phone: a Japanese phone number, typed however the resident writes it.
 
-Full-width digits (never superscript or circled ones), hyphens of every kind, spaces, brackets and +81 are accepted. The answer is
-kept with hyphens where the resident put separators ("0142-23-3331"); a number typed without any
-is grouped when its kind is known (mobile 090-1234-5678, 0120-123-456, Tokyo 03-1234-5678) and
-left as digits otherwise, since area codes have different lengths.
+Full-width digits (never superscript or circled ones), hyphens of every kind, spaces, brackets and +81
+are accepted. The answer is kept with hyphens where the resident put separators ("0142-23-3331"); a
+number typed without any is grouped when its kind is known (mobile 090-1234-5678, 0120-123-456, Tokyo
+03-1234-5678) and left as digits otherwise, since area codes have different lengths.
 """
 
 from __future__ import annotations
@@ -104,7 +104,8 @@ class Phone(Question):
     is_submitters_phone: ClassVar[bool] = True
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
-<input class="input input--medium" type="tel" id="{{ w.first_field_id() }}" name="{{ w.key }}" value="{{ m.value(raw, w.key) }}"
+<input class="input input--medium" type="tel" id="{{ w.first_field_id() }}" name="{{ w.key }}" \
+value="{{ m.value(raw, w.key) }}"
  size="16" autocomplete="{{ w.autocomplete }}" spellcheck="false"{{ m.described(w, error) }}>
 {% endcall %}"""
 

@@ -21,7 +21,8 @@ class PostalCode(Question):
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
 <input class="input input--short" type="text" inputmode="numeric" id="{{ w.first_field_id() }}" name="{{ w.key }}"
- value="{{ m.value(raw, w.key) }}" size="9" autocomplete="{{ w.autocomplete }}" spellcheck="false"{{ m.described(w, error) }}>
+ value="{{ m.value(raw, w.key) }}" size="9" autocomplete="{{ w.autocomplete }}" spellcheck="false"
+ {{- m.described(w, error) }}>
 {% endcall %}"""
 
     def parse(self, raw: Raw) -> Any:

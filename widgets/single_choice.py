@@ -64,10 +64,10 @@ class SingleChoice(ChoiceBase):
 {% call m.group(w, error, as_heading) %}
 <div class="choices">
 {% for o in w.options %}
-<div class="choice">
-<input class="choice-input" type="radio" id="{{ w.first_field_id() if loop.first else 'f-' ~ w.key ~ '-' ~ loop.index }}" name="{{ w.key }}" value="{{ o.value }}"
+<div class="choice">{% set id = w.first_field_id() if loop.first else 'f-' ~ w.key ~ '-' ~ loop.index %}
+<input class="choice-input" type="radio" id="{{ id }}" name="{{ w.key }}" value="{{ o.value }}"
  {{- ' checked' if o.value in (raw.get(w.key) or []) }}{{ ' aria-invalid="true"'|safe if error }}>
-<label class="choice-label" for="{{ w.first_field_id() if loop.first else 'f-' ~ w.key ~ '-' ~ loop.index }}">{{ o.label|t }}</label>
+<label class="choice-label" for="{{ id }}">{{ o.label|t }}</label>
 </div>
 {% endfor %}
 </div>

@@ -62,7 +62,8 @@ def answer_times(value: Any) -> tuple[dt.datetime, dt.datetime] | None:
 class SlotPicker(Question):
     type: Literal["slot_picker"] = "slot_picker"
     resource: int = Field(default=1, ge=1, le=MAX_ID, title=N_("Facility number"),
-                          description=N_("The number of the facility to book, as listed on the Facility bookings screen"))
+                          description=N_("The number of the facility to book, "
+                                         "as listed on the Facility bookings screen"))
 
     title: ClassVar[str] = N_("Booking time")
     is_group: ClassVar[bool] = True
@@ -70,7 +71,8 @@ class SlotPicker(Question):
     template: ClassVar[str] = """
 {% call m.group(w, error, as_heading) %}
 {% if picker is not defined or picker is none or picker.unavailable %}
-<p class="notice notice--warning" id="{{ w.first_field_id() }}">{{ _('Times cannot be booked here at the moment. Please call us.') }}</p>
+<p class="notice notice--warning" id="{{ w.first_field_id() }}">
+{{- _('Times cannot be booked here at the moment. Please call us.') }}</p>
 {% else %}
 <p class="slot-week">{{ picker.week }}</p>
 {% set ns = namespace(first=true) %}
@@ -85,7 +87,8 @@ class SlotPicker(Question):
 {% set id = w.first_field_id() if ns.first else 'f-' ~ w.key ~ '-' ~ s.id %}{% set ns.first = false %}
 <input class="choice-input" type="radio" id="{{ id }}" name="{{ w.key }}" value="{{ s.id }}"
  {{- ' checked' if (s.id|string) in (raw.get(w.key) or []) }}{{ ' aria-invalid="true"'|safe if error }}>
-<label class="choice-label slot-label" for="{{ id }}"><span class="visually-hidden">{{ day.label }} </span><span class="slot-time">{{ s.time }}</span> <span class="slot-left">{{ s.words }}</span></label>
+<label class="choice-label slot-label" for="{{ id }}"><span class="visually-hidden">{{ day.label }} </span>\
+<span class="slot-time">{{ s.time }}</span> <span class="slot-left">{{ s.words }}</span></label>
 {% else %}
 <span class="slot-time">{{ s.time }}</span> <span class="slot-left">{{ s.words }}</span>
 {% endif %}
@@ -96,9 +99,11 @@ class SlotPicker(Question):
 <p class="slot-none">{{ _('No times on this day') }}</p>
 {% endif %}
 {% endfor %}
-{% if ns.first %}<p class="slot-none" id="{{ w.first_field_id() }}">{{ _('No times can be booked this week. Look at another week.') }}</p>{% endif %}
+{% if ns.first %}<p class="slot-none" id="{{ w.first_field_id() }}">
+{{- _('No times can be booked this week. Look at another week.') }}</p>{% endif %}
 <ul class="slot-weeks">
-{% if picker.previous_url %}<li><a class="link-block" href="{{ picker.previous_url }}">{{ _('Previous week') }}</a></li>{% endif %}
+{% if picker.previous_url %}<li><a class="link-block" href="{{ picker.previous_url }}">
+{{- _('Previous week') }}</a></li>{% endif %}
 {% if picker.next_url %}<li><a class="link-block" href="{{ picker.next_url }}">{{ _('Next week') }}</a></li>{% endif %}
 </ul>
 {% endif %}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -13,10 +13,14 @@ from .catalog import AnyWidget
 from .colour import HEX_COLOUR
 from .text import LANGS, N_, Lang, LocalizedText
 
-FORMAT_VERSION = 1
+FORMAT_VERSION: Final = 1
 
 Kind = Literal["form", "notice", "reservation", "consultation"]
 Slug = str
+
+
+def _default_languages() -> list[Lang]:
+    return ["ja", "en"]
 
 
 class Contact(BaseModel):
@@ -24,7 +28,8 @@ class Contact(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    phone: str = Field(default="", pattern=r"^[0-9+\-() ]{0,20}$", title=N_("Phone number"), description=N_("e.g. 0142-23-3331"))
+    phone: str = Field(default="", pattern=r"^[0-9+\-() ]{0,20}$", title=N_("Phone number"),
+                       description=N_("e.g. 0142-23-3331"))
     department: LocalizedText | None = Field(default=None, title=N_("Department"))
     hours: LocalizedText | None = Field(default=None, title=N_("Opening hours"))
     place: LocalizedText | None = Field(default=None, title=N_("Place"))
@@ -67,12 +72,13 @@ class AppSpec(BaseModel):
     kind: Kind = Field(default="form", title=N_("Kind of app"))
     title: LocalizedText = Field(title=N_("Title"))
     description: LocalizedText | None = Field(default=None, title=N_("Description"), json_schema_extra={"long": True})
-    languages: list[Lang] = Field(default_factory=lambda: ["ja", "en"], title=N_("Languages"))
+    languages: list[Lang] = Field(default_factory=_default_languages, title=N_("Languages"))
     pages: list[Page] = Field(min_length=1)
     contact: Contact = Field(default_factory=Contact, title=N_("Help contact"))
     lifecycle: Lifecycle = Field(default_factory=Lifecycle, title=N_("Lifecycle"))
     # Shown on the confirmation page: what happens after a resident sends the form.
-    what_next: LocalizedText | None = Field(default=None, title=N_("What happens next"), json_schema_extra={"long": True})
+    what_next: LocalizedText | None = Field(default=None, title=N_("What happens next"),
+                                            json_schema_extra={"long": True})
     # Listed first on the city portal, under "Important notices" (an eruption, a water stoppage).
     pinned: bool = Field(default=False, title=N_("Pin to the top of the city portal"))
     # The city's (or the department's) colour on the bar at the top of every page of the app.
@@ -101,7 +107,7 @@ class AppSpec(BaseModel):
         return next((q for q in self.questions() if q.key == key), None)
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     schema = AppSpec.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Madoguchi app file"

@@ -14,8 +14,11 @@ Every `_('…')` string in the templates is listed in TEMPLATE_MSGIDS, for the g
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from jinja2 import DictLoader
 
+from .base import Widget
 from .text import N_
 
 # The `_('…')` strings of the macros and of every widget template (a test keeps this list whole).
@@ -87,7 +90,7 @@ MACROS = """
 """
 
 
-def loader(widget_types: list[type]) -> DictLoader:
+def loader(widget_types: Iterable[type[Widget]]) -> DictLoader:
     """One template per widget type, named widgets/<type>.html, plus the shared macros."""
     mapping = {"widgets/_macros.html": MACROS}
     for cls in widget_types:

@@ -90,7 +90,7 @@ class LocalizedText(RootModel[dict[Lang, StaffText]]):
     def get(self, lang: str) -> tuple[str, str]:
         """The text for `lang` and the language it is really in (Japanese when missing)."""
         if lang in self.root:
-            return self.root[lang], lang  # type: ignore[index]
+            return self.root[lang], lang
         return self.root["ja"], "ja"
 
     def text(self, lang: str) -> str:
