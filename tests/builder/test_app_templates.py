@@ -1,7 +1,8 @@
 """The app templates of the gallery (builder/app_templates/): complete, lint-clean, bilingual apps.
 
 They are also the demo apps (`madoguchi serve --demo`); the accessibility gate,
-tests/browser/test_gate.py, walks every page of each in Chromium. None of these has a lint warning, so the lint tests ask for none.
+tests/browser/test_gate.py, walks every page of each in Chromium. None of these has a lint warning,
+so the lint tests ask for none.
 """
 
 from __future__ import annotations

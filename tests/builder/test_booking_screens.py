@@ -17,7 +17,8 @@ from .conftest import until
 from .test_lifecycle_screens import choose
 
 NOW = dt.datetime(2026, 11, 16, 0, 0, tzinfo=dt.UTC)  # Monday 16 November 2026, 9:00 in Date City
-WEEKLY = {"mon": [{"start": "09:00", "end": "12:00", "capacity": 10}, {"start": "13:00", "end": "17:00", "capacity": 2}],
+WEEKLY = {"mon": [{"start": "09:00", "end": "12:00", "capacity": 10},
+                  {"start": "13:00", "end": "17:00", "capacity": 2}],
           "sat": [{"start": "10:00", "end": "12:00", "capacity": 1}]}
 MONDAY = dt.date(2026, 11, 16)
 

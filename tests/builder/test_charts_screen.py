@@ -160,7 +160,8 @@ async def test_an_admin_publishes_the_results_and_the_public_address_answers_unt
     await admin_in.should_see("Published under CC BY 4.0 since 2026-11-04 09:30, by kato")
     response = public_get(settings, store, "/a/shimin-survey/open-data.json")
     assert response.status_code == 200 and response.json()["licence"] == "CC BY 4.0"
-    assert response.json()["questions"][0]["options"][1] == {"value": "sometimes", "label": HOSTILE_LABEL, "count": None}
+    assert response.json()["questions"][0]["options"][1] == {
+        "value": "sometimes", "label": HOSTILE_LABEL, "count": None}
 
     admin_in.find(marker="unpublish-open-data").click()
     await admin_in.should_see("No longer published")
@@ -304,8 +305,8 @@ async def test_an_application_form_published_before_can_still_be_stopped(admin_i
         c.execute(text("UPDATE app SET open_data_licence = 'CC BY 4.0', open_data_at = :at, open_data_by = 'kato' "
                        "WHERE id = :id"), {"at": dt.datetime(2026, 11, 1, 0, 0), "id": app_id})
     await admin_in.open(f"/apps/{app_id}/charts")
-    await admin_in.should_see("This form asks residents who they are, so its counts are no longer offered as open data.",
-                              retries=20)
+    await admin_in.should_see(
+        "This form asks residents who they are, so its counts are no longer offered as open data.", retries=20)
     await admin_in.should_not_see("survey")
     admin_in.find(marker="unpublish-open-data").click()
     await admin_in.should_see("No longer published")

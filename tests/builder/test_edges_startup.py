@@ -32,7 +32,8 @@ def run(command: list[str], data_dir: Path, *, mount: str = "", lang: str = "C.U
         unshare = ["unshare", "--mount"] if os.geteuid() == 0 else ["unshare", "--map-root-user", "--mount"]
         probe = subprocess.run([*unshare, "true"], capture_output=True)
         if probe.returncode != 0:
-            pytest.skip(f"no mount namespace here ({probe.stderr.decode().strip()}): cannot make a real read-only or full disk")
+            pytest.skip(f"no mount namespace here ({probe.stderr.decode().strip()}): "
+                        "cannot make a real read-only or full disk")
         return subprocess.run([*unshare, "sh", "-c", f"{mount} && exec {line}"], capture_output=True, text=True,
                               env=env, cwd=ROOT, timeout=120, stdin=subprocess.DEVNULL)
     return subprocess.run(shlex.split(line), capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
@@ -77,7 +78,8 @@ def test_a_stored_row_that_no_longer_reads_is_never_printed(tmp_path):
     """A stored app that no longer validates: pydantic's message quotes the stored value."""
     assert run(["import", str(SURVEY), "--publish"], tmp_path).returncode == 0
     with sqlite3.connect(tmp_path / "madoguchi.sqlite3") as db:
-        db.execute("UPDATE app_version SET spec = json_set(spec, '$.pages[0].widgets[0].type', '山田太郎 090-1234-5678')")
+        db.execute("UPDATE app_version "
+                   "SET spec = json_set(spec, '$.pages[0].widgets[0].type', '山田太郎 090-1234-5678')")
     said = one_line(run(["purge"], tmp_path))
     assert "山田" not in said and "090" not in said
     assert said.startswith("Madoguchi stopped with an error (ValidationError)") and "MADOGUCHI_DEBUG=1" in said

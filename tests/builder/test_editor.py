@@ -193,7 +193,8 @@ async def test_two_editors_the_later_save_gets_a_conflict_not_an_overwrite(signe
 async def test_keeping_mine_after_a_conflict_is_an_explicit_choice(signed_in):
     app_id = await create_from(signed_in, "blank")
     other = Apps(signed_in.store).by_id(app_id)
-    Apps(signed_in.store).save_draft(app_id, AppSpec.model_validate(other.draft_spec), revision=other.revision, by="suzuki")
+    Apps(signed_in.store).save_draft(app_id, AppSpec.model_validate(other.draft_spec), revision=other.revision,
+                                     by="suzuki")
     signed_in.find(marker="add-paragraph").click()
     await signed_in.should_see("Someone else changed this app")
     signed_in.find(marker="keep-mine").click()

@@ -108,4 +108,5 @@ def test_a_wrong_current_password_on_the_password_form_is_throttled_and_recorded
     # It guards the same password as signing in does: the same count.
     assert auth.check_sign_in(store, throttle, "sato", PASSWORD, CLIENT).wait_seconds > 0
     assert refusals(store) == [("auth.password_failed", "sato", "sato", {"client": CLIENT})] * auth.FREE_FAILURES + [
-        ("auth.password_throttled", "sato", "sato", {"client": CLIENT}), ("auth.throttled", "sato", "sato", {"client": CLIENT})]
+        ("auth.password_throttled", "sato", "sato", {"client": CLIENT}),
+        ("auth.throttled", "sato", "sato", {"client": CLIENT})]

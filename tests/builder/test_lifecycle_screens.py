@@ -77,9 +77,10 @@ async def test_an_admin_publishes_from_the_publishing_page_and_sees_the_changes_
 async def test_lint_errors_block_the_publish_button_with_the_list(admin_in):
     store = admin_in.store
     spec = template("notice").spec
-    app = Apps(store).create(spec.model_copy(update={"contact": spec.contact.model_copy(update={"phone": ""}),
-                                                   "lifecycle": spec.lifecycle.model_copy(update={"retention_days": None})}),
-                           by="suzuki")
+    app = Apps(store).create(
+        spec.model_copy(update={"contact": spec.contact.model_copy(update={"phone": ""}),
+                                "lifecycle": spec.lifecycle.model_copy(update={"retention_days": None})}),
+        by="suzuki")
     await admin_in.open(f"/apps/{app.id}/publishing")
     await admin_in.should_see("Fix these in the editor before publishing:")
     await admin_in.should_see("The app has no contact phone number: residents need one on every page")
@@ -154,7 +155,8 @@ async def test_an_admin_retires_an_app_with_a_message_and_a_successor_and_reopen
     admin_in.find(marker="confirm").click()
     await until(lambda: Apps(store).state(app.id).status == "retired")
     live = LiveApps(store).get(app.slug)
-    assert (live.retire_message, live.successor_slug) == ({"ja": "新しい避難所のご案内をご覧ください。"}, "shelter-2027")
+    assert (live.retire_message, live.successor_slug) == (
+        {"ja": "新しい避難所のご案内をご覧ください。"}, "shelter-2027")
     await admin_in.should_see("Retired since")
     admin_in.find(marker="publish").click()  # "Re-open now"
     await until(lambda: Apps(store).state(app.id).status == "live")
@@ -416,8 +418,8 @@ async def test_a_reset_password_ends_the_sessions_started_with_the_old_one(signe
 async def test_on_a_temporary_password_nothing_but_the_password_page_works(staff_gui):
     store = staff_gui.store
     add_staff(store, "yamada", name="山田")
-    StaffAccounts(store).set_password(StaffAccounts(store).by_username("yamada").id, auth.hash_password("temporary password"), by="kato",
-                       must_change=True)
+    StaffAccounts(store).set_password(StaffAccounts(store).by_username("yamada").id,
+                                      auth.hash_password("temporary password"), by="kato", must_change=True)
     app = new_app(store)
     await sign_in(staff_gui, "yamada", "temporary password")
     await staff_gui.should_see("Choose your own password now", retries=SLOW)

@@ -222,7 +222,8 @@ async def test_app_settings_render_contact_and_lifecycle_as_sections(panel_user:
     panel_user.find(marker="prop:contact.phone").clear().type("0142-23-0000")
     assert shown.changes[-1]["contact"]["phone"] == "0142-23-0000"
     # The rest of the app goes along untouched.
-    assert shown.changes[-1]["pages"] == AppSpec.model_validate(EXAMPLE).model_dump(mode="json", exclude_none=True)["pages"]
+    assert (shown.changes[-1]["pages"]
+            == AppSpec.model_validate(EXAMPLE).model_dump(mode="json", exclude_none=True)["pages"])
 
     panel_user.find(marker="prop:lifecycle.end_date").type("2030-03-31")
     assert set(shown.panel.errors()) == {"lifecycle"}  # an end date and "no end" at once

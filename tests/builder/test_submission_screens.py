@@ -172,7 +172,8 @@ async def test_the_submissions_of_an_app_never_published_whose_draft_is_damaged_
     await desk.should_see("This app has not been published yet, so nothing has been sent.")
 
 
-async def test_the_detail_shows_every_answer_labelled_as_the_resident_saw_it_and_hostile_text_as_text(desk, survey, example_spec):
+async def test_the_detail_shows_every_answer_labelled_as_the_resident_saw_it_and_hostile_text_as_text(
+        desk, survey, example_spec):
     app_id, sent = survey
     # A later version renames the question: the detail still shows the words of version 1.
     example_spec["pages"][0]["widgets"][1]["label"]["en"] = "Renamed later"
@@ -249,7 +250,8 @@ async def test_an_export_is_made_in_the_background_downloaded_once_and_audited(d
     assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(table) == 61
-    assert HOSTILE in table[-1]  # the newest row, the hostile town, verbatim (it begins with "<": nothing to neutralise)
+    # The newest row, the hostile town, verbatim (it begins with "<": nothing to neutralise).
+    assert HOSTILE in table[-1]
     # Once only (it holds personal data), so the used button goes: nothing is left that leads to a bare error page.
     await desk.should_not_see(marker="export-download")
     await desk.should_see("The file is in your browser's downloads. It is no longer kept here: to download it again, "
@@ -262,7 +264,8 @@ async def test_counter_entry_walks_the_resident_pages_and_marks_the_submission_w
     app_id = publish(desk.store, example_spec)
     client = desk.http_client
     start = parse((await client.get(f"/counter/{app_id}")).text)
-    assert "窓口での代理入力（入力者：佐藤 花子）" in start.find(cls="counter-strip").text  # the resident pages: Japanese
+    # The resident pages: Japanese.
+    assert "窓口での代理入力（入力者：佐藤 花子）" in start.find(cls="counter-strip").text
     first = start.find("a", cls="button").attrs["href"]
     assert first == f"/counter/{app_id}/p/1"
 
