@@ -107,6 +107,7 @@ def columns(store: Store, app_id: int, lang: str = "ja") -> list[Column]:
     tr = Translator(lang)
     labels: dict[str, str] = {}
     for version in _seen_versions(store, app_id):
+        assert version.id is not None  # read from the database
         for question in LiveApps(store).version_spec(version.id).questions():
             labels.setdefault(question.key, " ".join(tr.text(question.label).split()))
     fixed = [Column(key, tr.gettext(msgid)) for key, msgid in FIXED_COLUMNS]

@@ -140,7 +140,8 @@ def submitter_contact(spec: AppSpec, answers: Mapping[str, Any]) -> tuple[str, s
     return first("is_submitters_name"), first("is_submitters_phone")
 
 
-def read_page(spec: AppSpec, index: int, form: Any, answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
+def read_page(spec: AppSpec, index: int, form: Any,
+              answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
     """Validate a submitted page. `form` has getlist(name). Returns new answers and errors."""
     updates: dict[str, Any] = {}
     errors: list[FieldError] = []

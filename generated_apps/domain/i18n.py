@@ -112,7 +112,8 @@ class PageMessage:
         return self.translator.format_markup(self.message, **self.params)
 
     def __str__(self) -> str:  # plain text, as a log or a test reads it
-        values = _Blank({k: self.translator.text(v) if isinstance(v, LocalizedText) else v for k, v in self.params.items()})
+        values = _Blank({k: self.translator.text(v) if isinstance(v, LocalizedText) else v
+                         for k, v in self.params.items()})
         return self.translator.gettext(self.message).format_map(values)
 
 

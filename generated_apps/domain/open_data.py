@@ -27,7 +27,7 @@ import unicodedata
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from generated_apps.domain.apps import Apps
 from generated_apps.domain.errors import Refused
@@ -38,7 +38,7 @@ from generated_apps.domain.models import App, AppVersion, AuditEvent, as_utc
 from generated_apps.domain.specs import readable_spec
 from generated_apps.domain.store import Store
 from generated_apps.domain.summary import COUNTED_TYPES, Summary, summarise
-from widgets import N_, REGISTRY
+from widgets import N_, REGISTRY, AppSpec, Question
 
 SUPPRESSED_BELOW = 5
 DEFAULT_LICENCE = "CC BY 4.0"
@@ -63,7 +63,7 @@ class OpenDataRefused(Refused):
 COUNTED = COUNTED_TYPES  # the questions open data publishes counts of (charted by choice or in a histogram)
 # The questions that ask who the resident is: asked by an application, never by a survey (each type says so).
 IDENTIFYING = frozenset(name for name, cls in REGISTRY.items()
-                        if cls.is_question and cls.identifies_submitter)
+                        if issubclass(cls, Question) and cls.identifies_submitter)
 
 
 def offered(store: Store, app: App | None) -> bool:
@@ -71,9 +71,15 @@ def offered(store: Store, app: App | None) -> bool:
     a choice, number or rating question to count and asks nobody who they are."""
     if app is None or app.kind != "form":
         return False
+    assert app.id is not None  # read from the database
     versions = [v for v in Apps(store).versions(app.id) if v.cancelled_at is None]
-    spec = (LiveApps(store).version_spec(max(versions, key=lambda v: v.number).id) if versions
-            else readable_spec(app.draft_spec))
+    spec: AppSpec | None
+    if versions:
+        newest = max(versions, key=lambda v: v.number).id
+        assert newest is not None  # read from the database
+        spec = LiveApps(store).version_spec(newest)
+    else:
+        spec = readable_spec(app.draft_spec)
     if spec is None:  # a draft that cannot be read: its editor restores it first
         return False
     types = {q.type for q in spec.questions()}
@@ -107,7 +113,7 @@ def publish(store: Store, app_id: int, by: str, licence: str = DEFAULT_LICENCE) 
                                      "residents who they are, or has nothing to count"))
         now = store.now()
         versions = s.exec(select(AppVersion.published_at).where(AppVersion.app_id == app_id,
-                                                                AppVersion.cancelled_at.is_(None))).all()
+                                                                col(AppVersion.cancelled_at).is_(None))).all()
         if not any(as_utc(at) <= now for at in versions):
             raise OpenDataRefused(N_("Publish the survey first: it has no results yet"))
         before = app.open_data_licence
@@ -157,6 +163,7 @@ def suppress(counts: list[int]) -> list[int | None]:
 
 def document(store: Store, app: App, time_zone: str = "Asia/Tokyo") -> dict[str, Any]:
     """The published results of `app` (in Japanese), from the submissions as they are now."""
+    assert app.id is not None  # read from the database
     summary = summarise(store, app.id, time_zone=time_zone, lang="ja")
     return _document(store, app, summary, time_zone)
 
@@ -172,6 +179,7 @@ def _document(store: Store, app: App, summary: Summary, time_zone: str) -> dict[
         questions.append({"key": question.key, "label": question.label, "type": question.type,
                           "options": [{"value": c.value, "label": c.label, "count": n}
                                       for c, n in zip(question.counts, counts, strict=True)]})
+    assert app.id is not None  # read from the database
     state = Apps(store).state(app.id)
     spec = LiveApps(store).version_spec(state.live.id) if state is not None and state.live is not None else None
     department = spec.contact.department.text("ja") if spec is not None and spec.contact.department else None

@@ -18,10 +18,10 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from generated_apps.domain.apps import Apps
 from generated_apps.domain.i18n import Translator
@@ -147,6 +147,7 @@ def summarise(store: Store, app_id: int, where: SubmissionFilter | None = None, 
     apps, live = Apps(store), LiveApps(store)
     for version in apps.versions(app_id):  # the newest first; never one cancelled or not yet out
         if version.cancelled_at is None and as_utc(version.published_at) <= now:
+            assert version.id is not None  # read from the database
             shown = shown or live.version_spec(version.id)
             catalogue.add(version.id, live.version_spec(version.id))
     if shown is None:
@@ -218,9 +219,17 @@ def _question(catalogue: _Catalogue, question: Question, tally: _Tally, tr: Tran
                            answered=tally.answered, counts=counts, span=span)
 
 
+@runtime_checkable
+class _Options(Protocol):
+    """A question with options to choose from: their stored values, in order."""
+
+    def option_values(self) -> list[str]: ...
+
+
 def _choice_counts(catalogue: _Catalogue, question: Question, tally: _Tally) -> list[Count]:
     """The newest version's options in their order, then any option since removed that residents chose."""
     labels = catalogue.labels.get(question.key, {})
+    assert isinstance(question, _Options)  # every type charted by choice lists its options
     current = question.option_values()
     removed = [v for v in labels if v not in current and tally.values.get(v)]
     unknown = sorted(v for v in tally.values if v not in labels)  # never an option: shown as stored
@@ -276,8 +285,8 @@ def date_bars(values: Counter[Any]) -> tuple[list[Count], tuple[dt.date, dt.date
         for day, count in days.items():
             years[day.year // width * width] += count
         starts = range(first.year // width * width, last.year + 1, width)
-        counts = [Count(str(y) if width == 1 else f"[{y},{y + width})", str(y) if width == 1 else f"{y}–{y + width - 1}",
-                        years.get(y, 0)) for y in starts]
+        counts = [Count(str(y) if width == 1 else f"[{y},{y + width})",
+                        str(y) if width == 1 else f"{y}–{y + width - 1}", years.get(y, 0)) for y in starts]
     return counts, (first, last)
 
 
@@ -308,7 +317,7 @@ def _per_access_point(store: Store, app_id: int, counted: Counter[str], tr: Tran
     """Each access point of the app, oldest first (one no longer in use only if something came through it),
     then those who came directly."""
     with store.session() as s:
-        points = list(s.exec(select(AccessPoint).where(AccessPoint.app_id == app_id).order_by(AccessPoint.id)))
+        points = list(s.exec(select(AccessPoint).where(AccessPoint.app_id == app_id).order_by(col(AccessPoint.id))))
     rows = [Count(p.code, p.label, counted.get(p.code, 0)) for p in points if p.active or counted.get(p.code)]
     known = {p.code for p in points}
     rows += [Count(code, code, n) for code, n in sorted(counted.items()) if code and code not in known]
