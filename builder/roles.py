@@ -7,6 +7,7 @@ check here is what counts. A refused attempt is written to the audit log.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -59,10 +60,12 @@ async def as_admin(store: Store, action: str, command: Callable[[str], Any], *, 
     """Run `command(admin's user name)` in a thread as the admin signed in now. A refusal (not an
     admin, or the store's `Refused`) is told to the user; True when the command ran. Other errors
     are the caller's to explain."""
-    try:
-        admin = require_admin(store, action, app_id=app_id)
+    try:  # in a thread, with the request's context (the session lives in a context var)
+        admin = await run.io_bound(contextvars.copy_context().run, require_admin, store, action, app_id=app_id)
     except NotAllowed as refused:
         ui.notify(_(refused.msgid), type="negative")
+        return False
+    if admin is None:  # the server is shutting down (NiceGUI's run.io_bound gives None then)
         return False
     try:
         await run.io_bound(command, admin.username)
@@ -78,8 +81,8 @@ async def as_staff(store: Store, command: Callable[[str], Any],
     """Run `command(user name)` in a thread as whoever is signed in now (any active member of staff).
     Returns the command's result, or None when it did not run: the session ended, or the store
     refused (told by `on_refused`, else in a notification). Commands given here return something."""
-    user = auth.session_user(store)
-    if user is None:
+    user = await run.io_bound(contextvars.copy_context().run, auth.session_user, store)
+    if user is None:  # also when the server is shutting down
         ui.notify(_("Your session has ended. Sign in again"), type="warning")
         return None
     try:

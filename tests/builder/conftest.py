@@ -25,6 +25,20 @@ async def until(condition, tries: int = 100) -> None:
     assert condition()
 
 
+def patient(user: User) -> User:
+    """`user.should_see` and `should_not_see` wait up to 10 s by default (NiceGUI's own: 0.3 s). The pages
+    read and write the database in a thread, so what a click changes shows a moment later, and later
+    still on a busy machine; a test that passes waits no longer than it must."""
+    for name in ("should_see", "should_not_see"):
+        check = getattr(user, name)
+
+        async def waiting(*args, retries: int = SLOW, _check=check, **kwargs) -> None:
+            await _check(*args, retries=retries, **kwargs)
+
+        setattr(user, name, waiting)
+    return user
+
+
 @pytest.fixture
 async def staff_gui(store, settings):
     """A User at the builder's pages, with no one signed in. `staff_gui.store` is the store behind it."""
@@ -33,7 +47,7 @@ async def staff_gui(store, settings):
 
         staff.register(store, settings, mount_path="")
         user.store = store
-        yield user
+        yield patient(user)
 
 
 def add_staff(store, username: str = "sato", role: str = "staff", name: str = "佐藤 花子"):
