@@ -69,7 +69,8 @@ def checked_settings(changes: dict[str, Any]) -> dict[str, Any]:
     if "schedule" in checked:
         problems = schedule_problems(checked["schedule"])
         if problems:
-            raise BookingRefused(problems[0][0], Refusal.BAD_SETTING, **problems[0][1])  # the first; fixed, the next is told
+            # The first; once fixed, the next is told.
+            raise BookingRefused(problems[0][0], Refusal.BAD_SETTING, **problems[0][1])
         checked["schedule"] = {day: sorted(checked["schedule"][day], key=lambda t: t["start"])
                                for day in WEEKDAYS if checked["schedule"].get(day)}
     if "closed_dates" in checked:

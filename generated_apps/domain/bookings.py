@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from generated_apps.domain.booking_rules import (
     SLOT_FIELDS,
@@ -115,7 +116,8 @@ class Bookings:
         if not rows:
             return
         with self.store.session() as s:
-            s.exec(self.store.insert(Slot).values(rows).on_conflict_do_nothing(index_elements=["resource_id", "starts_at"]))
+            s.exec(self.store.insert(Slot).values(rows)
+                   .on_conflict_do_nothing(index_elements=["resource_id", "starts_at"]))
             s.commit()
 
     def slots(self, resource: Resource, first: dt.date, last: dt.date) -> list[SlotView]:
@@ -126,7 +128,7 @@ class Bookings:
         window = self.window(resource)
         with self.store.session() as s:
             found = list(s.exec(select(Slot).where(Slot.resource_id == resource.id, Slot.starts_at >= start,
-                                                   Slot.starts_at < end).order_by(Slot.starts_at)))
+                                                   Slot.starts_at < end).order_by(col(Slot.starts_at))))
         return [SlotView(slot, max(slot.capacity - slot.booked, 0), self.why_not(slot, resource, window) is None)
                 for slot in found]
 
@@ -191,7 +193,7 @@ class Bookings:
             local = starts.astimezone(self.zone)
             month = dt.datetime(local.year, local.month, 1, tzinfo=self.zone)
             following = dt.datetime(local.year + local.month // 12, local.month % 12 + 1, 1, tzinfo=self.zone)
-            already = s.exec(select(func.count()).select_from(Booking).join(Slot, Slot.id == Booking.slot_id)
+            already = s.exec(select(func.count()).select_from(Booking).join(Slot, col(Slot.id) == Booking.slot_id)
                              .where(Booking.phone == digits, Booking.status == "booked",
                                     Slot.resource_id == resource.id, Slot.starts_at >= month.astimezone(dt.UTC),
                                     Slot.starts_at < following.astimezone(dt.UTC))).one()
@@ -203,8 +205,9 @@ class Bookings:
     @staticmethod
     def _take(s: Session, slot_id: int) -> bool:
         """The one way a place is taken: a conditional UPDATE, never read-then-write."""
-        return s.exec(update(Slot).where(Slot.id == slot_id, Slot.booked < Slot.capacity, Slot.closed.is_(False))
-                      .values(booked=Slot.booked + 1)).rowcount == 1
+        return s.exec(update(Slot).where(col(Slot.id) == slot_id, col(Slot.booked) < Slot.capacity,
+                                         col(Slot.closed).is_(False))
+                      .values(booked=col(Slot.booked) + 1)).rowcount == 1
 
     # --- a resident's booking, sent with their form -------------------------------------------------
 
@@ -231,10 +234,10 @@ class Bookings:
     def bookings_of(self, submission_id: int) -> list[tuple[Booking, Slot, Resource]]:
         """The bookings a resident's submission made, with their slots and facilities."""
         with self.store.session() as s:
-            return [tuple(row) for row in s.exec(
-                select(Booking, Slot, Resource).join(Slot, Slot.id == Booking.slot_id)
-                .join(Resource, Resource.id == Slot.resource_id)
-                .where(Booking.submission_id == submission_id).order_by(Booking.id))]
+            return [(booking, slot, resource) for booking, slot, resource in s.exec(
+                select(Booking, Slot, Resource).join(Slot, col(Slot.id) == Booking.slot_id)
+                .join(Resource, col(Resource.id) == Slot.resource_id)
+                .where(Booking.submission_id == submission_id).order_by(col(Booking.id)))]
 
     def cancel(self, reference: str, phone_last4: str, *, app_id: int | None = None, by: str | None = None) -> Booking:
         """Cancel with the reference number and the last four digits of the phone given; the place is
@@ -246,12 +249,13 @@ class Bookings:
             if booking is None:
                 raise BookingRefused(NO_MATCH, Refusal.NO_MATCH)
             # Still booked, and in the slot read above (a move committed meanwhile: refused, not freed twice).
-            taken = s.exec(update(Booking).where(Booking.id == booking.id, Booking.status == "booked",
-                                                 Booking.slot_id == booking.slot_id)
+            taken = s.exec(update(Booking).where(col(Booking.id) == booking.id, col(Booking.status) == "booked",
+                                                 col(Booking.slot_id) == booking.slot_id)
                            .values(status="cancelled", cancelled_at=self.store.now()))
             if taken.rowcount != 1:  # cancelled by another request just now
                 raise BookingRefused(NO_MATCH, Refusal.NO_MATCH)
-            s.exec(update(Slot).where(Slot.id == booking.slot_id, Slot.booked > 0).values(booked=Slot.booked - 1))
+            s.exec(update(Slot).where(col(Slot.id) == booking.slot_id, col(Slot.booked) > 0)
+                   .values(booked=col(Slot.booked) - 1))
             if by is not None:
                 s.add(AuditEvent(actor=by, action="booking.cancel", target=booking.reference))
             s.commit()
@@ -271,15 +275,18 @@ class Bookings:
             return self._with_place(s, booking) if booking is not None else None
 
     @staticmethod
-    def _of_app(query, app_id: int | None):
+    def _of_app(query: SelectOfScalar[Booking], app_id: int | None) -> SelectOfScalar[Booking]:
         if app_id is None:
             return query
-        return query.join(Submission, Submission.id == Booking.submission_id).where(Submission.app_id == app_id)
+        return query.join(Submission, col(Submission.id) == Booking.submission_id).where(Submission.app_id == app_id)
 
     @staticmethod
     def _with_place(s: Session, booking: Booking) -> tuple[Booking, Slot, Resource]:
         slot = s.get(Slot, booking.slot_id)
-        return booking, slot, s.get(Resource, slot.resource_id)
+        assert slot is not None  # a slot bookings point at is never deleted (_fit_slots)
+        resource = s.get(Resource, slot.resource_id)
+        assert resource is not None  # resources are never deleted
+        return booking, slot, resource
 
     def _match(self, s: Session, reference: str, phone_last4: str, app_id: int | None) -> Booking | None:
         """The booked booking with this reference number and phone (of the app `app_id`, when given)."""
@@ -299,9 +306,9 @@ class Bookings:
 
     def resources(self, include_inactive: bool = True) -> list[Resource]:
         """Every resource, by name."""
-        query = select(Resource).order_by(Resource.name, Resource.id)
+        query = select(Resource).order_by(col(Resource.name), col(Resource.id))
         if not include_inactive:
-            query = query.where(Resource.active.is_(True))
+            query = query.where(col(Resource.active).is_(True))
         with self.store.session() as s:
             return list(s.exec(query))
 
@@ -326,7 +333,8 @@ class Bookings:
             for field in changed:
                 setattr(resource, field, checked[field])
             s.add(resource)
-            s.flush()  # the write first: on SQLite the transaction holds the write lock from here, so no booking slips in
+            # The write first: on SQLite the transaction holds the write lock from here, so no booking slips in.
+            s.flush()
             detail: dict[str, Any] = {"id": resource_id, "changed": changed}
             if SLOT_FIELDS & set(changed):
                 detail.update(self._fit_slots(s, before, resource))
@@ -337,11 +345,12 @@ class Bookings:
     def _fit_slots(self, s: Session, before: Resource, after: Resource) -> dict[str, int]:
         """Bring the resource's slots from now on in line with its new settings, in the caller's transaction."""
         slots = list(s.exec(select(Slot).where(Slot.resource_id == after.id, Slot.starts_at >= self.store.now())
-                            .order_by(Slot.starts_at).with_for_update()))
-        with_rows = set(s.exec(select(Booking.slot_id).where(Booking.slot_id.in_([x.id for x in slots]))).all())
+                            .order_by(col(Slot.starts_at)).with_for_update()))
+        with_rows = set(s.exec(select(Booking.slot_id).where(col(Booking.slot_id).in_([x.id for x in slots]))).all())
         in_the_way: dict[int, str] = {}  # slot id -> reason
         removed = changed = 0
         for slot in slots:
+            assert slot.id is not None  # read from the database
             day, start, end = self._local(slot)
             new, old = self.scheduled(after, day, start), self.scheduled(before, day, start)
             made_by_old = old is not None and old["end"] == end  # the old settings made this very slot
@@ -349,16 +358,17 @@ class Bookings:
                 if slot.booked:
                     in_the_way[slot.id] = "closes" if self.closed_on(after, day) else "leaves"
                 elif slot.id in with_rows:  # cancelled bookings point at it: kept, closed
-                    removed += s.exec(update(Slot).where(Slot.id == slot.id, Slot.booked == 0)
+                    removed += s.exec(update(Slot).where(col(Slot.id) == slot.id, col(Slot.booked) == 0)
                                       .values(closed=True)).rowcount
                 else:
-                    removed += s.exec(delete(Slot).where(Slot.id == slot.id, Slot.booked == 0)).rowcount
+                    removed += s.exec(delete(Slot).where(col(Slot.id) == slot.id, col(Slot.booked) == 0)).rowcount
                 continue
             values: dict[str, Any] = {}
             if new["end"] != end:
                 if slot.booked:
                     in_the_way[slot.id] = "changes"
-                values["ends_at"] = dt.datetime.combine(day, dt.time.fromisoformat(new["end"]), self.zone).astimezone(dt.UTC)
+                ends = dt.datetime.combine(day, dt.time.fromisoformat(new["end"]), self.zone)
+                values["ends_at"] = ends.astimezone(dt.UTC)
             if new["capacity"] != slot.capacity:
                 if new["capacity"] < slot.booked:
                     in_the_way[slot.id] = "capacity"
@@ -366,9 +376,9 @@ class Bookings:
             if slot.closed and not made_by_old:  # closed by an earlier change that took it out; back in now
                 values["closed"] = False
             if values and slot.id not in in_the_way:
-                changed += s.exec(update(Slot).where(Slot.id == slot.id).values(**values)).rowcount
+                changed += s.exec(update(Slot).where(col(Slot.id) == slot.id).values(**values)).rowcount
         if in_the_way:
-            raise self._refusal(s, in_the_way, {x.id: x for x in slots})
+            raise self._refusal(s, in_the_way, {x.id: x for x in slots if x.id is not None})
         return {"slots_removed": removed, "slots_changed": changed}
 
     def _refusal(self, s: Session, in_the_way: dict[int, str], slots: dict[int, Slot]) -> BookingRefused:
@@ -377,8 +387,8 @@ class Bookings:
             refused = BookingRefused("The new capacity is below the places already booked. "
                                      "Move or cancel these bookings first", Refusal.BOOKINGS_IN_THE_WAY)
         elif reasons == {"leaves"}:
-            refused = BookingRefused("A time with bookings would leave the schedule. Move or cancel these bookings first",
-                                     Refusal.BOOKINGS_IN_THE_WAY)
+            refused = BookingRefused("A time with bookings would leave the schedule. "
+                                     "Move or cancel these bookings first", Refusal.BOOKINGS_IN_THE_WAY)
         elif reasons == {"changes"}:
             refused = BookingRefused("A time with bookings would change. Move or cancel these bookings first",
                                      Refusal.BOOKINGS_IN_THE_WAY)
@@ -386,10 +396,10 @@ class Bookings:
             refused = BookingRefused("A day you are closing has bookings. Move or cancel these bookings first",
                                      Refusal.BOOKINGS_IN_THE_WAY)
         else:
-            refused = BookingRefused("This change would affect bookings already taken. Move or cancel these bookings first",
-                                     Refusal.BOOKINGS_IN_THE_WAY)
-        found = s.exec(select(Booking).where(Booking.slot_id.in_(list(in_the_way)), Booking.status == "booked")
-                       .order_by(Booking.id)).all()
+            refused = BookingRefused("This change would affect bookings already taken. "
+                                     "Move or cancel these bookings first", Refusal.BOOKINGS_IN_THE_WAY)
+        found = s.exec(select(Booking).where(col(Booking.slot_id).in_(list(in_the_way)), Booking.status == "booked")
+                       .order_by(col(Booking.id))).all()
         refused.bookings = tuple(sorted(
             (AffectedBooking(b.reference, b.name, b.phone, as_utc(slots[b.slot_id].starts_at),
                              as_utc(slots[b.slot_id].ends_at), in_the_way[b.slot_id]) for b in found),
@@ -402,7 +412,8 @@ class Bookings:
         return start.date(), start.strftime("%H:%M"), end.strftime("%H:%M")
 
     def scheduled(self, resource: Resource, day: dt.date, start: str) -> dict[str, Any] | None:
-        """The schedule's time starting at `start` (HH:MM) on `day`, or None: no such time, or the day is closed."""
+        """The schedule's time starting at `start` (HH:MM) on `day`, or None: no such time, or the day is
+        closed."""
         if self.closed_on(resource, day):
             return None
         return next((t for t in resource.schedule.get(WEEKDAYS[day.weekday()], []) if t["start"] == start), None)
@@ -410,12 +421,13 @@ class Bookings:
     def calendar(self, resource: Resource, first: dt.date, last: dt.date) -> list[CalendarSlot]:
         """The slots from `first` to `last` (city dates) in order, each with the bookings taken in it."""
         views = self.slots(resource, first, last)
-        taken: dict[int, list[Booking]] = {v.slot.id: [] for v in views}
+        taken: dict[int, list[Booking]] = {v.slot.id: [] for v in views if v.slot.id is not None}
         with self.store.session() as s:
-            for booking in s.exec(select(Booking).where(Booking.slot_id.in_(list(taken)), Booking.status == "booked")
-                                  .order_by(Booking.created_at, Booking.id)):
+            for booking in s.exec(select(Booking).where(col(Booking.slot_id).in_(list(taken)),
+                                                        Booking.status == "booked")
+                                  .order_by(col(Booking.created_at), col(Booking.id))):
                 taken[booking.slot_id].append(booking)
-        return [CalendarSlot(v, taken[v.slot.id]) for v in views]
+        return [CalendarSlot(v, taken[v.slot.id]) for v in views if v.slot.id is not None]
 
     def close_slot(self, slot_id: int, by: str) -> list[Booking]:
         """Stop taking bookings in the slot at once. Its bookings are kept until staff move or cancel
@@ -424,12 +436,13 @@ class Bookings:
             slot = s.get(Slot, slot_id)
             if slot is None:
                 raise BookingRefused("There is no such time", Refusal.NO_SUCH_TIME)
-            if s.exec(update(Slot).where(Slot.id == slot_id, Slot.closed.is_(False)).values(closed=True)).rowcount:
+            if s.exec(update(Slot).where(col(Slot.id) == slot_id, col(Slot.closed).is_(False))
+                      .values(closed=True)).rowcount:
                 s.add(AuditEvent(actor=by, action="slot.close", target=self._slot_name(s, slot),
                                  detail={"slot_id": slot_id}))
             s.commit()
             return list(s.exec(select(Booking).where(Booking.slot_id == slot_id, Booking.status == "booked")
-                               .order_by(Booking.created_at, Booking.id)))
+                               .order_by(col(Booking.created_at), col(Booking.id))))
 
     def reopen_slot(self, slot_id: int, by: str) -> Slot:
         """Take bookings in a closed slot again; refused when its time is no longer in the schedule."""
@@ -438,10 +451,13 @@ class Bookings:
             if slot is None:
                 raise BookingRefused("There is no such time", Refusal.NO_SUCH_TIME)
             day, start, end = self._local(slot)
-            entry = self.scheduled(s.get(Resource, slot.resource_id), day, start)
+            resource = s.get(Resource, slot.resource_id)
+            assert resource is not None  # resources are never deleted
+            entry = self.scheduled(resource, day, start)
             if entry is None or entry["end"] != end:
                 raise BookingRefused("That time is no longer in the schedule, or its day is closed", Refusal.CLOSED)
-            if s.exec(update(Slot).where(Slot.id == slot_id, Slot.closed.is_(True)).values(closed=False)).rowcount:
+            if s.exec(update(Slot).where(col(Slot.id) == slot_id, col(Slot.closed).is_(True))
+                      .values(closed=False)).rowcount:
                 s.add(AuditEvent(actor=by, action="slot.reopen", target=self._slot_name(s, slot),
                                  detail={"slot_id": slot_id}))
             s.commit()
@@ -456,19 +472,24 @@ class Bookings:
             if booking is None or booking.status != "booked":
                 raise BookingRefused("No booking has that reference number", Refusal.NO_MATCH)
             source, target = s.get(Slot, booking.slot_id), s.get(Slot, to_slot_id)
+            # A slot bookings point at is never deleted (_fit_slots).
+            assert source is not None and source.id is not None
             if target is None or target.resource_id != source.resource_id:
                 raise BookingRefused("That time cannot be booked. Choose another", Refusal.CANNOT_BOOK)
+            assert target.id is not None  # read from the database
             if target.id == source.id:
                 raise BookingRefused("The booking is already at that time", Refusal.SAME_TIME)
             if target.closed:
                 raise BookingRefused("That time is closed. Choose another", Refusal.CLOSED)
             # The booking first, on the condition that nobody cancelled or moved it since it was read.
-            if s.exec(update(Booking).where(Booking.id == booking.id, Booking.status == "booked",
-                                            Booking.slot_id == source.id).values(slot_id=target.id)).rowcount != 1:
+            if s.exec(update(Booking).where(col(Booking.id) == booking.id, col(Booking.status) == "booked",
+                                            col(Booking.slot_id) == source.id)
+                      .values(slot_id=target.id)).rowcount != 1:
                 raise BookingRefused("No booking has that reference number", Refusal.NO_MATCH)
             if not self._take(s, target.id):
                 raise BookingRefused("That time is full. Choose another", Refusal.FULL)
-            s.exec(update(Slot).where(Slot.id == source.id, Slot.booked > 0).values(booked=Slot.booked - 1))
+            s.exec(update(Slot).where(col(Slot.id) == source.id, col(Slot.booked) > 0)
+                   .values(booked=col(Slot.booked) - 1))
             s.add(AuditEvent(actor=by, action="booking.move", target=reference,
                              detail={"from": self._slot_name(s, source), "to": self._slot_name(s, target),
                                      "from_slot_id": source.id, "to_slot_id": target.id}))
@@ -479,4 +500,5 @@ class Bookings:
     def _slot_name(self, s: Session, slot: Slot) -> str:
         """How the audit log names a slot: the resource and the city time, 体育館 2026-12-05 10:00."""
         resource = s.get(Resource, slot.resource_id)
+        assert resource is not None  # resources are never deleted
         return f"{resource.name} {as_utc(slot.starts_at).astimezone(self.zone):%Y-%m-%d %H:%M}"
