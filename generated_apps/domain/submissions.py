@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Text, cast, exists, func, literal, text, update
-from sqlmodel import Session, select
+from sqlalchemy import Text, cast, exists, func, inspect, literal, text, update
+from sqlmodel import Session, col, select
 
 from generated_apps.domain.errors import SubmissionRefused  # moved to errors.SubmissionRefused
 from generated_apps.domain.live import LiveApps
@@ -110,7 +110,7 @@ class Submissions:
         if where.status:
             conditions.append(Submission.status == where.status)
         if where.access_point == "-":
-            conditions.append(Submission.access_point.is_(None))
+            conditions.append(col(Submission.access_point).is_(None))
         elif where.access_point:
             conditions.append(Submission.access_point == where.access_point)
         if where.version is not None:
@@ -118,17 +118,17 @@ class Submissions:
                 select(AppVersion.id).where(AppVersion.app_id == app_id, AppVersion.number == where.version)
                 .scalar_subquery()))
         if where.assigned_to == "-":
-            conditions.append(Submission.assigned_to.is_(None))
+            conditions.append(col(Submission.assigned_to).is_(None))
         elif where.assigned_to:
             conditions.append(Submission.assigned_to == where.assigned_to)
         if where.entered_by_staff is not None:
-            conditions.append(Submission.entered_by.is_not(None) if where.entered_by_staff
-                              else Submission.entered_by.is_(None))
+            conditions.append(col(Submission.entered_by).is_not(None) if where.entered_by_staff
+                              else col(Submission.entered_by).is_(None))
         if where.search and where.search.strip():
             words = fold(where.search.strip())
             reference = parse_reference(words)
             conditions.append(Submission.reference == reference if reference is not None
-                              else Submission.search_text.like(_like(words), escape="\\"))
+                              else col(Submission.search_text).like(_like(words), escape="\\"))
         if where.answer_key and where.answer not in (None, ""):
             conditions.append(self._answer_condition(where, dialect))
         return conditions
@@ -137,17 +137,18 @@ class Submissions:
     def _answer_condition(where: SubmissionFilter, dialect: str) -> Any:
         """Any one value of a question's answer (each choice of a multiple choice, each part of a name)
         equals, or contains, the words: json_each in SQLite, json_array_elements_text in PostgreSQL."""
+        assert where.answer is not None  # _conditions asks only when an answer is given
         wanted = where.answer if where.answer_match == "equals" else _like(fold(where.answer))
         if dialect == "sqlite":
             values = func.json_each(Submission.answers, f'$."{where.answer_key}"').table_valued("value")
             value = cast(values.c.value, Text)
             test = value == wanted if where.answer_match == "equals" else func.lower(value).like(wanted, escape="\\")
             return exists(select(literal(1)).select_from(values).where(test))
-        test = "e.v = :answer" if where.answer_match == "equals" else "lower(e.v) LIKE :answer ESCAPE '\\'"
+        test_sql = "e.v = :answer" if where.answer_match == "equals" else "lower(e.v) LIKE :answer ESCAPE '\\'"
         return text(
             "EXISTS (SELECT 1 FROM json_array_elements_text(CASE json_typeof(submission.answers -> :answer_key)"
             " WHEN 'array' THEN submission.answers -> :answer_key"
-            " ELSE json_build_array(submission.answers ->> :answer_key) END) AS e(v) WHERE " + test + ")"
+            " ELSE json_build_array(submission.answers ->> :answer_key) END) AS e(v) WHERE " + test_sql + ")"
         ).bindparams(answer_key=where.answer_key, answer=wanted)
 
     def page(self, app_id: int, where: SubmissionFilter | None = None, *, sort: str = "created_at",
@@ -165,7 +166,8 @@ class Submissions:
             if backwards:
                 descending = not descending
                 offset, limit = max(0, total - offset - limit), min(limit, total - offset)
-            order = (column.desc(), Submission.id.desc()) if descending else (column.asc(), Submission.id.asc())
+            order = ((column.desc(), col(Submission.id).desc()) if descending
+                     else (column.asc(), col(Submission.id).asc()))
             rows = list(s.exec(select(Submission).where(*conditions).order_by(*order).offset(offset).limit(limit)))
         if backwards:
             rows.reverse()
@@ -178,12 +180,13 @@ class Submissions:
         (`row.answers`, `row.created_at`, …), not ORM objects: building those was half an export's time."""
         where = where or SubmissionFilter()
         after = 0
-        columns = list(Submission.__table__.columns)
+        columns = list(inspect(Submission).local_table.columns)
         while True:
             with self.store.session() as s:
                 conditions = self._conditions(app_id, where, s.get_bind().dialect.name)
-                batch = list(s.exec(select(*columns).where(*conditions, Submission.id > after)
-                                    .order_by(Submission.id).limit(size)))
+                # Rows with the columns as attributes, which the type system cannot name.
+                batch: list[Any] = list(s.exec(select(*columns).where(*conditions, col(Submission.id) > after)
+                                               .order_by(col(Submission.id)).limit(size)))
             if not batch:
                 return
             yield batch
@@ -194,7 +197,7 @@ class Submissions:
         `Store.access_points` adds, which read every submission of the app."""
         with self.store.session() as s:
             return dict(s.exec(select(AccessPoint.code, AccessPoint.label).where(AccessPoint.app_id == app_id)
-                               .order_by(AccessPoint.id)).all())
+                               .order_by(col(AccessPoint.id))).all())
 
     def count(self, app_id: int, where: SubmissionFilter | None = None) -> int:
         with self.store.session() as s:
@@ -212,7 +215,7 @@ class Submissions:
     def of_app(self, app_id: int) -> list[Submission]:
         """Every submission to the app, oldest first."""
         with self.store.session() as s:
-            return list(s.exec(select(Submission).where(Submission.app_id == app_id).order_by(Submission.id)))
+            return list(s.exec(select(Submission).where(Submission.app_id == app_id).order_by(col(Submission.id))))
 
     def detail(self, submission_id: int) -> SubmissionDetail | None:
         with self.store.session() as s:
@@ -220,12 +223,13 @@ class Submissions:
             if submission is None:
                 return None
             version = s.get(AppVersion, submission.version_id)
+            assert version is not None and version.id is not None  # versions are never deleted
             label = None
             if submission.access_point:
                 point = s.exec(select(AccessPoint).where(AccessPoint.code == submission.access_point)).first()
                 label = point.label if point is not None else None
             notes = list(s.exec(select(SubmissionNote).where(SubmissionNote.submission_id == submission_id)
-                                .order_by(SubmissionNote.at, SubmissionNote.id)))
+                                .order_by(col(SubmissionNote.at), col(SubmissionNote.id))))
         return SubmissionDetail(submission=submission, version_number=version.number,
                                 spec=LiveApps(self.store).version_spec(version.id), access_point_label=label,
                                 notes=notes)
@@ -242,8 +246,10 @@ class Submissions:
                 detail: dict[str, Any] | None = None) -> Submission:
         submission = s.get(Submission, submission_id)
         if submission is None:
-            raise SubmissionRefused(N_("This submission no longer exists (it may have been deleted at the end of its retention period)"))
-        s.exec(update(Submission).where(Submission.id == submission_id).values(**values, updated_at=self.store.now()))
+            raise SubmissionRefused(N_("This submission no longer exists "
+                                       "(it may have been deleted at the end of its retention period)"))
+        s.exec(update(Submission).where(col(Submission.id) == submission_id)
+               .values(**values, updated_at=self.store.now()))
         s.add(AuditEvent(actor=by, action=action, app_id=submission.app_id, target=submission.reference,
                          detail=detail or {}, at=self.store.now()))
         return submission
