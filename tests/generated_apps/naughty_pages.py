@@ -101,7 +101,8 @@ def text_of(page: Element) -> str:
             if isinstance(child, str):
                 parts.append(child)
             else:
-                parts.append(" ".join(f"{k}={v}" for k, v in child.attrs.items() if k in ("alt", "title", "aria-label")))
+                parts.append(" ".join(f"{k}={v}" for k, v in child.attrs.items()
+                                      if k in ("alt", "title", "aria-label")))
                 walk(child)
 
     walk(page)

@@ -29,7 +29,8 @@ SQL = ["' OR '1'='1", "1; DROP TABLE submission; --", "\" OR \"\"=\"", "%' AND 1
 FORMULA = ["=HYPERLINK(\"http://evil.example\")", "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1", "\r=1"]
 TRAVERSAL = ["../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "%2e%2e/%2e%2e/secret.key", "....//....//", "/etc/passwd",
              "..\\..\\windows", "%00", "a%00.css", "%252e%252e%252f"]
-STRANGE = ["", " ", "\u202eevil", "\x00", "%ff%fe", "ｓｕｒｖｅｙ", "A" * 5000, "😀", "NaN", "-1", "99999999999999999999"]
+STRANGE = ["", " ", "\u202eevil", "\x00", "%ff%fe", "ｓｕｒｖｅｙ", "A" * 5000, "😀", "NaN", "-1",
+           "99999999999999999999"]
 CORPUS = XSS + SQL + FORMULA + TRAVERSAL + STRANGE
 # What a payload would look like had it been put into a page as HTML.
 UNESCAPED = ("<script>alert", "<img src=x", "<svg/onload", "<iframe src")
@@ -65,7 +66,8 @@ def harmless(response, where: str) -> None:
 
 
 ADDRESSES = ["/a/{x}", "/a/{x}/p/1", "/a/survey/p/{x}", "/a/{x}/check", "/a/{x}/done", "/a/{x}/status",
-             "/a/survey/status?x={x}", "/a/{x}/cancel", "/a/{x}/cancelled?b={x}&t={x}", "/a/survey/cancelled?b={x}&t={x}",
+             "/a/survey/status?x={x}", "/a/{x}/cancel", "/a/{x}/cancelled?b={x}&t={x}",
+             "/a/survey/cancelled?b={x}&t={x}",
              "/a/{x}/booking.ics", "/a/{x}/open-data.json", "/a/{x}/open-data.csv", "/q/{x}", "/static/{x}",
              "/lang/{x}", "/size/{x}", "/contrast/{x}", "/{x}"]
 

@@ -93,7 +93,8 @@ def test_a_backup_taken_while_residents_are_sending_is_one_consistent_moment(sql
     def residents_keep_sending() -> None:
         while not stop.is_set():
             answers = {"opinion": "x" * 2000, "name": "住民"}
-            sent.append(Drafts(sqlite_store).submit(Drafts(sqlite_store).create(app.id, version.id, answers), answers, "ja"))
+            sent.append(Drafts(sqlite_store).submit(Drafts(sqlite_store).create(app.id, version.id, answers),
+                                                    answers, "ja"))
 
     writer = threading.Thread(target=residents_keep_sending)
     writer.start()

@@ -1,4 +1,5 @@
-"""The emergency banner: on every resident page from the moment it is set, with the time it was issued, until cleared."""
+"""The emergency banner: on every resident page from the moment it is set, with the time it was issued,
+until cleared."""
 
 from __future__ import annotations
 

@@ -50,7 +50,8 @@ def booking_spec(resource_id: int) -> AppSpec:
         "pages": [
             {"widgets": [{"type": "slot_picker", "key": "time", "resource": resource_id,
                           "label": {"ja": "使う日と時間", "en": "Day and time"}}]},
-            {"widgets": [{"type": "name", "key": "name", "label": {"ja": "お名前", "en": "Your name"}, "reading": "none"}]},
+            {"widgets": [{"type": "name", "key": "name", "label": {"ja": "お名前", "en": "Your name"},
+                          "reading": "none"}]},
             {"widgets": [{"type": "phone", "key": "phone", "label": {"ja": "電話番号", "en": "Phone number"}}]},
         ]})
 
@@ -360,7 +361,8 @@ def test_a_worn_out_number_cannot_be_cancelled_online_until_a_day_has_passed(bro
 
 def notice_app(store) -> None:
     Apps(store).save_app(AppSpec.model_validate({
-        "slug": "notice", "kind": "notice", "title": {"ja": "お知らせ"}, "languages": ["ja"], "contact": {"phone": "0142-23-3331"},
+        "slug": "notice", "kind": "notice", "title": {"ja": "お知らせ"}, "languages": ["ja"],
+        "contact": {"phone": "0142-23-3331"},
         "lifecycle": {"retention_days": 30, "no_end": True},
         "pages": [{"widgets": [{"type": "paragraph", "text": {"ja": "図書館は月曜休館です。"}}]}]}), by="kato")
     Lifecycle(store).publish("notice", by="kato")
@@ -385,7 +387,8 @@ def test_the_booking_pages_of_an_app_that_takes_no_bookings_answer_as_an_unknown
 
 def test_another_booking_apps_cancel_page_does_not_find_this_apps_booking(browser, bookings, gym, store):
     reference = booked_reference(browser(), bookings, gym)
-    Apps(store).save_app(AppSpec.model_validate({**booking_spec(gym.id).model_dump(mode="json"), "slug": "gym-2"}), by="kato")
+    Apps(store).save_app(AppSpec.model_validate({**booking_spec(gym.id).model_dump(mode="json"), "slug": "gym-2"}),
+                         by="kato")
     Lifecycle(store).publish("gym-2", by="kato")
     resident = browser()
     for confirm in ("", "yes"):
@@ -396,7 +399,8 @@ def test_another_booking_apps_cancel_page_does_not_find_this_apps_booking(browse
     assert saturday_slot(bookings, gym).booked == 1
     # Nor is its cancelled page told of it by this app's proof.
     done = cancel(browser(), reference)
-    proof = next(c for c in done.headers.get_list("set-cookie") if c.startswith("mdg_cancelled_")).split(";")[0].split("=", 1)[1]
+    proof = next(c for c in done.headers.get_list("set-cookie")
+                 if c.startswith("mdg_cancelled_")).split(";")[0].split("=", 1)[1]
     other = browser()
     other.cookies.set(f"mdg_cancelled_{Apps(store).by_slug('gym-2').id}", proof)
     assert other.get("/a/gym-2/cancelled").headers["location"] == "/a/gym-2/cancel"

@@ -101,7 +101,8 @@ def test_two_hundred_residents_at_ten_places_through_two_servers_make_exactly_te
         with ThreadPoolExecutor(RESIDENTS) as pool:
             sent = list(pool.map(send, residents))
     failed = [outcome for outcome in sent if not outcome.startswith("/a/gym/")]
-    assert not failed, f"{len(failed)} residents did not get an answer: {failed[:3]}\n{(tmp_path / 'servers.log').read_text()[-2000:]}"
+    assert not failed, (f"{len(failed)} residents did not get an answer: {failed[:3]}\n"
+                        f"{(tmp_path / 'servers.log').read_text()[-2000:]}")
     assert sent.count("/a/gym/done") == PLACES
     assert sent.count("/a/gym/p/1?change=1&refused=full") == RESIDENTS - PLACES
     with store.session() as s:

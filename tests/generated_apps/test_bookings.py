@@ -18,7 +18,8 @@ from .test_lifecycle import Clock
 from .test_store import any_store  # noqa: F401 - the fixture: SQLite and PostgreSQL
 
 NOW = dt.datetime(2026, 11, 16, 0, 0, tzinfo=dt.UTC)  # Monday 16 November 2026, 9:00 in Date City
-WEEKLY = {"mon": [{"start": "09:00", "end": "12:00", "capacity": 10}, {"start": "13:00", "end": "17:00", "capacity": 2}],
+WEEKLY = {"mon": [{"start": "09:00", "end": "12:00", "capacity": 10},
+                  {"start": "13:00", "end": "17:00", "capacity": 2}],
           "sat": [{"start": "10:00", "end": "12:00", "capacity": 1}]}
 
 
@@ -39,8 +40,10 @@ def starts(views) -> list[str]:
 
 def test_a_schedule_with_overlapping_or_broken_times_is_refused(bookings):
     assert schedule_problems(WEEKLY) == []
-    bad = {"mon": [{"start": "09:00", "end": "12:00", "capacity": 5}, {"start": "11:00", "end": "13:00", "capacity": 5}],
-           "tue": [{"start": "14:00", "end": "13:00", "capacity": 5}], "wed": [{"start": "9", "end": "10:00", "capacity": 0}],
+    bad = {"mon": [{"start": "09:00", "end": "12:00", "capacity": 5},
+                   {"start": "11:00", "end": "13:00", "capacity": 5}],
+           "tue": [{"start": "14:00", "end": "13:00", "capacity": 5}],
+           "wed": [{"start": "9", "end": "10:00", "capacity": 0}],
            "someday": []}
     assert len(schedule_problems(bad)) == 4
     with pytest.raises(BookingRefused, match="overlap"):
@@ -143,7 +146,8 @@ def test_two_processes_booking_at_once_on_the_same_database_never_overbook(booki
     url = bookings.store.engine.url.render_as_string(hide_password=False)
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    processes = [context.Process(target=_process_attempts, args=(url, morning.id, 100 * p, 100, queue)) for p in range(2)]
+    processes = [context.Process(target=_process_attempts, args=(url, morning.id, 100 * p, 100, queue))
+                 for p in range(2)]
     for p in processes:
         p.start()
     taken = queue.get(timeout=120) + queue.get(timeout=120)
@@ -180,7 +184,8 @@ def test_a_changed_schedule_reaches_the_slots_already_made(bookings, gym):
     saturday = saturday_slot(bookings, gym)
     cancelled = bookings.book(saturday.id, "伊達 花子", "0142-23-3331")
     bookings.cancel(cancelled.reference, "3331")
-    schedule = {"mon": [{"start": "09:00", "end": "11:00", "capacity": 4}, {"start": "13:00", "end": "17:00", "capacity": 6}]}
+    schedule = {"mon": [{"start": "09:00", "end": "11:00", "capacity": 4},
+                        {"start": "13:00", "end": "17:00", "capacity": 6}]}
     changed = bookings.update_resource(gym.id, "kato", name=" 総合 体育館 ", schedule=schedule, days_ahead=30)
     assert (changed.name, changed.days_ahead) == ("総合 体育館", 30)
     # The morning's end and both capacities follow; Saturday left the schedule, and the slot a cancelled
@@ -215,7 +220,8 @@ def test_lowering_capacity_below_the_places_taken_is_refused_with_the_bookings_t
     with pytest.raises(BookingRefused, match="below the places already booked") as refused:
         bookings.update_resource(gym.id, "kato", name="別の名前", schedule=lower)
     assert [(b.reference, b.name, b.phone, b.reason) for b in refused.value.bookings] == [
-        (first.reference, "伊達 花子", "0142233331", "capacity"), (second.reference, "有珠 太郎", "09012345678", "capacity")]
+        (first.reference, "伊達 花子", "0142233331", "capacity"),
+        (second.reference, "有珠 太郎", "09012345678", "capacity")]
     assert refused.value.bookings[0].starts_at == as_utc(afternoon.starts_at)
     # Nothing changed: not the name, not the schedule, not the slot.
     assert (bookings.resource(gym.id).name, bookings.resource(gym.id).schedule) == ("体育館", WEEKLY)
@@ -248,7 +254,8 @@ def test_a_time_with_bookings_cannot_leave_the_schedule_change_or_fall_on_a_clos
 
 
 def test_a_change_of_settings_is_checked(bookings, gym):
-    overlapping = {"mon": [{"start": "09:00", "end": "12:00", "capacity": 5}, {"start": "11:00", "end": "13:00", "capacity": 5}]}
+    overlapping = {"mon": [{"start": "09:00", "end": "12:00", "capacity": 5},
+                           {"start": "11:00", "end": "13:00", "capacity": 5}]}
     for change, message in [({"schedule": overlapping}, "overlap"), ({"name": "  "}, "name"),
                             ({"closed_dates": ["2026-13-01"]}, "not a date"), ({"days_ahead": 0}, "days ahead"),
                             ({"hours_before": -1}, "deadline"), ({"monthly_limit": 0}, "monthly limit")]:

@@ -1,4 +1,5 @@
-"""Pages sent gzip-compressed, with the CSRF token outside the compression, and nothing of an attacker's beside answers."""
+"""Pages sent gzip-compressed, with the CSRF token outside the compression, and nothing of an attacker's
+beside answers."""
 
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ def test_every_page_comes_compressed_when_the_browser_takes_gzip(settings, app_s
         # Pages made for this resident, with their answers; pages of no one; and an error page.
         for path in (f"/a/{SLUG}/p/2", f"/a/{SLUG}/check", "/", f"/a/{SLUG}", "/a/no-such-app"):
             reply = client.get(path, headers={"accept-encoding": "gzip"})
-            assert reply.headers.get("content-encoding") == "gzip" and "</html>" in reply.text, (path, reply.status_code)
+            assert reply.headers.get("content-encoding") == "gzip" and "</html>" in reply.text, (
+                path, reply.status_code)
             unpacked = client.get(path, headers={"accept-encoding": "identity"})
             assert reply.text == unpacked.text, path
 

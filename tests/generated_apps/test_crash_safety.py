@@ -38,7 +38,8 @@ SURVEY = AppSpec.model_validate({
     "slug": "iken", "title": {"ja": "ご意見", "en": "Your views"},
     "contact": {"phone": "0142-23-3331"}, "lifecycle": {"retention_days": 365, "no_end": True},
     "pages": [{"widgets": [{"type": "long_text", "key": "view", "label": {"ja": "ご意見", "en": "Your view"}}]},
-              {"widgets": [{"type": "name", "key": "name", "label": {"ja": "お名前", "en": "Name"}, "reading": "none"}]}],
+              {"widgets": [{"type": "name", "key": "name", "label": {"ja": "お名前", "en": "Name"},
+                            "reading": "none"}]}],
 })
 
 

@@ -125,12 +125,14 @@ def test_an_image_stored_with_an_address_on_this_site_is_never_loaded_by_a_resid
 
 @pytest.mark.parametrize("headers", [
     pytest.param({"Sec-Fetch-Dest": "image", "Sec-Fetch-Mode": "no-cors"}, id="an image on a page"),
-    pytest.param({"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", "Sec-Purpose": "prefetch"}, id="a prefetch"),
+    pytest.param({"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", "Sec-Purpose": "prefetch"},
+                 id="a prefetch"),
     pytest.param({"Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors"}, id="a script's fetch"),
     pytest.param({"Sec-Fetch-Dest": "iframe", "Sec-Fetch-Mode": "navigate"}, id="a frame"),
     pytest.param({"User-Agent": "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"}, id="a link preview"),
     pytest.param({"User-Agent": "facebookexternalhit/1.1"}, id="another link preview"),
-    pytest.param({"User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"}, id="a crawler"),
+    pytest.param({"User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"},
+                 id="a crawler"),
 ])
 def test_only_a_browser_opening_the_code_counts_a_scan(server, headers):
     before = server.scans()
@@ -200,7 +202,8 @@ def test_a_post_abandoned_half_way_leaves_one_calm_line_in_the_log(server):
     mark = server.log_mark()
     for _ in range(3):
         sock = connect(server)
-        sock.sendall(b"POST /a/sports-day/p/1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        sock.sendall(b"POST /a/sports-day/p/1 HTTP/1.1\r\nHost: x\r\n"
+                     b"Content-Type: application/x-www-form-urlencoded\r\n"
                      b"Content-Length: 5000\r\n\r\npeople=12&csrf=")
         time.sleep(0.2)
         sock.close()

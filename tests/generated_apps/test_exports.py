@@ -62,7 +62,8 @@ def spec(version: int) -> dict:
     if version == 1:
         pages.append({"widgets": [{"type": "short_text", "key": "ward", "label": {"ja": "地区", "en": "Ward"}}]})
     else:
-        pages.append({"widgets": [{"type": "rating", "key": "rating", "label": {"ja": "満足度", "en": "Satisfaction"}}]})
+        pages.append({"widgets": [{"type": "rating", "key": "rating",
+                                   "label": {"ja": "満足度", "en": "Satisfaction"}}]})
     return {"slug": "iken", "kind": "form", "title": {"ja": "市民の声", "en": "Residents' voice"},
             "contact": {"phone": "0142-23-3331"}, "lifecycle": {"retention_days": 365, "no_end": True},
             "pages": pages}

@@ -108,7 +108,8 @@ def test_a_japanese_option_of_a_select_on_a_vietnamese_page_says_it_is_japanese(
 
 def test_an_option_written_in_the_page_language_carries_no_lang_of_its_own(client):
     in_language(client, "en")
-    options = {o.attrs["value"]: o for o in get(client, "/a/town-survey/p/1").find("select", name="district").find_all("option")}
+    options = {o.attrs["value"]: o
+               for o in get(client, "/a/town-survey/p/1").find("select", name="district").find_all("option")}
     assert options["suenaga"].text == "Suenaga-cho" and "lang" not in options["suenaga"].attrs
     assert options["umemoto"].attrs.get("lang") == "ja"
 

@@ -65,7 +65,8 @@ def test_the_check_list_has_one_row_per_visible_answer_in_the_residents_language
     spec = spec_of(example_spec)
     answers = {"visited": "yes", "book": "坊っちゃん", "town": None}
     rows = flow.check_rows(spec, answers, Translator("en"))
-    assert [(r.page, r.question.key, r.answer) for r in rows] == [(0, "visited", "Yes"), (1, "book", "坊っちゃん"), (2, "town", "")]
+    assert [(r.page, r.question.key, r.answer) for r in rows] == [
+        (0, "visited", "Yes"), (1, "book", "坊っちゃん"), (2, "town", "")]
     rows = flow.check_rows(spec, {"visited": "no", "town": "大町"}, Translator("ja"))
     assert [(r.question.key, r.answer) for r in rows] == [("visited", "いいえ"), ("town", "大町")]
 

@@ -29,7 +29,8 @@ SPEC = {
     "what_next": {"ja": "受付の後に電話します", "en": "We will call you"},
     "pages": [
         {"widgets": [
-            {"type": "paragraph", "text": {"ja": "**生年月日**と[住所](https://example.jp/)を書きます", "en": "Write it"}},
+            {"type": "paragraph",
+             "text": {"ja": "**生年月日**と[住所](https://example.jp/)を書きます", "en": "Write it"}},
             {"type": "short_text", "key": "address", "label": {"ja": "ご住所", "en": "Your address"},
              "hint": {"ja": "伊達市《だてし》から書いてください"}},  # no English: falls back to Japanese
         ]},
@@ -113,7 +114,8 @@ def test_publishing_stores_the_readings_with_the_version(published):
     readings = stored_readings(published, number=1)
     assert readings["ご住所"] == "ご｜住所《じゅうしょ》"
     assert readings["体育館の予約"] == "｜体育館《たいいくかん》の｜予約《よやく》"
-    assert readings["｜長和町《ながわちょう》の体育館を使う方へ"].startswith("｜長和町《ながわちょう》の｜体育館《たいいくかん》")
+    assert readings["｜長和町《ながわちょう》の体育館を使う方へ"].startswith(
+        "｜長和町《ながわちょう》の｜体育館《たいいくかん》")
     assert "Booking the gym" not in readings  # only Japanese text
 
 
@@ -123,8 +125,8 @@ def test_a_page_with_furigana_on_has_ruby_from_the_stored_readings_without_the_d
         html = page_html(client)
         assert 'class="furigana-on"' in html
         found = rubies(html)
-        for pair in [("住所", "じゅうしょ"), ("伊達市", "だてし"), ("生年月日", "せいねんがっぴ"), ("体育館", "たいいくかん"),
-                     ("予約", "よやく"), ("市役所", "しやくしょ"), ("窓口", "まどぐち")]:
+        for pair in [("住所", "じゅうしょ"), ("伊達市", "だてし"), ("生年月日", "せいねんがっぴ"),
+                     ("体育館", "たいいくかん"), ("予約", "よやく"), ("市役所", "しやくしょ"), ("窓口", "まどぐち")]:
             assert pair in found, pair
         assert "<strong><ruby>生年月日<rp>" in html  # inside formatted text too
         start = page_html(client, "/a/gym")
@@ -217,7 +219,8 @@ def test_export_headers_are_the_labels_without_their_readings(published):
     assert [c.label for c in columns(published, app.id) if c.answer] == ["お住まいの長和町の地区", "ご住所", "使う部屋"]
 
 
-def test_the_interface_reads_with_furigana_too_and_stays_plain_where_no_markup_may_go(settings, published, no_dictionary):
+def test_the_interface_reads_with_furigana_too_and_stays_plain_where_no_markup_may_go(settings, published,
+                                                                                      no_dictionary):
     with client_for(settings, fresh_store(settings), furigana_on=True) as client:
         html = page_html(client)
         found = rubies(html)
@@ -241,7 +244,8 @@ def test_an_error_title_and_a_dropdowns_options_stay_plain_with_furigana_on(sett
         {"type": "date", "key": "born", "label": {"ja": "生年月日"}, "purpose": "birth"},
         {"type": "dropdown", "key": "ward", "label": {"ja": "地区"},
          "options": [{"value": v, "label": {"ja": label}} for v, label in
-                     [("a", "大手町"), ("b", "末永町"), ("c", "網代町"), ("d", "舟岡町"), ("e", "梅本町"), ("f", "竹原町")]]}]}]}
+                     [("a", "大手町"), ("b", "末永町"), ("c", "網代町"), ("d", "舟岡町"), ("e", "梅本町"),
+                      ("f", "竹原町")]]}]}]}
     Apps(store).save_app(AppSpec.model_validate(spec), by="tanaka")
     Lifecycle(store).publish("born", by="tanaka", warnings_acknowledged=True)
     with client_for(settings, store, furigana_on=True) as client:

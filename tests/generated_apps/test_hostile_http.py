@@ -18,7 +18,8 @@ from tests.htmlpage import form_fields, parse
 from widgets import AppSpec, Question
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "builder" / "app_templates"  # the gallery's apps, also the demo
-APPS = [AppSpec.model_validate_json(path.read_bytes()) for path in sorted(TEMPLATES.glob("*.json")) if path.name != "index.json"]
+APPS = [AppSpec.model_validate_json(path.read_bytes())
+        for path in sorted(TEMPLATES.glob("*.json")) if path.name != "index.json"]
 SPECS = [spec for spec in APPS if list(spec.questions())]  # notices take no answers
 
 PAYLOADS = [

@@ -27,8 +27,10 @@ SPEC = {
     "contact": {"phone": "0142-23-3331"},
     "lifecycle": {"retention_days": 365, "no_end": True},
     "pages": [
-        {"widgets": [{"type": "date", "key": "birthday", "label": {"ja": "お子さんの生年月日", "ko": "자녀의 생년월일"}}]},
-        {"widgets": [{"type": "number", "key": "weight", "label": {"ja": "体重", "ko": "체중"}, "allow_decimal": True}]},
+        {"widgets": [{"type": "date", "key": "birthday",
+                      "label": {"ja": "お子さんの生年月日", "ko": "자녀의 생년월일"}}]},
+        {"widgets": [{"type": "number", "key": "weight", "label": {"ja": "体重", "ko": "체중"},
+                      "allow_decimal": True}]},
     ],
 }
 
@@ -161,7 +163,8 @@ def test_the_portal_and_the_not_found_page_are_in_the_chosen_language(client, la
     assert portal.find("html").attrs["lang"] == lang
     assert portal.find("a", cls="skip-link").text != "本文へ移動"
     missing = get(client, "/a/no-such-app", status=404)
-    assert missing.find("h1").text == {"zh-Hans": "找不到页面", "ko": "페이지를 찾을 수 없습니다", "vi": "Không tìm thấy trang"}[lang]
+    assert missing.find("h1").text == {"zh-Hans": "找不到页面", "ko": "페이지를 찾을 수 없습니다",
+                                       "vi": "Không tìm thấy trang"}[lang]
 
 
 # The same words outside a page: a booked time, a day in the slot picker, a moment such as "posted".

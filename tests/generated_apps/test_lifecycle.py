@@ -139,7 +139,8 @@ def test_a_retirement_message_is_kept_by_language_and_a_plain_string_is_japanese
     Lifecycle(any_store).publish(app.slug, by="admin")
     Lifecycle(any_store).retire(app.slug, by="admin", message={"en": " The survey has ended. ", "ko": ""}, at=T0 + HOUR)
     assert Apps(any_store).state(app.id).app.retire_message == {"ja": "", "en": "The survey has ended."}
-    Lifecycle(any_store).retire(app.slug, by="admin", message=LocalizedText({"ja": "終了\x00しました", "en": "Ended"}), at=T0 + HOUR)
+    Lifecycle(any_store).retire(app.slug, by="admin", message=LocalizedText({"ja": "終了\x00しました", "en": "Ended"}),
+                                at=T0 + HOUR)
     assert Apps(any_store).by_id(app.id).retire_message == {"ja": "終了しました", "en": "Ended"}
     assert Audit(any_store).events(app.id)[-1].detail["message"] == {"ja": "終了しました", "en": "Ended"}
     Lifecycle(any_store).retire(app.slug, by="admin", message="  ", at=T0 + HOUR)  # nothing written: no message
@@ -186,7 +187,8 @@ def test_a_retirement_can_be_called_off_before_its_time_but_not_after(any_store,
 
 
 def test_a_retired_app_names_its_successor_and_is_reopened_by_a_new_publish(any_store, app, example_spec, clock):  # noqa: F811
-    successor = Apps(any_store).create(AppSpec.model_validate(example_spec | {"slug": "library-survey-2027"}), by="suzuki")
+    successor = Apps(any_store).create(AppSpec.model_validate(example_spec | {"slug": "library-survey-2027"}),
+                                       by="suzuki")
     Lifecycle(any_store).publish(successor.slug, by="admin")
     Lifecycle(any_store).publish(app.slug, by="admin")
     Lifecycle(any_store).retire(app.slug, by="admin", message="新しいアンケートへどうぞ", successor_id=successor.id)
@@ -209,13 +211,15 @@ def test_rolling_back_republishes_an_earlier_version_as_the_next_one_and_keeps_t
     assert Apps(any_store).by_id(app.id).draft_spec["title"]["ja"] == "書きかけ"  # staff's edits are not lost
     assert status(any_store, app) == "live_with_changes"
     event = Audit(any_store).events(app.id)[-1]
-    assert (event.action, event.actor, event.detail["version"], event.detail["rollback_of"]) == ("app.rollback", "admin", 3, 1)
+    assert (event.action, event.actor, event.detail["version"], event.detail["rollback_of"]) == (
+        "app.rollback", "admin", 3, 1)
 
 
 @pytest.mark.parametrize("number", [0, 4, 99])
 def test_rolling_back_to_a_version_that_does_not_exist_is_refused_and_changes_nothing(any_store, app, clock, number):  # noqa: F811
     Lifecycle(any_store).publish(app.slug, by="admin")
-    Lifecycle(any_store).publish(app.slug, by="admin", at=T0 + HOUR, warnings_acknowledged=True)  # number 2, not yet seen
+    # Number 2, not yet seen.
+    Lifecycle(any_store).publish(app.slug, by="admin", at=T0 + HOUR, warnings_acknowledged=True)
     before = actions(any_store, app)
     for bad in (number, 2):
         with pytest.raises(LifecycleRefused):
@@ -331,7 +335,8 @@ def test_each_lifecycle_action_leaves_exactly_one_audit_line_with_who_what_and_w
         step()
         events = Audit(any_store).events(app.id)
         assert len(events) == before + 1
-        assert (events[-1].action, events[-1].actor, events[-1].app_id, events[-1].target) == (action, "kato", app.id, app.slug)
+        assert (events[-1].action, events[-1].actor, events[-1].app_id, events[-1].target) == (
+            action, "kato", app.id, app.slug)
 
 
 def test_the_audit_log_cannot_be_changed_or_deleted(any_store, app, clock):  # noqa: F811
@@ -363,11 +368,16 @@ def test_each_change_to_an_account_leaves_exactly_one_audit_line(any_store):  # 
     admin = StaffAccounts(any_store).create("kato", "加藤", "hash", "admin", by="setup")
     sato = StaffAccounts(any_store).create("sato", "佐藤", "hash", "staff", by="kato", must_change_password=True)
     steps = [
-        (lambda: StaffAccounts(any_store).change(sato.id, "kato", role="admin"), "user.role", {"role": ["staff", "admin"]}),
-        (lambda: StaffAccounts(any_store).change(sato.id, "kato", active=False), "user.deactivate", {"active": [True, False]}),
-        (lambda: StaffAccounts(any_store).change(sato.id, "kato", active=True), "user.activate", {"active": [False, True]}),
-        (lambda: StaffAccounts(any_store).set_password(sato.id, "hash2", by="kato", must_change=True), "user.password_reset", {}),
-        (lambda: StaffAccounts(any_store).set_password(sato.id, "hash3", by="sato", must_change=False), "user.password_change", {}),
+        (lambda: StaffAccounts(any_store).change(sato.id, "kato", role="admin"),
+         "user.role", {"role": ["staff", "admin"]}),
+        (lambda: StaffAccounts(any_store).change(sato.id, "kato", active=False),
+         "user.deactivate", {"active": [True, False]}),
+        (lambda: StaffAccounts(any_store).change(sato.id, "kato", active=True),
+         "user.activate", {"active": [False, True]}),
+        (lambda: StaffAccounts(any_store).set_password(sato.id, "hash2", by="kato", must_change=True),
+         "user.password_reset", {}),
+        (lambda: StaffAccounts(any_store).set_password(sato.id, "hash3", by="sato", must_change=False),
+         "user.password_change", {}),
     ]
     for step, action, detail in steps:
         before = len(Audit(any_store).events())
@@ -418,7 +428,8 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(store):
         except UserChangeRefused:
             outcomes.append("refused")
 
-    threads = [threading.Thread(target=demote, args=(kato, "sato")), threading.Thread(target=demote, args=(sato, "kato"))]
+    threads = [threading.Thread(target=demote, args=(kato, "sato")),
+               threading.Thread(target=demote, args=(sato, "kato"))]
     for t in threads:
         t.start()
     for t in threads:

@@ -71,7 +71,8 @@ def test_a_booking_and_its_cancellation_leave_no_reference_number_in_the_server_
     store.engine.dispose()
     with server_logging_everything(tmp_path, url) as client:
         token = CSRF.search(client.get("/a/gym/p/1").text).group(1)
-        for page, answer in ((1, {"time": str(view.slot.id)}), (2, {"name": "梅本 花子"}), (3, {"phone": "0142-98-7654"})):
+        for page, answer in ((1, {"time": str(view.slot.id)}), (2, {"name": "梅本 花子"}),
+                             (3, {"phone": "0142-98-7654"})):
             assert client.post(f"/a/gym/p/{page}", data={"csrf": token, **answer}).status_code == 303
         assert client.post("/a/gym/submit", data={"csrf": token}).headers["location"] == "/a/gym/done"
         reference = REFERENCE.search(client.get("/a/gym/done").text).group(1)

@@ -136,14 +136,16 @@ class Fields:
     def typed(self) -> set[str]:
         """Names of the fields a resident types into (a string sent to a choice matches no choice to show)."""
         return {name for name, elements in self.by_name.items() if any(
-            e.tag == "textarea" or e.tag == "input" and e.attrs.get("type", "text") in ("text", "email", "tel", "number")
+            e.tag == "textarea"
+            or e.tag == "input" and e.attrs.get("type", "text") in ("text", "email", "tel", "number")
             for e in elements)}
 
 
 WORKERS = 2  # residents sending forms at once: the server and the test each keep a core busy
 
 
-def test_every_string_in_every_resident_field_is_refused_politely_or_stored_and_exported_as_cleaned(residents_site, tmp_path):
+def test_every_string_in_every_resident_field_is_refused_politely_or_stored_and_exported_as_cleaned(
+        residents_site, tmp_path):
     url, store, every = residents_site
     questions = list(every.questions())
     app_id = Apps(store).by_slug("every-field").id
@@ -272,7 +274,8 @@ def test_every_string_in_the_reference_look_ups_is_refused_politely_and_kept(res
 
 # Every query parameter a resident page reads, with the page that reads it.
 ADDRESSES = [
-    "/lang/{s}?next={s}", "/lang/en?next={s}", "/size/{s}?next={s}", "/contrast/high?next={s}", "/furigana/{s}?next={s}",
+    "/lang/{s}?next={s}", "/lang/en?next={s}", "/size/{s}?next={s}", "/contrast/high?next={s}",
+    "/furigana/{s}?next={s}",
     "/a/citizen-survey?via={s}&expired={s}", "/a/consultation/p/2?via={s}&change={s}&refused={s}&week={s}",
     "/a/facility-booking/p/2?week={s}&change={s}&refused={s}", "/a/{s}", "/q/{s}",
 ]
@@ -315,20 +318,25 @@ def staff_app(slug: str, text) -> dict:
 
     return {
         "slug": slug, "kind": "consultation", "languages": list(LANGS), "title": text(), "description": text(),
-        "what_next": text(), "contact": {"phone": "0142-23-3331", "department": text(), "hours": text(), "place": text()},
+        "what_next": text(),
+        "contact": {"phone": "0142-23-3331", "department": text(), "hours": text(), "place": text()},
         "lifecycle": {"retention_days": 365, "no_end": True},
         "pages": [
             {"title": text(), "widgets": [
                 {"type": "heading", "text": text()}, {"type": "paragraph", "text": text()},
                 {"type": "notice", "heading": text(), "body": text()},
                 {"type": "image", "src": "https://example.jp/map.png", "alt": text(), "caption": text()},
-                {"type": "contact_card", "department": text(), "hours": text(), "place": text(), "phone": "0142-23-3331"}]},
+                {"type": "contact_card", "department": text(), "hours": text(), "place": text(),
+                 "phone": "0142-23-3331"}]},
             {"title": text(), "widgets": [
                 question("short_text", "town"), question("long_text", "details"), question("email", "email"),
-                question("phone", "phone"), question("postal_code", "postcode"), question("number", "people", unit=text()),
+                question("phone", "phone"), question("postal_code", "postcode"),
+                question("number", "people", unit=text()),
                 question("date", "day"), question("name", "name", reading="optional"),
-                question("single_choice", "one", options=options(3)), question("multiple_choice", "some", options=options(3)),
-                question("dropdown", "district", options=options(8)), question("rating", "stars", labels=[text() for _ in range(5)]),
+                question("single_choice", "one", options=options(3)),
+                question("multiple_choice", "some", options=options(3)),
+                question("dropdown", "district", options=options(8)),
+                question("rating", "stars", labels=[text() for _ in range(5)]),
                 question("yes_no", "yes"), question("consent", "agree", statement=text())]},
         ],
     }
@@ -399,7 +407,8 @@ def staff_import(data_dir: Path, app: dict, publish: bool = True) -> tuple[int, 
     path = data_dir.parent / f"{data_dir.name}-{app['slug']}.json"
     path.write_text(json.dumps(app, ensure_ascii=False), encoding="utf-8")
     err = io.StringIO()
-    with pytest.MonkeyPatch.context() as env, contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+    with (pytest.MonkeyPatch.context() as env, contextlib.redirect_stderr(err),
+          contextlib.redirect_stdout(io.StringIO())):
         env.setenv("MADOGUCHI_DATA_DIR", str(data_dir))
         env.delenv("MADOGUCHI_DATABASE_URL", raising=False)
         status = cli.main(["import", str(path), *(["--publish"] if publish else [])])
@@ -457,7 +466,8 @@ def staff_site(tmp_path_factory):
     messages = {}
     for n in range(-(-N // len(SHOWN_LANGS))):
         slug = f"retired-{n}"
-        assert staff_import(data_dir, {"slug": slug, "title": FILLER, "languages": list(LANGS), "contact": {"phone": "0142-23-3331"},
+        assert staff_import(data_dir, {"slug": slug, "title": FILLER, "languages": list(LANGS),
+                                       "contact": {"phone": "0142-23-3331"},
                                        "lifecycle": {"retention_days": 30, "no_end": True},
                                        "pages": [{"widgets": [{"type": "paragraph", "text": FILLER}]}]})[0] == 0
         messages[slug] = {lang: BLNS[(n * len(SHOWN_LANGS) + i) % N] for i, lang in enumerate(SHOWN_LANGS)}
@@ -550,4 +560,5 @@ def test_every_string_in_every_text_of_an_app_file_is_refused_with_reasons_or_st
                 response = client.get(f"/a/{slug}")
                 assert response.status_code == 410, slug
                 want = clean_staff_text(message[lang]).strip() or clean_staff_text(message["ja"]).strip()
-                assert reads(want, lang, formatted=True) in text_of(escaped_page(response, f"{slug} {lang}")), (slug, lang)
+                assert reads(want, lang, formatted=True) in text_of(escaped_page(response, f"{slug} {lang}")), (
+                    slug, lang)

@@ -96,13 +96,15 @@ def test_an_admin_publishes_under_cc_by_4_0_unless_another_licence_is_named_and_
 
 def test_publishing_is_refused_for_a_consultation_an_unpublished_survey_or_a_licence_left_blank(store, clock):
     consultation = survey_spec() | {"slug": "soudan", "kind": "consultation"}
-    consultation["pages"].append({"widgets": [{"type": "phone", "key": "phone", "label": {"ja": "電話番号", "en": "Phone"}}]})
+    consultation["pages"].append(
+        {"widgets": [{"type": "phone", "key": "phone", "label": {"ja": "電話番号", "en": "Phone"}}]})
     application = survey_spec() | {"slug": "moushikomi"}  # a form that asks who the resident is
     application["pages"] = application["pages"] + consultation["pages"][-1:]
     refusals = []
     for app_id, licence in ((publish(store, consultation), "CC BY 4.0"), (publish(store, application), "CC BY 4.0"),
                             (Apps(store).create(open_data_spec("never-published"), by="suzuki").id, "CC BY 4.0"),
-                            (publish(store, survey_spec()), " "), (publish(store, survey_spec() | {"slug": "x"}), "x" * 101)):
+                            (publish(store, survey_spec()), " "),
+                            (publish(store, survey_spec() | {"slug": "x"}), "x" * 101)):
         with pytest.raises(OpenDataRefused) as refused:
             open_data.publish(store, app_id, by="kato", licence=licence)
         refusals.append(refused.value.msgid)
@@ -125,7 +127,8 @@ def open_data_spec(slug: str):
 def test_the_document_has_choice_and_number_counts_withheld_below_5_and_no_text_question(store, survey):
     open_data.publish(store, survey, by="kato")
     doc = open_data.document(store, Apps(store).by_id(survey))
-    assert {k: doc[k] for k in ("title", "app", "licence", "licence_url", "publisher", "total", "suppressed_below")} == {
+    assert {k: doc[k]
+            for k in ("title", "app", "licence", "licence_url", "publisher", "total", "suppressed_below")} == {
         "title": "市民アンケート", "app": "shimin-survey", "licence": "CC BY 4.0",
         "licence_url": "https://creativecommons.org/licenses/by/4.0/", "publisher": "伊達市 企画課", "total": 12,
         "suppressed_below": 5}

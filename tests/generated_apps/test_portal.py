@@ -13,7 +13,8 @@ from widgets import AppSpec
 
 from .test_lifecycle import HOUR, T0, Clock
 
-NOTICE = {"kind": "notice", "pages": [{"widgets": [{"type": "paragraph", "text": {"ja": "12月1日は断水します。", "en": "x"}}]}]}
+NOTICE = {"kind": "notice",
+          "pages": [{"widgets": [{"type": "paragraph", "text": {"ja": "12月1日は断水します。", "en": "x"}}]}]}
 
 
 @pytest.fixture

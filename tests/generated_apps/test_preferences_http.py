@@ -51,7 +51,8 @@ def aids(client, url: str, status: int = 200):
 
 
 def current_choices(client, url: str = QUESTION) -> list[str]:
-    return [a.attrs["href"].split("?")[0] for a in aids(client, url).find_all("a") if a.attrs.get("aria-current") == "true"]
+    return [a.attrs["href"].split("?")[0]
+            for a in aids(client, url).find_all("a") if a.attrs.get("aria-current") == "true"]
 
 
 @pytest.mark.parametrize(("path", "cookie", "value"), [
@@ -169,9 +170,10 @@ def test_a_cookie_with_an_unknown_value_counts_as_no_choice(resident):
     assert html_classes(resident, "/") == set()
 
 
-@pytest.mark.parametrize("headers", [{"Sec-Fetch-Dest": "image", "Sec-Fetch-Mode": "no-cors"},
-                                     {"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", "Sec-Purpose": "prefetch"},
-                                     {"Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors"}])
+@pytest.mark.parametrize("headers", [
+    {"Sec-Fetch-Dest": "image", "Sec-Fetch-Mode": "no-cors"},
+    {"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", "Sec-Purpose": "prefetch"},
+    {"Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors"}])
 @pytest.mark.parametrize(("path", "cookie"), [("/size/largest", SIZE_COOKIE), ("/contrast/high", CONTRAST_COOKIE),
                                               ("/furigana/on", FURIGANA_COOKIE), ("/lang/en", "mdg_lang")])
 def test_an_image_a_prefetch_or_a_scripts_fetch_of_a_choice_changes_nothing(resident, path, cookie, headers):

@@ -76,12 +76,15 @@ def test_a_resident_goes_from_start_to_a_reference_number(client, app_store):
     assert response.headers["location"] == "/a/library-survey/check"
 
     check = get(client, "/a/library-survey/check")
-    answers = [(dt.text, dd.text) for dt, dd in zip(check.find_all("dt"), check.find_all("dd", cls="answer-value"), strict=True)]
-    assert answers == [("この1年に図書館を使いましたか", "はい"), ("借りた本の題名", "坊っちゃん"), ("お住まいの町名", "大町")]
+    answers = [(dt.text, dd.text)
+               for dt, dd in zip(check.find_all("dt"), check.find_all("dd", cls="answer-value"), strict=True)]
+    assert answers == [("この1年に図書館を使いましたか", "はい"), ("借りた本の題名", "坊っちゃん"),
+                       ("お住まいの町名", "大町")]
 
     # Change an answer: the page comes back pre-filled, and then returns to the check page.
     change = [a.attrs["href"] for a in check.find_all("a", cls="change-link")]
-    assert change == ["/a/library-survey/p/1?change=1", "/a/library-survey/p/2?change=1", "/a/library-survey/p/3?change=1"]
+    assert change == ["/a/library-survey/p/1?change=1", "/a/library-survey/p/2?change=1",
+                      "/a/library-survey/p/3?change=1"]
     again = get(client, change[1])
     assert again.find("input", name="book").attrs["value"] == "坊っちゃん"
     assert again.find("a", cls="back").attrs["href"] == "/a/library-survey/check"
@@ -249,7 +252,8 @@ def test_oversized_and_malformed_bodies_get_a_friendly_page(client):
     response = client.post("/a/library-survey/p/1", content=b"\xff\xfe\xfd=\xc3\x28",
                            headers={"content-type": "application/x-www-form-urlencoded"})
     assert response.status_code in (400, 422)
-    response = client.post("/a/library-survey/p/1", content=b'{"visited": "yes"}', headers={"content-type": "application/json"})
+    response = client.post("/a/library-survey/p/1", content=b'{"visited": "yes"}',
+                           headers={"content-type": "application/json"})
     assert response.status_code == 415
 
 
@@ -298,7 +302,8 @@ def test_the_portal_lists_live_apps(client):
 
 def test_an_error_in_one_part_of_a_date_links_to_that_part(settings, store):
     spec = AppSpec.model_validate({
-        "slug": "birthday", "title": "誕生日", "languages": ["ja"], "contact": {"phone": "0142-23-3331"}, "lifecycle": POLICY,
+        "slug": "birthday", "title": "誕生日", "languages": ["ja"], "contact": {"phone": "0142-23-3331"},
+        "lifecycle": POLICY,
         "pages": [{"widgets": [{"type": "date", "key": "born", "label": "生年月日", "purpose": "birth",
                                 "min_date": "1900-01-01"}]}],
     })
@@ -357,7 +362,8 @@ def test_after_sending_a_resident_can_start_the_form_again_blank(client, app_sto
 
 def test_a_notice_has_no_form_to_send(settings, store):
     spec = AppSpec.model_validate({"slug": "water", "kind": "notice", "title": "断水のお知らせ", "languages": ["ja"],
-                                   "contact": {"phone": "0142-23-3331"}, "lifecycle": POLICY, "pages": [{"widgets": [{"type": "paragraph", "text": "12月1日に断水します。"}]}]})
+                                   "contact": {"phone": "0142-23-3331"}, "lifecycle": POLICY,
+                                   "pages": [{"widgets": [{"type": "paragraph", "text": "12月1日に断水します。"}]}]})
     Apps(store).save_app(spec, by="test")
     Lifecycle(store).publish("water", by="test", warnings_acknowledged=True)
     with TestClient(create_app(settings, store), follow_redirects=False) as client:
@@ -397,7 +403,8 @@ def test_resident_pages_are_never_cached_framed_or_able_to_run_anything_but_our_
         headers = client.get(url).headers
         assert headers["cache-control"] == "no-store"
         policy = dict(part.strip().split(" ", 1) for part in headers["content-security-policy"].split(";"))
-        assert policy == {"default-src": "'none'", "script-src": "'self'", "style-src": f"'self' {style_hash(INLINE_CSS)}",
+        assert policy == {"default-src": "'none'", "script-src": "'self'",
+                          "style-src": f"'self' {style_hash(INLINE_CSS)}",
                           "img-src": "'self' https:", "form-action": "'self'", "base-uri": "'none'",
                           "frame-ancestors": "'none'"}
         assert headers["x-content-type-options"] == "nosniff"
@@ -405,14 +412,15 @@ def test_resident_pages_are_never_cached_framed_or_able_to_run_anything_but_our_
 
 
 def test_a_wrong_reading_marks_only_the_reading_field(settings, store):
-    spec = AppSpec.model_validate({"slug": "names", "title": "お名前", "languages": ["ja"], "contact": {"phone": "0142-23-3331"},
-                                   "lifecycle": POLICY, "pages": [
+    spec = AppSpec.model_validate({"slug": "names", "title": "お名前", "languages": ["ja"],
+                                   "contact": {"phone": "0142-23-3331"}, "lifecycle": POLICY, "pages": [
         {"widgets": [{"type": "name", "key": "applicant", "label": "お名前", "reading": "required"}]}]})
     Apps(store).save_app(spec, by="test")
     Lifecycle(store).publish("names", by="test", warnings_acknowledged=True)
     with TestClient(create_app(settings, store), follow_redirects=False) as client:
         token = form_fields(get(client, "/a/names/p/1"))["csrf"]
-        response = client.post("/a/names/p/1", data={"csrf": token, "applicant": "伊達 花子", "applicant-reading": "date"})
+        response = client.post("/a/names/p/1",
+                               data={"csrf": token, "applicant": "伊達 花子", "applicant-reading": "date"})
         page = parse(response.text)
         assert response.status_code == 422
         assert page.find("input", name="applicant-reading").attrs.get("aria-invalid") == "true"

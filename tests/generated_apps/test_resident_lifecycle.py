@@ -420,8 +420,8 @@ def test_rolling_back_serves_version_1s_wording_to_new_residents_as_version_3(st
     assert (v3.number, v3.rollback_of) == (3, 1) and LiveApps(store).get(SLUG).version_id == v3.id
 
     fresh = browser()
-    for url, label, answer in zip([P1, P2, P3], V1_LABELS, [{"visited": "yes"}, {"book": "坊っちゃん"}, {"town": "大町"}],
-                                  strict=True):
+    for url, label, answer in zip([P1, P2, P3], V1_LABELS,
+                                  [{"visited": "yes"}, {"book": "坊っちゃん"}, {"town": "大町"}], strict=True):
         heading = h1(get(fresh, url))
         assert label in heading and not any(new in heading for new in V2_LABELS), heading
         response = post(fresh, url, answer)

@@ -30,7 +30,8 @@ def test_hsts_is_sent_over_https_and_never_over_plain_http(settings, store, exam
         assert HSTS not in plain.headers, path
         # The page's own headers are still there, once each.
         assert over_https.headers["x-content-type-options"] == "nosniff"
-        assert over_https.headers.get_list("content-security-policy") == plain.headers.get_list("content-security-policy")
+        assert (over_https.headers.get_list("content-security-policy")
+                == plain.headers.get_list("content-security-policy"))
 
 
 def test_the_staff_cookie_is_https_only_when_people_come_over_https(tmp_path, monkeypatch):
@@ -43,7 +44,8 @@ def test_the_staff_cookie_is_https_only_when_people_come_over_https(tmp_path, mo
     assert not Settings(**base, public_url="https://madoguchi.city.example", staff_url="http://staff.city.example").https
     monkeypatch.setenv("MADOGUCHI_HTTPS", "1")  # TLS ends at a proxy whose address residents never see
     assert Settings(**base, public_url="http://10.0.0.5:8000").https
-    # A real staff cookie with these flags: tests/browser/test_staff_server.py::test_the_staff_cookie_is_secure_when_tls_ends_at_a_proxy
+    # A real staff cookie with these flags:
+    # tests/browser/test_staff_server.py::test_the_staff_cookie_is_secure_when_tls_ends_at_a_proxy
 
 
 def test_resident_cookies_are_http_only_same_site_and_secure_over_https(settings, store, example_spec):

@@ -153,8 +153,8 @@ def test_notes_replies_and_facility_names_written_elsewhere_are_stored_clean(any
     submissions = Submissions(any_store)
     submissions.add_note(sent.id, f"折り返し{bad}電話", by="sato")
     submissions.write_reply(sent.id, f"お答え{bad}します", by="sato")
-    gym = Bookings(any_store).create_resource(f"体育{bad}館", {"mon": [{"start": "09:00", "end": "12:00", "capacity": 2}]},
-                                           by="sato")
+    gym = Bookings(any_store).create_resource(f"体育{bad}館",
+                                              {"mon": [{"start": "09:00", "end": "12:00", "capacity": 2}]}, by="sato")
 
     assert Submissions(any_store).get(sent.id).reply == "お答えします"
     assert Bookings(any_store).resource(gym.id).name == "体育館"

@@ -121,7 +121,8 @@ def test_a_resident_sends_a_consultation_through_the_pages_and_later_reads_the_r
     assert ">12月1日から除雪車が回ります。\n\n朝7時ごろです。</p>" in response.text
     staff.set_status(submission.id, "closed", by="sato")
     page = look(later, reference, DIGITS)
-    assert status_word(page) == "完了" and page.find("p", cls="reply").text == "12月1日から除雪車が回ります。 朝7時ごろです。"
+    assert (status_word(page) == "完了"
+            and page.find("p", cls="reply").text == "12月1日から除雪車が回ります。 朝7時ごろです。")
 
 
 @pytest.mark.parametrize("lang,words", [
@@ -151,8 +152,10 @@ def test_every_look_up_that_finds_nothing_gets_one_answer_that_says_how_to_reach
     other_app = publish(store, {**CONSULTATION, "slug": "soudan-2"})
     elsewhere = send(store, other_app, {"question": "?", "topics": ["tax"], "phone": PHONE})
     tries = [(sent.reference, "0000"), (UNKNOWN, DIGITS), (elsewhere.reference, DIGITS)]
-    tries += [(sent.reference, "1111")] * (REFERENCE.free - 1) + [(sent.reference, DIGITS)]  # worn out: the right digits too
-    refusals = [post(resident, STATUS, {"reference": reference, "last4": last4}, status=422) for reference, last4 in tries]
+    # Worn out: the right digits too.
+    tries += [(sent.reference, "1111")] * (REFERENCE.free - 1) + [(sent.reference, DIGITS)]
+    refusals = [post(resident, STATUS, {"reference": reference, "last4": last4}, status=422)
+                for reference, last4 in tries]
     pages = [parse(r.text) for r in refusals]
     assert "見つかりませんでした" in notice(pages[0]) and "お電話ください" in notice(pages[0])
     call = pages[0].find("div", cls="notice").find("a")
@@ -218,7 +221,8 @@ def test_badly_typed_details_are_named_field_by_field_and_kept(resident, referen
 
 
 def test_the_reply_is_shown_as_text_never_as_html(resident, store, sent):
-    Submissions(store).write_reply(sent.id, '<script>alert(1)</script><a href="https://evil.example">here</a>', by="sato")
+    Submissions(store).write_reply(sent.id, '<script>alert(1)</script><a href="https://evil.example">here</a>',
+                                   by="sato")
     response = post(resident, STATUS, {"reference": sent.reference, "last4": DIGITS}, status=200)
     assert "<script>" not in response.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
     reply = parse(response.text).find("p", cls="reply")
@@ -244,7 +248,8 @@ def test_other_kinds_of_app_have_no_status_page(settings, store, app_id, example
         # Answered as an app that does not exist is: nothing says the survey is there.
         assert survey.text.replace(example_spec["slug"], "no-such-app") == unknown.text
         token = form_fields(get(client, STATUS))["csrf"]
-        posted = client.post(f"/a/{example_spec['slug']}/status", data={"csrf": token, "reference": UNKNOWN, "last4": DIGITS})
+        posted = client.post(f"/a/{example_spec['slug']}/status",
+                             data={"csrf": token, "reference": UNKNOWN, "last4": DIGITS})
         assert posted.status_code == 404
         assert client.get(f"/a/{example_spec['slug']}").text.count(STATUS) == 0
 

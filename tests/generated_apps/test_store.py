@@ -99,7 +99,8 @@ def test_a_database_in_use_upgrades_to_the_newest_schema_and_back(tmp_path, exam
                            "VALUES (1, 'library-survey', 'form', :spec, 1, :now, :now)"),
                       {"spec": json.dumps(example_spec), "now": now})
             c.execute(text("INSERT INTO app_version (id, app_id, number, spec, spec_hash, published_by, published_at) "
-                           "VALUES (1, 1, 1, :spec, 'h', 'admin', :now)"), {"spec": json.dumps(example_spec), "now": now})
+                           "VALUES (1, 1, 1, :spec, 'h', 'admin', :now)"),
+                      {"spec": json.dumps(example_spec), "now": now})
             c.execute(text("INSERT INTO audit_event (at, actor, action, app_id, detail) VALUES (:now, 'admin', "
                            "'app.publish', 1, '{}')"), {"now": now})
         store = Store(engine)
@@ -265,7 +266,8 @@ def test_a_draft_moves_its_address_at_once_but_a_live_app_only_when_published(an
 
     app = Apps(any_store).create(example_spec, by="sato")
     Lifecycle(any_store).publish(example_spec.slug, by="admin")
-    Apps(any_store).save_draft(app.id, example_spec.model_copy(update={"slug": "renamed"}), revision=app.revision, by="sato")
+    Apps(any_store).save_draft(app.id, example_spec.model_copy(update={"slug": "renamed"}), revision=app.revision,
+                               by="sato")
     # Residents, and every printed link, still find the live app where it was.
     assert LiveApps(any_store).get(example_spec.slug).version_number == 1
     assert LiveApps(any_store).get("renamed") is None
@@ -278,7 +280,8 @@ def test_publishing_a_new_address_another_app_took_is_refused(any_store, example
     example_spec = AppSpec.model_validate(example_spec)
     app = Apps(any_store).create(example_spec, by="sato")
     Lifecycle(any_store).publish(example_spec.slug, by="admin")
-    Apps(any_store).save_draft(app.id, example_spec.model_copy(update={"slug": "wanted"}), revision=app.revision, by="sato")
+    Apps(any_store).save_draft(app.id, example_spec.model_copy(update={"slug": "wanted"}), revision=app.revision,
+                               by="sato")
     Apps(any_store).create(example_spec.model_copy(update={"slug": "wanted"}), by="suzuki")
     with pytest.raises(SlugTaken):
         Lifecycle(any_store).publish(example_spec.slug, by="admin")
@@ -333,8 +336,9 @@ def test_a_burst_of_saves_by_one_person_is_one_audit_line(any_store, example_spe
     app = Apps(any_store).create(example_spec, by="sato")
     revision = app.revision
     for words in ("改", "改訂", "改訂版"):
-        revision = Apps(any_store).save_draft(app.id, example_spec.model_copy(update={"description": LocalizedText({"ja": words})}),
-                                        revision=revision, by="sato").revision
+        revision = Apps(any_store).save_draft(
+            app.id, example_spec.model_copy(update={"description": LocalizedText({"ja": words})}),
+            revision=revision, by="sato").revision
     revision = Apps(any_store).save_draft(app.id, example_spec, revision=revision, by="suzuki").revision
     edits = [(e.actor, e.action) for e in Audit(any_store).events(app.id) if e.action == "app.edit"]
     assert edits == [("sato", "app.edit"), ("suzuki", "app.edit")]

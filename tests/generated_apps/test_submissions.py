@@ -143,7 +143,8 @@ def test_an_answer_filter_matches_one_question_only_exactly_or_by_words(any_stor
     # Words are found whatever their width or case (answers are stored as NFKC, so Ｍｏｎ was kept as Mon).
     assert submissions.count(app_id, SubmissionFilter(answer_key="town", answer="ＭＯＮＢＥＴＳＵ")) == 20
     assert submissions.count(app_id, SubmissionFilter(answer_key="town", answer="末永")) == 20
-    assert submissions.count(app_id, SubmissionFilter(answer_key="book", answer="本 1")) == 8  # 1, 10, 11, 13, 14, 16, 17, 19
+    # 1, 10, 11, 13, 14, 16, 17, 19
+    assert submissions.count(app_id, SubmissionFilter(answer_key="book", answer="本 1")) == 8
     assert submissions.count(app_id, SubmissionFilter(answer_key="nothing", answer="x")) == 0
 
 
@@ -152,7 +153,8 @@ def test_each_value_of_a_multiple_choice_answer_can_be_filtered_on(any_store, cl
     both = send(any_store, app_id, {"question": "雪", "topics": ["care", "snow"], "phone": "0142-23-1234"})
     send(any_store, app_id, {"question": "税", "topics": ["tax"], "phone": "0142-23-1234"})
     submissions = Submissions(any_store)
-    assert ids(submissions.page(app_id, SubmissionFilter(answer_key="topics", answer="snow", answer_match="equals"))) == [both.id]
+    assert ids(submissions.page(
+        app_id, SubmissionFilter(answer_key="topics", answer="snow", answer_match="equals"))) == [both.id]
     assert submissions.count(app_id, SubmissionFilter(answer_key="topics", answer="ca")) == 1
 
 
@@ -160,7 +162,8 @@ def test_search_finds_a_reference_number_however_it_is_typed_and_words_in_any_an
     app_id, sent = survey
     submissions = Submissions(any_store)
     reference = sent[7].reference
-    for typed in (reference, reference.replace("-", ""), reference.translate(str.maketrans("0123456789-", "０１２３４５６７８９ー"))):
+    for typed in (reference, reference.replace("-", ""),
+                  reference.translate(str.maketrans("0123456789-", "０１２３４５６７８９ー"))):
         assert ids(submissions.page(app_id, SubmissionFilter(search=typed))) == [sent[7].id]
     # Whatever the width or case staff type the words in.
     assert submissions.count(app_id, SubmissionFilter(search="monbetsu")) == 20
@@ -176,7 +179,8 @@ def test_filters_combine_and_the_count_is_of_what_they_leave(any_store, survey):
     where = SubmissionFilter(access_point="lobby", answer_key="visited", answer="yes", answer_match="equals",
                              since=dt.date(2026, 11, 4))
     page = Submissions(any_store).page(app_id, where, limit=5)
-    expected = [n for n in range(60) if n % 2 and n % 3 and T0 + n * 5 * HOUR >= dt.datetime(2026, 11, 3, 15, tzinfo=dt.UTC)]
+    expected = [n for n in range(60)
+                if n % 2 and n % 3 and T0 + n * 5 * HOUR >= dt.datetime(2026, 11, 3, 15, tzinfo=dt.UTC)]
     assert page.total == len(expected)
     assert all(row.access_point == "lobby" and row.answers["visited"] == "yes" for row in page.rows)
 
@@ -214,15 +218,16 @@ def test_notes_and_assignment_are_kept_and_audited_without_their_words(any_store
         submissions.assign(sent[0].id, "nobody", by="suzuki")
     with pytest.raises(SubmissionRefused):
         submissions.add_note(sent[0].id, "   ", by="suzuki")
-    events = [(e.action, e.target, e.detail) for e in Audit(any_store).events(app_id) if e.action.startswith("submission.")]
+    events = [(e.action, e.target, e.detail)
+              for e in Audit(any_store).events(app_id) if e.action.startswith("submission.")]
     assert events == [("submission.note", sent[0].reference, {"characters": 11}),
                       ("submission.assign", sent[0].reference, {"to": "sato"})]
 
 
 def test_a_consultation_goes_from_received_to_answered_and_the_resident_reads_the_reply(any_store, clock):  # noqa: F811
     app_id = publish(any_store, CONSULTATION)
-    sent = send(any_store, app_id, {"question": "除雪はいつ来ますか", "topics": ["snow"], "name": {"family": "伊達", "given": "花子"},
-                                    "phone": "0142-23-4567"})
+    sent = send(any_store, app_id, {"question": "除雪はいつ来ますか", "topics": ["snow"],
+                                    "name": {"family": "伊達", "given": "花子"}, "phone": "0142-23-4567"})
     submissions = Submissions(any_store)
     assert submissions.by_reference(app_id, sent.reference).status == "received"
     with pytest.raises(SubmissionRefused):  # no reply yet: it cannot be marked answered

@@ -37,14 +37,16 @@ SURVEY = {
     "lifecycle": {"retention_days": 365, "no_end": True},
     "contact": {"phone": "0142-23-3331", "department": {"ja": "伊達市 企画課", "en": "Planning Division"}},
     "pages": [
-        {"widgets": [{"type": "single_choice", "key": "visit", "label": {"ja": "図書館に行く頻度", "en": "Library visits"},
+        {"widgets": [{"type": "single_choice", "key": "visit",
+                      "label": {"ja": "図書館に行く頻度", "en": "Library visits"},
                       "options": [option("often", "よく行く", "Often"), option("sometimes", "ときどき", "Sometimes"),
                                   option("never", "行かない", "Never")]}]},
         {"widgets": [{"type": "multiple_choice", "key": "topics", "required": False,
                       "label": {"ja": "関心のある分野", "en": "Topics"},
                       "options": [option("tax", "税金", "Tax"), option("care", "介護", "Care"),
                                   option("snow", "除雪", "Snow")]}]},
-        {"widgets": [{"type": "yes_no", "key": "resident", "label": {"ja": "市内にお住まいですか", "en": "Do you live here?"}}]},
+        {"widgets": [{"type": "yes_no", "key": "resident",
+                      "label": {"ja": "市内にお住まいですか", "en": "Do you live here?"}}]},
         {"widgets": [{"type": "number", "key": "people", "required": False,
                       "label": {"ja": "世帯の人数", "en": "People in your household"}}]},
         {"widgets": [{"type": "rating", "key": "satisfaction", "label": {"ja": "満足度", "en": "Satisfaction"}}]},
@@ -120,13 +122,15 @@ def test_a_multiple_choice_counts_each_option_once_per_resident_and_says_how_man
 def test_an_option_since_removed_is_still_counted_under_its_value_and_labels_are_the_newest(any_store, survey):  # noqa: F811
     send(any_store, survey, answers(visit="never"))
     changed = survey_spec()
-    changed["pages"][0]["widgets"][0]["options"] = [option("daily", "毎日", "Daily"), option("often", "よく行く（週1回以上）", "Weekly"),
+    changed["pages"][0]["widgets"][0]["options"] = [option("daily", "毎日", "Daily"),
+                                                    option("often", "よく行く（週1回以上）", "Weekly"),
                                                     option("sometimes", "ときどき", "Sometimes")]
     republish(any_store, survey, changed)
     send(any_store, survey, answers(visit="daily"))
     send(any_store, survey, answers(visit="often"))
     assert counts(summarise(any_store, survey).question("visit")) == [
-        ("daily", "毎日", 1), ("often", "よく行く（週1回以上）", 1), ("sometimes", "ときどき", 0), ("never", "行かない", 1)]
+        ("daily", "毎日", 1), ("often", "よく行く（週1回以上）", 1), ("sometimes", "ときどき", 0),
+        ("never", "行かない", 1)]
 
 
 def test_free_text_is_only_counted_even_when_the_question_later_became_a_choice(any_store, survey):  # noqa: F811
@@ -136,7 +140,8 @@ def test_free_text_is_only_counted_even_when_the_question_later_became_a_choice(
     assert (comment.kind, comment.answered, comment.counts) == ("text", 1, [])
     # The same key asked as a choice in version 2: the old free text must never become a bar's label.
     changed = survey_spec()
-    changed["pages"][5]["widgets"][0] = {"type": "single_choice", "key": "comment", "label": {"ja": "ご意見の有無", "en": "Any comments?"},
+    changed["pages"][5]["widgets"][0] = {"type": "single_choice", "key": "comment",
+                                         "label": {"ja": "ご意見の有無", "en": "Any comments?"},
                                          "options": [option("some", "ある", "Some"), option("none", "ない", "None")]}
     republish(any_store, survey, changed)
     send(any_store, survey, answers(comment="some"))
@@ -197,8 +202,8 @@ def test_submissions_per_day_are_city_days_with_the_gaps_filled(any_store, surve
     assert narrowed.total == 2
     assert narrowed.per_day == [(dt.date(2026, 11, 3), 1), (dt.date(2026, 11, 4), 0), (dt.date(2026, 11, 5), 1)]
     assert narrowed.question("visit").counts[0].count == 2
-    assert summarise(any_store, survey, time_zone="UTC").per_day == [(dt.date(2026, 11, 2), 3), (dt.date(2026, 11, 3), 0),
-                                                                      (dt.date(2026, 11, 4), 1)]
+    assert summarise(any_store, survey, time_zone="UTC").per_day == [
+        (dt.date(2026, 11, 2), 3), (dt.date(2026, 11, 3), 0), (dt.date(2026, 11, 4), 1)]
 
 
 def test_submissions_are_counted_by_access_point_and_direct(any_store, survey):  # noqa: F811
