@@ -96,6 +96,9 @@ class TimedHTTP(HttpToolsProtocol):
         super().connection_lost(exc)
 
 
+app: Starlette  # declared only: no value until __getattr__ below builds it
+
+
 def __getattr__(name: str) -> Starlette:
     # `generated_apps.web.asgi:app` builds the app on first use, so importing the module opens no database.
     if name == "app":

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
@@ -34,7 +35,7 @@ from generated_apps.web.cookies import set_cookie
 from generated_apps.web.lookup import Lookup, Lookups
 from generated_apps.web.modes import Live
 from generated_apps.web.pages import Pages
-from generated_apps.web.resolve import Resolver
+from generated_apps.web.resolve import Resolver, spec_of
 from widgets import N_, AppSpec
 from widgets.slot_picker import SlotPicker, clock_time, day_label, slot_words
 
@@ -98,7 +99,8 @@ class BookingViews:
             week = first
         week = min(max(week, first), max(last - WEEK + dt.timedelta(days=1), first))
         end = min(week + WEEK - dt.timedelta(days=1), last)
-        by_day: dict[dt.date, list[dict[str, Any]]] = {week + dt.timedelta(days=n): [] for n in range((end - week).days + 1)}
+        by_day: dict[dt.date, list[dict[str, Any]]] = {week + dt.timedelta(days=n): []
+                                                       for n in range((end - week).days + 1)}
         for view in self.bookings.slots(resource, week, end):
             starts = as_utc(view.slot.starts_at).astimezone(self.zone)
             ends = as_utc(view.slot.ends_at).astimezone(self.zone)
@@ -112,14 +114,16 @@ class BookingViews:
 
         return {
             "unavailable": False,
-            "week": tr.gettext("{first} to {last}").format(first=day_label(week, tr.lang), last=day_label(end, tr.lang)),
-            "days": [{"iso": day.isoformat(), "label": day_label(day, tr.lang), "slots": slots} for day, slots in by_day.items()],
+            "week": tr.gettext("{first} to {last}").format(first=day_label(week, tr.lang),
+                                                           last=day_label(end, tr.lang)),
+            "days": [{"iso": day.isoformat(), "label": day_label(day, tr.lang), "slots": slots}
+                     for day, slots in by_day.items()],
             "previous_url": week_url(max(week - WEEK, first)) if week > first else None,
             "next_url": week_url(week + WEEK) if week + WEEK <= last else None,
         }
 
     @staticmethod
-    def _left_words(tr: Any, slot: Slot, left: int, bookable: bool) -> str:
+    def _left_words(tr: i18n.Translator, slot: Slot, left: int, bookable: bool) -> str:
         if slot.closed:
             return tr.gettext("Closed")
         if left == 0:
@@ -128,7 +132,7 @@ class BookingViews:
             return tr.gettext("Not bookable online")
         return tr.gettext("{left} left").format(left=left)
 
-    def check_choices(self, spec: AppSpec, index: int, answers: dict[str, Any],
+    def check_choices(self, spec: AppSpec, index: int, answers: Mapping[str, Any],
                       updates: dict[str, Any]) -> list[flow.FieldError]:
         """Check each time chosen on this page against the database, and keep it with its times so
         that the check page and the confirmation can say it in words. The place is taken at submit."""
@@ -141,6 +145,7 @@ class BookingViews:
             if problem:
                 errors.append(flow.FieldError(question, problem, {}))
                 continue
+            assert slot is not None  # why_not has a problem with a slot that does not exist
             updates[question.key] = {"slot": slot.id,
                                      "starts_at": as_utc(slot.starts_at).astimezone(self.zone).isoformat(),
                                      "ends_at": as_utc(slot.ends_at).astimezone(self.zone).isoformat()}
@@ -155,7 +160,8 @@ class BookingViews:
                 for booking, slot, resource in self.bookings.bookings_of(submission_id) if booking.status == "booked"]
 
     def _when(self, slot: Slot, lang: str) -> str:
-        return slot_words(as_utc(slot.starts_at).astimezone(self.zone), as_utc(slot.ends_at).astimezone(self.zone), lang)
+        return slot_words(as_utc(slot.starts_at).astimezone(self.zone), as_utc(slot.ends_at).astimezone(self.zone),
+                          lang)
 
     async def calendar_file(self, request: Request) -> Response:
         return await run_in_threadpool(self._calendar_file, request)
@@ -164,7 +170,7 @@ class BookingViews:
         """The app in the address, if it takes bookings (a retired one too: its bookings can still be
         cancelled); else the not-found page, as for an app that does not exist."""
         live = self.resolver.app(request, retired_ok=True)
-        if isinstance(live, Response) or takes_bookings(live.spec):
+        if isinstance(live, Response) or takes_bookings(spec_of(live)):
             return live
         return self.pages.not_found(request)
 
@@ -197,13 +203,14 @@ class BookingViews:
             event.add("dtstamp", self.store.now())
             event.add("dtstart", as_utc(slot.starts_at).astimezone(self.zone))
             event.add("dtend", as_utc(slot.ends_at).astimezone(self.zone))
-            event.add("summary", f"{resource.name} – {tr.text(live.spec.title)}")
+            event.add("summary", f"{resource.name} – {tr.text(spec_of(live).title)}")
             event.add("location", resource.name)
             event.add("description", tr.gettext("Reference number {reference}. To cancel, call {phone}.").format(
                 reference=booking.reference, phone=phone))
             calendar.add_component(event)
         calendar.add_missing_timezones()
-        return calendar.to_ical()
+        body: bytes = calendar.to_ical()
+        return body
 
     # --- cancelling -----------------------------------------------------------------------------------
 
@@ -274,7 +281,8 @@ class BookingViews:
         # Kept for the cookie's few minutes, not cleared here: the page's own language and reading-aid
         # links come back to this address, and so do a reload and the Back button.
         reference, _, token = request.cookies.get(cancelled_cookie(live.app_id), "")[:120].partition(".")
-        if not reference or not hmac.compare_digest(self._sign(live.app_id, reference).encode(), token.encode()):  # any text
+        # (compared as bytes: the cookie may hold any text)
+        if not reference or not hmac.compare_digest(self._sign(live.app_id, reference).encode(), token.encode()):
             return RedirectResponse(self.mode.url(live, "/cancel"), status_code=303)
         found = self.bookings.booking(live.app_id, reference)
         when = self._when(found[1], self.pages.translator(request).lang) if found else None

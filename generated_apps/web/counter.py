@@ -10,6 +10,8 @@ resident's large-print slip with the reference number.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -20,6 +22,7 @@ from generated_apps.domain.live import LiveApps
 from generated_apps.domain.store import Store
 from generated_apps.domain.submissions import Submissions
 from generated_apps.web.modes import Counter
+from generated_apps.web.posts import Endpoint
 from generated_apps.web.site import ResidentSite
 
 
@@ -29,11 +32,15 @@ class CounterSite:
         self.store, self.pages = store, self.site.pages
         forms, post = self.site.forms, self.site.posts.view
         get, send = "GET", "POST"
-        # The resident views, by what follows the app's address; each finds the app by its slug.
-        self.routes = {
-            (get, ""): forms.start, (get, "p"): forms.question_in_thread, (send, "p"): post(forms.answer),
-            (get, "check"): forms.check, (send, "submit"): post(forms.submit),
-            (get, "done"): forms.done, (send, "restart"): post(forms.restart),
+        # The resident views, by what follows the app's address; each finds the app by its slug. The pages
+        # are read in a thread; the forms sent and the calendar file are endpoints of their own.
+        self.pages_in_thread: dict[tuple[str, str], Callable[[Request], Response]] = {
+            (get, ""): forms.start, (get, "p"): forms.question_in_thread, (get, "check"): forms.check,
+            (get, "done"): forms.done,
+        }
+        self.endpoints: dict[tuple[str, str], Endpoint] = {
+            (send, "p"): post(forms.answer), (send, "submit"): post(forms.submit),
+            (send, "restart"): post(forms.restart),
             (get, "booking.ics"): self.site.booking_views.calendar_file,
         }
 
@@ -50,12 +57,13 @@ class CounterSite:
             request.path_params["number"] = int(parts[1])
         elif len(parts) > 1:
             name = "?"
-        view = self.routes.get((request.method, name))
-        if view is None:
+        page = self.pages_in_thread.get((request.method, name))
+        if page is not None:
+            return await run_in_threadpool(page, request)
+        endpoint = self.endpoints.get((request.method, name))
+        if endpoint is None:
             return await run_in_threadpool(self.pages.not_found, request)
-        if name in ("p", "check", "done", "") and request.method == "GET":
-            return await run_in_threadpool(view, request)
-        return await view(request)
+        return await endpoint(request)
 
     def slip(self, request: Request, app_id: int, submission_id: int, username: str, display_name: str) -> Response:
         """The confirmation of any submission of the app, again: to print the resident's slip later."""
@@ -65,4 +73,4 @@ class CounterSite:
         if submission is None or live is None or submission.app_id != app_id:
             return self.pages.not_found(request)
         request.state.counter_by, request.state.counter_name, request.state.app_id = username, display_name, app_id
-        return self.site.forms.done_page(request, live, submission.id, back_url=None, status_url=None)
+        return self.site.forms.done_page(request, live, submission_id, back_url=None, status_url=None)

@@ -30,10 +30,10 @@ from generated_apps.web.booking_views import BookingViews, refusal_code, refusal
 from generated_apps.web.cookies import set_cookie
 from generated_apps.web.forms import CSRF_COOKIE, HONEYPOT, csrf_ok
 from generated_apps.web.modes import Live
-from generated_apps.web.pages import Pages
-from generated_apps.web.resolve import Resolver
+from generated_apps.web.pages import PageKey, Pages
+from generated_apps.web.resolve import Resolver, spec_of
 from generated_apps.web.status_views import status_link
-from widgets import AppSpec, Question, field_id, format_date
+from widgets import AppSpec, Question, Widget, field_id, format_date
 from widgets.slot_picker import SlotPicker
 
 DRAFT_DAYS = 30  # how long a browser keeps the cookie naming its draft
@@ -41,7 +41,7 @@ DRAFT_DAYS = 30  # how long a browser keeps the cookie naming its draft
 
 @dataclass
 class WidgetView:
-    widget: Any
+    widget: Widget
     raw: Mapping[str, list[str]]
     error: str | None
     as_heading: bool
@@ -74,14 +74,15 @@ class FormViews:
         if isinstance(live, Response):
             return live
         via = via_code(request.query_params.get("via"))
-        first = flow.flow_pages(live.spec, {})
+        spec = spec_of(live)
+        first = flow.flow_pages(spec, {})
         start_url = self.mode.page_url(live, first[0] if first else None) + (f"?via={via}" if via else "")
-        has_questions = any(True for _ in live.spec.questions())
+        has_questions = any(True for _ in spec.questions())
         lang = self.pages.translator(request).lang
         posted = i18n.format_moment(live.published_at, lang, self.zone) if live.published_at else None
         until = i18n.format_moment(live.retired_at, lang, self.zone) \
             if live.retired_at is not None and live.retired_at > self.store.now() else None
-        return self.pages.render(request, "start.html", spec=live.spec, app=live, start_url=start_url,
+        return self.pages.render(request, "start.html", spec=spec, app=live, start_url=start_url,
                                  has_questions=has_questions, back_url="/", posted=posted, until=until,
                                  status_url=status_link(live), here=address_here(request, ("via",)),
                                  expired=request.query_params.get("expired") == "1")
@@ -94,15 +95,15 @@ class FormViews:
         hit, live = self.live_apps.cached(request.path_params["slug"])
         if hit and live is not None and live.status(self.store.now()) == "live" and not request.scope["query_string"] \
                 and self.mode.draft_cookie(live.app_id) not in request.cookies:
-            index = request.path_params["number"] - 1
+            spec, index = spec_of(live), request.path_params["number"] - 1
             key = ("question", live.version_id, index, self.pages.translator(request).lang)  # as render() keeps it
-            kept = self.pages.kept(request, "question.html", key, live.spec.colour)
+            kept = self.pages.kept(request, "question.html", key, spec.colour)
             if kept is not None:
                 return kept
             # Only pages that pass these checks enter the cache, so a page found there passed them too.
-            if flow.may_visit(live.spec, {}, index) and any(True for _ in live.spec.questions()):
-                live_data = any(isinstance(w, SlotPicker) for w in live.spec.pages[index].widgets)
-                return self.question_page(request, live, live.spec, index, {}, cache_key=None if live_data else key)
+            if flow.may_visit(spec, {}, index) and any(True for _ in spec.questions()):
+                live_data = any(isinstance(w, SlotPicker) for w in spec.pages[index].widgets)
+                return self.question_page(request, live, spec, index, {}, cache_key=None if live_data else key)
         return await run_in_threadpool(self.question_in_thread, request)
 
     def question_in_thread(self, request: Request) -> Response:
@@ -110,7 +111,7 @@ class FormViews:
         if isinstance(found, Response):
             return found
         live, draft = found
-        spec = self.live_apps.version_spec(draft.version_id) if draft else live.spec
+        spec = self.live_apps.version_spec(draft.version_id) if draft else spec_of(live)
         answers = draft.answers if draft else {}
         index = request.path_params["number"] - 1
         if not flow.may_visit(spec, answers, index):
@@ -127,7 +128,7 @@ class FormViews:
                       *, raws: Mapping[str, Mapping[str, list[str]]] | None = None,
                       errors: Mapping[str, Any] | None = None, targets: Mapping[str, str] | None = None,
                       status: int = 200, notice: str | None = None, via: str | None = None,
-                      cache_key: tuple | None = None) -> Response:
+                      cache_key: PageKey | None = None) -> Response:
         """One page of the form. `errors` is question key -> message; `targets` the form field each
         error summary link goes to; `raws` what the resident typed, by question key."""
         raws, errors, targets = raws or {}, errors or {}, targets or {}
@@ -188,7 +189,7 @@ class FormViews:
         index = request.path_params["number"] - 1
         # A new draft starts on the version live now, never on one a form names: an old version
         # may lack a question added since (a consent, say).
-        spec = self.live_apps.version_spec(draft.version_id) if draft else live.spec
+        spec = self.live_apps.version_spec(draft.version_id) if draft else spec_of(live)
         answers = dict(draft.answers) if draft else {}
         if not 0 <= index < len(spec.pages):
             return self.pages.not_found(request, spec)
@@ -211,6 +212,8 @@ class FormViews:
         if draft is None:
             point = self.points.by_code(via) if via else None  # only a real code of this app is kept
             via = point.code if point is not None and point.app_id == live.app_id else ""
+            if live.version_id is None:  # never: Resolver.form lets through only an app with a version
+                raise ValueError(f"{live.slug}: no version to answer")
             draft = self.drafts.create(live.app_id, live.version_id, answers, access_point=via or None)
             set_cookie(response, request, self.mode.draft_cookie(live.app_id), draft.id,
                        max_age=DRAFT_DAYS * 24 * 3600)
@@ -262,7 +265,8 @@ class FormViews:
         if not flow.is_complete(spec, draft.answers):
             return RedirectResponse(self.mode.page_url(live, flow.first_unanswered(spec, draft.answers)),
                                     status_code=303)
-        return self.check_page(request, live, spec, draft.answers, status, notice, submit_url=self.mode.url(live, "/submit"))
+        return self.check_page(request, live, spec, draft.answers, status, notice,
+                               submit_url=self.mode.url(live, "/submit"))
 
     def check_page(self, request: Request, live: LiveApp, spec: AppSpec, answers: Mapping[str, Any],
                    status: int = 200, notice: str | None = None, *, submit_url: str) -> Response:
@@ -327,10 +331,12 @@ class FormViews:
                   status_url: str | None) -> Response:
         """The confirmation of a submission, with its reference number and what it booked."""
         submission = self.submissions.get(submission_id)
+        if submission is None:  # never: a draft names its submission until both are purged, together
+            raise LookupError(f"submission {submission_id} is gone")
         spec = self.live_apps.version_spec(submission.version_id)
         return self.pages.render(request, "done.html", spec=spec, app=live, reference=submission.reference,
                                  restart_url=self.mode.url(live, "/restart"), back_url=back_url,
-                                 booked=self.booking_views.booked(request, submission.id),
+                                 booked=self.booking_views.booked(request, submission_id),
                                  calendar_url=self.mode.url(live, "/booking.ics"),
                                  cancel_url=self.mode.url(live, "/cancel"), status_url=status_url)
 

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from typing import TypeGuard
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import MultiDict
@@ -57,9 +58,9 @@ def csrf_token(secret: bytes, cookie: str) -> str:
     return hmac.new(secret, b"csrf\x00" + cookie.encode(), hashlib.sha256).hexdigest()[:40]
 
 
-def is_csrf_cookie(cookie: str | None) -> bool:
+def is_csrf_cookie(cookie: str | None) -> TypeGuard[str]:
     """Whether the cookie has the shape new_csrf_cookie gives it; any other is replaced, never signed."""
-    return bool(cookie) and CSRF_COOKIE_SHAPE.fullmatch(cookie) is not None
+    return cookie is not None and CSRF_COOKIE_SHAPE.fullmatch(cookie) is not None
 
 
 def csrf_ok(secret: bytes, cookie: str | None, token: str | None) -> bool:

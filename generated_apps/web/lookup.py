@@ -76,7 +76,7 @@ class Lookup:
 
     values: dict[str, str]  # as typed, to show again
     client: str
-    reference: str | None = None
+    reference: str = ""  # as parse_reference reads it; set whenever `ready`
     last4: str = ""
     status: int = 200
     notice: str | None = None
@@ -112,11 +112,13 @@ class Lookups:
         if form.get(HONEYPOT):
             lookup.bot = True
             return lookup
-        lookup.reference = parse_reference(values["reference"])
+        reference = parse_reference(values["reference"])
         lookup.last4 = unicodedata.normalize("NFKC", values["last4"]).strip()
-        if lookup.reference is None:
+        if reference is None:
             lookup.errors["reference"] = tr.gettext("Enter the reference number as it is on your confirmation, "
                                                     "for example 1234-5678")
+        else:
+            lookup.reference = reference
         if not re.fullmatch(r"[0-9]{4}", lookup.last4) or has_unmeant_digits(values["last4"]):  # ³³³¹ is not 3331
             lookup.errors["last4"] = tr.gettext("Enter the last 4 digits of your phone number, for example 3331")
         if lookup.errors:

@@ -95,7 +95,8 @@ class Counter(Live):
         return f"mdg_counter_{app_id}"  # never mixed with the staff member's own use of the app
 
     def entered_by(self, request: Request) -> str | None:
-        return request.state.counter_by
+        by: str = request.state.counter_by  # the member of staff's user name (counter.py sets it)
+        return by
 
     def page_context(self, request: Request, template: str, context: dict[str, Any]) -> dict[str, Any]:
         if not hasattr(request.state, "counter_name"):  # no such app or slip: the plain "not found" page

@@ -27,11 +27,15 @@ HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": f"public, max-ag
            "X-Content-Type-Options": "nosniff"}
 
 
+# What a kept document belongs to: the app, and its open-data licence and publication time.
+Publication = tuple[int | None, str | None, dt.datetime | None]
+
+
 class OpenDataViews:
     def __init__(self, store: Store, pages: Pages, time_zone: str) -> None:
         self.store, self.pages, self.time_zone = store, pages, time_zone
         # slug -> (when it was made, the publication it belongs to, the document)
-        self._documents: dict[str, tuple[dt.datetime, tuple, dict[str, Any]]] = {}
+        self._documents: dict[str, tuple[dt.datetime, Publication, dict[str, Any]]] = {}
         self._counting: dict[str, threading.Lock] = {}  # slug -> held while one request counts it
         self._guard = threading.Lock()
 
@@ -63,7 +67,7 @@ class OpenDataViews:
         count is served (however old), or None when there is none yet: a thread of the server waiting
         behind a long count is a thread no resident can use."""
         store = self.store
-        publication = (app.id, app.open_data_licence, app.open_data_at)
+        publication: Publication = (app.id, app.open_data_licence, app.open_data_at)
         kept = self._documents.get(app.slug)
         kept = kept if kept is not None and kept[1] == publication else None
         if kept is not None and store.now() - kept[0] < dt.timedelta(seconds=CACHE_SECONDS):

@@ -5,11 +5,12 @@ found, a problem)."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 import gzip
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,6 @@ from starlette.responses import Response
 from generated_apps.domain import i18n
 from generated_apps.domain.banner import Banner
 from generated_apps.domain.config import Settings
-from generated_apps.domain.live import LiveApp
 from generated_apps.domain.models import EmergencyBanner, as_utc
 from generated_apps.domain.store import Store
 from generated_apps.web import preferences
@@ -98,6 +98,10 @@ def page_headers(frame: str, colour: str | None) -> list[tuple[bytes, bytes]]:
     return _encoded({**PAGE_HEADERS, "Content-Security-Policy": CSP.format(styles=styles, frame=frame)})
 
 
+# What a kept page is found by: the page's own key (a question of a version, in a language), the
+# reading aids, whether it carries the stylesheet, and the banner.
+PageKey = tuple[Hashable, ...]
+
 CSRF_SLOT = "\x00csrf\x00"  # where a page's CSRF token goes; filled in per response
 
 
@@ -146,13 +150,13 @@ class Pages:
         self.env.globals["_"] = i18n.page_text  # with furigana where the resident chose them
         self.env.filters["t"] = i18n.localized
         self.env.filters["plain"] = i18n.plain  # for <title> and attributes: never ruby
-        self._pages: dict[tuple, CachedPage] = {}  # rendered pages, split where the CSRF token goes
+        self._pages: dict[PageKey, CachedPage] = {}  # rendered pages, split where the CSRF token goes
 
     def translator(self, request: Request) -> i18n.Translator:
         return i18n.Translator(self.mode.lang(request))
 
     def render(self, request: Request, template: str, status: int = 200, *, spec: AppSpec | None = None,
-               cache_key: tuple | None = None, here: str | None = None, **context: Any) -> Response:
+               cache_key: PageKey | None = None, here: str | None = None, **context: Any) -> Response:
         """Render a page. With `cache_key`, the page (all but its CSRF token) is rendered once and kept:
         only for pages that depend on nothing but the key, such as a blank question of a published version."""
         context = self.mode.page_context(request, template, context)
@@ -189,7 +193,7 @@ class Pages:
             cached = self._pages[cache_key] = CachedPage(parts)
         return self._respond(request, template, cached.parts, status, cached, colour=colour, first_page=first_page)
 
-    def kept(self, request: Request, template: str, key: tuple, colour: str | None) -> Response | None:
+    def kept(self, request: Request, template: str, key: PageKey, colour: str | None) -> Response | None:
         """The page render() kept under `key` for this browser's reading aids, or None: without a
         template, a thread or a database query beyond the banner."""
         first_page = self.is_first_page(request)
@@ -204,15 +208,15 @@ class Pages:
         return request.cookies.get(STYLESHEET_COOKIE) != self.assets[STYLESHEET].version
 
     @staticmethod
-    def _with_banner(key: tuple, banner: EmergencyBanner | None) -> tuple:
+    def _with_banner(key: PageKey, banner: EmergencyBanner | None) -> PageKey:
         """A cached page is kept per banner: setting or clearing one shows at once on every page."""
         return (*key, banner.id if banner is not None else 0)
 
     def banner_view(self, banner: EmergencyBanner | None, lang: str) -> dict[str, str] | None:
         if banner is None:
             return None
-        english = lang == "en" and banner.text_en
-        return {"level": banner.level, "text": banner.text_en if english else banner.text, "lang": "en" if english else "ja",
+        english = banner.text_en if lang == "en" and banner.text_en else None
+        return {"level": banner.level, "text": english or banner.text, "lang": "en" if english else "ja",
                 "issued": i18n.format_moment(as_utc(banner.issued_at), lang, self.settings.time_zone)}
 
     def _respond(self, request: Request, template: str, parts: list[bytes], status: int = 200,
@@ -255,7 +259,7 @@ class Pages:
     def error_page(self, request: Request, status: int, spec: AppSpec | None = None) -> Response:
         return self.render(request, "problem.html", status, spec=spec, code=status)
 
-    def not_open(self, request: Request, live: LiveApp) -> Response:
-        """An app scheduled to open later (its poster may already be up)."""
-        opens = i18n.format_moment(live.opens_at, self.translator(request).lang, self.settings.time_zone)
+    def not_open(self, request: Request, opens_at: dt.datetime) -> Response:
+        """An app scheduled to open at `opens_at` (its poster may already be up)."""
+        opens = i18n.format_moment(opens_at, self.translator(request).lang, self.settings.time_zone)
         return self.render(request, "not_open.html", 404, opens=opens)

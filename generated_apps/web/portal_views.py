@@ -21,6 +21,7 @@ from generated_apps.domain.store import Store
 from generated_apps.web.addresses import local_path
 from generated_apps.web.cookies import LANG_COOKIE, YEAR, set_cookie
 from generated_apps.web.pages import Pages
+from generated_apps.web.resolve import spec_of
 from generated_apps.web.security import is_navigation
 from widgets import N_
 
@@ -90,9 +91,10 @@ def portal_groups(apps: list[LiveApp]) -> list[tuple[str, str, list[LiveApp]]]:
     """(key, heading msgid, apps) for each group that has an app: pinned ones first, then by kind,
     the newest first in each."""
     def group(app: LiveApp) -> str:
-        if app.spec.pinned:
+        spec = spec_of(app)  # each app is live
+        if spec.pinned:
             return "pinned"
-        return app.spec.kind if app.spec.kind in ("notice", "reservation") else "apply"
+        return spec.kind if spec.kind in ("notice", "reservation") else "apply"
 
     oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
     newest_first = sorted(apps, key=lambda a: a.published_at or oldest, reverse=True)

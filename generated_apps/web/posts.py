@@ -4,7 +4,7 @@ and how errors become pages."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +21,7 @@ from generated_apps.web.pages import Pages
 log = logging.getLogger("madoguchi")
 
 FormHandler = Callable[[Request, MultiDict], Response]
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 class Posts:
@@ -28,11 +29,12 @@ class Posts:
         self.pages = pages
         self.post_limit = post_limit  # forms sent per client address; None where not limited
 
-    def view(self, handler: FormHandler) -> Callable:
+    def view(self, handler: FormHandler) -> Endpoint:
         """A POST endpoint: read the form safely, then run `handler` (it uses the database) in a thread."""
 
         async def endpoint(request: Request) -> Response:
-            if self.post_limit is not None and not self.post_limit.allows(request.client.host if request.client else "?"):
+            client = request.client.host if request.client else "?"
+            if self.post_limit is not None and not self.post_limit.allows(client):
                 response = await run_in_threadpool(self.pages.error_page, request, 429)
                 response.raw_headers.append((b"retry-after", str(int(POST_PERIOD)).encode()))
                 return response

@@ -8,7 +8,7 @@ they work without JavaScript, and remembered in a cookie for a year. A page show
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -70,10 +70,10 @@ SetCookie = Callable[[Response, Request, str, str, int | None], None]
 
 
 def routes(set_cookie: SetCookie, local_path: Callable[[str], str]) -> list[Route]:
-    """GET /size/{value}, /contrast/{value} and /furigana/{value}: remember the choice, then back to `next` on this site.
-    An unknown value changes nothing (an old bookmark, a typo): the resident is simply taken back."""
+    """GET /size/{value}, /contrast/{value} and /furigana/{value}: remember the choice, then back to `next`
+    on this site. An unknown value changes nothing (an old bookmark, a typo): the resident is simply taken back."""
 
-    def choose(name: str) -> Callable:
+    def choose(name: str) -> Callable[[Request], Awaitable[Response]]:
         cookie, values = AIDS[name]
 
         async def endpoint(request: Request) -> Response:

@@ -13,7 +13,16 @@ from generated_apps.domain.store import Store
 from generated_apps.web.addresses import SLUG
 from generated_apps.web.modes import Live
 from generated_apps.web.pages import Pages
-from widgets import LocalizedText
+from widgets import AppSpec, LocalizedText
+
+
+def spec_of(live: LiveApp) -> AppSpec:
+    """The spec of an app that has a page to show: every app `Resolver.app` lets through has a version
+    (live, or retired), so a spec, as has the preview's draft. Only an app with no version published
+    (not open yet, or never) has none."""
+    if live.spec is None:
+        raise ValueError(f"{live.slug}: no version, so no spec")
+    return live.spec
 
 
 class Resolver:
@@ -32,7 +41,7 @@ class Resolver:
                 return live
             return self.retired(request, live, unsent=self.has_unsent_draft(request, live))
         if live is not None and live.version_id is None and live.opens_at is not None:
-            return self.pages.not_open(request, live)
+            return self.pages.not_open(request, live.opens_at)
         if live is None or live.version_id is None:
             return self.pages.not_found(request)
         return live
@@ -51,7 +60,7 @@ class Resolver:
         live = self.app(request)
         if isinstance(live, Response):
             return live
-        if not any(True for _ in live.spec.questions()):
+        if not any(True for _ in spec_of(live).questions()):
             return RedirectResponse(self.mode.url(live), status_code=303)
         draft = self.draft(request, live)
         if draft is not None and draft.submission_id is not None:

@@ -184,4 +184,5 @@ def is_navigation(request: Request) -> bool:
     headers = request.headers
     return (request.method == "GET" and headers.get("sec-fetch-dest", "document") == "document"
             and headers.get("sec-fetch-mode", "navigate") == "navigate"
-            and "prefetch" not in headers.get("sec-purpose", "") + headers.get("purpose", "") + headers.get("x-moz", ""))
+            and "prefetch" not in (headers.get("sec-purpose", "") + headers.get("purpose", "")
+                                   + headers.get("x-moz", "")))

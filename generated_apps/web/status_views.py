@@ -27,7 +27,7 @@ from generated_apps.domain.submissions import STATUS_NAMES, Submissions, phone_l
 from generated_apps.web.lookup import Lookups
 from generated_apps.web.modes import Live
 from generated_apps.web.pages import Pages
-from generated_apps.web.resolve import Resolver
+from generated_apps.web.resolve import Resolver, spec_of
 from widgets import N_, format_date
 from widgets.slot_picker import clock_time
 
@@ -43,7 +43,7 @@ MEANINGS = {
 def status_link(live: LiveApp) -> str | None:
     """The status page of a consultation app, for its start and confirmation pages: always the public
     address, also when those pages are shown at the counter, whose own addresses differ."""
-    return f"/a/{quote(live.slug)}/status" if live.spec.kind == "consultation" else None
+    return f"/a/{quote(live.slug)}/status" if spec_of(live).kind == "consultation" else None
 
 
 class StatusViews:
@@ -59,7 +59,7 @@ class StatusViews:
     def _consultation(self, request: Request) -> LiveApp | Response:
         # A retired consultation keeps its status page: its replies are still to be read.
         live = self.resolver.app(request, retired_ok=True)
-        if isinstance(live, Response) or live.spec.kind == "consultation":
+        if isinstance(live, Response) or spec_of(live).kind == "consultation":
             return live
         return self.pages.not_found(request)
 
