@@ -15,12 +15,13 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import StreamingResponse
-from nicegui import run, ui
+from nicegui import ui
 
 from generated_apps.domain.apps import Apps
 from generated_apps.domain.audit import Audit, AuditFilter
@@ -32,6 +33,7 @@ from .. import roles
 from ..i18n import _, local_time
 from .components import loading, said_if_it_fails, text_in
 from .frame import frame
+from .guard import in_thread
 
 if TYPE_CHECKING:
     from .site import StaffSite
@@ -71,22 +73,32 @@ def csv_lines(store: Store, where: AuditFilter, zone: str) -> Iterator[bytes]:
         yield buffer.getvalue().encode()
 
 
+@dataclass
+class Filters:
+    """What the admin chose to see, as the filters hold it (and the CSV link carries it)."""
+
+    action: str | None = None
+    actor: str = ""
+    app_id: int | None = None
+    since: str = ""
+    until: str = ""
+
+
 class AuditPage:
     def __init__(self, store: Store, *, time_zone: str) -> None:
         self.store, self.zone = store, time_zone
         self.log = Audit(store)
         self.apps = Apps(store)
-        self.filters = {"action": None, "actor": "", "app_id": None, "since": "", "until": ""}
+        self.filters = Filters()
         self.offset = 0
         self.loads = 0  # tables asked for so far: only the latest one is shown
 
     def where(self) -> AuditFilter:
-        since, until = day_range(self.filters["since"], self.filters["until"], self.zone)
-        return AuditFilter(action=self.filters["action"], actor=(self.filters["actor"] or "").strip() or None,
-                           app_id=self.filters["app_id"], since=since, until=until)
+        since, until = day_range(self.filters.since, self.filters.until, self.zone)
+        return AuditFilter(action=self.filters.action, actor=(self.filters.actor or "").strip() or None,
+                           app_id=self.filters.app_id, since=since, until=until)
 
     def build(self) -> None:
-        apps = {a.id: a.slug for a in self.apps.all()}  # not app_summaries(): it counts every submission
         with ui.row().classes("items-end q-gutter-md q-mb-md"):
             # Its choices (every action ever logged) are read with the table, after the page is sent.
             self.actions = ui.select({None: _("All actions")}, value=None, label=_("Action"),
@@ -94,9 +106,10 @@ class AuditPage:
                 "w-56").mark("filter-action")
             ui.input(_("Who (user name)"), on_change=lambda e: self.set("actor", e.value)).props(
                 "outlined debounce=300").mark("filter-actor")
-            ui.select({None: _("All apps"), **apps}, value=None, label=_("App"),
-                      on_change=lambda e: self.set("app_id", e.value)).props("outlined").classes("w-56").mark(
-                "filter-app")
+            # Its choices too: the apps, by address (not Apps.summaries(): it counts every submission).
+            self.app_choice = ui.select({None: _("All apps")}, value=None, label=_("App"),
+                                        on_change=lambda e: self.set("app_id", e.value)).props("outlined").classes(
+                "w-56").mark("filter-app")
             ui.input(_("From (date)"), on_change=lambda e: self.set("since", e.value)).props(
                 "outlined type=date").mark("filter-since")
             ui.input(_("To (date)"), on_change=lambda e: self.set("until", e.value)).props(
@@ -108,12 +121,14 @@ class AuditPage:
         ui.timer(0, self.start, once=True)  # NiceGUI runs a timer once the browser has connected
 
     async def start(self) -> None:
-        actions = await run.io_bound(self.log.actions) or []  # None: the server is shutting down
+        # None: the server is shutting down
+        actions, apps = await in_thread(lambda: (self.log.actions(), self.apps.all())) or ([], [])
         self.actions.set_options({None: _("All actions"), **{a: a for a in actions}}, value=self.actions.value)
+        self.app_choice.set_options({None: _("All apps"), **{a.id: a.slug for a in apps}}, value=self.app_choice.value)
         await self.load()
 
     async def set(self, name: str, value: object) -> None:
-        self.filters[name] = value
+        setattr(self.filters, name, value)
         self.offset = 0
         self.download.props["href"] = self.csv_url()
         self.download.update()
@@ -122,12 +137,12 @@ class AuditPage:
     def csv_url(self) -> str:
         from urllib.parse import urlencode
 
-        query = {k: v for k, v in self.filters.items() if v not in (None, "")}
+        query = {k: v for k, v in asdict(self.filters).items() if v not in (None, "")}
         return "/audit.csv" + (f"?{urlencode(query)}" if query else "")
 
     async def load(self) -> None:
         try:  # a page left open by an admin since demoted, deactivated or signed out shows nothing more
-            roles.require_admin(self.store, "audit.read")
+            await in_thread(roles.require_admin, self.store, "audit.read")
         except roles.NotAllowed as refused:
             self.box.clear()
             with self.box:
@@ -136,7 +151,7 @@ class AuditPage:
         self.loads += 1
         this_load = self.loads
         with said_if_it_fails(self.box):
-            found = await run.io_bound(self.log.page, self.where(), offset=self.offset, limit=PAGE_SIZE)
+            found = await in_thread(self.log.page, self.where(), offset=self.offset, limit=PAGE_SIZE)
         if found is None or this_load != self.loads:
             return  # a newer filter or page was asked for meanwhile: its table is the one to show
         self.box.clear()

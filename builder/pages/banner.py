@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from fastapi import Request
 from nicegui import ui
 
 from generated_apps.domain.banner import BANNER_LEVELS, BANNER_MAX, Banner
-from generated_apps.domain.models import StaffUser
+from generated_apps.domain.models import EmergencyBanner, StaffUser
 from generated_apps.domain.store import Store
 from widgets import N_
 
 from .. import roles
 from ..i18n import _, local_time
 from .frame import frame
+from .guard import in_thread
 
 if TYPE_CHECKING:
     from .site import StaffSite
@@ -27,9 +29,12 @@ class BannerPage:
         self.store, self.zone = store, time_zone
         self.banner = Banner(store)
 
-    @ui.refreshable
-    def build(self) -> None:
-        current = self.banner.current()
+    async def build(self) -> None:
+        """Read the banner shown now (in a thread), then draw the page."""
+        self.body(await in_thread(self.banner.current))
+
+    @ui.refreshable_method
+    def body(self, current: EmergencyBanner | None) -> None:
         with ui.card().classes("w-full q-mb-md q-gutter-sm"):
             ui.label(_("Shown now")).classes("text-h6").props('role="heading" aria-level="2"')
             if current is None:
@@ -63,15 +68,15 @@ class BannerPage:
             ui.button(_("Show the banner"), icon="campaign", on_click=show).props(
                 "unelevated color=negative").mark("show-banner")
 
-    async def act(self, action: str, command, done: str) -> None:
+    async def act(self, action: str, command: Callable[[str], object], done: str) -> None:
         if await roles.as_admin(self.store, action, command):
             ui.notify(done, type="positive")
-            self.build.refresh()
+            self.body.refresh(await in_thread(self.banner.current))
 
 
 # --- the route ----------------------------------------------------------------------------------------
 
 
-def page(site: StaffSite, request: Request, user: StaffUser) -> None:
+async def page(site: StaffSite, request: Request, user: StaffUser) -> None:
     with frame(request, user, _("Emergency banner")):
-        BannerPage(site.store, time_zone=site.settings.time_zone).build()
+        await BannerPage(site.store, time_zone=site.settings.time_zone).build()

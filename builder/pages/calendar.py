@@ -49,6 +49,12 @@ def parse_day(text: str | None) -> dt.date | None:
     return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
+def slot_id(slot: Slot) -> int:
+    """The id of a slot read from the database (only a slot not yet stored has none)."""
+    assert slot.id is not None, "a stored slot has its id"
+    return slot.id
+
+
 class CalendarPage:
     def __init__(self, store: Store, bookings: Bookings, resource_id: int, *, time_zone: str,
                  day: dt.date | None = None, view: str = "day") -> None:
@@ -73,8 +79,8 @@ class CalendarPage:
         resource = self.bookings.resource(self.resource_id)  # afresh: its settings may have changed
         return resource, [] if resource is None else self.bookings.calendar(resource, *self.period())
 
-    def build(self) -> None:
-        self.resource, self.items = self.fetch()
+    async def build(self) -> None:
+        self.resource, self.items = await in_thread(self.fetch) or (None, [])  # None: the server is shutting down
         if self.resource is None:
             ui.label(_("There is no such facility.")).classes("text-h5")
             ui.link(_("All facilities"), "/resources")
@@ -154,8 +160,8 @@ class CalendarPage:
             ui.label(time_span(view.slot, self.zone)).classes("text-weight-bold")
             ui.label(f"{counts(view)} · {state(view)}").classes("text-body2")
             for booking in item.bookings:
-                ui.label(f"{booking.reference} {booking.name} {written_phone(booking.phone)} ({entered_by(booking)})").classes(
-                    "text-caption")
+                ui.label(f"{booking.reference} {booking.name} {written_phone(booking.phone)} "
+                         f"({entered_by(booking)})").classes("text-caption")
 
     def slot_card(self, item: CalendarSlot) -> None:
         view, slot = item.view, item.view.slot
@@ -198,7 +204,8 @@ class CalendarPage:
             text_in("td", entered_by(booking)).classes("q-pa-sm")
             with ui.element("td").classes("q-pa-sm"), ui.row().classes("q-gutter-sm no-wrap"):
                 labelled(ui.button(_("Move"), on_click=lambda: self.move_dialog(booking, slot)).props("outline"),
-                         _("Move the booking {reference}", reference=booking.reference)).mark(f"move-{booking.reference}")
+                         _("Move the booking {reference}", reference=booking.reference)).mark(
+                    f"move-{booking.reference}")
                 labelled(ui.button(_("Cancel"), on_click=lambda: self.cancel_dialog(booking)).props(
                     "outline color=negative"), _("Cancel the booking {reference}", reference=booking.reference)).mark(
                     f"cancel-{booking.reference}")
@@ -215,7 +222,7 @@ class CalendarPage:
 
             async def save() -> None:
                 booking = await roles.as_staff(self.store, lambda by: self.bookings.book(
-                    slot.id, name.value or "", phone.value or "", by=by))
+                    slot_id(slot), name.value or "", phone.value or "", by=by))
                 if booking is not None:
                     dialog.close()
                     ui.notify(_("Booked. Reference number {reference}", reference=booking.reference), type="positive")
@@ -228,8 +235,8 @@ class CalendarPage:
 
     async def move_dialog(self, booking: Booking, slot: Slot) -> None:
         with self.dialogs, ui.dialog() as dialog, ui.card().classes("q-gutter-sm"):
-            ui.label(_("Move the booking {reference} ({name})", reference=booking.reference, name=booking.name)).classes(
-                "text-h6").props('role="heading" aria-level="2"')
+            ui.label(_("Move the booking {reference} ({name})", reference=booking.reference,
+                       name=booking.name)).classes("text-h6").props('role="heading" aria-level="2"')
             day = ui.input(_("Date"), value=city_date(slot.starts_at, self.zone).isoformat()).props(
                 "outlined type=date").mark("move-day")
             to = ui.select({}, label=_("New time")).props("outlined").classes("w-80").mark("move-to")
@@ -238,11 +245,12 @@ class CalendarPage:
 
             async def times() -> None:
                 """The day's open times with a place left, other than the booking's own."""
-                chosen = parse_day(day.value)
-                resource = self.resource
-                found = await run.io_bound(self.bookings.calendar, resource, chosen, chosen) if chosen else []
+                chosen, resource = parse_day(day.value), self.resource
+                found: list[CalendarSlot] = []
+                if chosen and resource:  # None from io_bound: the server is shutting down
+                    found = await run.io_bound(self.bookings.calendar, resource, chosen, chosen) or []
                 to.set_options({i.view.slot.id: f"{time_span(i.view.slot, self.zone)} ({state(i.view)})"
-                                for i in found or [] if i.view.slot.id != slot.id and not i.view.slot.closed
+                                for i in found if i.view.slot.id != slot.id and not i.view.slot.closed
                                 and i.view.left > 0}, value=None)
                 none_left.visible = not to.options
 
@@ -284,7 +292,7 @@ class CalendarPage:
         dialog.open()
 
     async def close(self, slot: Slot) -> None:
-        to_call = await roles.as_staff(self.store, lambda by: self.bookings.close_slot(slot.id, by))
+        to_call = await roles.as_staff(self.store, lambda by: self.bookings.close_slot(slot_id(slot), by))
         if to_call is None:
             return
         await self.reload()
@@ -308,7 +316,7 @@ class CalendarPage:
         dialog.open()
 
     async def reopen(self, slot: Slot) -> None:
-        if await roles.as_staff(self.store, lambda by: self.bookings.reopen_slot(slot.id, by)) is not None:
+        if await roles.as_staff(self.store, lambda by: self.bookings.reopen_slot(slot_id(slot), by)) is not None:
             ui.notify(_("Open for bookings again"), type="positive")
             await self.reload()
 
@@ -321,8 +329,8 @@ async def page(site: StaffSite, request: Request, user: StaffUser, resource_id: 
     # The calendar names who booked: opening it is recorded like an export.
     await in_thread(Audit(site.store).record, user.username, "bookings.calendar", target=str(resource_id))
     with frame(request, user, None):
-        CalendarPage(site.store, site.bookings, resource_id, time_zone=site.settings.time_zone, day=parse_day(day),
-                     view=view).build()
+        await CalendarPage(site.store, site.bookings, resource_id, time_zone=site.settings.time_zone,
+                           day=parse_day(day), view=view).build()
 
 
 def sheet(site: StaffSite, request: Request, user: StaffUser, resource_id: int, day: str | None = None) -> Response:

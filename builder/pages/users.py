@@ -24,6 +24,7 @@ from .. import auth, roles
 from ..i18n import _, local_time
 from .components import labelled, text_in
 from .frame import frame
+from .guard import in_thread
 
 if TYPE_CHECKING:
     from .site import StaffSite
@@ -40,14 +41,25 @@ def temporary_password() -> str:
     return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
 
 
+def stored_id(user: StaffUser) -> int:
+    """The id of an account read from the database (only an account not yet stored has none)."""
+    assert user.id is not None, "a stored account has its id"
+    return user.id
+
+
 class UsersPage:
     def __init__(self, store: Store, *, time_zone: str) -> None:
         self.store, self.zone = store, time_zone
         self.accounts = StaffAccounts(store)
 
-    def build(self) -> None:
+    async def build(self) -> None:
         self.add_form()
-        self.table()
+        self.table(*await self.read())
+
+    async def read(self) -> tuple[list[StaffUser], StaffUser | None]:
+        """Every account, and who is signed in now: read in a thread."""
+        read = await in_thread(lambda: (self.accounts.all(), auth.session_user(self.store)))
+        return read or ([], None)  # None: the server is shutting down
 
     def add_form(self) -> None:
         with ui.card().classes("w-full q-mb-md q-gutter-sm"):
@@ -79,15 +91,14 @@ class UsersPage:
 
                 ui.button(_("Add"), icon="person_add", on_click=add).props("unelevated").mark("add-user")
 
-    @ui.refreshable
-    def table(self) -> None:
-        me = auth.session_user(self.store)
+    @ui.refreshable_method
+    def table(self, users: list[StaffUser], me: StaffUser | None) -> None:
         with ui.element("table").classes("mdg-table w-full"):
             with ui.element("thead"), ui.element("tr"):
                 for heading in (_("User name"), _("Name"), _("Role"), _("State"), _("Last sign-in"), _("Actions")):
                     text_in("th", heading).props('scope="col"').classes("text-left q-pa-sm")
             with ui.element("tbody"):
-                for user in self.accounts.all():
+                for user in users:
                     self.row(user, me)
 
     def row(self, user: StaffUser, me: StaffUser | None) -> None:
@@ -102,7 +113,8 @@ class UsersPage:
             if user.active and user.must_change_password:
                 state += " · " + _("must change password")
             text_in("td", state).classes("q-pa-sm")
-            text_in("td", local_time(user.last_sign_in_at, self.zone) if user.last_sign_in_at else "—").classes("q-pa-sm")
+            last = local_time(user.last_sign_in_at, self.zone) if user.last_sign_in_at else "—"
+            text_in("td", last).classes("q-pa-sm")
             with ui.element("td").classes("q-pa-sm"), ui.row().classes("q-gutter-sm no-wrap"):
                 if user.active:
                     labelled(ui.button(_("Deactivate"), on_click=lambda u=user: self.change(u, active=False)).props(
@@ -115,13 +127,14 @@ class UsersPage:
                          _("New temporary password for {name}", name=user.display_name)).mark(f"reset-{user.username}")
 
     async def change(self, user: StaffUser, **change: Any) -> None:
-        await self.act(lambda by: self.accounts.change(user.id, by, **change),
+        user_id = stored_id(user)
+        await self.act(lambda by: self.accounts.change(user_id, by, **change),
                        _("Saved: {name}", name=user.display_name))
 
     async def reset(self, user: StaffUser) -> None:
-        password = temporary_password()
-        if await self.act(lambda by: self.accounts.set_password(user.id, auth.hash_password(password), by=by,
-                                                             must_change=True), None):
+        password, user_id = temporary_password(), stored_id(user)
+        if await self.act(lambda by: self.accounts.set_password(user_id, auth.hash_password(password), by=by,
+                                                                must_change=True), None):
             self.show_password(user.username, password)
 
     def show_password(self, username: str, password: str) -> None:
@@ -143,7 +156,7 @@ class UsersPage:
             return False
         if made and done:
             ui.notify(done, type="positive")
-        self.table.refresh()  # a refused role change goes back to what is stored
+        self.table.refresh(*await self.read())  # a refused role change goes back to what is stored
         return made
 
 
@@ -166,14 +179,17 @@ def password_form(store: Store, user: StaffUser, on_done: Callable[[], Any], *,
 
     async def change() -> None:
         error.text = ""
-        signed_in = auth.session_user(store, temporary_password_ok=True)
+        signed_in = await in_thread(auth.session_user, store, temporary_password_ok=True)
         if signed_in is None:
             error.text = _("Your session has ended. Sign in again")
             return
-        checked = await run.io_bound(auth.check_current_password, store, throttle, signed_in, current.value or "",
-                                     client)
+        checked = await in_thread(auth.check_current_password, store, throttle, signed_in, current.value or "",
+                                  client)
+        if checked is None:
+            return  # the server is shutting down
         if checked.wait_seconds:
-            error.text = _("Too many failed tries. Wait {seconds} seconds, then try again", seconds=checked.wait_seconds)
+            error.text = _("Too many failed tries. Wait {seconds} seconds, then try again",
+                           seconds=checked.wait_seconds)
             return
         if checked.user is None:
             error.text = _("The current password is not right")
@@ -186,21 +202,31 @@ def password_form(store: Store, user: StaffUser, on_done: Callable[[], Any], *,
             error.text = _("Choose a password different from the current one")
             return
         hashed = await run.io_bound(auth.hash_password, new.value)
-        accounts = StaffAccounts(store)
-        accounts.set_password(signed_in.id, hashed, by=signed_in.username, must_change=False)
-        auth.start_session(accounts.by_id(signed_in.id))  # this session goes on; any other one ends
+        changed = await in_thread(set_own_password, store, signed_in, hashed) if hashed is not None else None
+        if changed is None:
+            return  # the server is shutting down
+        auth.start_session(changed)  # this session goes on; any other one ends
         ui.notify(_("Your password is changed"), type="positive")
         on_done()
 
     ui.button(_("Change password"), on_click=change).props("unelevated size=lg").mark("change-password")
 
 
+def set_own_password(store: Store, user: StaffUser, hashed: str) -> StaffUser:
+    """In a thread: `user`'s new password, set by themselves; the account as it is stored now."""
+    accounts = StaffAccounts(store)
+    accounts.set_password(stored_id(user), hashed, by=user.username, must_change=False)
+    changed = accounts.by_id(stored_id(user))
+    assert changed is not None, "an account is never deleted"
+    return changed
+
+
 # --- the routes ---------------------------------------------------------------------------------------
 
 
-def page(site: StaffSite, request: Request, user: StaffUser) -> None:
+async def page(site: StaffSite, request: Request, user: StaffUser) -> None:
     with frame(request, user, _("Users")):
-        UsersPage(site.store, time_zone=site.settings.time_zone).build()
+        await UsersPage(site.store, time_zone=site.settings.time_zone).build()
 
 
 def password_page(site: StaffSite, request: Request, user: StaffUser) -> None:
