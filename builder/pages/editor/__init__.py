@@ -32,9 +32,9 @@ async def page(site: StaffSite, request: Request, user: StaffUser, app_id: int) 
             return
         if readable_spec(found.draft_spec) is None:
             blank = await in_thread(blank_app, store)
-            DamagedDraft(store, found, title=shown_title(found), blank=blank,
-                         current_user=lambda: auth.session_user(store)).build()
+            await DamagedDraft(store, found, title=shown_title(found), blank=blank,
+                               current_user=lambda: auth.session_user(store)).build()
             return
-        Editor(store, found, user, preview_base=f"{site.mount_path}/preview/{app_id}",
-               current_user=lambda: auth.session_user(store),
-               sign_in_again=lambda u, p: sign_in_again(site, request, u, p)).build()
+        await Editor(store, found, user, preview_base=f"{site.mount_path}/preview/{app_id}",
+                     current_user=lambda: auth.session_user(store),
+                     sign_in_again=lambda u, p: sign_in_again(site, request, u, p)).build()

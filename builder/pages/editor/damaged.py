@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from nicegui import run, ui
+from nicegui import ui
 
 from generated_apps.domain.apps import Apps
 from generated_apps.domain.errors import Refused
@@ -15,6 +15,7 @@ from generated_apps.domain.store import Store
 from widgets import AppSpec
 
 from ...i18n import _
+from ..guard import in_thread
 
 
 class DamagedDraft:
@@ -25,9 +26,12 @@ class DamagedDraft:
     def __init__(self, store: Store, app: App, *, title: str, blank: AppSpec,
                  current_user: Callable[[], StaffUser | None]) -> None:
         self.store, self.app, self.title, self.blank, self.current_user = store, app, title, blank, current_user
+        assert app.id is not None, "a stored app has its id"
+        self.app_id: int = app.id
 
-    def build(self) -> None:
-        published = [v.number for v in Apps(self.store).versions(self.app.id) if v.cancelled_at is None]
+    async def build(self) -> None:
+        versions = await in_thread(Apps(self.store).versions, self.app_id) or []  # None: the server is shutting down
+        published = [v.number for v in versions if v.cancelled_at is None]
         with ui.column().classes("q-gutter-md max-w-2xl").mark("damaged-draft"):
             ui.label(self.title or self.app.slug).classes("text-h5").props('role="heading" aria-level="1"')
             ui.label(_("The draft of this app cannot be read. It may have been saved by an older version of "
@@ -54,12 +58,12 @@ class DamagedDraft:
                     "application/json")
 
     async def restore(self) -> None:
-        user = self.current_user()  # the browser's session: asked here, not in a thread
+        user = await in_thread(self.current_user)  # the browser's session: in_thread carries it along
         if user is None:
             ui.notify(_("Your session has ended. Sign in again"), type="warning")
             return
         try:
-            await run.io_bound(lambda: Apps(self.store).restore_draft(self.app.id, user.username, blank=self.blank))
+            await in_thread(Apps(self.store).restore_draft, self.app_id, user.username, blank=self.blank)
         except Refused as refused:  # someone restored it a moment ago: the editor opens with their draft
             ui.notify(_(refused.msgid, **refused.params), type="info")
-        ui.navigate.to(f"/apps/{self.app.id}")
+        ui.navigate.to(f"/apps/{self.app_id}")

@@ -14,7 +14,7 @@ import types
 import typing
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -25,6 +25,7 @@ UNDO_DEPTH = 200
 TYPING_PAUSE = 1.5  # seconds: keystrokes closer together than this are one step of undo
 
 Spec = dict[str, Any]
+T = TypeVar("T")  # what an edit returns (an index, a position)
 
 
 class EditRefused(Exception):
@@ -57,7 +58,7 @@ class Editing:
 
     # --- applying ---------------------------------------------------------------------------------
 
-    def apply(self, change: Callable[[Spec], Any], *, typing_in: Hashable | None = None) -> Any:
+    def apply(self, change: Callable[[Spec], T], *, typing_in: Hashable | None = None) -> T:
         """Run `change` on a copy; keep the copy if it is a valid app. Returns what `change` returned.
 
         `typing_in` names what a keystroke edits (a widget, the settings): keystrokes into the same
@@ -111,7 +112,8 @@ class Editing:
     # --- widgets ----------------------------------------------------------------------------------
 
     def widget(self, page: int, index: int) -> dict[str, Any]:
-        return self.spec["pages"][page]["widgets"][index]
+        widget: dict[str, Any] = self.spec["pages"][page]["widgets"][index]
+        return widget
 
     def keys(self) -> set[str]:
         return {w["key"] for p in self.spec["pages"] for w in p["widgets"] if "key" in w}
@@ -324,7 +326,8 @@ def _blank(annotation: Any, name: str, metadata: list[Any], n: int = 1) -> Any:
         least = max([getattr(m, "min_length", 0) or 0 for m in metadata] + [1])
         return [_blank(item, name, [], i + 1) for i in range(least)]
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return {k: _blank(f.annotation, k, f.metadata, n) for k, f in annotation.model_fields.items() if f.is_required()}
+        return {k: _blank(f.annotation, k, f.metadata, n) for k, f in annotation.model_fields.items()
+                if f.is_required()}
     if annotation is bool:
         return False
     if annotation in (int, float):

@@ -15,10 +15,13 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from nicegui import background_tasks, context, run, ui
+from nicegui import background_tasks, context, ui
+from nicegui.events import KeyEventArguments, UploadEventArguments
 
 from generated_apps.domain.apps import Apps
 from generated_apps.domain.errors import EditConflict, SlugTaken
@@ -27,12 +30,14 @@ from generated_apps.domain.models import App, StaffUser
 from generated_apps.domain.store import Store
 from generated_apps.web.preferences import FURIGANA_COOKIE
 from widgets import REGISTRY, WIDGET_TYPES, AppSpec, LocalizedText, lint
+from widgets.lint import LintIssue
 from widgets.spec import Page
 
 from ...app_files import MAX_APP_FILE, read_app_file
 from ...i18n import _, staff_lang
 from ..components import labelled, text_in, type_title
-from .editing import Editing, EditRefused
+from ..guard import in_thread
+from .editing import Dependent, Editing, EditRefused
 from .fields import question_refs
 from .plain_elements import PLAIN_CSS, Glyph, PlainButton, icon_button
 from .properties import PropertyPanel
@@ -60,10 +65,21 @@ def _furigana_chosen() -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class Saved:
+    """A save, as its thread found it: who saved (None: the session has ended and nothing is saved), the
+    revision the draft is at now, and the app's status after it."""
+
+    user: StaffUser | None
+    revision: int = 0
+    status: str = "draft"
+
+
 class Editor:
     def __init__(self, store: Store, app: App, user: StaffUser, *, preview_base: str,
                  current_user: Callable[[], StaffUser | None],
                  sign_in_again: Callable[[str, str], Awaitable[StaffUser | str]]) -> None:
+        assert app.id is not None, "a stored app has its id"
         self.store, self.app_id, self.user = store, app.id, user
         self.apps = Apps(store)
         self.editing = Editing(app.draft_spec, app.revision)
@@ -72,7 +88,7 @@ class Editor:
         # ("widget", page, index) | ("page", page, 0) | ("settings", 0, 0)
         self.selected: tuple[str, int, int] = ("widget", 0, 0)
         self.rows: dict[tuple[str, int, int], ui.element] = {}  # canvas rows and page cards, to highlight
-        self.names: dict[tuple[str, int, int], ui.button] = {}  # their name buttons, to rename in place
+        self.names: dict[tuple[str, int, int], PlainButton] = {}  # their name buttons, to rename in place
         # The row's icon buttons with the msgid that names them ("More actions: {widget}"), renamed with it.
         self.row_buttons: dict[tuple[str, int, int], list[tuple[PlainButton, str]]] = {}
         self.dragging: tuple[str, Any, Any] | None = None
@@ -82,16 +98,23 @@ class Editor:
         self._furigana_changed = False
         self.unsaved = False
         self._saving = asyncio.Lock()
-        # The facilities slot pickers may name, read once per editor: they rarely change while one is open.
-        self.facilities = Apps(store).facility_ids()
-        self._issues = lint(self.editing.app_spec(), self.facilities)
+        # The facilities slot pickers may name, read once per editor (in `build`): they rarely change while one
+        # is open.
+        self.facilities: set[int] = set()
+        self._issues: list[LintIssue] = []
         self._panel_generation = 0
         self._dialog_open = False  # the conflict or sign-in dialog: one at a time
         self.lang = staff_lang()
 
     # --- layout -----------------------------------------------------------------------------------
 
-    def build(self) -> None:
+    async def build(self) -> None:
+        """Read what the page shows besides the draft (in a thread), then draw it."""
+        stored = await in_thread(lambda: (self.apps.facility_ids(), self.stored_status()))
+        if stored is None:
+            return  # the server is shutting down
+        self.facilities, status = stored
+        self._issues = lint(self.editing.app_spec(), self.facilities)
         # Dialogs and messages are made inside this element: the button that started an edit may be gone
         # by then (the canvas is redrawn after every edit).
         self.host = ui.element("div")
@@ -126,16 +149,17 @@ class Editor:
                 self.preview_controls()
         self.import_dialog = self._import_dialog()
         # Everything is drawn once above; redrawing it here would replace what the browser just got.
-        self.refresh_header()
+        self.show_history()
+        self.show_status(status)
         self.reload_preview()
 
-    def refresh_all(self) -> None:
+    async def refresh_all(self) -> None:
         self._update_preview_languages()
         self.canvas.refresh()
         self.update_checklist(always=True)
         self.properties.refresh()
-        self.refresh_header()
         self.reload_preview()
+        await self.refresh_header()
 
     def _rename(self, target: tuple[str, int, int]) -> None:
         name = self.names.get(target)
@@ -169,18 +193,27 @@ class Editor:
         self.undo_button.enabled = bool(self.editing.undo_stack)
         self.redo_button.enabled = bool(self.editing.redo_stack)
 
-    def refresh_header(self) -> None:
+    def stored_status(self) -> str:
+        """The app's status as stored (in a thread)."""
+        state = self.apps.state(self.app_id)
+        return state.status if state else "draft"
+
+    async def refresh_header(self) -> None:
         """The header, with the app's status as stored (asked of the database: after each save)."""
         self.show_history()
-        state = self.apps.state(self.app_id)
-        status = state.status if state else "draft"
+        status = await in_thread(self.stored_status)
+        if status is not None:  # None: the server is shutting down
+            self.show_status(status)
+
+    def show_status(self, status: str) -> None:
         words = {"draft": _("Draft: residents cannot see this app"),
                  "scheduled": _("Scheduled: not yet visible to residents"),
                  "live": _("Live: residents see the published version, which matches this draft"),
                  "live_with_changes": _("Live: your changes are not visible to residents until an admin publishes"),
                  "retired": _("Retired: residents see the service-ended page")}
         self.status.text = words[status]
-        self.status.props(f"color={ {'draft': 'grey-8', 'live': 'green-9', 'retired': 'red-10'}.get(status, 'orange-10') }")
+        colour = {"draft": "grey-8", "live": "green-9", "retired": "red-10"}.get(status, "orange-10")
+        self.status.props(f"color={colour}")
 
     def palette(self) -> None:
         with ui.column().classes("q-gutter-xs"):
@@ -193,7 +226,7 @@ class Editor:
                 button.on("dragstart", lambda t=widget_type: self._drag(("new", t, None)))
                 button.mark(f"add-{widget_type}")
 
-    @ui.refreshable
+    @ui.refreshable_method
     def canvas(self) -> None:
         self.rows, self.names, self.row_buttons = {}, {}, {}
         pages = self.editing.spec["pages"]
@@ -209,14 +242,13 @@ class Editor:
                     .classes("w-full mdg-widget-name mdg-page-name")
                 with ui.row().classes("w-full items-center justify-end q-gutter-xs"):
                     self._icon_button("arrow_upward", _("Move page {number} up", number=p + 1),
-                                      lambda p=p: self.edit(lambda: self._moved_page(p, -1)), p > 0)
+                                      partial(self.move_page, p, -1), p > 0)
                     self._icon_button("arrow_downward", _("Move page {number} down", number=p + 1),
-                                      lambda p=p: self.edit(lambda: self._moved_page(p, 1)), p < len(pages) - 1)
+                                      partial(self.move_page, p, 1), p < len(pages) - 1)
                     self._icon_button("content_copy", _("Duplicate page {number}", number=p + 1),
-                                      lambda p=p: self.edit(lambda: self._select_page(self.editing.duplicate_page(p))),
-                                      marker=f"duplicate-page-{p}")
+                                      partial(self.duplicate_page, p), marker=f"duplicate-page-{p}")
                     self._icon_button("delete", _("Delete page {number}", number=p + 1),
-                                      lambda p=p: self.confirm_delete_page(p), len(pages) > 1, f"delete-page-{p}")
+                                      partial(self.confirm_delete_page, p), len(pages) > 1, f"delete-page-{p}")
                 with ui.element("ol").classes("mdg-widgets q-pl-none"):
                     for i, widget in enumerate(page["widgets"]):
                         self.widget_row(p, i, widget, len(page["widgets"]))
@@ -249,13 +281,12 @@ class Editor:
             if widget.get("show_if"):
                 Glyph("call_split", _("Shown only when a condition holds"))
             up = self._icon_button("arrow_upward", _("Move up: {widget}", widget=summary),
-                                   lambda p=p, i=i: self.move_by(p, i, -1), p > 0 or i > 0, f"up-{p}-{i}")
+                                   lambda: self.move_by(p, i, -1), p > 0 or i > 0, f"up-{p}-{i}")
             down = self._icon_button("arrow_downward", _("Move down: {widget}", widget=summary),
-                                     lambda p=p, i=i: self.move_by(p, i, 1), p < pages - 1 or i < count - 1,
-                                     f"down-{p}-{i}")
+                                     lambda: self.move_by(p, i, 1), p < pages - 1 or i < count - 1, f"down-{p}-{i}")
             # The other actions are made when asked for: a menu per row would cost rows × pages elements.
             more = self._icon_button("more_vert", _("More actions: {widget}", widget=summary),
-                                     lambda p=p, i=i: self.widget_actions(p, i), marker=f"more-{p}-{i}")
+                                     lambda: self.widget_actions(p, i), marker=f"more-{p}-{i}")
             self.row_buttons[("widget", p, i)] = [(up, "Move up: {widget}"), (down, "Move down: {widget}"),
                                                   (more, "More actions: {widget}")]
 
@@ -298,7 +329,7 @@ class Editor:
         button.enabled = enabled
         return button
 
-    @ui.refreshable
+    @ui.refreshable_method
     def checklist(self) -> None:
         issues = self._issues
         errors = [i for i in issues if i.level == "error"]
@@ -341,7 +372,7 @@ class Editor:
 
         return on_change
 
-    @ui.refreshable
+    @ui.refreshable_method
     def properties(self) -> None:
         kind, p, i = self.selected
         spec = self.editing.spec
@@ -350,13 +381,15 @@ class Editor:
             if kind == "settings":
                 ui.label(_("App settings")).classes("text-h6").props('role="heading" aria-level="2"')
                 self._panel_generation += 1
-                PropertyPanel(AppSpec, spec, languages=languages, questions=[], skip={"type", "pages", "format_version"},
+                PropertyPanel(AppSpec, spec, languages=languages, questions=[],
+                              skip={"type", "pages", "format_version"},
                               on_change=self.settings_changed)
                 return
             if kind == "page" and p < len(spec["pages"]):
                 ui.label(_("Page {number}", number=p + 1)).classes("text-h6").props('role="heading" aria-level="2"')
                 PropertyPanel(Page, spec["pages"][p], languages=languages, questions=[], skip={"type", "widgets"},
-                              on_change=self._panel_edit(lambda data, p=p: self.editing.set_page_title(p, data.get("title"))))
+                              on_change=self._panel_edit(
+                                  lambda data: self.editing.set_page_title(p, data.get("title"))))
                 return
             if kind != "widget" or p >= len(spec["pages"]) or i >= len(spec["pages"][p]["widgets"]):
                 ui.label(_("Select a widget to change it.")).classes("text-body1")
@@ -366,7 +399,7 @@ class Editor:
                 "text-h6").props('role="heading" aria-level="2"')
             earlier = question_refs(self.editing.earlier_questions(p, i), self.lang)
             PropertyPanel(REGISTRY[widget["type"]], widget, languages=languages, questions=earlier,
-                          on_change=self._panel_edit(lambda data, p=p, i=i: self.editing.update_widget(p, i, data)))
+                          on_change=self._panel_edit(lambda data: self.editing.update_widget(p, i, data)))
 
     def preview_controls(self) -> None:
         ui.label(_("Preview")).classes("text-h6").props('role="heading" aria-level="2"')
@@ -456,6 +489,12 @@ class Editor:
     def _moved_page(self, page: int, step: int) -> None:
         self._select_page(self.editing.move_page(page, step))
 
+    async def move_page(self, page: int, step: int) -> None:
+        await self.edit(lambda: self._moved_page(page, step))
+
+    async def duplicate_page(self, page: int) -> None:
+        await self.edit(lambda: self._select_page(self.editing.duplicate_page(page)))
+
     # --- edits ------------------------------------------------------------------------------------
 
     def _applied(self, change: Callable[[], Any]) -> bool:
@@ -520,12 +559,23 @@ class Editor:
                 index += 1  # dropped on a row further down: it goes below that row
             await self.edit(lambda: self._select_widget(*self.editing.move_widget(from_page, from_index, page, index)))
 
-    def settings_changed(self, data: dict[str, Any]) -> None:
-        slug = data.get("slug")
-        if slug != self.editing.spec["slug"] and not self.apps.slug_free(slug, except_app=self.app_id):
+    def settings_changed(self, data: dict[str, Any]) -> Awaitable[None] | None:
+        """The settings panel's edit: applied now, or, when the address changes, once the database has said
+        (in a thread) that no other app has it. The panel awaits those in order."""
+        if data["slug"] != self.editing.spec["slug"]:
+            return self._settings_with_new_slug(data)
+        self._apply_settings(data)
+        return None
+
+    async def _settings_with_new_slug(self, data: dict[str, Any]) -> None:
+        slug = data["slug"]
+        if not await in_thread(self.apps.slug_free, slug, except_app=self.app_id):
             with self.host:
                 ui.notify(_("The address {slug} is taken by another app. Choose another", slug=slug), type="negative")
             return
+        self._apply_settings(data)
+
+    def _apply_settings(self, data: dict[str, Any]) -> None:
         self.apply_now(lambda: self.editing.update_settings(data))
         self._update_preview_languages()
 
@@ -562,10 +612,10 @@ class Editor:
         self._confirm(_("Delete page {number} and its widgets?", number=page + 1), "", dependents,
                       lambda: self.edit(lambda: self._after_delete(max(page - 1, 0), self.editing.delete_page(page))))
 
-    def _after_delete(self, page: int, _dependents: list) -> None:
+    def _after_delete(self, page: int, _dependents: list[Dependent]) -> None:
         self._select_page(min(page, len(self.editing.spec["pages"]) - 1))
 
-    def _confirm(self, question: str, detail: str, dependents: list, action: Callable[[], Any]) -> None:
+    def _confirm(self, question: str, detail: str, dependents: list[Dependent], action: Callable[[], Any]) -> None:
         with self.host, ui.dialog() as dialog, ui.card():
             ui.label(question).classes("text-h6").props('role="heading" aria-level="2"')
             if detail:
@@ -588,16 +638,16 @@ class Editor:
     async def undo(self) -> None:
         if self.editing.undo():
             self.unsaved = True
-            self.refresh_all()
+            await self.refresh_all()
             await self.save()
 
     async def redo(self) -> None:
         if self.editing.redo():
             self.unsaved = True
-            self.refresh_all()
+            await self.refresh_all()
             await self.save()
 
-    async def _key(self, event) -> None:
+    async def _key(self, event: KeyEventArguments) -> None:
         if not event.action.keydown or not (event.modifiers.ctrl or event.modifiers.meta):
             return
         if event.key.name in ("z", "Z"):
@@ -612,21 +662,13 @@ class Editor:
         async with self._saving:  # one save at a time, each with the revision the one before it made
             if not self.unsaved:
                 return  # an earlier save in the queue already saved this working copy
-            user = self.current_user()
-            if user is None:
-                self.save_state.text = _("Not saved: your session has ended. Sign in to save")
-                with self.host:
-                    self.ask_sign_in()
-                return
-            self.user = user  # whoever is signed in now is who saves (a shared counter PC)
             # "Saving…" only for a save slow enough to notice: at every keystroke it would flicker,
             # be announced by screen readers, and cost the browser a redraw.
             slow = asyncio.get_running_loop().call_later(SLOW_SAVE_SECONDS, setattr, self.save_state, "text",
                                                          _("Saving…"))
             spec = self.editing.app_spec()
             try:
-                saved = await run.io_bound(self.apps.save_draft, self.app_id, spec, revision=self.editing.revision,
-                                           by=self.user.username)
+                saved = await in_thread(self.save_as_signed_in, spec, self.editing.revision)
             except EditConflict as conflict:
                 self.save_state.text = _("Not saved: someone else changed this app")
                 with self.host:
@@ -638,15 +680,30 @@ class Editor:
             finally:
                 slow.cancel()
             if saved is None:
-                return  # the server is shutting down (NiceGUI's run.io_bound gives None then)
+                return  # the server is shutting down (in_thread gives None then)
+            if saved.user is None:
+                self.save_state.text = _("Not saved: your session has ended. Sign in to save")
+                with self.host:
+                    self.ask_sign_in()
+                return
+            self.user = saved.user  # whoever is signed in now is who saves (a shared counter PC)
             self.editing.revision = saved.revision
             self.unsaved = spec.model_dump(mode="json", exclude_none=True) != self.editing.spec
         if self.unsaved:  # edited while that save was under way
             await self.save()
             return
         self.save_state.text = _("All changes saved")
-        self.refresh_header()
+        self.show_history()
+        self.show_status(saved.status)
         self.reload_preview()
+
+    def save_as_signed_in(self, spec: AppSpec, revision: int) -> Saved:
+        """In a thread: save `spec` as whoever is signed in now, and read the app's status after it."""
+        user = self.current_user()
+        if user is None:
+            return Saved(None)
+        stored = self.apps.save_draft(self.app_id, spec, revision=revision, by=user.username)
+        return Saved(user, stored.revision, self.stored_status())
 
     def show_conflict(self, conflict: EditConflict) -> None:
         if self._dialog_open:
@@ -659,15 +716,17 @@ class Editor:
                        who=conflict.updated_by or _("Another member of staff")))
 
             async def load_theirs() -> None:
-                if self.current_user() is None:
+                if await in_thread(self.current_user) is None:
                     return
                 dialog.delete()
                 self._dialog_open = False
-                current = self.apps.by_id(self.app_id)
+                current = await in_thread(self.apps.by_id, self.app_id)
+                if current is None:  # deleted meanwhile, or the server is shutting down
+                    return
                 self.editing.replace(current.draft_spec, current.revision)
                 self.unsaved = False
                 self.save_state.text = _("Their version is loaded")
-                self.refresh_all()
+                await self.refresh_all()
 
             async def keep_mine() -> None:
                 dialog.delete()
@@ -708,8 +767,8 @@ class Editor:
 
     # --- import and export ------------------------------------------------------------------------
 
-    def export(self) -> None:
-        if self.current_user() is None:
+    async def export(self) -> None:
+        if await in_thread(self.current_user) is None:
             with self.host:
                 ui.notify(_("Your session has ended. Sign in again"), type="warning")
             return
@@ -735,7 +794,7 @@ class Editor:
     def _rejected(self) -> None:
         self._show_problems([_("The file is too large. An app file is at most {max} KB", max=MAX_APP_FILE // 1000)])
 
-    async def _uploaded(self, event) -> None:
+    async def _uploaded(self, event: UploadEventArguments) -> None:
         data = await event.file.read()
         await self.import_file(data)
 
@@ -747,8 +806,12 @@ class Editor:
         imported = spec.model_dump(mode="json", exclude_none=True)
         imported["slug"] = self.editing.spec["slug"]  # the app keeps its address; change it in the settings
 
+        def replace(spec: dict[str, Any]) -> None:
+            spec.clear()
+            spec.update(imported)
+
         def change() -> None:
-            self.editing.apply(lambda s: (s.clear(), s.update(imported)))
+            self.editing.apply(replace)
             self.selected = ("widget", 0, 0)
 
         if await self.edit(change):

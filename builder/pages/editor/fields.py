@@ -7,10 +7,11 @@ import datetime as dt
 import types
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Protocol, Union, get_args, get_origin, runtime_checkable
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
 from widgets import N_, Condition, LocalizedText, Question
 
@@ -20,7 +21,8 @@ Path = tuple[str | int, ...]
 
 # Language names as each language writes itself: staff pick the one they can read.
 LANG_NAMES: dict[str, str] = {
-    "ja": "日本語", "en": "English", "zh-Hans": "简体中文", "ko": "한국어", "vi": "Tiếng Việt", "ja-x-easy": "やさしい日本語",
+    "ja": "日本語", "en": "English", "zh-Hans": "简体中文", "ko": "한국어", "vi": "Tiếng Việt",
+    "ja-x-easy": "やさしい日本語",
 }
 
 # Labels of fields that set no `title`, by field name.
@@ -87,13 +89,17 @@ class QuestionRef:
     values: list[str] | None = None  # the stored values when it is a choice question, else None
 
 
+@runtime_checkable
+class WithOptions(Protocol):
+    """A choice question: its options' stored values, in order."""
+
+    def option_values(self) -> list[str]: ...
+
+
 def question_refs(questions: Iterable[Question], lang: str = "ja") -> list[QuestionRef]:
     """Refs for the given questions (the caller picks the earlier ones), labels in `lang`."""
-    refs = []
-    for q in questions:
-        values = q.option_values() if callable(getattr(q, "option_values", None)) else None
-        refs.append(QuestionRef(q.key, q.label.text(lang) or q.key, list(values) if values is not None else None))
-    return refs
+    return [QuestionRef(q.key, q.label.text(lang) or q.key,
+                        list(q.option_values()) if isinstance(q, WithOptions) else None) for q in questions]
 
 
 # --- what control a field gets ------------------------------------------------------------------------
@@ -205,23 +211,24 @@ def value_at(data: Any, path: Path) -> Any:
     return data
 
 
-def put_at(data: dict, path: Path, value: Any) -> None:
+def put_at(data: dict[str, Any], path: Path, value: Any) -> None:
     *parents, last = path
+    node: Any = data  # a JSON tree: dicts and lists, walked by the path's names and indexes
     for part in parents:
         if isinstance(part, int):
-            data = data[part]
+            node = node[part]
         else:
-            if not isinstance(data.get(part), dict | list):
-                data[part] = {}
-            data = data[part]
+            if not isinstance(node.get(part), dict | list):
+                node[part] = {}
+            node = node[part]
     if value is REMOVE:
-        if isinstance(data, dict):
-            data.pop(last, None)  # type: ignore[arg-type]
+        if isinstance(node, dict):
+            node.pop(last, None)
     else:
-        data[last] = value  # type: ignore[index]
+        node[last] = value
 
 
-def error_message(error: dict[str, Any], hint: str | None = None) -> str:
+def error_message(error: ErrorDetails, hint: str | None = None) -> str:
     """A pydantic error in polite words in the staff language; its own message when it has none."""
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
     if kind in ("value_error", "assertion_error"):

@@ -23,7 +23,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from nicegui import background_tasks, ui
+from nicegui import Client, background_tasks, ui
 from nicegui.elements.mixins.text_element import TextElement
 from nicegui.elements.mixins.validation_element import ValidationElement
 from nicegui.elements.mixins.value_element import ValueElement
@@ -54,7 +54,7 @@ from .fields import (
     value_words,
 )
 
-_styled: weakref.WeakSet = weakref.WeakSet()
+_styled: weakref.WeakSet[Client] = weakref.WeakSet()
 
 # Borders dark enough to see (WCAG 1.4.11) and labels and hints dark and large enough to read:
 # Quasar's outline is faint, its labels light grey, its hints 12 px.
@@ -77,11 +77,11 @@ class PropertyPanel:
     model's JSON form (`model_dump(mode="json", exclude_none=True)`) after each edit the model accepts.
     """
 
-    def __init__(self, model: type[BaseModel], data: dict, *, languages: Iterable[str],
-                 questions: Iterable[QuestionRef], on_change: Callable[[dict], Any],
+    def __init__(self, model: type[BaseModel], data: dict[str, Any], *, languages: Iterable[str],
+                 questions: Iterable[QuestionRef], on_change: Callable[[dict[str, Any]], Any],
                  skip: Iterable[str] = ("type",)) -> None:
         self.model = model
-        self._draft: dict = copy.deepcopy(data)
+        self._draft: dict[str, Any] = copy.deepcopy(data)
         wanted = set(languages) | {"ja"}
         self.languages = [lang for lang in LANGS if lang in wanted]
         self.questions = {q.key: q for q in questions}
@@ -205,7 +205,7 @@ class PropertyPanel:
         build = getattr(self, f"_{shape.kind}")
         build(shape, path, value, label, hint, long)
 
-    def _input_sink(self, path: Path, element: ValidationElement) -> None:
+    def _input_sink(self, path: Path, element: ValidationElement[Any]) -> None:
         element.without_auto_validation()  # else NiceGUI clears the error on every change
 
         def show(message: str | None) -> None:
@@ -259,8 +259,9 @@ class PropertyPanel:
                 return
             ratio = f"{int(colour.contrast(text, colour.WHITE) * 10) / 10:.1f}"
             enough = colour.contrast(text, colour.WHITE) >= colour.MIN_CONTRAST
-            reading.text = (_("White text on it: {ratio}:1. Enough for older eyes (7:1 or more)", ratio=ratio) if enough
-                            else _("White text on it: {ratio}:1. Too light: choose a darker colour (7:1 or more)", ratio=ratio))
+            reading.text = (
+                _("White text on it: {ratio}:1. Enough for older eyes (7:1 or more)", ratio=ratio) if enough
+                else _("White text on it: {ratio}:1. Too light: choose a darker colour (7:1 or more)", ratio=ratio))
             reading.classes(replace="text-body2 " + ("text-positive" if enough else "text-negative"))
 
         def changed(e: Any) -> None:
@@ -272,7 +273,8 @@ class PropertyPanel:
 
     @staticmethod
     def _text_input(label: str, value: str, long: bool, hint: str | None) -> ui.input:
-        element = ui.textarea(label=label, value=value).props("autogrow") if long else ui.input(label=label, value=value)
+        element = (ui.textarea(label=label, value=value).props("autogrow") if long
+                   else ui.input(label=label, value=value))
         element.props("outlined stack-label hide-bottom-space").classes("w-full")
         if hint:
             element.props["hint"] = hint
@@ -386,7 +388,8 @@ class PropertyPanel:
         buttons: dict[tuple[str, int], ui.button] = {}
         with self._group(label, path, hint):
             items_box = ui.column().classes("w-full gap-3")
-            add = ui.button(_("Add to {label}", label=label), icon="add").props("outline no-caps color=grey-9").classes("self-start")
+            add = ui.button(_("Add to {label}", label=label), icon="add").props("outline no-caps color=grey-9").classes(
+                "self-start")
             add.mark(f"add:{dotted(path)}")
 
         def build() -> None:
@@ -400,7 +403,7 @@ class PropertyPanel:
                 for index, entry in enumerate(items):
                     self._list_item(item, path, index, len(items), entry, buttons, long, change)
 
-        def change(new_items: list, focus: tuple[str, int] | None) -> None:
+        def change(new_items: list[Any], focus: tuple[str, int] | None) -> None:
             put_at(self._draft, path, REMOVE if shape.optional and not new_items else new_items)
             build()
             self._commit()
@@ -422,7 +425,7 @@ class PropertyPanel:
 
     def _list_item(self, item: Shape, path: Path, index: int, count: int, entry: Any,
                    buttons: dict[tuple[str, int], ui.button], long: bool,
-                   change: Callable[[list, tuple[str, int] | None], None]) -> None:
+                   change: Callable[[list[Any], tuple[str, int] | None], None]) -> None:
         here = path + (index,)
         number = index + 1
         name = _("Item {count}", count=number)
@@ -449,7 +452,7 @@ class PropertyPanel:
                     buttons[(kind, index)] = button
 
     def _move(self, path: Path, index: int, step: int, kind: str,
-              change: Callable[[list, tuple[str, int] | None], None]) -> None:
+              change: Callable[[list[Any], tuple[str, int] | None], None]) -> None:
         items = list(value_at(self._draft, path))
         if kind == "remove":
             items.pop(index)
@@ -494,7 +497,8 @@ class PropertyPanel:
                 return
             if e.value == "when":
                 first = next(iter(self.questions.values()))
-                put_at(self._draft, path, {"key": first.key, "op": "equals", "value": first.values[0] if first.values else ""})
+                put_at(self._draft, path,
+                       {"key": first.key, "op": "equals", "value": first.values[0] if first.values else ""})
             else:
                 put_at(self._draft, path, REMOVE)
             build()
@@ -513,7 +517,8 @@ class PropertyPanel:
         if key not in options:
             options[key] = _("{key} (not an earlier question)", key=key)
         question = ui.select(options, label=_("Question"), value=key)
-        question.props("outlined stack-label hide-bottom-space").classes("w-full").mark(f"prop:{dotted(path + ('key',))}")
+        question.props("outlined stack-label hide-bottom-space").classes("w-full").mark(
+            f"prop:{dotted(path + ('key',))}")
         self._input_sink(path + ("key",), question)
         ops = {"equals": _("is"), "contains": _("includes"), "answered": _("is answered")}
         op = ui.select(ops, label=_("Condition"), value=condition.get("op", "equals"))
@@ -575,7 +580,7 @@ class PropertyPanel:
             options = {v: v for v in ref.values}
             if current not in options:
                 options[current] = _("{key} (not one of its answers)", key=current)
-            element: ValidationElement = ui.select(options, label=_("Answer"), value=current)
+            element: ValidationElement[Any] = ui.select(options, label=_("Answer"), value=current)
         else:
             element = ui.input(label=_("Answer"), value=current)
         element.props("outlined stack-label hide-bottom-space").classes("w-full").mark(f"prop:{dotted(here)}")
