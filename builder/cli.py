@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--name", help="the name shown in the builder and the audit log (default: the user name)")
     admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
-    purge = commands.add_parser("purge", help="delete submissions past their app's retention period, and expired drafts")
+    purge = commands.add_parser("purge",
+                                help="delete submissions past their app's retention period, and expired drafts")
     purge.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
 
     back = commands.add_parser("backup", help="copy the whole database to a new file, safely while serving")

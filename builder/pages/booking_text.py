@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from generated_apps.domain.bookings import WEEKDAYS, SlotView
+from generated_apps.domain.booking_rules import WEEKDAYS
+from generated_apps.domain.bookings import SlotView
 from generated_apps.domain.errors import Refused
 from generated_apps.domain.models import Booking, Slot
 from widgets import N_

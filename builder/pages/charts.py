@@ -257,6 +257,7 @@ class ChartsPage:
                     "text-body1").mark("open-data-state")
 
     def published(self, app: App, admin: bool) -> None:
+        assert app.open_data_at is not None  # what open_data.is_published checks
         ui.label(_("Published under {licence} since {when}, by {who}", licence=app.open_data_licence,
                    when=local_time(app.open_data_at, self.settings.time_zone), who=app.open_data_by)).classes(
             "text-body1").mark("open-data-state")

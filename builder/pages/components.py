@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from nicegui import ui
 
@@ -16,8 +17,10 @@ from widgets import REGISTRY
 
 from ..i18n import _
 
+E = TypeVar("E", bound=ui.element)
 
-def labelled(element: ui.element, label: str) -> ui.element:
+
+def labelled(element: E, label: str) -> E:
     """Give `element` an accessible name. Never put text into a props string: it may hold quotes."""
     element.props["aria-label"] = label
     return element

@@ -3,10 +3,12 @@ ways to edit or duplicate it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 from nicegui import ui
 
-from generated_apps.domain.apps import Apps
+from generated_apps.domain.apps import Apps, AppSummary
 from generated_apps.domain.models import StaffUser
 from generated_apps.domain.specs import DAMAGED_DRAFT, readable_spec
 from generated_apps.domain.store import Store
@@ -59,7 +61,8 @@ async def dashboard_body(store: Store, user: StaffUser, zone: str) -> None:
 
     @ui.refreshable
     async def table() -> None:
-        if await in_thread(auth.session_user, store) is None:  # a dashboard left open after signing out shows nothing new
+        # A dashboard left open after signing out shows nothing new.
+        if await in_thread(auth.session_user, store) is None:
             ui.label(_("Your session has ended. Sign in again")).classes("text-body1")
             ui.link(_("Sign in"), "/signin")
             return
@@ -103,7 +106,10 @@ def _duplicate(store: Store, app_id: int, copy_words: str, by: str) -> int | Non
     """A copy of the app's draft under a free address, its title marked as a copy; None if the draft
     cannot be read."""
     apps = Apps(store)
-    spec = readable_spec(apps.by_id(app_id).draft_spec)
+    app = apps.by_id(app_id)
+    if app is None:  # never: the dashboard lists apps, and an app is never deleted
+        raise LookupError(f"app {app_id} is gone")
+    spec = readable_spec(app.draft_spec)
     if spec is None:
         return None
     title = {lang: text + copy_words for lang, text in spec.title.root.items()}
@@ -112,7 +118,7 @@ def _duplicate(store: Store, app_id: int, copy_words: str, by: str) -> int | Non
     return apps.create(copy, by=by).id
 
 
-def _matches(summary, state: dict) -> bool:
+def _matches(summary: AppSummary, state: dict[str, Any]) -> bool:
     if state["kind"] and summary.kind != state["kind"]:
         return False
     if state["status"] and summary.status != state["status"]:

@@ -41,9 +41,11 @@ SHEET = Environment(autoescape=True).from_string("""<!doctype html>
   <h2>{{ item.span }} <span class="note">{{ item.counts }} · {{ item.state }}</span></h2>
   {% if item.rows %}
   <table>
-    <thead><tr>{% for heading in headings %}<th scope="col"{% if loop.first %} class="arrived"{% endif %}>{{ heading }}</th>{% endfor %}</tr></thead>
+    <thead><tr>{% for heading in headings %}\
+<th scope="col"{% if loop.first %} class="arrived"{% endif %}>{{ heading }}</th>{% endfor %}</tr></thead>
     <tbody>{% for row in item.rows %}
-      <tr><td class="arrived"><span class="box" aria-hidden="true"></span></td><td>{{ row.reference }}</td><td>{{ row.name }}</td><td>{{ row.phone }}</td><td class="note">{{ row.by }}</td></tr>
+      <tr><td class="arrived"><span class="box" aria-hidden="true"></span></td><td>{{ row.reference }}</td>\
+<td>{{ row.name }}</td><td>{{ row.phone }}</td><td class="note">{{ row.by }}</td></tr>
     {% endfor %}</tbody>
   </table>
   {% else %}<p class="note">{{ no_bookings }}</p>{% endif %}
@@ -63,5 +65,5 @@ def day_sheet(resource: Resource, day: dt.date, slots: list[CalendarSlot], *, pr
         headings=(_("Arrived"), _("Reference number"), _("Name"), _("Phone"), _("Entered by")),
         no_bookings=_("No bookings yet."), no_times=_("No times on this day."),
         slots=[{"span": time_span(item.view.slot, zone), "counts": counts(item.view), "state": state(item.view),
-                "rows": [{"reference": b.reference, "name": b.name, "phone": written_phone(b.phone), "by": entered_by(b)}
-                         for b in item.bookings]} for item in slots])
+                "rows": [{"reference": b.reference, "name": b.name, "phone": written_phone(b.phone),
+                          "by": entered_by(b)} for b in item.bookings]} for item in slots])

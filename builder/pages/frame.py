@@ -37,7 +37,8 @@ a:focus-visible, button:focus-visible, [tabindex]:focus-visible { outline: 3px s
 
 def prefixed(request: Request, path: str) -> str:
     """A path inside the staff GUI as the browser must ask for it (NiceGUI is mounted under a prefix)."""
-    return request.scope.get("root_path", "") + path
+    root: str = request.scope.get("root_path", "")  # the ASGI scope's: always text
+    return root + path
 
 
 def here(request: Request) -> str:
@@ -82,7 +83,8 @@ class frame:
             ui.link(self.user.display_name, "/password").classes("text-white")
             language_switch(self.request, "white")
             ui.link(_("Sign out"), "/signout").classes("text-white")
-        self.main = ui.element("main").classes("w-full q-pa-md" if self.wide else "w-full max-w-screen-xl mx-auto q-pa-md")
+        self.main = ui.element("main").classes("w-full q-pa-md" if self.wide
+                                               else "w-full max-w-screen-xl mx-auto q-pa-md")
         self.main.props(f'lang="{staff_lang()}"')
         self.main.__enter__()
         if self.heading:

@@ -62,9 +62,11 @@ def _create(store: Store, spec: AppSpec | None, by: str) -> int:
     """The new app's id: `spec` (a blank app if None) at the first free address like its own."""
     spec, apps = spec or blank_app(store), Apps(store)
     try:
-        return apps.create(spec.model_copy(update={"slug": apps.free_slug(spec.slug)}), by=by).id
+        created = apps.create(spec.model_copy(update={"slug": apps.free_slug(spec.slug)}), by=by)
     except SlugTaken:  # taken between the check and the insert: try the next free address
-        return apps.create(spec.model_copy(update={"slug": apps.free_slug(spec.slug)}), by=by).id
+        created = apps.create(spec.model_copy(update={"slug": apps.free_slug(spec.slug)}), by=by)
+    assert created.id is not None  # created in the database
+    return created.id
 
 
 def blank_app(store: Store) -> AppSpec:

@@ -33,7 +33,8 @@ async def draft(site: StaffSite, request: Request, user: StaffUser, app_id: int,
     return await site.preview.respond(request, app_id, spec, lang, path)
 
 
-async def template(site: StaffSite, request: Request, user: StaffUser, name: str, lang: str, path: str = "") -> Response:
+async def template(site: StaffSite, request: Request, user: StaffUser, name: str, lang: str,
+                   path: str = "") -> Response:
     chosen = {t.name: (i, t) for i, t in enumerate(await in_thread(templates))}.get(name)
     if chosen is None:
         return Response(status_code=404)

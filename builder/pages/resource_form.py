@@ -11,7 +11,7 @@ from typing import Any
 
 from nicegui import ui
 
-from generated_apps.domain.bookings import WEEKDAYS
+from generated_apps.domain.booking_rules import WEEKDAYS
 from generated_apps.domain.models import Resource
 
 from ..i18n import _
@@ -72,7 +72,8 @@ class ResourceForm:
     def time_row(self, day: str, n: int, time: dict[str, Any]) -> None:
         name = _(WEEKDAY_NAMES[day])
         with ui.row().classes("items-center q-gutter-sm no-wrap"):
-            labelled(ui.input(_("Start time"), value=time.get("start", ""), on_change=lambda e: time.update(start=e.value))
+            labelled(ui.input(_("Start time"), value=time.get("start", ""),
+                              on_change=lambda e: time.update(start=e.value))
                      .props("outlined dense type=time"), _("{day} time {n}: start", day=name, n=n + 1)).mark(
                 f"start-{day}-{n}")
             labelled(ui.input(_("End time"), value=time.get("end", ""), on_change=lambda e: time.update(end=e.value))
@@ -115,7 +116,8 @@ class ResourceForm:
 
     def values(self) -> dict[str, Any]:
         """What staff typed, as the store's settings of a facility (checked by the store)."""
-        schedule = {day: [{"start": t.get("start") or "", "end": t.get("end") or "", "capacity": whole(t.get("capacity"))}
+        schedule = {day: [{"start": t.get("start") or "", "end": t.get("end") or "",
+                           "capacity": whole(t.get("capacity"))}
                           for t in times] for day, times in self.schedule.items() if times}
         limit = whole(self.monthly_limit.value)
         return {"name": self.name.value or "", "schedule": schedule, "closed_dates": list(self.closed_dates),

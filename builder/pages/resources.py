@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi import Request
 from nicegui import ui
 
-from generated_apps.domain.bookings import WEEKDAYS, Bookings
+from generated_apps.domain.booking_rules import WEEKDAYS
+from generated_apps.domain.bookings import Bookings
 from generated_apps.domain.errors import BookingRefused, Refused
 from generated_apps.domain.models import Resource, StaffUser, is_row_id
 from generated_apps.domain.store import Store
@@ -55,7 +56,8 @@ class ResourcesPage:
             return
         with ui.element("table").classes("mdg-table w-full q-my-md"):
             with ui.element("thead"), ui.element("tr"):
-                for heading in (_("Facility number"), _("Facility"), _("Times each week"), _("Booking rules"), _("State"), _("Actions")):
+                for heading in (_("Facility number"), _("Facility"), _("Times each week"), _("Booking rules"),
+                                _("State"), _("Actions")):
                     text_in("th", heading).props('scope="col"').classes("text-left q-pa-sm")
             with ui.element("tbody"):
                 for resource in resources:
@@ -99,7 +101,8 @@ class ResourcesPage:
         if self.editing is None and not self.adding:
             return
         with ui.card().classes("w-full q-gutter-sm").mark("resource-form"):
-            title = _("Add a facility") if self.adding else _("Settings of {name}", name=self.editing.name)
+            # (editing is None just when adding)
+            title = _("Add a facility") if self.editing is None else _("Settings of {name}", name=self.editing.name)
             ui.label(title).classes("text-h5").props('role="heading" aria-level="2"')
             self.form = ResourceForm(self.editing)
             self.form.build()
@@ -115,7 +118,10 @@ class ResourcesPage:
         if editing is None:
             saved = await roles.as_staff(self.store, lambda by: self.create(values, by), on_refused=self.show_refusal)
         else:
-            saved = await roles.as_staff(self.store, lambda by: self.bookings.update_resource(editing.id, by, **values),
+            resource_id = editing.id
+            assert resource_id is not None  # read from the database
+            saved = await roles.as_staff(self.store,
+                                         lambda by: self.bookings.update_resource(resource_id, by, **values),
                                          on_refused=self.show_refusal)
         if saved is None:
             return
@@ -142,6 +148,8 @@ class ResourcesPage:
             in_the_way = self.refused.bookings if isinstance(self.refused, BookingRefused) else ()
             if not in_the_way:
                 return
+            assert self.editing is not None  # only a change to a facility has bookings in its way
+            resource_id = self.editing.id
             ui.label(_("Call these residents, then move or cancel their bookings in the calendar:")).classes(
                 "text-body1")
             with ui.element("table").classes("mdg-table w-full bg-white").mark("affected-bookings"):
@@ -155,7 +163,7 @@ class ResourcesPage:
                             with ui.element("td").classes("q-pa-sm"):
                                 ui.link(f"{day_name(day)} {clock(booking.starts_at, self.zone)}–"
                                         f"{clock(booking.ends_at, self.zone)}",
-                                        f"/resources/{self.editing.id}/calendar?day={day.isoformat()}")
+                                        f"/resources/{resource_id}/calendar?day={day.isoformat()}")
                             text_in("td", booking.reference).classes("q-pa-sm")
                             text_in("td", booking.name).classes("q-pa-sm")
                             text_in("td", written_phone(booking.phone)).classes("q-pa-sm")

@@ -8,7 +8,9 @@ named by their display names, as everywhere else in the builder.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from nicegui import run, ui
@@ -31,7 +33,8 @@ from .frame import frame
 if TYPE_CHECKING:
     from .site import StaffSite
 
-LANG_NAMES = {"ja": "日本語", "en": "English", "zh": "中文", "ko": "한국어", "vi": "Tiếng Việt", "easy-ja": "やさしい日本語"}
+LANG_NAMES = {"ja": "日本語", "en": "English", "zh": "中文", "ko": "한국어", "vi": "Tiếng Việt",
+              "easy-ja": "やさしい日本語"}
 
 
 class SubmissionPage:
@@ -60,7 +63,7 @@ class SubmissionPage:
         self.box.clear()
         self.found = detail.submission if detail is not None and detail.submission.app_id == self.app_id else None
         with self.box:
-            if self.found is None:
+            if detail is None or self.found is None:
                 ui.label(_("There is no such submission. It may have been deleted at the end of its retention "
                            "period.")).classes("text-h5")
                 return
@@ -108,7 +111,7 @@ class SubmissionPage:
 
     # --- staff's work ------------------------------------------------------------------------------
 
-    async def act(self, command, done_message: str, error: ui.label) -> None:
+    async def act(self, command: Callable[[str], Any], done_message: str, error: ui.label) -> None:
         error.text = ""
 
         def refused(why: Refused) -> None:
@@ -118,13 +121,13 @@ class SubmissionPage:
             ui.notify(done_message, type="positive")
             await self.load()
 
-    def reply_section(self, reply: str | None, replied_at, replied_by: str | None) -> None:
+    def reply_section(self, reply: str | None, replied_at: dt.datetime | None, replied_by: str | None) -> None:
         ui.label(_("Reply to the resident")).classes("text-h5 q-mt-lg").props('role="heading" aria-level="2"')
         ui.label(_("The resident reads this on the app's status page with the reference number and the last 4 "
                    "digits of their phone. Write plainly; it is shown as you write it.")).classes("text-body2")
         if replied_at is not None:
-            ui.label(_("Last replied {when} by {who}", when=local_time(replied_at, self.zone), who=self.name(replied_by) or "?")
-                     ).classes("text-body2 text-grey-9").mark("replied")
+            ui.label(_("Last replied {when} by {who}", when=local_time(replied_at, self.zone),
+                       who=self.name(replied_by) or "?")).classes("text-body2 text-grey-9").mark("replied")
         text = ui.textarea(_("Reply"), value=reply or "").props("outlined autogrow").classes("w-full").mark("reply")
         error = ui.label().classes("text-negative text-body1").props('role="alert"')
         ui.button(_("Save the reply"), on_click=lambda: self.act(

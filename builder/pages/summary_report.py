@@ -6,6 +6,7 @@ only counted, as on the charts page."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from jinja2 import Environment
 
@@ -55,9 +56,12 @@ REPORT = Environment(autoescape=True).from_string("""<!doctype html>
   {% if block.note %}<p class="note">{{ block.note }}</p>{% endif %}
   {% if block.rows %}
   <table>
-    <thead><tr><th scope="col">{{ block.heading }}</th><th scope="col" class="n">{{ words.count }}</th><th scope="col" class="n">{{ words.share }}</th><th scope="col" class="bar-cell"><span class="note">{{ words.bar }}</span></th></tr></thead>
+    <thead><tr><th scope="col">{{ block.heading }}</th><th scope="col" class="n">{{ words.count }}</th>\
+<th scope="col" class="n">{{ words.share }}</th>\
+<th scope="col" class="bar-cell"><span class="note">{{ words.bar }}</span></th></tr></thead>
     <tbody>{% for row in block.rows %}
-      <tr><td>{{ row.label }}</td><td class="n">{{ row.count }}</td><td class="n">{{ row.share }}</td><td class="bar-cell"><span class="bar" style="width: {{ row.width }}%" aria-hidden="true"></span></td></tr>
+      <tr><td>{{ row.label }}</td><td class="n">{{ row.count }}</td><td class="n">{{ row.share }}</td>\
+<td class="bar-cell"><span class="bar" style="width: {{ row.width }}%" aria-hidden="true"></span></td></tr>
     {% endfor %}</tbody>
   </table>
   {% endif %}
@@ -79,7 +83,7 @@ def share(count: int, of: int) -> str:
     return f"{count / of:.0%}" if of else "—"
 
 
-def _rows(counts: list[Count], of: int) -> list[dict]:
+def _rows(counts: list[Count], of: int) -> list[dict[str, Any]]:
     most = max((c.count for c in counts), default=0)
     # Whole percentages of the longest bar: the style attribute only ever holds a number.
     return [{"label": c.label, "count": f"{c.count:,}", "share": share(c.count, of),
@@ -92,7 +96,7 @@ def summary_report(summary: Summary, *, since: dt.date | None, until: dt.date | 
     last = until or (summary.per_day[-1][0] if summary.per_day else None)
     period = _("Period: {first} to {last}", first=first.isoformat() if first else "—",
                last=last.isoformat() if last else "—")
-    blocks = []
+    blocks: list[dict[str, Any]] = []
     if summary.total:
         blocks.append({"title": _("By access point"), "heading": _("Access point"),
                        "rows": _rows(summary.per_access_point, summary.total)})
@@ -110,9 +114,10 @@ def summary_report(summary: Summary, *, since: dt.date | None, until: dt.date | 
             note += " · " + _("from {first} to {last}", first=question.span[0].isoformat(),
                               last=question.span[1].isoformat())
             heading = _("Period")
-        elif question.kind == "consent":  # shares of everyone asked, agreed or not
-            note, of = None, sum(c.count for c in question.counts)
-        blocks.append({"title": question.label, "note": note, "heading": heading, "rows": _rows(question.counts, of)})
+        elif question.kind == "consent":  # shares of everyone asked, agreed or not; no note
+            of = sum(c.count for c in question.counts)
+        blocks.append({"title": question.label, "note": None if question.kind == "consent" else note,
+                       "heading": heading, "rows": _rows(question.counts, of)})
     return REPORT.render(
         lang=staff_lang(), title=summary.title, period=period, blocks=blocks,
         total=_("{count} submissions", count=grouped(summary.total)), printed=_("Printed {when}", when=printed),
