@@ -11,18 +11,20 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
+from nicegui import ui
 from nicegui.testing import User
 from sqlalchemy import event
 
 from generated_apps.domain.access_points import AccessPoints
 from generated_apps.domain.apps import Apps
 from generated_apps.domain.bookings import Bookings
+from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.staff_accounts import StaffAccounts
 from generated_apps.domain.store import Store
 from tests.conftest import EXAMPLE
-from widgets import AppSpec
+from widgets import AppSpec, LocalizedText
 
-from .conftest import SLOW, add_staff, sign_in
+from .conftest import PASSWORD, SLOW, add_staff, sign_in
 from .test_dashboard import write_draft
 
 WEEKLY = {day: [{"start": "09:00", "end": "12:00", "capacity": 2}]
@@ -122,6 +124,23 @@ async def test_publishing_and_retiring_run_no_statement_on_the_event_loop(desk: 
     await settle(on_the_loop)
 
 
+async def test_rolling_back_runs_no_statement_on_the_event_loop(desk: Desk, on_the_loop: list[str]) -> None:
+    gui, apps, lifecycle = desk.gui, Apps(desk.store), Lifecycle(desk.store)
+    app = apps.by_id(desk.app_id)
+    assert app is not None
+    lifecycle.publish(app.slug, by="sato")
+    spec = AppSpec.model_validate(EXAMPLE)
+    apps.save_draft(desk.app_id, spec.model_copy(update={"title": LocalizedText({**spec.title.root, "ja": "二番目"})}),
+                    revision=app.revision, by="sato")
+    lifecycle.publish(app.slug, by="sato")
+    await opened(desk, on_the_loop, "/apps/{app}/publishing", "rollback-1")
+    gui.find(marker="rollback-1").click()
+    await gui.should_see(marker="confirm")
+    gui.find(marker="confirm").click()
+    await gui.should_see("Version 1 is published again")
+    await settle(on_the_loop)
+
+
 async def test_the_editors_saves_run_no_statement_on_the_event_loop(desk: Desk, on_the_loop: list[str]) -> None:
     gui = desk.gui
     apps = Apps(desk.store)
@@ -138,6 +157,11 @@ async def test_the_editors_saves_run_no_statement_on_the_event_loop(desk: Desk, 
         return app is not None and app.revision > first.revision + 1 and app.draft_spec == first.draft_spec
 
     await stored(undone)
+    await settle(on_the_loop)
+    gui.find(kind=ui.button, content="App settings").click()
+    await gui.should_see(marker="prop:slug")
+    gui.find(marker="prop:slug").clear().type("a-new-address")  # each keystroke asks whether it is free
+    await stored(lambda: (apps.by_id(desk.app_id) or first).draft_spec["slug"] == "a-new-address")
     await settle(on_the_loop)
 
 
@@ -177,6 +201,17 @@ async def test_the_banner_and_the_users_actions_run_no_statement_on_the_event_lo
     await opened(desk, on_the_loop, "/users", "deactivate-suzuki")
     gui.find(marker="deactivate-suzuki").click()
     await gui.should_see(marker="reactivate-suzuki")
+    await settle(on_the_loop)
+
+
+async def test_changing_ones_password_runs_no_statement_on_the_event_loop(desk: Desk, on_the_loop: list[str]) -> None:
+    gui = desk.gui
+    await opened(desk, on_the_loop, "/password", "change-password")
+    gui.find(marker="current-password").type(PASSWORD)
+    gui.find(marker="new-password").type("my own long password")
+    gui.find(marker="new-password-again").type("my own long password")
+    gui.find(marker="change-password").click()
+    await gui.should_see("Your password is changed")
     await settle(on_the_loop)
 
 
