@@ -97,6 +97,9 @@ class Widget(BaseModel):
     icon: ClassVar[str] = "widgets"
     template: ClassVar[str] = ""
     is_question: ClassVar[bool] = False
+    # One widget of the type as staff write it in an app file: the docs' and the tests' checks of every
+    # type draw, read and validate it (tests/widgets/test_traits.py says which type lacks a good one).
+    example: ClassVar[dict[str, Any]]
 
     @classmethod
     def template_name(cls) -> str:
@@ -126,6 +129,9 @@ class Question(Widget):
     # Whether the answer says who the submitter is (name, phone, email, address): an app asking it is an
     # application, never an anonymous survey whose counts may be published (open data).
     identifies_submitter: ClassVar[bool] = False
+    # A valid answer to `example`, as the question stores it: `to_raw(example_answer)` is the form a
+    # resident sends, and reading that form gives it back (the tests of every type answer with it).
+    example_answer: ClassVar[Any]
 
     def fields(self) -> list[str]:
         """Form field names this question reads."""

@@ -20,6 +20,9 @@ class Consent(Question):
 
     title: ClassVar[str] = N_("Consent")
     icon: ClassVar[str] = "verified"
+    example: ClassVar[dict[str, Any]] = {"type": "consent", "key": "agree", "label": "個人情報の取り扱い",
+                                         "statement": "同意します"}
+    example_answer: ClassVar[Any] = True
     chart: ClassVar[Chart] = "consent"
     is_group: ClassVar[bool] = True
     required_message: ClassVar[str] = N_("Tick the box to agree to {label}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -23,6 +23,8 @@ class ContactCard(Widget):
 
     title: ClassVar[str] = N_("Contact card")
     icon: ClassVar[str] = "call"
+    example: ClassVar[dict[str, Any]] = {"type": "contact_card", "department": "総務課", "phone": "0142-23-3331",
+                                         "hours": "平日 8:45〜17:30"}
     template: ClassVar[str] = """
 <section class="contact-card">
 <h2 class="contact-card-title heading-3">{{ _('Contact') }}</h2>

@@ -52,6 +52,9 @@ class DateQuestion(Question):
 
     title: ClassVar[str] = N_("Date")
     icon: ClassVar[str] = "event"
+    example: ClassVar[dict[str, Any]] = {"type": "date", "key": "birthday", "label": "生年月日", "purpose": "birth",
+                                         "past_only": True}
+    example_answer: ClassVar[Any] = "1950-03-04"
     chart: ClassVar[Chart] = "dates"
     is_group: ClassVar[bool] = True
     template: ClassVar[str] = """

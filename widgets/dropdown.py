@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from .single_choice import ChoiceBase
 from .text import N_
@@ -16,6 +16,9 @@ class Dropdown(ChoiceBase):
 
     title: ClassVar[str] = N_("Dropdown")
     icon: ClassVar[str] = "arrow_drop_down_circle"
+    example: ClassVar[dict[str, Any]] = {"type": "dropdown", "key": "district", "label": "お住まいの地区",
+                                         "options": [{"value": f"d{n}", "label": f"地区{n}"} for n in range(1, 10)]}
+    example_answer: ClassVar[Any] = "d3"
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
 {%- set chosen = (raw.get(w.key) or [''])[0] %}

@@ -18,6 +18,8 @@ class Email(Question):
 
     title: ClassVar[str] = N_("Email address")
     icon: ClassVar[str] = "alternate_email"
+    example: ClassVar[dict[str, Any]] = {"type": "email", "key": "email", "label": "メールアドレス"}
+    example_answer: ClassVar[Any] = "taro@example.jp"
     identifies_submitter: ClassVar[bool] = True
     autocomplete: ClassVar[str | None] = "email"
     template: ClassVar[str] = """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -18,4 +18,5 @@ class Heading(Widget):
 
     title: ClassVar[str] = N_("Heading")
     icon: ClassVar[str] = "title"
+    example: ClassVar[dict[str, Any]] = {"type": "heading", "text": "申込の前に"}
     template: ClassVar[str] = """<h{{ w.level }} class="heading-{{ w.level }}">{{ w.text|t }}</h{{ w.level }}>"""

@@ -9,7 +9,7 @@ uploaded images, so there is no address here that is an image of ours.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationInfo, field_validator
@@ -64,6 +64,8 @@ class Image(Widget):
 
     title: ClassVar[str] = N_("Image")
     icon: ClassVar[str] = "image"
+    example: ClassVar[dict[str, Any]] = {"type": "image", "src": "https://www.city.date.hokkaido.jp/map.png",
+                                         "alt": "有珠山の火山防災マップ", "width": 800, "height": 600}
     template: ClassVar[str] = """
 {%- set alt, alt_lang = w.alt.get(lang|default('ja')) -%}
 {%- set src = w.shown_src(own_hosts|default(())) -%}

@@ -17,6 +17,9 @@ class LongText(Question):
 
     title: ClassVar[str] = N_("Long text")
     icon: ClassVar[str] = "subject"
+    example: ClassVar[dict[str, Any]] = {"type": "long_text", "key": "comment", "label": "ご意見",
+                                         "hint": "自由にお書きください"}
+    example_answer: ClassVar[Any] = "テスト\nです"
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
 <textarea class="textarea" id="{{ w.first_field_id() }}" name="{{ w.key }}" rows="{{ w.rows }}"

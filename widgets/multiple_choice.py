@@ -19,6 +19,10 @@ class MultipleChoice(ChoiceBase):
 
     title: ClassVar[str] = N_("Multiple choice")
     icon: ClassVar[str] = "check_box"
+    example: ClassVar[dict[str, Any]] = {"type": "multiple_choice", "key": "used", "label": "利用したもの", "options": [
+        {"value": "a", "label": {"ja": "はい、あります", "en": "Yes"}}, {"value": "b", "label": "いいえ"},
+        {"value": "c", "label": "わからない"}]}
+    example_answer: ClassVar[Any] = ["a", "c"]
     is_group: ClassVar[bool] = True
     template: ClassVar[str] = """
 {% call m.group(w, error, as_heading) %}

@@ -34,6 +34,8 @@ class Name(Question):
 
     title: ClassVar[str] = N_("Name")
     icon: ClassVar[str] = "badge"
+    example: ClassVar[dict[str, Any]] = {"type": "name", "key": "applicant", "label": "お名前", "reading": "optional"}
+    example_answer: ClassVar[Any] = {"name": "伊達 太郎", "reading": "ダテ タロウ"}
     identifies_submitter: ClassVar[bool] = True
     autocomplete: ClassVar[str | None] = "name"
     is_submitters_name: ClassVar[bool] = True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from markupsafe import Markup
 from pydantic import Field
@@ -27,6 +27,8 @@ class Notice(Widget):
 
     title: ClassVar[str] = N_("Notice")
     icon: ClassVar[str] = "campaign"
+    example: ClassVar[dict[str, Any]] = {"type": "notice", "level": "warning", "heading": "断水のお知らせ",
+                                         "body": "3月4日 9時から断水します。"}
     template: ClassVar[str] = """
 <section class="notice notice--{{ w.level }}">
 <h2 class="notice-title"><span class="notice-level">{{ _(w.level_word()) }}</span><br>{{ w.heading|t }}</h2>

@@ -31,6 +31,9 @@ class Number(Question):
 
     title: ClassVar[str] = N_("Number")
     icon: ClassVar[str] = "pin"
+    example: ClassVar[dict[str, Any]] = {"type": "number", "key": "people", "label": "人数",
+                                         "unit": {"ja": "人", "en": "people"}, "min": 1, "max": 200}
+    example_answer: ClassVar[Any] = 12
     chart: ClassVar[Chart] = "histogram"
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from markupsafe import Markup
 from pydantic import Field
@@ -25,6 +25,8 @@ class Paragraph(Widget):
 
     title: ClassVar[str] = N_("Paragraph")
     icon: ClassVar[str] = "notes"
+    example: ClassVar[dict[str, Any]] = {"type": "paragraph",
+                                         "text": "申込は無料です。\n\n- 窓口\n- [市のホームページ](https://www.city.date.hokkaido.jp/)"}
     template: ClassVar[str] = """{{ w.html(lang|default('ja')) }}"""
 
     def html(self, lang: str = "ja") -> Markup:

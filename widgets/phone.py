@@ -99,6 +99,8 @@ class Phone(Question):
 
     title: ClassVar[str] = N_("Phone number")
     icon: ClassVar[str] = "phone"
+    example: ClassVar[dict[str, Any]] = {"type": "phone", "key": "phone", "label": "電話番号"}
+    example_answer: ClassVar[Any] = "0142-23-3331"
     identifies_submitter: ClassVar[bool] = True
     autocomplete: ClassVar[str | None] = "tel"
     is_submitters_phone: ClassVar[bool] = True

@@ -16,6 +16,8 @@ class PostalCode(Question):
 
     title: ClassVar[str] = N_("Postal code")
     icon: ClassVar[str] = "markunread_mailbox"
+    example: ClassVar[dict[str, Any]] = {"type": "postal_code", "key": "postal", "label": "郵便番号"}
+    example_answer: ClassVar[Any] = "052-0021"
     identifies_submitter: ClassVar[bool] = True
     autocomplete: ClassVar[str | None] = "postal-code"
     template: ClassVar[str] = """

@@ -27,6 +27,8 @@ class Rating(Question):
 
     title: ClassVar[str] = N_("Rating")
     icon: ClassVar[str] = "star"
+    example: ClassVar[dict[str, Any]] = {"type": "rating", "key": "satisfaction", "label": "満足度"}
+    example_answer: ClassVar[Any] = 4
     is_group: ClassVar[bool] = True
     required_message: ClassVar[str] = N_("Select {label}")
     chart: ClassVar[Chart] = "histogram"

@@ -18,6 +18,8 @@ class ShortText(Question):
 
     title: ClassVar[str] = N_("Short text")
     icon: ClassVar[str] = "short_text"
+    example: ClassVar[dict[str, Any]] = {"type": "short_text", "key": "purpose", "label": "利用目的"}
+    example_answer: ClassVar[Any] = "会議"
     template: ClassVar[str] = """
 {% call m.field(w, error, as_heading) %}
 <input class="input" type="text" id="{{ w.first_field_id() }}" name="{{ w.key }}" value="{{ m.value(raw, w.key) }}"

@@ -59,6 +59,10 @@ class SingleChoice(ChoiceBase):
 
     title: ClassVar[str] = N_("Single choice")
     icon: ClassVar[str] = "radio_button_checked"
+    example: ClassVar[dict[str, Any]] = {"type": "single_choice", "key": "age", "label": "年代", "options": [
+        {"value": "a", "label": {"ja": "はい、あります", "en": "Yes"}}, {"value": "b", "label": "いいえ"},
+        {"value": "c", "label": "わからない"}]}
+    example_answer: ClassVar[Any] = "a"
     is_group: ClassVar[bool] = True
     template: ClassVar[str] = """
 {% call m.group(w, error, as_heading) %}

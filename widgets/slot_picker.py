@@ -66,6 +66,9 @@ class SlotPicker(Question):
                                          "as listed on the Facility bookings screen"))
 
     title: ClassVar[str] = N_("Booking time")
+    example: ClassVar[dict[str, Any]] = {"type": "slot_picker", "key": "slot", "label": "使う日と時間", "resource": 1}
+    # A slot's id is the database's: a test that posts the answer to a running app books a real slot instead.
+    example_answer: ClassVar[Any] = {"slot": 7}
     is_group: ClassVar[bool] = True
     required_message: ClassVar[str] = N_("Choose a time")
     template: ClassVar[str] = """

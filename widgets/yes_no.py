@@ -15,6 +15,8 @@ class YesNo(Question):
 
     title: ClassVar[str] = N_("Yes or no")
     icon: ClassVar[str] = "thumbs_up_down"
+    example: ClassVar[dict[str, Any]] = {"type": "yes_no", "key": "trouble", "label": "困ったことはありましたか"}
+    example_answer: ClassVar[Any] = "yes"
     is_group: ClassVar[bool] = True
     required_message: ClassVar[str] = N_("Select yes or no")
     chart: ClassVar[Chart] = "choices"
