@@ -15,7 +15,7 @@ from generated_apps.domain.flow import flow_pages, next_page
 from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.web.asgi import create_app
 from tests.htmlpage import form_fields, parse
-from widgets import AppSpec, Question
+from widgets import AppSpec, Invalid, Question
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "builder" / "app_templates"  # the gallery's apps, also the demo
 APPS = [AppSpec.model_validate_json(path.read_bytes())
@@ -34,23 +34,24 @@ OPEN_SLOT: dict[int, int] = {}  # facility number -> a time residents may book, 
 
 
 def valid_answer(question: Question):
-    """A plausible answer to any widget type, turned into its form fields by the widget itself."""
-    samples = {
-        "short_text": "テスト", "long_text": "テスト\nです", "email": "taro@example.jp", "phone": "0142-23-3331",
-        "postal_code": "052-0021", "yes_no": "yes", "consent": True, "rating": 3,
-        "name": {"name": "伊達 太郎", "reading": "ダテ タロウ"},
-    }
-    if question.type in samples:
-        return samples[question.type]
+    """A plausible answer to any widget type, turned into its form fields by the widget itself: its type's
+    example answer when this question takes it, else one within the question's own limits."""
+    if question.type == "slot_picker":  # a slot's id is the database's: a time the client fixture opened
+        return {"slot": OPEN_SLOT[question.resource]}
+    try:
+        question.read(question.to_raw(question.example_answer))
+        return question.example_answer
+    except Invalid:
+        pass
     if question.type == "number":
         return question.min if question.min is not None else 1
     if question.type == "date":
         return (dt.date.today() + dt.timedelta(days=10)).isoformat() if question.future_only else "1950-03-04"
-    if question.type == "slot_picker":
-        return {"slot": OPEN_SLOT[question.resource]}
     if question.type == "multiple_choice":
         return [o.value for o in question.options[: max(1, question.min_selections or 1)]]
-    return question.options[0].value  # single choice, dropdown
+    if question.type in ("single_choice", "dropdown"):
+        return question.options[0].value
+    raise AssertionError(f"{question.key}: the example answer of {question.type!r} does not fit this question")
 
 
 def shown(html, name: str, value: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import jinja2
 import pytest
 
-from widgets import WIDGET_TYPES, LocalizedText, Widget, loader, widget_adapter
+from widgets import REGISTRY, WIDGET_TYPES, LocalizedText, Widget, loader, widget_adapter
 
 # Enough of the Japanese catalog to read the check-answers texts in tests.
 JA = {"Yes": "はい", "No": "いいえ", "Agreed": "同意する", "Satisfied": "満足", "Very satisfied": "とても満足"}
@@ -103,36 +104,9 @@ def parse() -> Callable[[str], Page]:
     return Page
 
 
-OPTIONS = [{"value": "a", "label": {"ja": "はい、あります", "en": "Yes"}}, {"value": "b", "label": "いいえ"},
-           {"value": "c", "label": "わからない"}]
-
-# One widget of every registered type, as staff would write it in an app file.
-SAMPLES: dict[str, dict[str, Any]] = {
-    "heading": {"type": "heading", "text": "申込の前に"},
-    "paragraph": {"type": "paragraph", "text": "申込は無料です。\n\n- 窓口\n- [市のホームページ](https://www.city.date.hokkaido.jp/)"},
-    "notice": {"type": "notice", "level": "warning", "heading": "断水のお知らせ", "body": "3月4日 9時から断水します。"},
-    "image": {"type": "image", "src": "https://www.city.date.hokkaido.jp/map.png", "alt": "有珠山の火山防災マップ",
-              "width": 800, "height": 600},
-    "contact_card": {"type": "contact_card", "department": "総務課", "phone": "0142-23-3331",
-                     "hours": "平日 8:45〜17:30"},
-    "short_text": {"type": "short_text", "key": "purpose", "label": "利用目的"},
-    "long_text": {"type": "long_text", "key": "comment", "label": "ご意見", "hint": "自由にお書きください"},
-    "number": {"type": "number", "key": "people", "label": "人数", "unit": {"ja": "人", "en": "people"},
-               "min": 1, "max": 200},
-    "email": {"type": "email", "key": "email", "label": "メールアドレス"},
-    "phone": {"type": "phone", "key": "phone", "label": "電話番号"},
-    "postal_code": {"type": "postal_code", "key": "postal", "label": "郵便番号"},
-    "name": {"type": "name", "key": "applicant", "label": "お名前", "reading": "optional"},
-    "date": {"type": "date", "key": "birthday", "label": "生年月日", "purpose": "birth", "past_only": True},
-    "single_choice": {"type": "single_choice", "key": "age", "label": "年代", "options": OPTIONS},
-    "multiple_choice": {"type": "multiple_choice", "key": "used", "label": "利用したもの", "options": OPTIONS},
-    "yes_no": {"type": "yes_no", "key": "trouble", "label": "困ったことはありましたか"},
-    "dropdown": {"type": "dropdown", "key": "district", "label": "お住まいの地区",
-                 "options": [{"value": f"d{n}", "label": f"地区{n}"} for n in range(1, 10)]},
-    "consent": {"type": "consent", "key": "agree", "label": "個人情報の取り扱い", "statement": "同意します"},
-    "rating": {"type": "rating", "key": "satisfaction", "label": "満足度"},
-    "slot_picker": {"type": "slot_picker", "key": "slot", "label": "使う日と時間", "resource": 1},
-}
+# One widget of every registered type, as staff would write it in an app file: each type's own example
+# (a copy, so that no test changes the class's).
+SAMPLES: dict[str, dict[str, Any]] = {name: copy.deepcopy(cls.example) for name, cls in REGISTRY.items()}
 # What the web layer hands a slot picker's template: a week of a facility's times.
 SAMPLE_PICKER = {"unavailable": False, "week": "12月5日（土）から12月11日（金）まで", "previous_url": None,
                  "next_url": "/a/gym/p/1?week=2026-12-12",
@@ -141,7 +115,7 @@ SAMPLE_PICKER = {"unavailable": False, "week": "12月5日（土）から12月11�
                      {"id": 8, "time": "13:00〜15:00", "words": "満員", "bookable": False},
                      {"id": 9, "time": "15:00〜17:00", "words": "残り1", "bookable": True}]},
                           {"iso": "2026-12-06", "label": "12月6日（日）", "slots": []}]}
-QUESTION_TYPES = [name for name, sample in SAMPLES.items() if "key" in sample]
+QUESTION_TYPES = [name for name, cls in REGISTRY.items() if cls.is_question]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -116,25 +116,8 @@ def test_any_text_gives_a_clean_value_or_invalid_and_the_value_comes_back(questi
 
 
 def _valid_raw(question):
-    """A submitted form each sample question takes."""
-    answers = {
-        "short_text": {"purpose": ["会議"]},
-        "long_text": {"comment": ["よかったです"]},
-        "number": {"people": ["12"]},
-        "email": {"email": ["taro@example.jp"]},
-        "phone": {"phone": ["0142-23-3331"]},
-        "postal_code": {"postal": ["052-0021"]},
-        "name": {"applicant": ["伊達 太郎"], "applicant-reading": ["だて たろう"]},
-        "date": {"birthday-era": ["showa"], "birthday-year": ["25"], "birthday-month": ["3"], "birthday-day": ["4"]},
-        "single_choice": {"age": ["a"]},
-        "multiple_choice": {"used": ["a", "c"]},
-        "yes_no": {"trouble": ["yes"]},
-        "dropdown": {"district": ["d3"]},
-        "consent": {"agree": ["yes"]},
-        "rating": {"satisfaction": ["4"]},
-        "slot_picker": {"slot": ["7"]},
-    }
-    return answers[question.type]
+    """A submitted form each sample question takes: the form of its type's example answer."""
+    return question.to_raw(question.example_answer)
 
 
 def test_each_sample_answer_is_taken_and_comes_back_the_same(question, ja):

@@ -38,3 +38,32 @@ def test_what_open_data_counts_and_what_makes_an_app_an_application_are_traits_t
     assert {name for name, cls in REGISTRY.items() if cls.is_question and cls.identifies_submitter} == \
         open_data.IDENTIFYING
     assert REGISTRY["rating"].icon == "star" and REGISTRY["slot_picker"].icon == "widgets"  # the palette's
+
+
+def test_every_type_declares_an_example_of_itself_and_a_question_an_answer_it_takes_back():
+    """The tests of every type draw, read and answer each type's own example (tests/widgets/conftest.py):
+    a new type without one fails here, by name, rather than somewhere further on."""
+    from pydantic import ValidationError
+
+    from widgets import Invalid, Question, widget_adapter
+
+    for name, cls in REGISTRY.items():
+        example = cls.__dict__.get("example")  # its own: an inherited one is another type's
+        assert isinstance(example, dict), f"widget type {name!r} declares no `example` (the widget as staff write it)"
+        try:
+            widget = widget_adapter.validate_python(example)
+        except ValidationError as error:
+            raise AssertionError(f"the example of widget type {name!r} is not a valid widget:\n{error}") from None
+        assert type(widget) is cls, f"the example of widget type {name!r} is a {widget.type!r}"
+        if not isinstance(widget, Question):
+            continue
+        assert "example_answer" in cls.__dict__, f"question type {name!r} declares no `example_answer`"
+        answer = cls.__dict__["example_answer"]
+        raw = widget.to_raw(answer)
+        assert raw, f"question type {name!r}: to_raw({answer!r}) gives an empty form"
+        try:
+            read = widget.read(raw)
+        except Invalid as error:
+            raise AssertionError(f"question type {name!r} refuses the form of its example answer {raw!r}: "
+                                 f"{error.message}") from None
+        assert read == answer, f"question type {name!r} reads its example answer {answer!r} back as {read!r}"

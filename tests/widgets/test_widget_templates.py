@@ -10,10 +10,16 @@ from markupsafe import Markup
 from widgets import REGISTRY, TEMPLATE_MSGIDS, WIDGET_TYPES, Question
 
 SCRIPT = "<script>alert(1)</script>"
+# What a typed field's input may be (never type="number": its wheel and arrows change what was typed), and
+# the keyboards HTML knows.
+TEXT_INPUTS = {"text", "email", "tel", "url", "search"}
+INPUTMODES = {"none", "text", "decimal", "numeric", "tel", "search", "email", "url"}
 
 
-def test_there_is_a_sample_of_every_registered_type(registered_samples):
-    assert set(registered_samples) == set(REGISTRY)
+def typed_controls(page):
+    """The controls a resident types into (not the ones they tick or choose from)."""
+    return [c for c in page.controls()
+            if c["tag"] == "textarea" or (c["tag"] == "input" and c["attrs"].get("type") not in {"radio", "checkbox"})]
 
 
 def test_every_widget_renders_and_escapes_an_error_message(sample, render, parse):
@@ -81,18 +87,16 @@ def test_what_the_resident_typed_comes_back_escaped(question, render, parse):
     raw = {name: [SCRIPT] for name in question.fields()}
     html = render(question, raw=raw, error="エラー")
     assert "<script>" not in html
-    for control in parse(html).controls():
-        if control["tag"] == "input" and control["attrs"]["type"] in {"text", "email", "tel"}:
-            assert control["attrs"]["value"] == SCRIPT
-        if control["tag"] == "textarea":
-            assert control["text"] == SCRIPT
+    for control in typed_controls(parse(html)):
+        assert (control["text"] if control["tag"] == "textarea" else control["attrs"]["value"]) == SCRIPT, control
 
 
-@pytest.mark.parametrize("field_type", ["short_text", "long_text", "number", "email", "phone", "postal_code", "name"])
-def test_a_typed_value_is_kept_when_the_page_comes_back(field_type, registered_samples, render, parse):
-    html = render(registered_samples[field_type], raw={registered_samples[field_type]["key"]: ["０１４２ー２３"]})
-    control = parse(html).controls()[0]
-    assert (control["text"] if control["tag"] == "textarea" else control["attrs"]["value"]) == "０１４２ー２３"
+def test_a_typed_value_is_kept_when_the_page_comes_back(question, render, parse):
+    for control in typed_controls(parse(render(question))):
+        name = control["attrs"]["name"]
+        page = parse(render(question, raw={name: ["０１４２ー２３"]}))
+        (kept,) = [c for c in page.controls() if c["attrs"]["name"] == name]
+        assert (kept["text"] if kept["tag"] == "textarea" else kept["attrs"]["value"]) == "０１４２ー２３", name
 
 
 def test_chosen_options_stay_chosen(render, parse):
@@ -146,6 +150,16 @@ def test_inputs_have_the_right_type_and_keyboard(field_type, input_type, inputmo
     control = parse(render(registered_samples[field_type])).controls()[0]
     assert control["attrs"]["type"] == input_type
     assert control["attrs"].get("inputmode") == inputmode
+
+
+def test_every_typed_field_is_text_with_a_real_keyboard_and_says_its_autocomplete(question, render, parse):
+    page = parse(render(question))
+    for control in typed_controls(page):
+        if control["tag"] == "input":
+            assert control["attrs"].get("type") in TEXT_INPUTS, control
+        assert control["attrs"].get("inputmode") in INPUTMODES | {None}, control
+    if question.autocomplete:
+        assert question.autocomplete in {c["attrs"].get("autocomplete") for c in page.controls()}
 
 
 def test_a_number_shows_its_unit_beside_the_field(registered_samples, render, parse):
