@@ -394,7 +394,12 @@ async def test_typing_and_then_moving_at_once_keeps_each_widget_its_own_text(sig
     signed_in.find(marker="add-heading").click()  # a new widget is selected: its panel opens
     await signed_in.should_see(marker="prop:text.ja")
     signed_in.find(marker="prop:text.ja").type("A")
-    await until(lambda: stored(signed_in, app_id)["pages"][0]["widgets"][1]["text"]["ja"] == "A")
+
+    def the_first_heading_says_a() -> bool:  # its own save may still be under way
+        widgets = stored(signed_in, app_id)["pages"][0]["widgets"]
+        return len(widgets) > 1 and widgets[1]["text"]["ja"] == "A"
+
+    await until(the_first_heading_says_a)
     signed_in.find(marker="add-heading").click()
 
     def panel_of_the_new_heading() -> bool:
