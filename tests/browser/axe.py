@@ -4,7 +4,8 @@ axe is asynchronous JavaScript, and in a context with JavaScript disabled Chromi
 promise jobs for it (measured here: axe.run never settles). So the page is copied: the DOM of the
 no-JS page, serialised, is served at the same URL to a page in a second, JS-enabled context with the
 same viewport and cookies (the document request is fulfilled from the copy; its stylesheets and
-images load from the real server). The DOM is the parsed HTML as the server sent it, as no script ran. Two things keep the copy faithful to what the resident sees:
+images load from the real server). The DOM is the parsed HTML as the server sent it, as no script
+ran. Two things keep the copy faithful to what the resident sees:
 - `<noscript>` wrappers are removed, so their content is rendered as in the no-JS page;
 - the copy is served with `Content-Security-Policy: script-src 'none'`, so the page's own scripts
   do not run (axe itself is injected through the DevTools protocol, which that policy does not stop).

@@ -58,7 +58,8 @@ MEASURE = """([minText, minBody, minTarget, minButton]) => {
     if (!el || reported.has(el) || el.closest('rt, rp, script, style, template')) continue;
     if (hidden(el)) continue;
     const size = parseFloat(getComputedStyle(el).fontSize);
-    const block = el.closest('p, li, dd, dt, td, th, label, legend, blockquote, figcaption, h1, h2, h3, h4, h5, h6, button, a, div');
+    const block = el.closest(
+      'p, li, dd, dt, td, th, label, legend, blockquote, figcaption, h1, h2, h3, h4, h5, h6, button, a, div');
     const isBody = block && BODY.has(block.tagName) && !el.closest('small');
     if (size < minText) {
       problems.push(`(1) text at ${size}px, under ${minText}px: ${describe(el)}`); reported.add(el);
@@ -93,7 +94,8 @@ MEASURE = """([minText, minBody, minTarget, minButton]) => {
     return !!block && block.textContent.trim().length > a.textContent.trim().length;
   };
   const targets = document.querySelectorAll(
-    'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex="-1"])');
+    'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], '
+    + '[tabindex]:not([tabindex="-1"])');
   for (const el of targets) {
     if (hidden(el)) continue;
     if (el.matches('a') && inSentence(el)) continue;
@@ -161,11 +163,14 @@ LABELS = """([needWords]) => {
   const reported = new Set();
   const report = (key, message) => { if (!reported.has(key)) { reported.add(key); problems.push(message); } };
   const controls = document.querySelectorAll(
-    'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), select, textarea');
+    'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), '
+    + 'select, textarea');
   for (const [index, el] of [...controls].entries()) {
     if (gone(el)) continue;
     const labels = [...(el.labels || [])].filter((label) => !hidden(label) && visibleText(label));
-    if (!labels.length) report(`label ${index}`, `(8) no visible label tied to it (label for="${el.id}"): ${describe(el)}`);
+    if (!labels.length) {
+      report(`label ${index}`, `(8) no visible label tied to it (label for="${el.id}"): ${describe(el)}`);
+    }
     const fieldset = el.closest('fieldset');
     const legend = fieldset && [...fieldset.children].find((c) => c.tagName === 'LEGEND');
     const legendText = legend && !hidden(legend) ? visibleText(legend) : '';
@@ -195,10 +200,15 @@ ERRORS = """([errorWord, expected, entered]) => {
     return clean(copy.textContent);
   };
   const main = document.querySelector('main');
-  const form = main && [...main.querySelectorAll('form')].find((f) => f.querySelector('input:not([type=hidden]), select, textarea'));
+  const form = main && [...main.querySelectorAll('form')]
+    .find((f) => f.querySelector('input:not([type=hidden]), select, textarea'));
   if (!form) return ['(11) no form with fields in <main>'];
-  if (!form.hasAttribute('novalidate')) problems.push('(11) the form has no novalidate: the browser would check it first');
-  if (!document.title.startsWith(errorWord)) problems.push(`(11) the <title> "${document.title}" does not start with "${errorWord}"`);
+  if (!form.hasAttribute('novalidate')) {
+    problems.push('(11) the form has no novalidate: the browser would check it first');
+  }
+  if (!document.title.startsWith(errorWord)) {
+    problems.push(`(11) the <title> "${document.title}" does not start with "${errorWord}"`);
+  }
   const summary = main.querySelector('.error-summary');
   if (!summary || hidden(summary)) return [...problems, '(11) no visible error summary (.error-summary) in <main>'];
   // At the top: nothing a person sees but the Back link before it in <main> (an empty place kept for
@@ -223,19 +233,26 @@ ERRORS = """([errorWord, expected, entered]) => {
     const text = clean(link.textContent);
     const href = link.getAttribute('href') || '';
     const target = href.startsWith('#') ? document.getElementById(decodeURIComponent(href.slice(1))) : null;
-    if (!target) { problems.push(`(11) the summary's link "${text}" (href="${href}") leads to no element on the page`); continue; }
+    if (!target) {
+      problems.push(`(11) the summary's link "${text}" (href="${href}") leads to no element on the page`);
+      continue;
+    }
     if (!target.matches('input, select, textarea')) {
       problems.push(`(11) the summary's link "${text}" leads to ${describe(target)}, not to a field`);
       continue;
     }
-    if (target.getAttribute('aria-invalid') !== 'true') problems.push(`(11) no aria-invalid="true" on ${describe(target)}`);
+    if (target.getAttribute('aria-invalid') !== 'true') {
+      problems.push(`(11) no aria-invalid="true" on ${describe(target)}`);
+    }
     // The message is tied to the field itself, or to the fieldset of its group.
     const group = target.closest('fieldset');
-    const ids = [target, group].filter(Boolean).flatMap((e) => (e.getAttribute('aria-describedby') || '').split(/\\s+/));
+    const ids = [target, group].filter(Boolean)
+      .flatMap((e) => (e.getAttribute('aria-describedby') || '').split(/\\s+/));
     const messages = ids.filter(Boolean).map((id) => document.getElementById(id))
       .filter((e) => e && e.matches('.error-message'));
     if (!messages.length) {
-      problems.push(`(11) aria-describedby of ${describe(target)}${group ? ' and of its fieldset' : ''} points at no error message`);
+      problems.push(`(11) aria-describedby of ${describe(target)}${group ? ' and of its fieldset' : ''} `
+                    + 'points at no error message');
       continue;
     }
     const inline = messages.find((m) => shown(m) === text);
@@ -267,20 +284,27 @@ LINK_LANDING = """(href) => {
   const group = target.closest('fieldset');
   const question = group ? [...group.children].find((c) => c.tagName === 'LEGEND') : (target.labels || [])[0];
   const ids = [target, group].filter(Boolean).flatMap((e) => (e.getAttribute('aria-describedby') || '').split(/\\s+/));
-  const message = ids.filter(Boolean).map((id) => document.getElementById(id)).find((e) => e && e.matches('.error-message'));
+  const message = ids.filter(Boolean).map((id) => document.getElementById(id))
+    .find((e) => e && e.matches('.error-message'));
   const height = innerHeight;
   const out = [];
   const where = (r) => `${Math.round(r.top)} to ${Math.round(r.bottom)}px`;
   if (question) {
     const r = question.getBoundingClientRect();
-    if (r.top < -1) out.push(`its question is ${Math.round(-r.top)}px above the screen (${where(r)}): ${describe(question)}`);
+    if (r.top < -1) {
+      out.push(`its question is ${Math.round(-r.top)}px above the screen (${where(r)}): ${describe(question)}`);
+    }
   }
   if (message) {
     const r = message.getBoundingClientRect();
-    if (r.top < -1 || r.bottom > height + 1) out.push(`its error message is off the screen (${where(r)} of ${height}px): ${describe(message)}`);
+    if (r.top < -1 || r.bottom > height + 1) {
+      out.push(`its error message is off the screen (${where(r)} of ${height}px): ${describe(message)}`);
+    }
   }
   const r = target.getBoundingClientRect();
-  if (r.top < -1 || r.top + Math.min(r.height, 44) > height + 1) out.push(`the field is off the screen (${where(r)} of ${height}px)`);
+  if (r.top < -1 || r.top + Math.min(r.height, 44) > height + 1) {
+    out.push(`the field is off the screen (${where(r)} of ${height}px)`);
+  }
   return out;
 }"""
 # Back to the page's own address, with no :target left (an empty fragment has none), at the top.

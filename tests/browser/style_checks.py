@@ -377,7 +377,8 @@ def focus_pixel_problems(page: Any, seen: set[str] | None = None) -> list[str]:
             if at is None:
                 continue  # not focusable after all
             left, top = max(0.0, at["left"] - FOCUS_ROOM_PX), max(0.0, at["top"] - FOCUS_ROOM_PX)
-            right, bottom = min(at["width"], at["right"] + FOCUS_ROOM_PX), min(at["height"], at["bottom"] + FOCUS_ROOM_PX)
+            right, bottom = (min(at["width"], at["right"] + FOCUS_ROOM_PX),
+                             min(at["height"], at["bottom"] + FOCUS_ROOM_PX))
             if right - left < 1 or bottom - top < 1:
                 problems.append(f"(6) focused, but off the screen: {target['what']}")
                 continue
@@ -393,10 +394,11 @@ def focus_pixel_problems(page: Any, seen: set[str] | None = None) -> list[str]:
             changed = changed_pixels(unfocused, focused)
             if changed < wanted:
                 problems.append(f"(6) focus changes {changed} pixels by {MIN_FOCUS_CHANGE_CONTRAST:g}:1, under the "
-                                f"{wanted:.0f} of a {MIN_FOCUS_CHANGE_PX} px line around its {width:.0f}x{height:.0f} px: "
-                                f"{target['what']}")
+                                f"{wanted:.0f} of a {MIN_FOCUS_CHANGE_PX} px line around its "
+                                f"{width:.0f}x{height:.0f} px: {target['what']}")
     finally:
-        page.evaluate("([x, y]) => { document.activeElement && document.activeElement.blur(); scrollTo(x, y); }", scroll)
+        page.evaluate("([x, y]) => { document.activeElement && document.activeElement.blur(); "
+                      "scrollTo(x, y); }", scroll)
     return problems
 
 

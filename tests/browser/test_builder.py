@@ -17,7 +17,8 @@ USERNAME, PASSWORD = "browser-admin", "a long browser password"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # target-size (WCAG 2.2 AA 2.5.8, 24 px) is off in axe unless asked for; `ran` proves it ran.
 RUN_AXE = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, rules: {'target-size': {enabled: true}}});
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                          rules: {'target-size': {enabled: true}}});
   const ran = [...result.violations, ...result.passes, ...result.incomplete].map((r) => r.id);
   if (!ran.includes('target-size')) return [{id: 'target-size did not run'}];
   return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
@@ -163,7 +164,8 @@ def test_the_emergency_banner_set_by_an_admin_shows_on_resident_pages_without_vi
     page.get_by_role("link", name="Emergency banner").click()
     page.get_by_role("heading", name="Emergency banner", level=1).wait_for()
     assert axe_violations(page) == []
-    page.get_by_label("Message (Japanese)").fill("有珠山の噴火警戒レベルが引き上げられました。避難所を確認してください。")
+    page.get_by_label("Message (Japanese)").fill("有珠山の噴火警戒レベルが引き上げられました。"
+                                                 "避難所を確認してください。")
     page.get_by_role("button", name="Show the banner").click()
     page.get_by_role("button", name="Clear the banner").wait_for()
     try:

@@ -35,7 +35,8 @@ FAULT_PAGE = """<!doctype html>
 </style>
 </head>
 <body>
-<nav class="aids"><details><summary class="aids-summary wrap" id="fault-ring-off-screen">文字の大きさ</summary></details></nav>
+<nav class="aids"><details><summary class="aids-summary wrap"
+ id="fault-ring-off-screen">文字の大きさ</summary></details></nav>
 <div class="fault-black"><a href="#main" id="fault-black-on-black">黒の上の黒</a></div>
 <div class="wrap">
 <main id="main" class="main">
@@ -112,7 +113,8 @@ LINK_FAULT_PAGE = """<!doctype html>
 <style>#fault-at-the-top { scroll-margin-top: 0 !important; }</style></head>
 <body><div class="wrap"><main id="main" class="main">
 <div class="error-summary"><h2 class="error-summary-title">問題があります</h2><ul class="error-summary-list">
-<li><a href="#fault-at-the-top">上の欄を入力してください</a></li><li><a href="#room-above">下の欄を入力してください</a></li></ul></div>
+<li><a href="#fault-at-the-top">上の欄を入力してください</a></li><li><a
+ href="#room-above">下の欄を入力してください</a></li></ul></div>
 <form novalidate>
 <div class="field field--error"><label class="label" for="fault-at-the-top">上の欄 （必須）</label>
 <p class="hint">説明です。説明です。説明です。説明です。説明です。説明です。説明です。説明です。</p>

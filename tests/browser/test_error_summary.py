@@ -67,6 +67,7 @@ def test_with_javascript_a_summary_link_shows_the_question_at_the_top_and_focuse
     link.click()
     assert page.evaluate(LINK_LANDING, href) == []
     assert page.evaluate("() => '#' + document.activeElement.id") == href
-    question_top = page.evaluate("() => document.activeElement.closest('fieldset').querySelector('legend').getBoundingClientRect().top")
+    question_top = page.evaluate("() => document.activeElement.closest('fieldset').querySelector('legend')"
+                                 ".getBoundingClientRect().top")
     assert 0 <= question_top < 8, f"the question is at {question_top}px, not at the top of the screen"
     assert page.evaluate("() => location.hash") == "", "the address stays the page's own"

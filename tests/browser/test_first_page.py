@@ -18,7 +18,8 @@ def test_the_first_page_is_styled_inline_and_fetches_the_stylesheet_for_the_next
     console = []
     page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
     stylesheets = []
-    page.on("request", lambda request: stylesheets.append(request.url) if "/static/madoguchi.css" in request.url else None)
+    page.on("request", lambda request: stylesheets.append(request.url)
+            if "/static/madoguchi.css" in request.url else None)
 
     page.goto(f"/a/{SURVEY}")
     assert page.locator("head style").count() == 1

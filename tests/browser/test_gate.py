@@ -110,13 +110,16 @@ WRONG: dict[str, Callable[[dict], dict[str, str]]] = {
     "postal_code": lambda w: {w["key"]: "12-34"},
     "number": lambda w: {w["key"]: "たくさん"},
     "date": lambda w: {f"{w['key']}-year": "2025", f"{w['key']}-month": "13", f"{w['key']}-day": "1"},
-    "name": lambda w: {w["key"]: "伊達 花子", f"{w['key']}-reading": "hanako"} if w.get("reading", "none") != "none" else {},
+    "name": lambda w: ({w["key"]: "伊達 花子", f"{w['key']}-reading": "hanako"}
+                       if w.get("reading", "none") != "none" else {}),
 }
 # (13) autocomplete tokens of personal data: two fields with one of these in a flow ask the same twice.
 NOT_PERSONAL = {"off", "on", ""}
 MAX_PAGES = 40  # a guard against a flow that never reaches the check page
-AUTOCOMPLETE = """(form) => [...form.querySelectorAll('input[autocomplete], select[autocomplete], textarea[autocomplete]')]
-  .filter((e) => !e.closest('[aria-hidden="true"]')).map((e) => [e.name, e.getAttribute('autocomplete').trim().toLowerCase()])"""
+AUTOCOMPLETE = """(form) => [
+  ...form.querySelectorAll('input[autocomplete], select[autocomplete], textarea[autocomplete]')]
+  .filter((e) => !e.closest('[aria-hidden="true"]'))
+  .map((e) => [e.name, e.getAttribute('autocomplete').trim().toLowerCase()])"""
 # Widget types not in any template yet. The lead decides where each goes; until then it is not walked.
 NOT_IN_A_TEMPLATE_YET = {"image"}
 
@@ -138,7 +141,8 @@ def publish_retired_and_scheduled(store: Store) -> tuple[str, str]:
     retired = gallery["citizen-survey"].model_copy(update={"slug": "gate-retired-survey"})
     Apps(store).save_app(retired, by=DEMO_BY)
     Lifecycle(store).publish(retired.slug, by=DEMO_BY, warnings_acknowledged=True)
-    Lifecycle(store).retire(retired.slug, by=DEMO_BY, message="このアンケートは終わりました。新しいアンケートにお答えください。",
+    Lifecycle(store).retire(retired.slug, by=DEMO_BY,
+                            message="このアンケートは終わりました。新しいアンケートにお答えください。",
                  successor_id=Apps(store).by_slug(SURVEY).id)
     later = gallery["event-signup"].model_copy(update={"slug": "gate-opens-later"})
     Apps(store).save_app(later, by=DEMO_BY)
@@ -455,7 +459,8 @@ class GateWalk(Walk):
         assert response.status == 303 and self.path == f"/a/{self.slug}/done", f"sending led to {self.page.url}"
         reference = self.page.locator(".reference").inner_text().strip()
         self.arrive("the confirmation")
-        follow_ups = {href for href in (self.page.locator("main a").evaluate_all("(links) => links.map((a) => a.getAttribute('href'))"))}
+        follow_ups = {href for href in (self.page.locator("main a").evaluate_all(
+            "(links) => links.map((a) => a.getAttribute('href'))"))}
         if f"/a/{self.slug}/cancel" in follow_ups:
             self.lookup_pages("/cancel", "the cancel page", reference)
         if f"/a/{self.slug}/status" in follow_ups:
@@ -465,7 +470,8 @@ class GateWalk(Walk):
         self.page.locator("#f-reference").fill(reference)
         self.page.locator("#f-last4").fill(last4)
         response = press_continue(self.page)
-        assert response.status == status, f"{self.path}: looking up {reference}/{last4}: {response.status}, not {status}"
+        assert response.status == status, (
+            f"{self.path}: looking up {reference}/{last4}: {response.status}, not {status}")
 
     def lookup_pages(self, tail: str, name: str, reference: str) -> None:
         """The cancel or status page: empty, with a badly typed number (11), refused (wrong digits: one
@@ -493,7 +499,8 @@ class GateWalk(Walk):
         self.arrive(f"{name}, found", found_again)
         if tail == "/cancel":
             response = press_continue(self.page)
-            assert response.status == 303 and self.path == f"/a/{self.slug}/cancelled", f"cancelling led to {self.page.url}"
+            assert response.status == 303 and self.path == f"/a/{self.slug}/cancelled", (
+                f"cancelling led to {self.page.url}")
             self.arrive("the cancelled page")
 
     def asked_twice(self) -> list[str]:
@@ -625,7 +632,8 @@ class LanguageWalk(Walk):
             return []
         (first_where, first), *others = self.help_blocks.items()
         return [f"(17) the help block's {key} on {where} differs from {first_where}: {block[key]!r} != {first[key]!r}"
-                for where, block in others for key in ("path", "text", "tel") if block and first and block[key] != first[key]]
+                for where, block in others for key in ("path", "text", "tel")
+                if block and first and block[key] != first[key]]
 
 
 def walk_in(resident_context: Callable[..., Any], lang: str, name: str) -> list[str]:
@@ -673,19 +681,23 @@ FAULT_PAGE = """<!doctype html>
 <body><div class="wrap"><main id="main" class="main">
 <a class="back" href="/">戻る</a>
 <h1 class="title">植えた誤り</h1>
-<div class="error-summary" role="alert"><h2 class="error-summary-title">問題があります</h2><ul class="error-summary-list">
+<div class="error-summary" role="alert"><h2 class="error-summary-title">問題があります</h2><ul
+ class="error-summary-list">
 <li><a href="#fault-no-aria-invalid">メールアドレスを入力してください</a></li>
 <li><a href="#fault-other-words">電話番号を入力してください</a></li>
 <li><a href="#nowhere">行き先のないリンク</a></li>
 <li><a href="#fault-star">説明のつながらない誤り</a></li>
 </ul></div>
 <form method="post" action="/">
-<div class="field"><label class="label" for="fault-no-aria-invalid">メールアドレス <span class="need">（必須）</span></label>
-<p class="error-message" id="email-error"><span class="visually-hidden">エラー: </span>メールアドレスを入力してください</p>
+<div class="field"><label class="label"
+ for="fault-no-aria-invalid">メールアドレス <span class="need">（必須）</span></label>
+<p class="error-message"
+ id="email-error"><span class="visually-hidden">エラー: </span>メールアドレスを入力してください</p>
 <input class="input" type="email" id="fault-no-aria-invalid" name="email" value="" aria-describedby="email-error"></div>
 <div class="field"><label class="label" for="fault-other-words">電話番号 <span class="need">（必須）</span></label>
 <p class="error-message" id="phone-error"><span class="visually-hidden">エラー: </span>ちがうことば</p>
-<input class="input" type="tel" id="fault-other-words" name="phone" value="0142" aria-invalid="true" aria-describedby="phone-error"></div>
+<input class="input" type="tel" id="fault-other-words" name="phone" value="0142" aria-invalid="true"
+ aria-describedby="phone-error"></div>
 <div class="field"><span class="label">ラベルのない欄 （必須）</span>
 <input class="input" type="text" id="fault-no-label" name="nolabel" value=""></div>
 <div class="field"><label class="label" for="fault-star">星だけの欄 *</label>
@@ -693,7 +705,8 @@ FAULT_PAGE = """<!doctype html>
 <input class="input" type="text" id="fault-star" name="star" value="" aria-invalid="true"></div>
 <div class="field"><label class="label visually-hidden" for="fault-hidden-label">見えないラベル （必須）</label>
 <input class="input" type="text" id="fault-hidden-label" name="hidden" value=""></div>
-<div class="choices"><div class="choice"><input class="choice-input" type="radio" id="fault-no-legend" name="pick" value="a">
+<div class="choices"><div class="choice"><input class="choice-input" type="radio" id="fault-no-legend"
+ name="pick" value="a">
 <label class="choice-label" for="fault-no-legend">質問のない選択肢 （任意）</label></div></div>
 <button class="button" type="submit">次へ進む</button>
 </form>

@@ -22,7 +22,8 @@ MAX_PAGES = 20  # a guard against a flow that never reaches the check page
 LOOK = """() => {
   const root = getComputedStyle(document.documentElement), body = getComputedStyle(document.body);
   return {root: parseFloat(root.fontSize), colour: body.color, background: body.backgroundColor,
-          current: [...document.querySelectorAll('nav.aids a[aria-current="true"]')].map((a) => a.getAttribute('href'))};
+          current: [...document.querySelectorAll('nav.aids a[aria-current="true"]')]
+            .map((a) => a.getAttribute('href'))};
 }"""
 DEFAULT_ROOT_PX = 16  # Chromium's default font size, the reader's own "standard"
 

@@ -32,7 +32,8 @@ window.__speech.finish = () => window.__speech.last.dispatchEvent(new Event('end
 NO_SPEECH = "delete window.speechSynthesis; delete window.SpeechSynthesisUtterance;"
 # A phone whose only Japanese voice is a network one (it would send the page, answers too, to an outside service).
 NETWORK_VOICE_ONLY = RECORD_SPEECH + """
-window.speechSynthesis.getVoices = () => [{name: 'Network Japanese', lang: 'ja-JP', localService: false, default: true}];
+window.speechSynthesis.getVoices = () => [
+  {name: 'Network Japanese', lang: 'ja-JP', localService: false, default: true}];
 """
 
 
@@ -201,7 +202,8 @@ def test_on_a_text_page_it_reads_the_heading_and_the_text(js_page):
     said = press(page)
     assert said[0] == Said(page.locator("main h1").inner_text().strip(), "ja")
     # Each paragraph and list item of the text, in order (the last sentence has a reading for 企画課).
-    assert [s.text for s in said[1:3]] == ["伊達市では、市のサービスをよくするために、アンケートを行っています。", "質問は9つまでです。"]
+    assert [s.text for s in said[1:3]] == ["伊達市では、市のサービスをよくするために、アンケートを行っています。",
+                                           "質問は9つまでです。"]
     assert said[-1] == Said("わからないことは、企画課にお電話ください。", "ja")
 
 

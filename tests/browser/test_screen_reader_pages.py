@@ -34,7 +34,8 @@ def description(node: dict) -> str:
 
 
 def invalid(node: dict) -> bool:
-    return any(p["name"] == "invalid" and p["value"].get("value") not in (None, "false") for p in node.get("properties", []))
+    return any(p["name"] == "invalid" and p["value"].get("value") not in (None, "false")
+               for p in node.get("properties", []))
 
 
 def textbox(page, label: str) -> dict:
@@ -66,7 +67,8 @@ def test_each_booking_time_is_named_with_its_day(resident_context):
     page = resident_context().new_page()
     to_the_slot_picker(page)
     days = page.locator("input[name='gym_time']").evaluate_all(
-        "(radios) => radios.map((r) => document.getElementById(r.closest('ul').getAttribute('aria-labelledby')).textContent.trim())")
+        "(radios) => radios.map((r) => document.getElementById(r.closest('ul').getAttribute('aria-labelledby'))"
+        ".textContent.trim())")
     assert len(set(days)) >= 2, "times on more than one day, to tell apart"
     radios = ax_nodes(page, "radio")
     assert len(radios) == len(days)

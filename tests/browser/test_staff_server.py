@@ -92,7 +92,8 @@ def test_a_session_cookie_planted_before_sign_in_signs_nobody_in_after_it(browse
     assert with_planted.status == 303 and with_planted.header("location").startswith("/staff/signin")
     assert with_own.status == 200
     # Signed with the builder's own key, which only it has (0600): not with the key every replica holds.
-    staff_key, public_key = (data_dir / "staff.key").read_bytes().strip(), (data_dir / "secret.key").read_bytes().strip()
+    staff_key, public_key = ((data_dir / "staff.key").read_bytes().strip(),
+                             (data_dir / "secret.key").read_bytes().strip())
     assert staff_key != public_key and (data_dir / "staff.key").stat().st_mode & 0o777 == 0o600
     assert signed_by(staff_key, own) and not signed_by(public_key, own)
 
@@ -121,7 +122,8 @@ def test_with_a_staff_address_the_builder_answers_only_on_its_own_host(tmp_path)
     socket_path = "/staff/_nicegui_ws/socket.io/?EIO=4&transport=websocket"
     with serving(tmp_path / "data", public_url=f"http://{PUBLIC}", staff_url=f"http://{STAFF}") as url:
         public = {path: request(url, path, headers={"Host": PUBLIC})
-                  for path in ("/staff", "/staff/", "/staff/signin", "/staff/_nicegui_ws/socket.io/?EIO=4&transport=polling")}
+                  for path in ("/staff", "/staff/", "/staff/signin",
+                               "/staff/_nicegui_ws/socket.io/?EIO=4&transport=polling")}
         public_socket = upgrade(url, socket_path, PUBLIC)
         staff = request(url, "/staff/", headers={"Host": STAFF})
         staff_sign_in = request(url, "/staff/signin", headers={"Host": f"{STAFF.upper()}:8443"})  # name only, any case

@@ -118,7 +118,8 @@ def tab_of(page) -> str:
 def listeners(page) -> dict[str, tuple[int, str]]:
     """`label/event type` -> (element id, listener id) of every control on the page, as NiceGUI sent them."""
     found = page.evaluate("""() => Object.entries(mounted_app.elements).flatMap(([id, e]) =>
-        (e.events || []).map(ev => [`${e.props.label || e.text || e.tag}/${ev.type}`, [Number(id), ev.listener_id]]))""")
+        (e.events || []).map(ev => [`${e.props.label || e.text || e.tag}/${ev.type}`,
+                                    [Number(id), ev.listener_id]]))""")
     return {name: (element, listener) for name, (element, listener) in found}
 
 
@@ -256,12 +257,14 @@ def test_only_a_short_line_of_what_a_browser_says_reaches_the_log(server):
                  ("handshake", None), ("no such event", {"client_id": client_id})]
     owned = speak(server.url, client_id,
                   [("log", {"client_id": client_id, "level": "error", "message": "\n" + FORGED_LINE + "\n" + BLOB})]
-                  + malformed * 10 + [("log", {"client_id": client_id, "level": "warning", "message": FORGED_LINE})] * 20,
+                  + malformed * 10
+                  + [("log", {"client_id": client_id, "level": "warning", "message": FORGED_LINE})] * 20,
                   cookie=cookie, tab_id=tab)
     assert owned["connected"], "the sign-in page's own socket was refused"
     for _ in range(5):  # each a page load of its own (a document id of its own), as a browser's would be
         for who in (None, cookie):  # a stranger's, and the page's own
-            query = {"client_id": client_id, "tab_id": tab, "document_id": str(uuid.uuid4()), "implicit_handshake": "true"}
+            query = {"client_id": client_id, "tab_id": tab, "document_id": str(uuid.uuid4()),
+                     "implicit_handshake": "true"}
             send_frames(server.url, query, GARBAGE, cookie=who)
     logged = server.log_since(size)
     lines = logged.splitlines()
@@ -270,7 +273,8 @@ def test_only_a_short_line_of_what_a_browser_says_reaches_the_log(server):
     assert not [line for line in lines if line.startswith(FORGED_LINE[:30])], logged[:3000]
     assert all(len(line) <= 300 for line in lines), max(lines, key=len)[:500]
     sockets = len([line for line in lines if '"WebSocket /socket.io/' in line])
-    ours = [line for line in lines if '"WebSocket /socket.io/' not in line and not line.startswith("INFO:     connection")]
+    ours = [line for line in lines
+            if '"WebSocket /socket.io/' not in line and not line.startswith("INFO:     connection")]
     assert sockets == 12 and len(ours) <= 3 * sockets, logged[:3000]  # was some 30 for each malformed frame
 
 
@@ -295,8 +299,10 @@ def editor_with_upload(staff) -> tuple[object, str]:
     page.wait_for_url(re.compile(r"/staff/apps/\d+$"))
     connected(page)
     page.get_by_role("button", name=re.compile("読み込|取り込|Import")).first.click()
-    page.wait_for_function("() => Object.values(mounted_app.elements).some(e => (e.props.url || '').includes('/upload/'))")
-    url = page.evaluate("() => Object.values(mounted_app.elements).map(e => e.props.url || '').find(u => u.includes('/upload/'))")
+    page.wait_for_function("() => Object.values(mounted_app.elements)"
+                           ".some(e => (e.props.url || '').includes('/upload/'))")
+    url = page.evaluate("() => Object.values(mounted_app.elements)"
+                        ".map(e => e.props.url || '').find(u => u.includes('/upload/'))")
     return page, "/staff" + url
 
 
