@@ -22,10 +22,12 @@ MAX_PAGES = 20  # no app of the templates has more questions than this
 
 # The builder's words a helper clicks, in the two languages staff work in.
 WORDS = {
-    "ja": {"use": "テンプレート「{title}」を使う", "fix": "公開する前に、編集画面で次の点を直してください：", "publishing": "公開の管理", "publish": "公開する",
+    "ja": {"use": "テンプレート「{title}」を使う", "fix": "公開する前に、編集画面で次の点を直してください：",
+           "publishing": "公開の管理", "publish": "公開する",
            "published": "公開しました。市民に表示されています", "acknowledge": "注意を読んだうえで公開する",
            "qr": "QRコード", "where": "コードを掲示する場所", "add": "追加"},
-    "en": {"use": "Use the template {title}", "fix": "Fix these in the editor before publishing:", "publishing": "Publishing", "publish": "Publish",
+    "en": {"use": "Use the template {title}", "fix": "Fix these in the editor before publishing:",
+           "publishing": "Publishing", "publish": "Publish",
            "published": "Published: residents see it now",
            "acknowledge": "I have read the warnings and want to publish anyway",
            "qr": "QR codes", "where": "Where the code is put up", "add": "Add"},
@@ -169,7 +171,8 @@ def _answers(form: Element) -> dict[str, str]:
             continue
         kind = field.attrs.get("type", "text").lower()
         if field.tag == "select":
-            data.setdefault(name, next(o.attrs.get("value", "") for o in field.find_all("option") if o.attrs.get("value")))
+            data.setdefault(name, next(o.attrs.get("value", "")
+                                       for o in field.find_all("option") if o.attrs.get("value")))
         elif field.tag == "textarea":
             data[name] = LONG_TEXT_ANSWER
         elif kind in ("radio", "checkbox"):

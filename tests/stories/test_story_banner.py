@@ -88,8 +88,9 @@ def test_the_volcano_banner_shows_on_every_resident_page_until_the_admin_takes_i
         banner = banner_on(phone)
         assert banner is not None and WARNING in banner and "緊急のお知らせ" in banner, banner
         assert re.search(r"\d+年\d+月\d+日.*\d+:\d\d 発表", banner), f"the time it was issued: {banner}"
-        assert phone.locator("section.banner").evaluate("(e) => e.compareDocumentPosition(document.querySelector"
-                                                        "('main')) & Node.DOCUMENT_POSITION_FOLLOWING"), "above the page's content"
+        assert phone.locator("section.banner").evaluate(
+            "(e) => e.compareDocumentPosition(document.querySelector"
+            "('main')) & Node.DOCUMENT_POSITION_FOLLOWING"), "above the page's content"
 
         go(phone, code)  # the guide, from its code on the noticeboard
         assert phone.locator("h1").inner_text() == "避難所のご案内（有珠山の噴火）"

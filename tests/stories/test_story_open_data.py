@@ -1,8 +1,9 @@
 """Open data, as the city lives it (issue 17, story g).
 
 The planning section runs the citizen survey: an admin makes it from the template and publishes it, and
-five residents answer it on their phones (one with JavaScript off, the others by plain HTTP). On the survey's charts the admin publishes the
-results as open data under CC BY 4.0; the page gives the two public addresses. Anyone — a journalist, a
+five residents answer it on their phones (one with JavaScript off, the others by plain HTTP). On the
+survey's charts the admin publishes the results as open data under CC BY 4.0; the page gives the two
+public addresses. Anyone — a journalist, a
 student, the prefecture — downloads the CSV and the JSON over plain HTTP, with no account: the counts of
 the choice and rating questions, and never a word of free text. The admin stops publishing, and both
 addresses are gone at once. The charts of a survey with 100,000 answers still open and count.

@@ -96,7 +96,8 @@ ONLY = """([column, value]) => {
 }"""
 
 
-def audit_lines(page, *, who: str | None = None, app: tuple[str, int] | None = None, action: str | None = None) -> list[list[str]]:
+def audit_lines(page, *, who: str | None = None, app: tuple[str, int] | None = None,
+                action: str | None = None) -> list[list[str]]:
     """The audit log, filtered as an admin filters it (by who, or by app: its address and number): the rows
     shown, newest first, cell by cell (when, who, action, app, target, details)."""
     open_staff_page(page, "/audit")

@@ -138,7 +138,8 @@ def test_a_survey_built_from_blank_is_answered_through_a_printed_poster_and_work
     open_submission(page, reference)
     assert answers_shown(page) == {SATISFIED: "いいえ", COMMENT: RESIDENT_SAYS}
     seen = facts(page)
-    assert seen["設置場所"].startswith(NEWSLETTER) and seen["状態"] == "受付済" and seen["代理入力"].startswith("いいえ")
+    assert (seen["設置場所"].startswith(NEWSLETTER) and seen["状態"] == "受付済"
+            and seen["代理入力"].startswith("いいえ"))
     change_status(page, "対応中")
     page.get_by_role("definition").filter(has_text="対応中").wait_for()
 
@@ -158,7 +159,8 @@ def test_a_survey_built_from_blank_is_answered_through_a_printed_poster_and_work
     questions = {column["key"]: column["label"] for column in data["columns"]}
     [sent] = data["submissions"]
     assert (sent["reference"], sent["access_point_label"], sent["status"]) == (reference, NEWSLETTER, "in_progress")
-    assert {questions[key]: value for key, value in sent["answers"].items()} == {SATISFIED: "no", COMMENT: RESIDENT_SAYS}
+    assert {questions[key]: value for key, value in sent["answers"].items()} == {
+        SATISFIED: "no", COMMENT: RESIDENT_SAYS}
 
     # The charts: one answer, by the newsletter's code, one "いいえ".
     open_charts(page)
