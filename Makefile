@@ -27,10 +27,12 @@ run: $(VENV)/.installed _fonts
 JOBS ?= auto
 PYTEST := $(BIN)/python -m pytest -n $(JOBS)
 
+# After the tests, the linter and the type checker (mypy: strict for widgets/ and the domain; pyproject.toml).
 test: $(VENV)/.installed-test _browser _fonts
 	@status=0; \
 	$(PYTEST) || status=$$?; \
 	echo "ruff check ."; $(BIN)/ruff check . || status=1; \
+	echo "mypy"; $(BIN)/mypy || status=1; \
 	exit $$status
 
 # What a developer runs between edits: every test but those marked browser or slow (pyproject.toml).
