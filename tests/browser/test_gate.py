@@ -53,7 +53,7 @@ from generated_apps.domain.lifecycle import Lifecycle
 from generated_apps.domain.store import Store
 from generated_apps.domain.submissions import Submissions
 from widgets import furigana
-from widgets.catalog import REGISTRY
+from widgets.catalog import REGISTRY, widget_adapter
 
 from .axe import MUST_RUN, NOSCRIPT_TAG, RUN_AXE, TAGS, AxeRunner, describe
 from .conftest import free_port, running
@@ -98,7 +98,7 @@ MODE_CLASS = {"largest text": "size-largest", "high contrast": "contrast-high", 
 # not pictured again, on any page of any template.
 FOCUS_PICTURED: dict[str, set[str]] = defaultdict(set)
 
-CONTENT_TYPES = {"heading", "paragraph", "notice", "image", "contact_card"}
+CONTENT_TYPES = {name for name, cls in REGISTRY.items() if not cls.is_question}
 # What a resident types, by widget type.
 TYPED = {"short_text": TEXT_ANSWER, "long_text": LONG_TEXT_ANSWER, "email": "hanako.date@example.jp",
          "phone": "0142-23-3331", "postal_code": "052-0021"}
@@ -359,9 +359,13 @@ class Walk:
                     self.page.goto(self.page.locator(".slot-weeks a").last.get_attribute("href"))
                     form = question_form(self.page)
                 form.locator(f"input[name='{key}']").first.check()
-            else:  # radio buttons and check boxes
+            elif form.locator(f"input[name='{key}']:is([type=radio], [type=checkbox])").count():
                 value = picks.get(key)
                 form.locator(f"input[name='{key}']" + (f"[value='{value}']" if value else "")).first.check()
+            else:  # a type not named above: the answer the widget gives as its own example
+                question = widget_adapter.validate_python(widget)
+                for name, values in question.to_raw(question.example_answer).items():
+                    form.locator(f"[name='{name}']").fill(values[0])
 
     def answer(self, number: int, picks: dict[str, str]) -> None:
         self.fill(number, picks)
