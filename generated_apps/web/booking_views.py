@@ -96,7 +96,7 @@ class BookingViews:
         try:
             week = dt.date.fromisoformat(request.query_params.get("week", ""))
         except ValueError:
-            week = self._first_free_day(resource, first, last)
+            week = first
         week = min(max(week, first), max(last - WEEK + dt.timedelta(days=1), first))
         end = min(week + WEEK - dt.timedelta(days=1), last)
         by_day: dict[dt.date, list[dict[str, Any]]] = {week + dt.timedelta(days=n): []
@@ -123,19 +123,6 @@ class BookingViews:
             "previous_url": week_url(max(week - WEEK, first)) if week > first else None,
             "next_url": week_url(week + WEEK) if week + WEEK <= last else None,
         }
-
-    def _first_free_day(self, resource: Resource, first: dt.date, last: dt.date) -> dt.date:
-        """The day of the first time a resident can book (`first` when none is free), looked for a week at
-        a time: the picker opens on it, not on days of full times, so that the first time to choose (where
-        the error summary leads) is near the question."""
-        day = first
-        while day <= last:
-            end = min(day + WEEK - dt.timedelta(days=1), last)
-            free = next((view for view in self.bookings.slots(resource, day, end) if view.bookable), None)
-            if free is not None:
-                return as_utc(free.slot.starts_at).astimezone(self.zone).date()
-            day = end + dt.timedelta(days=1)
-        return first
 
     @staticmethod
     def _left_words(tr: i18n.Translator, slot: Slot, left: int, bookable: bool) -> str:
