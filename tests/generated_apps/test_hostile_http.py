@@ -33,16 +33,22 @@ EVERY_DAY = {day: [{"start": "10:00", "end": "12:00", "capacity": 1000}]
 OPEN_SLOT: dict[int, int] = {}  # facility number -> a time residents may book, made by the client fixture
 
 
+def takes(question: Question, answer) -> bool:
+    """Whether the question accepts `answer` as its form would send it."""
+    try:
+        question.read(question.to_raw(answer))
+    except Invalid:
+        return False
+    return True
+
+
 def valid_answer(question: Question):
     """A plausible answer to any widget type, turned into its form fields by the widget itself: its type's
     example answer when this question takes it, else one within the question's own limits."""
     if question.type == "slot_picker":  # a slot's id is the database's: a time the client fixture opened
         return {"slot": OPEN_SLOT[question.resource]}
-    try:
-        question.read(question.to_raw(question.example_answer))
+    if takes(question, question.example_answer):
         return question.example_answer
-    except Invalid:
-        pass
     if question.type == "number":
         return question.min if question.min is not None else 1
     if question.type == "date":
